@@ -1,0 +1,28 @@
+import type { Knex } from "knex";
+import * as m001 from "./20261124_001_blocs_years.js";
+import * as m002 from "./20261124_002_users_sessions_audit.js";
+import * as m003 from "./20261124_003_reports.js";
+import * as m004 from "./20261124_004_scoring.js";
+
+interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/**
+ * Migrations are listed in code (not discovered from the folder): knex's own dynamic
+ * import of .ts files fails under vitest, and a list works under tsx, vitest and node.
+ * Append new migrations at the end; never edit a merged one.
+ */
+export const migrations: ReadonlyArray<readonly [string, Migration]> = [
+  ["20261124_001_blocs_years", m001],
+  ["20261124_002_users_sessions_audit", m002],
+  ["20261124_003_reports", m003],
+  ["20261124_004_scoring", m004],
+];
+
+export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {
+  getMigrations: async () => [...migrations],
+  getMigrationName: ([name]) => name,
+  getMigration: async ([, migration]) => migration,
+};

@@ -1,0 +1,85 @@
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import express, { type Express } from "express";
+import { pinoHttp } from "pino-http";
+import type { Services } from "./services.js";
+import type { Logger } from "./logger.js";
+import { createPassport } from "./auth/passport.js";
+import { authRoutes } from "./auth/routes.js";
+import { homeRoutes } from "./home/routes.js";
+import { healthRoutes } from "./health/routes.js";
+import { securityHeaders } from "./web/middleware/security.js";
+import { sessionMiddleware } from "./web/middleware/session.js";
+import { csrf } from "./web/middleware/csrf.js";
+import { locals } from "./web/middleware/locals.js";
+import { errorHandler, notFound } from "./web/error-handler.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+export interface AppOptions {
+  logger: Logger;
+  sessionSecret: string;
+  production: boolean;
+  sessionIdleMinutes: number;
+  trustProxy?: boolean;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Builds the Express app from its services; never listens (server.ts does). */
+export function createApp(services: Services, opts: AppOptions): Express {
+  const app = express();
+  app.set("view engine", "ejs");
+  app.set("views", path.join(root, "views"));
+  app.set("trust proxy", opts.trustProxy ? 1 : false);
+  app.disable("x-powered-by");
+  if (opts.production) app.enable("view cache");
+
+  app.use(
+    pinoHttp({
+      logger: opts.logger,
+      genReqId: (req, res) => {
+        const given = req.headers["x-request-id"];
+        const id = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader("X-Request-Id", id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use((req, res, next) => {
+    res.locals.requestId = String(req.id);
+    next();
+  });
+  app.use(securityHeaders(opts.production));
+  // Static files come before the session so assets never create one.
+  app.use(express.static(path.join(root, "public"), { maxAge: opts.production ? "1d" : 0, index: false }));
+  app.use(healthRoutes(services));
+
+  app.use(
+    sessionMiddleware({
+      db: services.db,
+      secret: opts.sessionSecret,
+      production: opts.production,
+      idleMinutes: opts.sessionIdleMinutes,
+    }),
+  );
+  app.use(express.urlencoded({ extended: false, limit: "1mb", parameterLimit: 2000 }));
+  const passport = createPassport(services.users);
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use(csrf.csrfSynchronisedProtection);
+  app.use(locals);
+
+  app.use(authRoutes(services, passport));
+  app.use(homeRoutes(services));
+
+  app.use(notFound);
+  app.use(errorHandler({ production: opts.production, logger: opts.logger }));
+  return app;
+}

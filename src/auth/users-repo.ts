@@ -1,0 +1,63 @@
+import type { Knex } from "knex";
+
+export type Role = "admin" | "secretariat" | "leader" | "observer" | "clerk";
+
+export interface User {
+  id: number;
+  username: string;
+  fullName: string;
+  role: Role;
+  agencyId: number | null;
+  active: boolean;
+  /** Blocs the user works on: assigned ones, or for a clerk the blocs of their agency. */
+  blocIds: number[];
+}
+
+interface UserRow {
+  id: number;
+  username: string;
+  full_name: string;
+  role: Role;
+  agency_id: number | null;
+  active: boolean;
+  password_hash: string;
+}
+
+function toUser(row: UserRow, blocIds: number[]): User {
+  return {
+    id: row.id,
+    username: row.username,
+    fullName: row.full_name,
+    role: row.role,
+    agencyId: row.agency_id,
+    active: row.active,
+    blocIds,
+  };
+}
+
+export function usersRepo(db: Knex) {
+  async function blocIdsOf(row: UserRow): Promise<number[]> {
+    const rows: { bloc_id: number }[] =
+      row.role === "clerk"
+        ? await db("bloc_memberships").where({ agency_id: row.agency_id }).distinct("bloc_id")
+        : await db("user_blocs").where({ user_id: row.id }).select("bloc_id");
+    return rows.map((r) => r.bloc_id).sort((a, b) => a - b);
+  }
+
+  return {
+    async findById(id: number): Promise<User | undefined> {
+      const row = await db<UserRow>("users").where({ id }).first();
+      return row && toUser(row, await blocIdsOf(row));
+    },
+    /** The user with their password hash, for verification only: never rendered or logged. */
+    async findCredentials(username: string): Promise<(User & { passwordHash: string }) | undefined> {
+      const row = await db<UserRow>("users").where({ username: username.toLowerCase() }).first();
+      return row && { ...toUser(row, await blocIdsOf(row)), passwordHash: row.password_hash };
+    },
+    async touchLastLogin(id: number): Promise<void> {
+      await db("users").where({ id }).update({ last_login_at: db.fn.now() });
+    },
+  };
+}
+
+export type UsersRepo = ReturnType<typeof usersRepo>;

@@ -1,0 +1,50 @@
+import { loadConfig } from "./config.js";
+import { openDatabase } from "./db/database.js";
+import { migrateLatest } from "./db/migrate.js";
+import { seedDemo } from "../seeds/demo.js";
+
+const USAGE = `Cách dùng: npm run cli -- <lệnh>
+  migrate      cập nhật cấu trúc cơ sở dữ liệu
+  seed-demo    nạp dữ liệu mẫu (Khối thi đua Nội chính tỉnh Tuyên Quang, năm 2022)`;
+
+type Command = (args: string[]) => Promise<void>;
+
+const commands: Record<string, Command> = {
+  async migrate() {
+    await withDatabase(async (db) => {
+      const applied = await migrateLatest(db);
+      console.log(applied.length ? `Đã áp dụng ${applied.length} migration: ${applied.join(", ")}` : "Cơ sở dữ liệu đã ở phiên bản mới nhất.");
+    });
+  },
+  async "seed-demo"() {
+    await withDatabase(async (db) => {
+      await migrateLatest(db);
+      const { created } = await seedDemo(db);
+      console.log(created ? "Đã nạp dữ liệu mẫu." : "Dữ liệu mẫu đã có sẵn; không thay đổi gì.");
+    });
+  },
+};
+
+async function withDatabase(fn: (db: import("knex").Knex) => Promise<void>): Promise<void> {
+  const database = await openDatabase(loadConfig());
+  try {
+    await fn(database.knex);
+  } finally {
+    await database.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const [name, ...args] = process.argv.slice(2);
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    console.error(name ? `Lệnh không tồn tại: ${name}\n${USAGE}` : USAGE);
+    process.exit(2);
+  }
+  await command(args);
+}
+
+main().catch((err: unknown) => {
+  console.error(`Lỗi: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,74 @@
+import fs from "node:fs";
+import path from "node:path";
+import knex, { type Knex } from "knex";
+import { PGlite } from "@electric-sql/pglite";
+import { createPgConfig } from "@electric-sql/pglite/node-postgres";
+import "./types.js";
+import { acquireDirLock } from "./lock.js";
+
+export interface Database {
+  knex: Knex;
+  kind: "postgres" | "pglite";
+  /** The embedded engine itself (PGlite only), for dumps and backups. */
+  pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+export function openPostgres(url: string, poolMax = 10): Database {
+  const db = knex({
+    client: "pg",
+    connection: url,
+    pool: { min: 0, max: poolMax },
+    acquireConnectionTimeout: 10_000,
+  });
+  return { knex: db, kind: "postgres", close: () => db.destroy() };
+}
+
+export interface PgliteOptions {
+  /** Folder for a persistent database; omitted = in memory. */
+  dataDir?: string;
+  /** A dump made by `PGlite.dumpDataDir()` to start from (tests copy a migrated template). */
+  loadDataDir?: Blob;
+}
+
+/**
+ * knex's stock pg client over PGlite's node-postgres adapter: the same driver and
+ * type parsing as PostgreSQL. PGlite has one connection, hence a pool of one — inside
+ * a transaction, always query through `trx`.
+ */
+export async function openPglite(opts: PgliteOptions = {}): Promise<Database> {
+  let release = () => {};
+  let dataDir: string | undefined;
+  if (opts.dataDir) {
+    fs.mkdirSync(opts.dataDir, { recursive: true });
+    release = acquireDirLock(opts.dataDir);
+    dataDir = path.join(opts.dataDir, "pglite");
+  }
+  try {
+    const pglite = await PGlite.create({ dataDir, loadDataDir: opts.loadDataDir });
+    const db = knex({
+      client: "pg",
+      connection: () => createPgConfig(pglite) as unknown as Knex.PgConnectionConfig,
+      pool: { min: 0, max: 1 },
+      acquireConnectionTimeout: 60_000,
+    });
+    return {
+      knex: db,
+      kind: "pglite",
+      pglite,
+      close: async () => {
+        await db.destroy();
+        await pglite.close();
+        release();
+      },
+    };
+  } catch (e) {
+    release();
+    throw e;
+  }
+}
+
+/** The one factory: DATABASE_URL → PostgreSQL; otherwise the embedded database in DATA_DIR. */
+export async function openDatabase(cfg: { databaseUrl: string | undefined; dataDir: string }): Promise<Database> {
+  return cfg.databaseUrl ? openPostgres(cfg.databaseUrl) : openPglite({ dataDir: cfg.dataDir });
+}

@@ -1,0 +1,51 @@
+// Every user-facing string of the scoring rules, in one place.
+import { AWARD_LABELS, CLASSIFICATION_LABELS } from "./types.js";
+import type { Award, Classification, SheetStatus } from "./types.js";
+
+export const messages = {
+  rules: {
+    notANumber: (label: string) => `${label} phải là một số`,
+    negative: (label: string) => `${label} không được nhỏ hơn 0`,
+    tooManyDecimals: (label: string) => `${label} chỉ được có tối đa hai chữ số thập phân`,
+    notAnInteger: (label: string) => `${label} phải là số nguyên`,
+    denominatorPositive: "Mẫu số của tỉ lệ phiếu phải lớn hơn 0",
+    numeratorAboveDenominator: "Tử số của tỉ lệ phiếu không được lớn hơn mẫu số",
+    goodAboveExcellent:
+      "Ngưỡng Hoàn thành tốt nhiệm vụ không được cao hơn ngưỡng Hoàn thành xuất sắc nhiệm vụ",
+    passAboveGood: "Ngưỡng Hoàn thành nhiệm vụ không được cao hơn ngưỡng Hoàn thành tốt nhiệm vụ",
+    invalidClassification: "Mức xếp loại không hợp lệ",
+    notABoolean: (label: string) => `${label} phải là có hoặc không`,
+  },
+
+  unranked: {
+    none: "Chưa nộp bảng chấm điểm",
+    draft: "Bảng chấm điểm chưa được gửi",
+    submitted: "Bảng chấm điểm chưa được Khối thẩm định",
+    returned: "Bảng chấm điểm bị trả lại, chưa gửi lại",
+  } satisfies Record<Exclude<SheetStatus, "reviewed">, string>,
+
+  proposals: {
+    classificationBelow: (actual: Classification, required: Classification) =>
+      `Xếp loại ${CLASSIFICATION_LABELS[actual]}, chưa đạt ${CLASSIFICATION_LABELS[required]}`,
+    discipline: (reason: string | null) =>
+      reason && reason.trim() !== "" ? `Có vi phạm kỷ luật: ${reason.trim()}` : "Có vi phạm kỷ luật",
+    noBallot: "Chưa có kết quả bỏ phiếu",
+    votesShort: (votesFor: number, validBallots: number, share: string, inclusive: boolean) =>
+      inclusive
+        ? `Đạt ${votesFor}/${validBallots} phiếu, chưa đủ ${share} số phiếu hợp lệ`
+        : `Đạt ${votesFor}/${validBallots} phiếu, chưa đạt quá ${share} số phiếu hợp lệ`,
+    alreadyProposed: (award: Award) => `Đã được đề nghị ${AWARD_LABELS[award]}`,
+    quotaFull: (award: Award, quota: number) =>
+      `Đã đủ số lượng đề nghị ${AWARD_LABELS[award]} (${quota} đơn vị)`,
+  },
+
+  // Errors for inconsistent input data (a bug upstream, not a user mistake).
+  data: {
+    orphanItem: (code: string) => `Tiêu chí ${code} thuộc một nhóm không tồn tại`,
+    nestedItem: (code: string) => `Tiêu chí ${code} lồng quá hai cấp (nhóm → tiêu chí)`,
+    duplicateEntry: (criterionId: number) => `Có hai dòng điểm cho cùng tiêu chí ${criterionId}`,
+    duplicateBallot: (agencyId: number) => `Có hai kết quả bỏ phiếu cho cùng đơn vị ${agencyId}`,
+    invalidDate: (text: string) => `Ngày không hợp lệ: "${text}" (cần dạng YYYY-MM-DD)`,
+    invalidPoints: (value: number) => `Số điểm không hợp lệ: ${value}`,
+  },
+} as const;

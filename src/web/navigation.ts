@@ -1,0 +1,27 @@
+import type { User } from "../auth/users-repo.js";
+
+interface NavItem {
+  href: string;
+  label: string;
+  roles: User["role"][] | "all";
+}
+
+/** The menu per role; a link shows only where its route lets the role in. */
+const NAV: NavItem[] = [{ href: "/", label: "Trang chủ", roles: "all" }];
+
+export function navigationFor(user: User | null, path: string) {
+  if (!user) return [];
+  return NAV.filter((n) => n.roles === "all" || n.roles.includes(user.role)).map((n) => ({
+    href: n.href,
+    label: n.label,
+    active: n.href === "/" ? path === "/" : path.startsWith(n.href),
+  }));
+}
+
+export const ROLE_LABELS: Record<User["role"], string> = {
+  admin: "Quản trị hệ thống",
+  secretariat: "Thường trực Khối",
+  leader: "Lãnh đạo Khối",
+  observer: "Ban Thi đua – Khen thưởng tỉnh",
+  clerk: "Cán bộ thi đua",
+};

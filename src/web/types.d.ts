@@ -1,0 +1,28 @@
+import type { User as AppUser } from "../auth/users-repo.js";
+import type { ViewHelpers } from "./view-helpers.js";
+
+declare global {
+  namespace Express {
+    // passport attaches the session user here.
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface User extends AppUser {}
+    interface Locals {
+      user: AppUser | null;
+      csrfToken: string;
+      flash: { kind: "success" | "error"; text: string } | null;
+      nav: { href: string; label: string; active: boolean }[];
+      h: ViewHelpers;
+      siteTitle: string;
+      requestId: string;
+    }
+  }
+}
+
+declare module "express-session" {
+  interface SessionData {
+    flash?: { kind: "success" | "error"; text: string };
+    returnTo?: string;
+  }
+}
+
+export {};

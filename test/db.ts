@@ -1,0 +1,46 @@
+import fs from "node:fs";
+import { randomBytes } from "node:crypto";
+import knex from "knex";
+import { inject } from "vitest";
+import { openPglite, openPostgres, type Database } from "../src/db/database.js";
+
+const serverUrl = () => inject("pgServerUrl");
+
+export const onPostgres = (): boolean => Boolean(serverUrl());
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function createPgDatabase(template: string | null): Promise<Database> {
+  const name = `thidua_t_${process.ppid}_${randomBytes(4).toString("hex")}`;
+  const admin = knex({ client: "pg", connection: serverUrl(), pool: { min: 0, max: 1 } });
+  try {
+    await admin.raw(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ""}`);
+  } finally {
+    await admin.destroy();
+  }
+  const database = openPostgres(withDatabase(serverUrl(), name), 5);
+  return {
+    ...database,
+    close: async () => {
+      await database.close();
+      const dropper = knex({ client: "pg", connection: serverUrl(), pool: { min: 0, max: 1 } });
+      await dropper.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropper.destroy();
+    },
+  };
+}
+
+/** A migrated database of this test file's own, on PostgreSQL or PGlite. */
+export async function createTestDatabase(): Promise<Database> {
+  if (onPostgres()) return createPgDatabase(inject("pgTemplate"));
+  return openPglite({ loadDataDir: new Blob([fs.readFileSync(inject("pgliteTemplate"))]) });
+}
+
+/** An empty database (no migrations), for migration tests. */
+export async function createEmptyDatabase(): Promise<Database> {
+  return onPostgres() ? createPgDatabase(null) : openPglite();
+}
