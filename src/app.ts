@@ -9,6 +9,8 @@ import { createPassport } from "./auth/passport.js";
 import { authRoutes } from "./auth/routes.js";
 import { homeRoutes } from "./home/routes.js";
 import { healthRoutes } from "./health/routes.js";
+import { userRoutes } from "./users/routes.js";
+import { auditRoutes } from "./audit/routes.js";
 import { securityHeaders } from "./web/middleware/security.js";
 import { sessionMiddleware } from "./web/middleware/session.js";
 import { csrf } from "./web/middleware/csrf.js";
@@ -70,7 +72,7 @@ export function createApp(services: Services, opts: AppOptions): Express {
     }),
   );
   app.use(express.urlencoded({ extended: false, limit: "1mb", parameterLimit: 2000 }));
-  const passport = createPassport(services.users);
+  const passport = createPassport(services.users, services.login);
   app.use(passport.initialize());
   app.use(passport.session());
   app.use(csrf.csrfSynchronisedProtection);
@@ -78,6 +80,9 @@ export function createApp(services: Services, opts: AppOptions): Express {
 
   app.use(authRoutes(services, passport));
   app.use(homeRoutes(services));
+  app.use(userRoutes(services));
+  app.use(auditRoutes(services));
+  // Feature routes are mounted above this line.
 
   app.use(notFound);
   app.use(errorHandler({ production: opts.production, logger: opts.logger }));

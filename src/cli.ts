@@ -2,10 +2,14 @@ import { loadConfig } from "./config.js";
 import { openDatabase } from "./db/database.js";
 import { migrateLatest } from "./db/migrate.js";
 import { seedDemo } from "../seeds/demo.js";
+import { createUserCommand } from "./users/create-user-command.js";
 
 const USAGE = `Cách dùng: npm run cli -- <lệnh>
   migrate      cập nhật cấu trúc cơ sở dữ liệu
-  seed-demo    nạp dữ liệu mẫu (Khối thi đua Nội chính tỉnh Tuyên Quang, năm 2022)`;
+  seed-demo    nạp dữ liệu mẫu (Khối thi đua Nội chính tỉnh Tuyên Quang, năm 2022)
+  create-user <tên đăng nhập> --role admin|secretariat|leader|observer|clerk --name "Họ tên"
+              [--agency <mã cơ quan>] [--bloc <mã khối>]
+              mật khẩu đọc từ dòng đầu của stdin; không có thì sinh ngẫu nhiên và in ra một lần`;
 
 type Command = (args: string[]) => Promise<void>;
 
@@ -15,6 +19,9 @@ const commands: Record<string, Command> = {
       const applied = await migrateLatest(db);
       console.log(applied.length ? `Đã áp dụng ${applied.length} migration: ${applied.join(", ")}` : "Cơ sở dữ liệu đã ở phiên bản mới nhất.");
     });
+  },
+  async "create-user"(args) {
+    await withDatabase((db) => createUserCommand(db, args, process.stdin));
   },
   async "seed-demo"() {
     await withDatabase(async (db) => {

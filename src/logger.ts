@@ -14,8 +14,9 @@ export const REDACT_PATHS = [
   "body.newPassword",
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: "[ẩn]" } });
+export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+  const options = { level, redact: { paths: REDACT_PATHS, censor: "[ẩn]" } };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger };

@@ -9,9 +9,9 @@ export const TEST_SECRET = "test-session-secret-0123456789abcdef-0123456789";
 
 export function createTestApp(
   db: Knex,
-  overrides: { production?: boolean; trustProxy?: boolean; logger?: ReturnType<typeof createLogger> } = {},
+  overrides: { production?: boolean; trustProxy?: boolean; logger?: ReturnType<typeof createLogger>; now?: () => Date } = {},
 ) {
-  return createApp(createServices(db), {
+  return createApp(createServices(db, { now: overrides.now }), {
     logger: overrides.logger ?? createLogger("silent"),
     sessionSecret: TEST_SECRET,
     production: overrides.production ?? false,

@@ -1,5 +1,7 @@
 export const messages = {
   badCredentials: "Tên đăng nhập hoặc mật khẩu không đúng.",
+  locked: (minutes: number) =>
+    `Đăng nhập sai quá nhiều lần. Vì an toàn, vui lòng thử lại sau ${minutes} phút.`,
   loggedOut: "Bạn đã đăng xuất.",
   welcome: (name: string) => `Xin chào ${name}.`,
 } as const;

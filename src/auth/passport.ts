@@ -1,19 +1,23 @@
 import { Passport } from "passport";
-
-export type PortalPassport = InstanceType<typeof Passport>;
 import { Strategy as LocalStrategy } from "passport-local";
 import type { UsersService } from "./users-service.js";
+import type { LoginService } from "./login-service.js";
+
+export type PortalPassport = InstanceType<typeof Passport>;
 
 /** One Passport per app (not a module singleton), built from the app's services. */
-export function createPassport(users: UsersService): PortalPassport {
+export function createPassport(users: UsersService, login: LoginService): PortalPassport {
   const passport = new Passport();
   passport.use(
-    new LocalStrategy({ usernameField: "username", passwordField: "password" }, (username, password, done) => {
-      users.verifyCredentials(username, password).then(
-        (user) => done(null, user ?? false),
-        (err) => done(err),
-      );
-    }),
+    new LocalStrategy(
+      { usernameField: "username", passwordField: "password", passReqToCallback: true },
+      (req, username, password, done) => {
+        login.attempt(username, password, req.ip ?? "unknown").then(
+          (result) => (result.ok ? done(null, result.user) : done(null, false, { message: result.message })),
+          (err) => done(err),
+        );
+      },
+    ),
   );
   passport.serializeUser((user, done) => done(null, user.id));
   passport.deserializeUser((id: number, done) => {

@@ -30,24 +30,27 @@ export function authRoutes(services: Services, passport: PortalPassport): Router
       });
     }
     const returnTo = safeReturnTo(req.session.returnTo);
-    passport.authenticate("local", (err: unknown, user: User | false) => {
+    passport.authenticate("local", (err: unknown, user: User | false, info?: { message?: string }) => {
       if (err) return next(err);
       if (!user) {
         return res.status(401).render("auth/login", {
           title: "Đăng nhập",
           values: { username: form.data.username },
-          errors: { form: [messages.badCredentials] },
+          errors: { form: [info?.message ?? messages.badCredentials] },
         });
       }
       // passport ≥ 0.6 regenerates the session here (no fixation).
       req.logIn(user, (loginErr) => {
         if (loginErr) return next(loginErr);
-        services.users.recordLogin(user.id).then(() => res.redirect(303, returnTo), next);
+        res.redirect(303, returnTo);
       });
     })(req, res, next);
   });
 
-  router.post("/logout", (req, res, next) => {
+  router.post("/logout", async (req, res, next) => {
+    if (req.user) {
+      await services.audit.record({ userId: req.user.id, username: req.user.username, action: "logout", agencyId: req.user.agencyId, ip: req.ip });
+    }
     req.logout((err) => {
       if (err) return next(err);
       setFlash(req, "success", messages.loggedOut);

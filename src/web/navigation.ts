@@ -7,7 +7,13 @@ interface NavItem {
 }
 
 /** The menu per role; a link shows only where its route lets the role in. */
-const NAV: NavItem[] = [{ href: "/", label: "Trang chủ", roles: "all" }];
+const NAV: NavItem[] = [
+  { href: "/", label: "Trang chủ", roles: "all" },
+  // Feature menu items go here, in the order users meet them.
+  { href: "/admin/users", label: "Tài khoản", roles: ["admin", "secretariat"] },
+  { href: "/audit", label: "Nhật ký", roles: ["admin", "secretariat"] },
+  { href: "/account/password", label: "Đổi mật khẩu", roles: "all" },
+];
 
 export function navigationFor(user: User | null, path: string) {
   if (!user) return [];

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig, ConfigError } from "./config.js";
+
+describe("config", () => {
+  it("when nothing is set, then the embedded demo defaults apply", () => {
+    const cfg = loadConfig({});
+    expect(cfg.port).toBe(3000);
+    expect(cfg.databaseUrl).toBeUndefined();
+    expect(cfg.dataDir).toMatch(/data$/);
+    expect(cfg.production).toBe(false);
+  });
+
+  it("when NODE_ENV=production has no SESSION_SECRET, then it refuses to start with a clear message", () => {
+    expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/SESSION_SECRET/);
+  });
+
+  it("when production has a long secret, then it starts with Secure cookies on", () => {
+    const cfg = loadConfig({ NODE_ENV: "production", SESSION_SECRET: "x".repeat(40), DATABASE_URL: "postgres://u@h/db" });
+    expect(cfg.production).toBe(true);
+    expect(cfg.sessionSecret).toHaveLength(40);
+  });
+
+  it("when a variable is malformed, then every problem is named", () => {
+    expect(() => loadConfig({ PORT: "abc", DATABASE_URL: "mysql://x" })).toThrow(/PORT.*DATABASE_URL|DATABASE_URL.*PORT/);
+  });
+});

@@ -1,0 +1,93 @@
+import { Router, type Request } from "express";
+import { z } from "zod";
+import type { Services } from "../services.js";
+import { requireUser, requireRole } from "../web/middleware/require-user.js";
+import { setFlash } from "../web/middleware/locals.js";
+import { ROLE_LABELS } from "../web/navigation.js";
+import { ChangePasswordForm, EditUserForm, IdParam, NewUserForm, ResetPasswordForm } from "./schemas.js";
+
+const fieldErrors = (error: z.ZodError) => z.flattenError(error).fieldErrors as Record<string, string[]>;
+
+/** What was typed, kept for the form (passwords are never echoed back). */
+function typed(req: Request) {
+  const b = (req.body ?? {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === "string" ? v : "");
+  const ids = Array.isArray(b.blocIds) ? b.blocIds.map(Number) : b.blocIds ? [Number(b.blocIds)] : [];
+  return { username: str(b.username), fullName: str(b.fullName), role: str(b.role), agencyId: Number(b.agencyId) || null, blocIds: ids };
+}
+
+export function userRoutes(services: Services): Router {
+  const router = Router();
+  const { userAdmin } = services;
+  const managers = [requireUser, requireRole("admin", "secretariat")];
+
+  router.get("/admin/users", ...managers, async (req, res) => {
+    res.render("users/list", { title: "Quản lý tài khoản", users: await userAdmin.list(req.user!), roleLabels: ROLE_LABELS });
+  });
+
+  const renderForm = async (req: Request, res: import("express").Response, status: number, extra: Record<string, unknown>) =>
+    res.status(status).render("users/form", { roleLabels: ROLE_LABELS, options: await userAdmin.formOptions(req.user!), errors: {}, ...extra });
+
+  router.get("/admin/users/new", ...managers, async (req, res) => {
+    await renderForm(req, res, 200, { title: "Tạo tài khoản", account: { role: "clerk", blocIds: [] }, isNew: true });
+  });
+
+  router.post("/admin/users", ...managers, async (req, res) => {
+    const form = NewUserForm.safeParse(req.body);
+    const result = form.success ? await userAdmin.create(req.user!, form.data, req.ip) : { errors: fieldErrors(form.error) };
+    if (result.errors) return renderForm(req, res, 422, { title: "Tạo tài khoản", account: typed(req), isNew: true, errors: result.errors });
+    setFlash(req, "success", "Đã tạo tài khoản.");
+    res.redirect(303, "/admin/users");
+  });
+
+  router.get("/admin/users/:id", ...managers, async (req, res) => {
+    const account = await userAdmin.get(req.user!, IdParam.parse(req.params.id));
+    await renderForm(req, res, 200, { title: `Tài khoản ${account.username}`, account, isNew: false });
+  });
+
+  router.post("/admin/users/:id", ...managers, async (req, res) => {
+    const id = IdParam.parse(req.params.id);
+    const account = await userAdmin.get(req.user!, id);
+    const form = EditUserForm.safeParse(req.body);
+    const result = form.success ? await userAdmin.update(req.user!, id, form.data, req.ip) : { errors: fieldErrors(form.error) };
+    if (result.errors) {
+      return renderForm(req, res, 422, { title: `Tài khoản ${account.username}`, account: { ...account, ...typed(req), username: account.username }, isNew: false, errors: result.errors });
+    }
+    setFlash(req, "success", "Đã lưu thay đổi tài khoản.");
+    res.redirect(303, `/admin/users/${id}`);
+  });
+
+  router.post("/admin/users/:id/password", ...managers, async (req, res) => {
+    const id = IdParam.parse(req.params.id);
+    const account = await userAdmin.get(req.user!, id);
+    const form = ResetPasswordForm.safeParse(req.body);
+    const result = form.success ? await userAdmin.resetPassword(req.user!, id, form.data.password, req.ip) : { errors: fieldErrors(form.error) };
+    if (result.errors) return renderForm(req, res, 422, { title: `Tài khoản ${account.username}`, account, isNew: false, errors: result.errors });
+    setFlash(req, "success", "Đã đặt lại mật khẩu. Hãy báo mật khẩu mới cho người dùng qua kênh an toàn.");
+    res.redirect(303, `/admin/users/${id}`);
+  });
+
+  router.post("/admin/users/:id/active", ...managers, async (req, res) => {
+    const id = IdParam.parse(req.params.id);
+    const active = z.enum(["true", "false"]).parse(req.body?.active) === "true";
+    await userAdmin.setActive(req.user!, id, active, req.ip);
+    setFlash(req, "success", active ? "Đã mở khóa tài khoản." : "Đã khóa tài khoản.");
+    res.redirect(303, `/admin/users/${id}`);
+  });
+
+  router.get("/account/password", requireUser, (_req, res) => {
+    res.render("users/password", { title: "Đổi mật khẩu", errors: {} });
+  });
+
+  router.post("/account/password", requireUser, async (req, res) => {
+    const form = ChangePasswordForm.safeParse(req.body);
+    const result = form.success
+      ? await userAdmin.changeOwnPassword(req.user!, form.data.currentPassword, form.data.newPassword, req.ip)
+      : { errors: fieldErrors(form.error) };
+    if (result.errors) return res.status(422).render("users/password", { title: "Đổi mật khẩu", errors: result.errors });
+    setFlash(req, "success", "Đã đổi mật khẩu.");
+    res.redirect(303, "/");
+  });
+
+  return router;
+}

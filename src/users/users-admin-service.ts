@@ -1,0 +1,158 @@
+import type { Knex } from "knex";
+import type { User, Role } from "../auth/users-repo.js";
+import type { AuditService } from "../audit/audit-service.js";
+import type { ManagedUser, UserAdminRepo } from "./users-admin-repo.js";
+import { hashPassword, verifyPassword } from "../auth/passwords.js";
+import { ForbiddenError, NotFoundError } from "../errors.js";
+
+export type FieldErrors = Record<string, string[]>;
+
+interface AccountData {
+  fullName: string;
+  role: Role;
+  agencyId: number | null;
+  blocIds: number[];
+}
+
+const snapshot = (u: ManagedUser) => ({
+  username: u.username,
+  fullName: u.fullName,
+  role: u.role,
+  agencyId: u.agencyId,
+  active: u.active,
+  blocIds: u.blocIds,
+});
+
+export function userAdminService(deps: { repo: UserAdminRepo; audit: AuditService; db: Knex }) {
+  const { repo, audit, db } = deps;
+
+  /** Admin manages every account; a secretariat only the clerks of its own blocs' agencies. */
+  function assertCanManage(actor: User): void {
+    if (actor.role !== "admin" && actor.role !== "secretariat") throw new ForbiddenError();
+  }
+
+  async function scopedAgencies(actor: User) {
+    const all = await repo.agencies();
+    const inScope = actor.role === "admin" ? all : all.filter((a) => a.blocIds.some((b) => actor.blocIds.includes(b)));
+    const collator = new Intl.Collator("vi");
+    return inScope.sort((a, b) => collator.compare(a.name, b.name));
+  }
+
+  async function findManaged(actor: User, id: number): Promise<ManagedUser> {
+    assertCanManage(actor);
+    const target = await repo.findById(id);
+    if (!target) throw new NotFoundError();
+    if (actor.role === "secretariat") {
+      const agencies = await scopedAgencies(actor);
+      if (target.role !== "clerk" || !agencies.some((a) => a.id === target.agencyId)) throw new NotFoundError();
+    }
+    return target;
+  }
+
+  /** Field errors for what the actor may not set (role, agency, blocs outside its scope). */
+  async function scopeErrors(actor: User, data: AccountData): Promise<FieldErrors> {
+    const errors: FieldErrors = {};
+    const agencies = await scopedAgencies(actor);
+    if (actor.role === "secretariat" && data.role !== "clerk") errors.role = ["Thường trực Khối chỉ tạo tài khoản cán bộ thi đua."];
+    if (data.agencyId !== null && !agencies.some((a) => a.id === data.agencyId)) errors.agencyId = ["Cơ quan, đơn vị không hợp lệ."];
+    const blocs = await repo.blocs();
+    if (data.blocIds.some((b) => !blocs.some((x) => x.id === b) || (actor.role !== "admin" && !actor.blocIds.includes(b)))) {
+      errors.blocIds = ["Khối thi đua không hợp lệ."];
+    }
+    return errors;
+  }
+
+  /** A clerk's bloc comes from its agency; other roles work on the blocs given. */
+  const normalise = (d: AccountData): AccountData => ({
+    ...d,
+    agencyId: d.role === "clerk" ? d.agencyId : null,
+    blocIds: d.role === "clerk" || d.role === "admin" ? [] : d.blocIds,
+  });
+
+  return {
+    async list(actor: User): Promise<ManagedUser[]> {
+      assertCanManage(actor);
+      return repo.list(actor.role === "admin" ? {} : { clerksOfBlocs: actor.blocIds });
+    },
+    async formOptions(actor: User) {
+      assertCanManage(actor);
+      const blocs = (await repo.blocs()).filter((b) => actor.role === "admin" || actor.blocIds.includes(b.id));
+      const roles: Role[] = actor.role === "admin" ? ["admin", "secretariat", "leader", "observer", "clerk"] : ["clerk"];
+      return { agencies: await scopedAgencies(actor), blocs, roles };
+    },
+    get: findManaged,
+
+    async create(actor: User, input: AccountData & { username: string; password: string }, ip: string | undefined): Promise<{ id?: number; errors?: FieldErrors }> {
+      assertCanManage(actor);
+      const data = normalise(input);
+      const errors = await scopeErrors(actor, data);
+      if (await repo.usernameTaken(input.username)) errors.username = ["Tên đăng nhập này đã có người dùng."];
+      if (Object.keys(errors).length) return { errors };
+      const passwordHash = await hashPassword(input.password);
+      const id = await db.transaction(async (trx) => {
+        const newId = await repo.create(trx, { ...data, username: input.username, passwordHash });
+        await audit.record(
+          { userId: actor.id, username: actor.username, action: "user.create", entity: "user", entityId: newId, agencyId: data.agencyId, after: { username: input.username, ...data }, ip },
+          trx,
+        );
+        return newId;
+      });
+      return { id };
+    },
+
+    async update(actor: User, id: number, input: AccountData, ip: string | undefined): Promise<{ errors?: FieldErrors }> {
+      const before = await findManaged(actor, id);
+      const data = normalise(input);
+      const errors = await scopeErrors(actor, data);
+      if (actor.id === id && data.role !== before.role) errors.role = ["Không thể tự đổi vai trò của chính mình."];
+      if (Object.keys(errors).length) return { errors };
+      await db.transaction(async (trx) => {
+        await repo.update(trx, id, data);
+        await audit.record(
+          { userId: actor.id, username: actor.username, action: "user.update", entity: "user", entityId: id, agencyId: data.agencyId ?? before.agencyId, before: snapshot(before), after: { ...snapshot(before), ...data }, ip },
+          trx,
+        );
+      });
+      return {};
+    },
+
+    async setActive(actor: User, id: number, active: boolean, ip: string | undefined): Promise<void> {
+      const before = await findManaged(actor, id);
+      if (actor.id === id) throw new ForbiddenError("Không thể tự khóa tài khoản của chính mình.");
+      await db.transaction(async (trx) => {
+        await repo.setActive(trx, id, active);
+        await audit.record(
+          { userId: actor.id, username: actor.username, action: active ? "user.activate" : "user.deactivate", entity: "user", entityId: id, agencyId: before.agencyId, before: { active: before.active }, after: { active }, ip },
+          trx,
+        );
+      });
+    },
+
+    async resetPassword(actor: User, id: number, password: string, ip: string | undefined): Promise<{ errors?: FieldErrors }> {
+      const target = await findManaged(actor, id);
+      if (password.toLowerCase() === target.username) return { errors: { password: ["Mật khẩu không được trùng tên đăng nhập."] } };
+      const hash = await hashPassword(password);
+      await db.transaction(async (trx) => {
+        await repo.setPasswordHash(trx, id, hash);
+        await audit.record({ userId: actor.id, username: actor.username, action: "user.reset_password", entity: "user", entityId: id, agencyId: target.agencyId, ip }, trx);
+      });
+      return {};
+    },
+
+    /** Everyone changes their own password, proving the current one. */
+    async changeOwnPassword(user: User, current: string, next: string, ip: string | undefined): Promise<{ errors?: FieldErrors }> {
+      const hash = await repo.passwordHash(user.id);
+      if (!hash || !(await verifyPassword(hash, current))) return { errors: { currentPassword: ["Mật khẩu hiện tại không đúng."] } };
+      if (next.toLowerCase() === user.username) return { errors: { newPassword: ["Mật khẩu không được trùng tên đăng nhập."] } };
+      if (next === current) return { errors: { newPassword: ["Mật khẩu mới phải khác mật khẩu hiện tại."] } };
+      const newHash = await hashPassword(next);
+      await db.transaction(async (trx) => {
+        await repo.setPasswordHash(trx, user.id, newHash);
+        await audit.record({ userId: user.id, username: user.username, action: "user.change_password", entity: "user", entityId: user.id, agencyId: user.agencyId, ip }, trx);
+      });
+      return {};
+    },
+  };
+}
+
+export type UserAdminService = ReturnType<typeof userAdminService>;
