@@ -11,6 +11,13 @@ import { homeRoutes } from "./home/routes.js";
 import { healthRoutes } from "./health/routes.js";
 import { userRoutes } from "./users/routes.js";
 import { auditRoutes } from "./audit/routes.js";
+import { reportRoutes, reportRescueHandler } from "./reports/routes.js";
+import { registrationRoutes } from "./registrations/routes.js";
+import { rescueExpiredForm } from "./web/middleware/rescue-expired-form.js";
+import { messages as reportMessages } from "./reports/messages.js";
+import { scoreSheetRoutes } from "./scoresheets/routes.js";
+import { ballotRoutes } from "./ballots/routes.js";
+import { rankingRoutes } from "./ranking/routes.js";
 import { securityHeaders } from "./web/middleware/security.js";
 import { sessionMiddleware } from "./web/middleware/session.js";
 import { csrf } from "./web/middleware/csrf.js";
@@ -75,6 +82,16 @@ export function createApp(services: Services, opts: AppOptions): Express {
   const passport = createPassport(services.users, services.login);
   app.use(passport.initialize());
   app.use(passport.session());
+  // Before the CSRF check: a form posted after its session expired is saved as a draft.
+  app.use(
+    rescueExpiredForm({
+      db: services.db,
+      secret: opts.sessionSecret,
+      logger: opts.logger,
+      handlers: [reportRescueHandler(services)],
+      message: reportMessages.rescued,
+    }),
+  );
   app.use(csrf.csrfSynchronisedProtection);
   app.use(locals);
 
@@ -82,6 +99,11 @@ export function createApp(services: Services, opts: AppOptions): Express {
   app.use(homeRoutes(services));
   app.use(userRoutes(services));
   app.use(auditRoutes(services));
+  app.use(scoreSheetRoutes(services));
+  app.use(ballotRoutes(services));
+  app.use(rankingRoutes(services));
+  app.use(reportRoutes(services));
+  app.use(registrationRoutes(services));
   // Feature routes are mounted above this line.
 
   app.use(notFound);

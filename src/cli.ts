@@ -3,13 +3,16 @@ import { openDatabase } from "./db/database.js";
 import { migrateLatest } from "./db/migrate.js";
 import { seedDemo } from "../seeds/demo.js";
 import { createUserCommand } from "./users/create-user-command.js";
+import { rankingCommand } from "./ranking/ranking-command.js";
 
 const USAGE = `Cách dùng: npm run cli -- <lệnh>
   migrate      cập nhật cấu trúc cơ sở dữ liệu
   seed-demo    nạp dữ liệu mẫu (Khối thi đua Nội chính tỉnh Tuyên Quang, năm 2022)
   create-user <tên đăng nhập> --role admin|secretariat|leader|observer|clerk --name "Họ tên"
               [--agency <mã cơ quan>] [--bloc <mã khối>]
-              mật khẩu đọc từ dòng đầu của stdin; không có thì sinh ngẫu nhiên và in ra một lần`;
+              mật khẩu đọc từ dòng đầu của stdin; không có thì sinh ngẫu nhiên và in ra một lần
+  ranking <mã khối> <năm> [--format table|csv|json]
+              in bảng xếp hạng của năm (mặc định: bảng)`;
 
 type Command = (args: string[]) => Promise<void>;
 
@@ -22,6 +25,11 @@ const commands: Record<string, Command> = {
   },
   async "create-user"(args) {
     await withDatabase((db) => createUserCommand(db, args, process.stdin));
+  },
+  async ranking(args) {
+    await withDatabase(async (db) => {
+      console.log(await rankingCommand(db, args));
+    });
   },
   async "seed-demo"() {
     await withDatabase(async (db) => {

@@ -9,6 +9,20 @@ import { auditRepo } from "./audit/audit-repo.js";
 import { auditService } from "./audit/audit-service.js";
 import { userAdminRepo } from "./users/users-admin-repo.js";
 import { userAdminService } from "./users/users-admin-service.js";
+import { yearsRepo } from "./years/years-repo.js";
+import { yearsService } from "./years/years-service.js";
+import { rankingRepo } from "./ranking/ranking-repo.js";
+import { rankingService } from "./ranking/ranking-service.js";
+import { sheetsRepo } from "./scoresheets/sheets-repo.js";
+import { sheetsService } from "./scoresheets/sheets-service.js";
+import { ballotsRepo } from "./ballots/ballots-repo.js";
+import { ballotsService } from "./ballots/ballots-service.js";
+import { reportsRepo } from "./reports/reports-repo.js";
+import { reportsService } from "./reports/reports-service.js";
+import { homeRepo } from "./home/home-repo.js";
+import { registrationsRepo } from "./registrations/registrations-repo.js";
+import { registrationsService } from "./registrations/registrations-service.js";
+import { homeService } from "./home/home-service.js";
 
 export interface ServiceOptions {
   /** The clock: injected so deadlines and lockouts are testable. */
@@ -20,6 +34,8 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
   const now = opts.now ?? (() => new Date());
   const audit = auditService(auditRepo(db));
   const users = usersService(usersRepo(db));
+  const years = yearsService({ repo: yearsRepo(db), blocs: blocsRepo(db) });
+  const ranking = rankingService({ repo: rankingRepo(db), years });
   return {
     db,
     now,
@@ -29,6 +45,13 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
     userAdmin: userAdminService({ repo: userAdminRepo(db), audit, db }),
     blocs: blocsRepo(db),
     health: healthService(db),
+    years,
+    ranking,
+    sheets: sheetsService({ repo: sheetsRepo(), years, ranking, audit, db, now }),
+    ballots: ballotsService({ repo: ballotsRepo(db), years, audit, db }),
+    reports: reportsService({ db, repo: reportsRepo(db), years, audit, now }),
+    home: homeService({ repo: homeRepo(db), years, now }),
+    registrations: registrationsService({ db, repo: registrationsRepo(db), years, audit, now }),
   };
 }
 

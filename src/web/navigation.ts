@@ -10,6 +10,10 @@ interface NavItem {
 const NAV: NavItem[] = [
   { href: "/", label: "Trang chủ", roles: "all" },
   // Feature menu items go here, in the order users meet them.
+  { href: "/reports", label: "Báo cáo", roles: ["secretariat", "leader", "observer", "admin"] },
+  { href: "/sheets", label: "Bảng chấm điểm", roles: ["clerk"] },
+  { href: "/sheets", label: "Bảng điểm", roles: ["secretariat", "leader", "observer", "admin"] },
+  { href: "/ranking", label: "Xếp hạng", roles: ["secretariat", "leader", "observer", "admin"] },
   { href: "/admin/users", label: "Tài khoản", roles: ["admin", "secretariat"] },
   { href: "/audit", label: "Nhật ký", roles: ["admin", "secretariat"] },
   { href: "/account/password", label: "Đổi mật khẩu", roles: "all" },

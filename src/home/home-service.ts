@@ -1,0 +1,54 @@
+import type { User } from "../auth/users-repo.js";
+import type { YearsService } from "../years/years-service.js";
+import type { HomeRepo } from "./home-repo.js";
+import { effectiveDueOn } from "../scoring/index.js";
+import { daysBetween, localDate } from "../lib/dates.js";
+
+const STATE_LABELS: Record<string, string> = {
+  none: "Chưa làm",
+  draft: "Đang soạn (nháp)",
+  submitted: "Đã gửi, chờ xem xét",
+  returned: "Bị trả lại — cần sửa và gửi lại",
+  accepted: "Đã tiếp nhận",
+  reviewed: "Đã thẩm định",
+};
+
+/** The clerk's home: what is due, by when, in what state, with the returned comments. */
+export function homeService(deps: { repo: HomeRepo; years: YearsService; now: () => Date }) {
+  return {
+    async clerkHome(user: User) {
+      if (user.role !== "clerk" || user.agencyId === null) return null;
+      const latest = await deps.years.latestFor(user);
+      if (!latest) return null;
+      const ctx = await deps.years.load(latest.blocCode, latest.year);
+      const agency = ctx.agencies.find((a) => a.id === user.agencyId);
+      if (!agency) return null;
+      const today = localDate(deps.now());
+      const rows = await deps.repo.deliverables(ctx.year.id, agency.id);
+      const items = rows.map((d) => {
+        const dueOn = d.dueOn ? effectiveDueOn(d.dueOn, d.extensionDueOn) : null;
+        const done = d.status === "submitted" || d.status === "accepted" || d.status === "reviewed";
+        const daysLeft = dueOn && !done ? daysBetween(today, dueOn) : null;
+        const href =
+          d.kind === "registration" ? `${ctx.basePath}/registration/${agency.code}`
+          : d.kind === "score_sheet" ? `${ctx.basePath}/sheets/${agency.code}`
+          : `${ctx.basePath}/periods/${d.periodNumber}/reports/${agency.code}`;
+        return {
+          ...d,
+          dueOn,
+          done,
+          stateLabel: STATE_LABELS[d.status ?? "none"] ?? d.status,
+          stateKey: d.status ?? "none",
+          daysLeft,
+          dueText: daysLeft === null ? null : daysLeft > 0 ? `còn ${daysLeft} ngày` : daysLeft === 0 ? "hạn là hôm nay" : `quá hạn ${-daysLeft} ngày`,
+          href,
+        };
+      });
+      // What needs action comes first: returned, then the nearest deadlines.
+      const order = (i: (typeof items)[number]) => (i.status === "returned" ? -1e6 : i.done ? 1e6 : (i.daysLeft ?? 0));
+      return { ctx, agency, items, todo: [...items].filter((i) => !i.done).sort((a, b) => order(a) - order(b)) };
+    },
+  };
+}
+
+export type HomeService = ReturnType<typeof homeService>;

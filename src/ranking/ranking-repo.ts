@@ -1,0 +1,135 @@
+import type { Knex } from "knex";
+import type { CriterionDef, Deliverable, SheetStatus } from "../scoring/index.js";
+
+export interface SheetEntryRow {
+  criterionId: number;
+  selfPoints: number | null;
+  blocPoints: number | null;
+  selfCount: number | null;
+  blocCount: number | null;
+  evidence: string | null;
+  blocReason: string | null;
+}
+
+export interface SheetRow {
+  id: number;
+  agencyId: number;
+  status: Exclude<SheetStatus, "none">;
+  submittedAt: Date | null;
+  submittedOn: string | null;
+  reviewedAt: Date | null;
+  returnComment: string | null;
+  disciplineFlag: boolean;
+  disciplineReason: string | null;
+  version: number;
+  entries: SheetEntryRow[];
+}
+
+export interface BallotMeeting {
+  heldOn: string;
+  place: string;
+  validBallots: number;
+}
+
+export interface VoteRow {
+  agencyId: number;
+  votesFor: number;
+  validBallots: number;
+}
+
+export interface YearData {
+  criteria: CriterionDef[];
+  sheets: SheetRow[];
+  /** Per agency: the year's required deliverables, for the late-report count. */
+  deliverables: Map<number, Deliverable[]>;
+  meeting: BallotMeeting | null;
+  votes: VoteRow[];
+}
+
+const num = (v: string | number | null): number | null => (v === null ? null : Number(v));
+
+/**
+ * Everything the ranking needs for one year, in a fixed number of queries (never one per agency).
+ */
+export function rankingRepo(db: Knex) {
+  return {
+    async loadYear(year: {
+      id: number;
+      registrationDueOn: string | null;
+      agencyIds: number[];
+    }): Promise<YearData> {
+      const criteriaRows: {
+        id: number; code: string; title: string; parent_id: number | null; kind: CriterionDef["kind"];
+        max_points: string; auto_source: "late_reports" | null; sort_order: number;
+      }[] = await db("criteria").where({ year_id: year.id }).orderBy(["sort_order", "id"]);
+      const criteria: CriterionDef[] = criteriaRows.map((r) => ({
+        id: r.id, code: r.code, title: r.title, parentId: r.parent_id, kind: r.kind,
+        maxPoints: Number(r.max_points), autoSource: r.auto_source, sortOrder: r.sort_order,
+      }));
+
+      const sheetRows: {
+        id: number; agency_id: number; status: SheetRow["status"]; submitted_at: Date | null; submitted_on: string | null;
+        reviewed_at: Date | null; return_comment: string | null; discipline_flag: boolean; discipline_reason: string | null; version: number;
+      }[] = await db("score_sheets").where({ year_id: year.id });
+      const entryRows: {
+        sheet_id: number; criterion_id: number; self_points: string | null; bloc_points: string | null;
+        self_count: number | null; bloc_count: number | null; evidence: string | null; bloc_reason: string | null;
+      }[] = await db("score_entries as e")
+        .join("score_sheets as s", "s.id", "e.sheet_id")
+        .where("s.year_id", year.id)
+        .select("e.sheet_id", "e.criterion_id", "e.self_points", "e.bloc_points", "e.self_count", "e.bloc_count", "e.evidence", "e.bloc_reason");
+      const sheets: SheetRow[] = sheetRows.map((s) => ({
+        id: s.id, agencyId: s.agency_id, status: s.status, submittedAt: s.submitted_at, submittedOn: s.submitted_on,
+        reviewedAt: s.reviewed_at, returnComment: s.return_comment, disciplineFlag: s.discipline_flag,
+        disciplineReason: s.discipline_reason, version: s.version,
+        entries: entryRows.filter((e) => e.sheet_id === s.id).map((e) => ({
+          criterionId: e.criterion_id, selfPoints: num(e.self_points), blocPoints: num(e.bloc_points),
+          selfCount: e.self_count, blocCount: e.bloc_count, evidence: e.evidence, blocReason: e.bloc_reason,
+        })),
+      }));
+
+      const periods: { id: number; kind: "six_month" | "annual"; due_on: string }[] = await db("periods").where({ year_id: year.id });
+      const periodIds = periods.map((p) => p.id);
+      const extensions: { period_id: number; agency_id: number; due_on: string }[] = await db("period_extensions").whereIn("period_id", periodIds);
+      const registrations: { agency_id: number; submitted_on: string | null }[] = await db("registrations").where({ year_id: year.id }).select("agency_id", "submitted_on");
+      const reports: { period_id: number; agency_id: number; submitted_on: string | null }[] = await db("reports").whereIn("period_id", periodIds).select("period_id", "agency_id", "submitted_on");
+
+      const extensionOf = (periodId: number, agencyId: number) =>
+        extensions.find((x) => x.period_id === periodId && x.agency_id === agencyId)?.due_on ?? null;
+      const sixMonth = periods.find((p) => p.kind === "six_month");
+      const annual = periods.find((p) => p.kind === "annual");
+      const deliverables = new Map<number, Deliverable[]>();
+      for (const agencyId of year.agencyIds) {
+        const list: Deliverable[] = [];
+        if (year.registrationDueOn) {
+          const reg = registrations.find((r) => r.agency_id === agencyId);
+          list.push({ dueOn: year.registrationDueOn, extensionDueOn: null, submittedOn: reg?.submitted_on ?? null });
+        }
+        for (const period of [sixMonth, annual]) {
+          if (!period) continue;
+          const report = reports.find((r) => r.period_id === period.id && r.agency_id === agencyId);
+          list.push({ dueOn: period.due_on, extensionDueOn: extensionOf(period.id, agencyId), submittedOn: report?.submitted_on ?? null });
+        }
+        if (annual) {
+          const sheet = sheets.find((s) => s.agencyId === agencyId);
+          list.push({ dueOn: annual.due_on, extensionDueOn: extensionOf(annual.id, agencyId), submittedOn: sheet?.submittedOn ?? null });
+        }
+        deliverables.set(agencyId, list);
+      }
+
+      const meetingRow: { held_on: string; place: string; valid_ballots: number } | undefined = await db("ballot_meetings")
+        .where({ year_id: year.id })
+        .first("held_on", "place", "valid_ballots");
+      const voteRows: { agency_id: number; votes_for: number; valid_ballots: number }[] = await db("votes").where({ year_id: year.id });
+      return {
+        criteria,
+        sheets,
+        deliverables,
+        meeting: meetingRow ? { heldOn: meetingRow.held_on, place: meetingRow.place, validBallots: meetingRow.valid_ballots } : null,
+        votes: voteRows.map((v) => ({ agencyId: v.agency_id, votesFor: v.votes_for, validBallots: v.valid_ballots })),
+      };
+    },
+  };
+}
+
+export type RankingRepo = ReturnType<typeof rankingRepo>;

@@ -1,0 +1,185 @@
+import type { Knex } from "knex";
+import type { SubmissionStatus } from "./workflow.js";
+
+export interface ReportContent {
+  sections: Record<string, { done: string; results: string; figures: string }>;
+  general: string;
+  shortcomings: string;
+  proposals: string;
+}
+
+export interface Report {
+  id: number;
+  periodId: number;
+  agencyId: number;
+  status: SubmissionStatus;
+  content: ReportContent;
+  submittedAt: Date | null;
+  submittedOn: string | null;
+  lateDays: number;
+  returnComment: string | null;
+  returnedAt: Date | null;
+  acceptedAt: Date | null;
+  version: number;
+  updatedAt: Date;
+}
+
+export interface PeriodRow {
+  id: number;
+  yearId: number;
+  kind: "six_month" | "annual";
+  number: number;
+  title: string;
+  startsOn: string;
+  endsOn: string;
+  dataFrom: string;
+  dataTo: string;
+  dueOn: string;
+  locked: boolean;
+}
+
+export interface AttachmentMeta {
+  id: number;
+  reportId: number;
+  kind: "signed_scan" | "other";
+  filename: string;
+  mimeType: string;
+  sizeBytes: number;
+  createdAt: Date;
+}
+
+export interface VersionRow {
+  number: number;
+  content: ReportContent;
+  submittedAt: Date;
+  submittedBy: string | null;
+}
+
+const EMPTY: ReportContent = { sections: {}, general: "", shortcomings: "", proposals: "" };
+
+function parseContent(v: unknown): ReportContent {
+  const c = (typeof v === "string" ? JSON.parse(v) : v) as Partial<ReportContent> | null;
+  return { ...EMPTY, ...(c ?? {}), sections: c?.sections ?? {} };
+}
+
+function toReport(r: Record<string, unknown>): Report {
+  return {
+    id: r.id as number,
+    periodId: r.period_id as number,
+    agencyId: r.agency_id as number,
+    status: r.status as SubmissionStatus,
+    content: parseContent(r.content),
+    submittedAt: (r.submitted_at as Date | null) ?? null,
+    submittedOn: (r.submitted_on as string | null) ?? null,
+    lateDays: r.late_days as number,
+    returnComment: (r.return_comment as string | null) ?? null,
+    returnedAt: (r.returned_at as Date | null) ?? null,
+    acceptedAt: (r.accepted_at as Date | null) ?? null,
+    version: r.version as number,
+    updatedAt: r.updated_at as Date,
+  };
+}
+
+const toPeriod = (r: Record<string, unknown>): PeriodRow => ({
+  id: r.id as number,
+  yearId: r.year_id as number,
+  kind: r.kind as PeriodRow["kind"],
+  number: r.number as number,
+  title: r.title as string,
+  startsOn: r.starts_on as string,
+  endsOn: r.ends_on as string,
+  dataFrom: r.data_from as string,
+  dataTo: r.data_to as string,
+  dueOn: r.due_on as string,
+  locked: r.locked as boolean,
+});
+
+const ATTACHMENT_COLUMNS = ["id", "report_id", "kind", "filename", "mime_type", "size_bytes", "created_at"];
+const toAttachment = (r: Record<string, unknown>): AttachmentMeta => ({
+  id: r.id as number,
+  reportId: r.report_id as number,
+  kind: r.kind as AttachmentMeta["kind"],
+  filename: r.filename as string,
+  mimeType: r.mime_type as string,
+  sizeBytes: r.size_bytes as number,
+  createdAt: r.created_at as Date,
+});
+
+export function reportsRepo(db: Knex) {
+  return {
+    async period(yearId: number, number: number): Promise<PeriodRow | undefined> {
+      const row = await db("periods").where({ year_id: yearId, number }).first();
+      return row && toPeriod(row);
+    },
+    async extensionDueOn(periodId: number, agencyId: number, conn: Knex = db): Promise<string | null> {
+      return (await conn("period_extensions").where({ period_id: periodId, agency_id: agencyId }).first("due_on"))?.due_on ?? null;
+    },
+    async find(periodId: number, agencyId: number, conn: Knex = db): Promise<Report | undefined> {
+      const row = await conn("reports").where({ period_id: periodId, agency_id: agencyId }).first();
+      return row && toReport(row);
+    },
+    /** Every report of a period with each agency's extension, in one query. */
+    async listForPeriod(periodId: number): Promise<(Report & { extensionDueOn: string | null })[]> {
+      const rows = await db("reports as r")
+        .leftJoin("period_extensions as e", function () {
+          this.on("e.period_id", "r.period_id").andOn("e.agency_id", "r.agency_id");
+        })
+        .where("r.period_id", periodId)
+        .select("r.*", "e.due_on as extension_due_on");
+      return rows.map((r) => ({ ...toReport(r), extensionDueOn: r.extension_due_on ?? null }));
+    },
+    async extensionsForPeriod(periodId: number): Promise<Map<number, string>> {
+      const rows: { agency_id: number; due_on: string }[] = await db("period_extensions").where({ period_id: periodId }).select("agency_id", "due_on");
+      return new Map(rows.map((r) => [r.agency_id, r.due_on]));
+    },
+    async insert(trx: Knex, r: { periodId: number; agencyId: number; status: SubmissionStatus; content: ReportContent; userId: number }): Promise<Report> {
+      const [row] = await trx("reports")
+        .insert({ period_id: r.periodId, agency_id: r.agencyId, status: r.status, content: JSON.stringify(r.content), updated_by: r.userId })
+        .returning("*");
+      return toReport(row);
+    },
+    /**
+     * Optimistic concurrency: the update applies only to the version the user saw.
+     * Returns the new row, or undefined when someone else changed it first.
+     */
+    async update(trx: Knex, id: number, expectedVersion: number, patch: Record<string, unknown>): Promise<Report | undefined> {
+      const [row] = await trx("reports")
+        .where({ id, version: expectedVersion })
+        .update({ ...patch, version: expectedVersion + 1, updated_at: trx.fn.now() })
+        .returning("*");
+      return row && toReport(row);
+    },
+    async addVersion(trx: Knex, reportId: number, content: ReportContent, at: Date, userId: number): Promise<number> {
+      const [max] = await trx("report_versions").where({ report_id: reportId }).max("number as n");
+      const number = Number(max?.n ?? 0) + 1;
+      await trx("report_versions").insert({ report_id: reportId, number, content: JSON.stringify(content), submitted_at: at, submitted_by: userId });
+      return number;
+    },
+    async versions(reportId: number): Promise<VersionRow[]> {
+      const rows = await db("report_versions as v")
+        .leftJoin("users as u", "u.id", "v.submitted_by")
+        .where("v.report_id", reportId)
+        .orderBy("v.number")
+        .select("v.number", "v.content", "v.submitted_at", "u.full_name");
+      return rows.map((r) => ({ number: r.number, content: parseContent(r.content), submittedAt: r.submitted_at, submittedBy: r.full_name ?? null }));
+    },
+    async attachments(reportId: number): Promise<AttachmentMeta[]> {
+      return (await db("report_attachments").where({ report_id: reportId }).orderBy("id").select(ATTACHMENT_COLUMNS)).map(toAttachment);
+    },
+    async attachment(reportId: number, id: number): Promise<(AttachmentMeta & { content: Buffer }) | undefined> {
+      const row = await db("report_attachments").where({ report_id: reportId, id }).first([...ATTACHMENT_COLUMNS, "content"]);
+      return row && { ...toAttachment(row), content: row.content as Buffer };
+    },
+    async addAttachment(trx: Knex, a: { reportId: number; kind: string; filename: string; mimeType: string; content: Buffer; sha256: string; userId: number }): Promise<number> {
+      const [{ id }] = await trx("report_attachments")
+        .insert({ report_id: a.reportId, kind: a.kind, filename: a.filename, mime_type: a.mimeType, size_bytes: a.content.length, sha256: a.sha256, content: a.content, uploaded_by: a.userId })
+        .returning("id");
+      return id;
+    },
+    async deleteAttachment(trx: Knex, reportId: number, id: number): Promise<number> {
+      return trx("report_attachments").where({ report_id: reportId, id }).del();
+    },
+  };
+}
+
+export type ReportsRepo = ReturnType<typeof reportsRepo>;

@@ -1,0 +1,258 @@
+import { createHash } from "node:crypto";
+import type { Knex } from "knex";
+import type { User } from "../auth/users-repo.js";
+import { access } from "../auth/access.js";
+import type { AuditService } from "../audit/audit-service.js";
+import type { YearsService, YearContext } from "../years/years-service.js";
+import { ConflictError, NotFoundError, RuleViolationError } from "../errors.js";
+import { localDate } from "../lib/dates.js";
+import { effectiveDueOn } from "../scoring/index.js";
+import type { ReportContent, ReportsRepo, Report, PeriodRow } from "./reports-repo.js";
+import { isEditableByAgency, lateness, nextStatus, STATUS_LABELS } from "./workflow.js";
+import { detectAllowedType, safeFilename } from "./attachments.js";
+import { messages } from "./messages.js";
+
+export interface ReportTarget {
+  blocCode: string;
+  year: number;
+  period: number;
+  agencyCode: string;
+}
+
+export interface Campaign {
+  code: string;
+  title: string;
+}
+
+export type SaveOutcome =
+  | { ok: true; status: string; lateDays: number }
+  | { ok: false; errors: Record<string, string[]> }
+  | { ok: false; conflict: true };
+
+interface Opened {
+  ctx: YearContext;
+  period: PeriodRow;
+  agency: YearContext["agencies"][number];
+  report: Report | undefined;
+  extensionDueOn: string | null;
+}
+
+export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: YearsService; audit: AuditService; now: () => Date }) {
+  const { db, repo, years, audit, now } = deps;
+
+  async function campaignsOf(yearId: number): Promise<Campaign[]> {
+    return db("campaigns").where({ year_id: yearId }).orderBy("sort_order").select("code", "title");
+  }
+
+  /** Loads the report of one agency in one period, as `user` may see it (404 otherwise). */
+  async function open(user: User, t: ReportTarget): Promise<Opened> {
+    const ctx = await years.open(user, t.blocCode, t.year);
+    const agency = ctx.agencies.find((a) => a.code === t.agencyCode);
+    if (!agency) throw new NotFoundError();
+    access.assertAgencyRecord(user, { agencyId: agency.id, blocId: ctx.bloc.id });
+    const period = await repo.period(ctx.year.id, t.period);
+    if (!period) throw new NotFoundError();
+    const [report, extensionDueOn] = [await repo.find(period.id, agency.id), await repo.extensionDueOn(period.id, agency.id)];
+    return { ctx, period, agency, report, extensionDueOn };
+  }
+
+  function headName(ctx: YearContext): string {
+    return ctx.agencies.find((a) => a.id === ctx.year.headAgencyId)?.shortName ?? "Trưởng khối";
+  }
+
+  function assertAgencyMayChange(user: User, o: Opened): void {
+    access.assertOwnAgency(user, o.agency.id);
+    if (o.period.locked) throw new RuleViolationError(messages.locked(headName(o.ctx)));
+  }
+
+  /**
+   * Saves the agency's draft or submits it. A submission keeps a version; the first one
+   * fixes the lateness. Version mismatch (someone saved in between) → conflict, nothing saved.
+   */
+  async function saveAsAgency(user: User, t: ReportTarget, input: { content: ReportContent; version: number | null; action: "save" | "submit" }, ip?: string): Promise<SaveOutcome> {
+    const o = await open(user, t);
+    assertAgencyMayChange(user, o);
+    if (input.action === "submit" && !input.content.general.trim()) return { ok: false, errors: { general: [messages.generalRequired] } };
+    const current = o.report;
+    if (current && !isEditableByAgency(current.status)) {
+      if (input.action === "submit" && current.status === "submitted") return { ok: false, conflict: true };
+      throw new RuleViolationError(messages.notEditable);
+    }
+    if (current && input.version !== current.version) return { ok: false, conflict: true };
+    const status = nextStatus(current?.status ?? null, input.action);
+    if (!status) throw new RuleViolationError(messages.notEditable);
+    const at = now();
+    return db.transaction(async (trx) => {
+      let saved = current ?? (await repo.insert(trx, { periodId: o.period.id, agencyId: o.agency.id, status: "draft", content: input.content, userId: user.id }));
+      const patch: Record<string, unknown> = { status, content: JSON.stringify(input.content), updated_by: user.id };
+      if (input.action === "submit") {
+        const firstOn = saved.submittedOn ?? localDate(at);
+        Object.assign(patch, {
+          submitted_at: at,
+          submitted_on: firstOn,
+          late_days: lateness(firstOn, o.period.dueOn, o.extensionDueOn),
+        });
+      }
+      const updated = await repo.update(trx, saved.id, saved.version, patch);
+      if (!updated) throw new ConflictError(messages.conflict);
+      saved = updated;
+      if (input.action === "submit") await repo.addVersion(trx, saved.id, input.content, at, user.id);
+      await audit.record(
+        {
+          userId: user.id, username: user.username, action: input.action === "submit" ? "report.submit" : "report.save",
+          entity: "report", entityId: saved.id, blocId: o.ctx.bloc.id, agencyId: o.agency.id,
+          before: current ? { status: current.status, content: current.content } : null,
+          after: { status: saved.status, content: input.content, lateDays: saved.lateDays }, ip,
+        },
+        trx,
+      );
+      return { ok: true as const, status: saved.status, lateDays: saved.lateDays };
+    });
+  }
+
+  return {
+    open,
+    campaignsOf,
+    saveAsAgency,
+
+    /** The page's view model: what the form or the reading view needs, already labelled. */
+    async page(user: User, t: ReportTarget) {
+      const o = await open(user, t);
+      const [campaigns, attachments, versions] = await Promise.all([
+        campaignsOf(o.ctx.year.id),
+        o.report ? repo.attachments(o.report.id) : Promise.resolve([]),
+        o.report ? repo.versions(o.report.id) : Promise.resolve([]),
+      ]);
+      const isOwnClerk = user.role === "clerk" && user.agencyId === o.agency.id;
+      const status = o.report?.status ?? null;
+      return {
+        ...o,
+        campaigns,
+        attachments,
+        versions,
+        statusLabel: STATUS_LABELS[status ?? "missing"],
+        dueOn: effectiveDueOn(o.period.dueOn, o.extensionDueOn),
+        canEdit: isOwnClerk && !o.period.locked && isEditableByAgency(status),
+        lockedMessage: o.period.locked ? messages.locked(headName(o.ctx)) : null,
+        canReview: (user.role === "secretariat" || user.role === "admin") && status === "submitted",
+        basePath: `${o.ctx.basePath}/periods/${o.period.number}/reports/${o.agency.code}`,
+      };
+    },
+
+    /** The secretariat returns a submitted report with its comment, or accepts it. */
+    async review(user: User, t: ReportTarget, input: { action: "return" | "accept"; comment: string; version: number }, ip?: string): Promise<{ errors?: Record<string, string[]> }> {
+      const o = await open(user, t);
+      access.assertSecretariat(user, o.ctx.bloc.id);
+      const current = o.report;
+      const status = current ? nextStatus(current.status, input.action) : null;
+      if (!current || !status) throw new RuleViolationError(messages.cannotReview);
+      if (input.action === "return" && !input.comment.trim()) return { errors: { comment: [messages.commentRequired] } };
+      if (input.version !== current.version) throw new ConflictError(messages.conflict);
+      await db.transaction(async (trx) => {
+        const at = now();
+        const patch = input.action === "return" ? { status, return_comment: input.comment.trim(), returned_at: at } : { status, accepted_at: at };
+        if (!(await repo.update(trx, current.id, current.version, patch))) throw new ConflictError(messages.conflict);
+        await audit.record(
+          { userId: user.id, username: user.username, action: `report.${input.action}`, entity: "report", entityId: current.id, blocId: o.ctx.bloc.id, agencyId: o.agency.id, before: { status: current.status }, after: { status, comment: input.action === "return" ? input.comment.trim() : undefined }, ip },
+          trx,
+        );
+      });
+      return {};
+    },
+
+    /** Per period: every agency of the year with its report's state; missing ones first in the reminder list. */
+    async periodOverview(user: User, blocCode: string, year: number, periodNumber: number) {
+      const ctx = await years.open(user, blocCode, year);
+      if (!access.isBlocReader(user)) throw new NotFoundError();
+      const period = await repo.period(ctx.year.id, periodNumber);
+      if (!period) throw new NotFoundError();
+      const [reports, extensions] = [await repo.listForPeriod(period.id), await repo.extensionsForPeriod(period.id)];
+      const byAgency = new Map(reports.map((r) => [r.agencyId, r]));
+      const today = localDate(now());
+      const rows = ctx.agencies.map((a) => {
+        const r = byAgency.get(a.id);
+        const dueOn = effectiveDueOn(period.dueOn, extensions.get(a.id) ?? null);
+        const notIn = !r || r.status === "draft" || r.status === "returned";
+        return {
+          agency: a,
+          status: r?.status ?? "missing",
+          statusLabel: STATUS_LABELS[r?.status ?? "missing"],
+          submittedAt: r?.submittedAt ?? null,
+          lateDays: r?.lateDays ?? 0,
+          dueOn,
+          extended: extensions.has(a.id),
+          overdueDays: notIn && today > dueOn ? lateness(today, dueOn, null) : 0,
+          returnComment: r?.status === "returned" ? r.returnComment : null,
+          href: `${ctx.basePath}/periods/${period.number}/reports/${a.code}`,
+        };
+      });
+      return { ctx, period, rows, missing: rows.filter((r) => r.status === "missing" || r.status === "draft" || r.status === "returned") };
+    },
+
+    async addAttachment(user: User, t: ReportTarget, file: { originalname: string; buffer: Buffer } | undefined, kind: "signed_scan" | "other", ip?: string): Promise<{ error?: string }> {
+      const o = await open(user, t);
+      assertAgencyMayChange(user, o);
+      if (o.report && !isEditableByAgency(o.report.status)) throw new RuleViolationError(messages.notEditable);
+      if (!file || file.buffer.length === 0) return { error: messages.fileMissing };
+      const mimeType = await detectAllowedType(file.buffer, kind);
+      if (!mimeType) return { error: messages.fileType };
+      await db.transaction(async (trx) => {
+        const report = o.report ?? (await repo.insert(trx, { periodId: o.period.id, agencyId: o.agency.id, status: "draft", content: { sections: {}, general: "", shortcomings: "", proposals: "" }, userId: user.id }));
+        const id = await repo.addAttachment(trx, {
+          reportId: report.id, kind, filename: safeFilename(file.originalname), mimeType, content: file.buffer,
+          sha256: createHash("sha256").update(file.buffer).digest("hex"), userId: user.id,
+        });
+        await audit.record({ userId: user.id, username: user.username, action: "report.attach", entity: "report_attachment", entityId: id, blocId: o.ctx.bloc.id, agencyId: o.agency.id, after: { filename: safeFilename(file.originalname), kind, size: file.buffer.length }, ip }, trx);
+      });
+      return {};
+    },
+
+    async removeAttachment(user: User, t: ReportTarget, id: number, ip?: string): Promise<void> {
+      const o = await open(user, t);
+      assertAgencyMayChange(user, o);
+      if (!o.report || !isEditableByAgency(o.report.status)) throw new RuleViolationError(messages.notEditable);
+      const report = o.report;
+      await db.transaction(async (trx) => {
+        if (!(await repo.deleteAttachment(trx, report.id, id))) throw new NotFoundError();
+        await audit.record({ userId: user.id, username: user.username, action: "report.detach", entity: "report_attachment", entityId: id, blocId: o.ctx.bloc.id, agencyId: o.agency.id, ip }, trx);
+      });
+    },
+
+    /** Submitted version `number` beside the one before it, field by field. */
+    async compare(user: User, t: ReportTarget, number: number) {
+      const o = await open(user, t);
+      const all = o.report ? await repo.versions(o.report.id) : [];
+      const to = all.find((v) => v.number === number);
+      if (!to) throw new NotFoundError();
+      const from = all.find((v) => v.number === number - 1) ?? null;
+      const campaigns = await campaignsOf(o.ctx.year.id);
+      const fields: { label: string; before: string; after: string }[] = [];
+      const SECTION_LABELS = { done: "Nội dung đã triển khai", results: "Kết quả đạt được", figures: "Số liệu cụ thể" } as const;
+      for (const c of campaigns) {
+        for (const key of ["done", "results", "figures"] as const) {
+          fields.push({ label: `${c.title} — ${SECTION_LABELS[key]}`, before: from?.content.sections[c.code]?.[key] ?? "", after: to.content.sections[c.code]?.[key] ?? "" });
+        }
+      }
+      fields.push({ label: "Kết quả chung", before: from?.content.general ?? "", after: to.content.general });
+      fields.push({ label: "Tồn tại, hạn chế", before: from?.content.shortcomings ?? "", after: to.content.shortcomings });
+      fields.push({ label: "Đề xuất, kiến nghị", before: from?.content.proposals ?? "", after: to.content.proposals });
+      return {
+        ...o,
+        from,
+        to,
+        fields: fields.map((f) => ({ ...f, changed: f.before !== f.after })),
+        basePath: `${o.ctx.basePath}/periods/${o.period.number}/reports/${o.agency.code}`,
+      };
+    },
+
+    /** A file, only for those allowed to read the report. */
+    async attachment(user: User, t: ReportTarget, id: number) {
+      const o = await open(user, t);
+      const file = o.report ? await repo.attachment(o.report.id, id) : undefined;
+      if (!file) throw new NotFoundError();
+      return file;
+    },
+  };
+}
+
+export type ReportsService = ReturnType<typeof reportsService>;

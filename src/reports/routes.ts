@@ -1,0 +1,145 @@
+import { Router, type Request, type Response } from "express";
+import multer from "multer";
+import { z } from "zod";
+import type { Services } from "../services.js";
+import { requireUser } from "../web/middleware/require-user.js";
+import { setFlash } from "../web/middleware/locals.js";
+import type { RescueHandler } from "../web/middleware/rescue-expired-form.js";
+import { AttachmentForm, IdParam, ReportParams, ReviewForm, reportFormSchema, SECTION_FIELDS, sectionField } from "./schemas.js";
+import { MAX_ATTACHMENT_BYTES } from "./attachments.js";
+import { messages } from "./messages.js";
+import type { ReportTarget } from "./reports-service.js";
+
+const BASE = "/blocs/:bloc/years/:year/periods/:period/reports/:agency";
+
+const target = (params: unknown): ReportTarget => {
+  const p = ReportParams.parse(params);
+  return { blocCode: p.bloc, year: p.year, period: p.period, agencyCode: p.agency };
+};
+
+// Browsers send UTF-8 file names without a charset: read them as UTF-8 (Vietnamese names).
+const upload = multer({ storage: multer.memoryStorage(), defParamCharset: "utf8", limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1, fields: 10 } });
+
+export function reportRoutes(services: Services): Router {
+  const router = Router();
+  const { reports } = services;
+
+  async function renderPage(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
+    const page = await reports.page(req.user!, target(req.params));
+    res.status(status).render("reports/report", {
+      title: `${page.period.title} — ${page.agency.name}`,
+      page,
+      sectionFields: SECTION_FIELDS,
+      sectionField,
+      errors: {},
+      values: null,
+      conflict: false,
+      ...extra,
+    });
+  }
+
+  /** The menu's "Báo cáo": the latest year's first period of the user's bloc. */
+  router.get("/reports", requireUser, async (req, res) => {
+    const latest = await services.years.latestFor(req.user!);
+    if (!latest || req.user!.role === "clerk") return res.redirect(303, "/");
+    res.redirect(303, `/blocs/${latest.blocCode}/years/${latest.year}/periods/1/reports`);
+  });
+
+  router.get("/blocs/:bloc/years/:year/periods/:period/reports", requireUser, async (req, res) => {
+    const p = ReportParams.pick({ bloc: true, year: true, period: true }).parse(req.params);
+    const overview = await reports.periodOverview(req.user!, p.bloc, p.year, p.period);
+    res.render("reports/period", { title: `${overview.period.title} — tình hình gửi báo cáo`, overview });
+  });
+
+  router.get(BASE, requireUser, async (req, res) => renderPage(req, res, 200));
+
+  router.post(BASE, requireUser, async (req, res) => {
+    const t = target(req.params);
+    const campaigns = await reports.campaignsOf((await reports.open(req.user!, t)).ctx.year.id);
+    const form = reportFormSchema(campaigns.map((c) => c.code)).safeParse(req.body);
+    if (!form.success) {
+      return renderPage(req, res, 422, { errors: z.flattenError(form.error).fieldErrors, values: req.body });
+    }
+    const result = await reports.saveAsAgency(req.user!, t, form.data, req.ip);
+    if (!result.ok) {
+      return renderPage(req, res, "conflict" in result ? 409 : 422, {
+        errors: "errors" in result ? result.errors : {},
+        conflict: "conflict" in result,
+        values: req.body,
+      });
+    }
+    setFlash(req, "success", form.data.action === "submit" ? messages.submitted(result.lateDays) : messages.saved);
+    res.redirect(303, req.originalUrl);
+  });
+
+  router.post(`${BASE}/review`, requireUser, async (req, res) => {
+    const form = ReviewForm.safeParse(req.body);
+    if (!form.success) return renderPage(req, res, 422, { errors: z.flattenError(form.error).fieldErrors, reviewValues: req.body });
+    const result = await reports.review(req.user!, target(req.params), form.data, req.ip);
+    if (result.errors) return renderPage(req, res, 422, { errors: result.errors, reviewValues: req.body });
+    setFlash(req, "success", form.data.action === "return" ? messages.returned : messages.accepted);
+    res.redirect(303, req.originalUrl.replace(/\/review$/, ""));
+  });
+
+  router.post(`${BASE}/attachments`, requireUser, (req, res, next) => {
+    upload.single("file")(req, res, async (err: unknown) => {
+      try {
+        if ((err as { code?: string } | undefined)?.code === "LIMIT_FILE_SIZE") {
+          return await renderPage(req, res, 413, { errors: { file: [messages.fileTooLarge] } });
+        }
+        if (err) return next(err);
+        const form = AttachmentForm.safeParse(req.body);
+        if (!form.success) return await renderPage(req, res, 422, { errors: z.flattenError(form.error).fieldErrors });
+        const result = await reports.addAttachment(req.user!, target(req.params), req.file, form.data.kind, req.ip);
+        if (result.error) return await renderPage(req, res, 422, { errors: { file: [result.error] } });
+        setFlash(req, "success", messages.attached);
+        res.redirect(303, req.originalUrl.replace(/\/attachments(\?.*)?$/, ""));
+      } catch (e) {
+        next(e);
+      }
+    });
+  });
+
+  router.get(`${BASE}/attachments/:id`, requireUser, async (req, res) => {
+    const file = await reports.attachment(req.user!, target(req.params), IdParam.parse(req.params.id));
+    res.setHeader("Content-Type", file.mimeType);
+    res.setHeader("Content-Disposition", `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`);
+    res.setHeader("Content-Length", String(file.sizeBytes));
+    res.setHeader("Cache-Control", "private, no-store");
+    res.send(file.content);
+  });
+
+  router.post(`${BASE}/attachments/:id/delete`, requireUser, async (req, res) => {
+    await reports.removeAttachment(req.user!, target(req.params), IdParam.parse(req.params.id), req.ip);
+    setFlash(req, "success", messages.detached);
+    res.redirect(303, req.originalUrl.replace(/\/attachments\/\d+\/delete$/, ""));
+  });
+
+  router.get(`${BASE}/versions/:number`, requireUser, async (req, res) => {
+    const comparison = await reports.compare(req.user!, target(req.params), IdParam.parse(req.params.number));
+    res.render("reports/compare", { title: `So sánh lần gửi ${comparison.to.number}`, comparison });
+  });
+
+  return router;
+}
+
+/** Saves a report form posted after its session expired (see rescue-expired-form.ts). */
+export function reportRescueHandler(services: Services): RescueHandler {
+  const pattern = /^\/blocs\/([a-z0-9-]+)\/years\/(\d{4})\/periods\/(\d)\/reports\/([a-z0-9._-]+)$/;
+  return {
+    match(path) {
+      const m = pattern.exec(path);
+      return m ? { bloc: m[1]!, year: m[2]!, period: m[3]!, agency: m[4]! } : null;
+    },
+    async save(userId, params, body) {
+      const user = await services.users.findSessionUser(userId);
+      if (!user) return null;
+      const t = target(params);
+      const campaigns = await services.reports.campaignsOf((await services.reports.open(user, t)).ctx.year.id);
+      const form = reportFormSchema(campaigns.map((c) => c.code)).safeParse({ ...body, action: "save" });
+      if (!form.success) return null;
+      const result = await services.reports.saveAsAgency(user, t, form.data);
+      return result.ok ? `/blocs/${params.bloc}/years/${params.year}/periods/${params.period}/reports/${params.agency}` : null;
+    },
+  };
+}

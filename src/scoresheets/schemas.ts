@@ -1,0 +1,32 @@
+import { z } from "zod";
+
+export const SheetParams = z.object({
+  bloc: z.string().regex(/^[a-z0-9-]{1,40}$/),
+  year: z.coerce.number().int().min(2000).max(2100),
+  agency: z.string().regex(/^[a-z0-9._-]{1,40}$/),
+});
+export type SheetParams = z.infer<typeof SheetParams>;
+
+/** Every text field of the form, by name (p_<id>, e_<id>, b_<id>, r_<id>, …); checked against the criteria by the service. */
+const fields = z
+  .record(z.string(), z.unknown())
+  .transform((body) =>
+    Object.fromEntries(
+      Object.entries(body).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : Array.isArray(v) && typeof v[0] === "string" ? [[k, v[0]]] : [])),
+    ) as Record<string, string>,
+  );
+
+/** The clerk's form: "Lưu nháp" (save) or "Gửi bảng điểm" (submit), plus the values. */
+export function parseOwnSheet(body: unknown) {
+  const b = (body ?? {}) as Record<string, unknown>;
+  return z.object({ action: z.enum(["save", "submit"]), values: fields }).parse({ action: b.action, values: b });
+}
+
+/** The secretariat's form: "Lưu", "Đã thẩm định" (reviewed) or "Trả lại" (return), plus the values. */
+export function parseReviewSheet(body: unknown) {
+  const b = (body ?? {}) as Record<string, unknown>;
+  return z.object({ action: z.enum(["save", "reviewed", "return"]), values: fields }).parse({ action: b.action, values: b });
+}
+
+export type OwnSheetForm = ReturnType<typeof parseOwnSheet>;
+export type ReviewSheetForm = ReturnType<typeof parseReviewSheet>;

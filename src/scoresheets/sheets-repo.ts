@@ -1,0 +1,69 @@
+import type { Knex } from "knex";
+
+export interface SheetPatch {
+  status?: "draft" | "submitted" | "returned" | "reviewed";
+  submitted_at?: Date;
+  submitted_on?: string;
+  late_days?: number;
+  reviewed_at?: Date | null;
+  reviewed_by?: number | null;
+  return_comment?: string | null;
+  discipline_flag?: boolean;
+  discipline_reason?: string | null;
+}
+
+export interface SelfEntry {
+  criterionId: number;
+  selfPoints: number | null;
+  selfCount: number | null;
+  evidence: string | null;
+}
+
+export interface BlocEntry {
+  criterionId: number;
+  blocPoints: number | null;
+  blocCount: number | null;
+  blocReason: string | null;
+}
+
+/** Writes of score sheets; reads of a whole year go through the ranking repo. */
+export function sheetsRepo() {
+  return {
+    /** The sheet's id, creating an empty draft when the agency has none yet. */
+    async ensureSheet(trx: Knex, yearId: number, agencyId: number): Promise<number> {
+      const row = await trx("score_sheets").where({ year_id: yearId, agency_id: agencyId }).first("id");
+      if (row) return row.id;
+      const [{ id }] = await trx("score_sheets").insert({ year_id: yearId, agency_id: agencyId, status: "draft" }).returning("id");
+      return id;
+    },
+    async saveSelf(trx: Knex, sheetId: number, entries: SelfEntry[]): Promise<void> {
+      if (!entries.length) return;
+      await trx("score_entries")
+        .insert(entries.map((e) => ({
+          sheet_id: sheetId, criterion_id: e.criterionId, self_points: e.selfPoints, self_count: e.selfCount, evidence: e.evidence,
+        })))
+        .onConflict(["sheet_id", "criterion_id"])
+        .merge(["self_points", "self_count", "evidence"]);
+    },
+    async saveBloc(trx: Knex, sheetId: number, entries: BlocEntry[]): Promise<void> {
+      if (!entries.length) return;
+      await trx("score_entries")
+        .insert(entries.map((e) => ({
+          sheet_id: sheetId, criterion_id: e.criterionId, bloc_points: e.blocPoints, bloc_count: e.blocCount, bloc_reason: e.blocReason,
+        })))
+        .onConflict(["sheet_id", "criterion_id"])
+        .merge(["bloc_points", "bloc_count", "bloc_reason"]);
+    },
+    async updateSheet(trx: Knex, sheetId: number, patch: SheetPatch): Promise<void> {
+      await trx("score_sheets")
+        .where({ id: sheetId })
+        .update({ ...patch, updated_at: trx.fn.now(), version: trx.raw("version + 1") });
+    },
+    async extensionDueOn(trx: Knex, periodId: number, agencyId: number): Promise<string | null> {
+      const row = await trx("period_extensions").where({ period_id: periodId, agency_id: agencyId }).first("due_on");
+      return row?.due_on ?? null;
+    },
+  };
+}
+
+export type SheetsRepo = ReturnType<typeof sheetsRepo>;

@@ -1,0 +1,350 @@
+import type { Knex } from "knex";
+import type { User } from "../auth/users-repo.js";
+import { access } from "../auth/access.js";
+import type { AuditService } from "../audit/audit-service.js";
+import { NotFoundError, RuleViolationError } from "../errors.js";
+import { localDate } from "../lib/dates.js";
+import {
+  effectiveDueOn,
+  formatPoints,
+  fromHundredths,
+  lateDays,
+  parsePoints,
+  toHundredths,
+  type CriterionDef,
+} from "../scoring/index.js";
+import type { RankingService, YearComputation } from "../ranking/ranking-service.js";
+import type { SheetEntryRow, SheetRow } from "../ranking/ranking-repo.js";
+import type { YearContext, YearsService } from "../years/years-service.js";
+import type { YearAgency } from "../years/years-repo.js";
+import { messages, STATUS_LABELS } from "./messages.js";
+import type { OwnSheetForm, ReviewSheetForm, SheetParams } from "./schemas.js";
+import type { BlocEntry, SelfEntry, SheetsRepo } from "./sheets-repo.js";
+
+export type SheetMode = "edit" | "review" | "readonly";
+type Errors = Record<string, string[]>;
+type Values = Record<string, string>;
+
+interface Loaded {
+  ctx: YearContext;
+  agency: YearAgency;
+  comp: YearComputation;
+  sheet: SheetRow | undefined;
+}
+
+const MAX_TEXT = 2000;
+
+/** The scored criteria of each group: its items, or the group itself when it has none. */
+function groupsOf(criteria: CriterionDef[]) {
+  const order = (a: CriterionDef, b: CriterionDef) => a.sortOrder - b.sortOrder || a.id - b.id;
+  return criteria
+    .filter((c) => c.parentId === null)
+    .sort(order)
+    .map((group) => {
+      const items = criteria.filter((c) => c.parentId === group.id).sort(order);
+      return { group, leaves: items.length ? items : [group] };
+    });
+}
+
+const isAuto = (c: CriterionDef) => c.autoSource === "late_reports";
+
+/** A stored value as the form shows it: "7,5", "40", "" */
+const pointsInput = (n: number | null) => (n === null ? "" : String(n).replace(".", ","));
+
+/** Reads one typed value for an item; an error message or the value (null when empty). */
+function readValue(raw: string | undefined, item: CriterionDef, kind: CriterionDef["kind"]): { value: number | null } | { error: string } {
+  const text = (raw ?? "").trim();
+  if (text === "") return { value: null };
+  if (kind === "deduction") {
+    return /^\d{1,4}$/.test(text) ? { value: Number(text) } : { error: messages.countInvalid };
+  }
+  const points = parsePoints(text);
+  if (points === null) return { error: messages.pointsInvalid };
+  if (points < 0) return { error: messages.pointsNegative };
+  if (toHundredths(points) > toHundredths(item.maxPoints)) return { error: messages.pointsOverMax(item.maxPoints) };
+  return { value: points };
+}
+
+function readText(raw: string | undefined): string | null {
+  const text = (raw ?? "").trim();
+  return text === "" ? null : text;
+}
+
+function modeFor(user: User, sheet: SheetRow | undefined, published: boolean): SheetMode {
+  if (published) return "readonly";
+  const status = sheet?.status ?? "none";
+  if (user.role === "clerk") return status === "submitted" || status === "reviewed" ? "readonly" : "edit";
+  if (user.role === "secretariat" || user.role === "admin") return status === "submitted" || status === "reviewed" ? "review" : "readonly";
+  return "readonly";
+}
+
+function entrySnapshot(sheet: SheetRow | undefined) {
+  return sheet ? { status: sheet.status, entries: sheet.entries } : null;
+}
+
+export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ranking: RankingService; audit: AuditService; db: Knex; now: () => Date }) {
+  const { repo, years, ranking, audit, db, now } = deps;
+
+  async function load(user: User, p: SheetParams): Promise<Loaded> {
+    const ctx = await years.open(user, p.bloc, p.year);
+    const agency = ctx.agencies.find((a) => a.code === p.agency);
+    if (!agency) throw new NotFoundError();
+    access.assertAgencyRecord(user, { agencyId: agency.id, blocId: ctx.bloc.id });
+    const comp = await ranking.compute(ctx);
+    return { ctx, agency, comp, sheet: comp.data.sheets.find((s) => s.agencyId === agency.id) };
+  }
+
+  /** The sheet page's view model; `typed` and `errors` come back from a refused form. */
+  function buildView(user: User, l: Loaded, typed?: Values, errors: Errors = {}) {
+    const { ctx, agency, comp, sheet } = l;
+    const mode = modeFor(user, sheet, ctx.year.rankingPublishedAt !== null);
+    const result = comp.result.sheets[agency.id]!;
+    const lateReports = comp.inputs.find((i) => i.agencyId === agency.id)?.lateReports ?? 0;
+    const entryOf = (id: number): SheetEntryRow | undefined => sheet?.entries.find((e) => e.criterionId === id);
+    const value = (name: string, stored: string) => (typed ? (typed[name] ?? "") : stored);
+    const reviewed = sheet?.status === "reviewed";
+
+    const groups = groupsOf(comp.data.criteria).map(({ group, leaves }) => {
+      const groupResult = result.groups.find((g) => g.id === group.id)!;
+      return {
+        id: group.id,
+        code: group.code,
+        title: group.title,
+        kind: group.kind,
+        maxText: group.kind === "standard" ? formatPoints(group.maxPoints) : group.kind === "bonus" ? `tối đa ${formatPoints(ctx.year.rules.bonusCap)}` : "",
+        selfTotal: formatPoints(groupResult.selfTotal),
+        finalTotal: formatPoints(groupResult.finalTotal),
+        items: leaves.map((item) => {
+          const entry = entryOf(item.id);
+          const r = result.items.find((i) => i.criterionId === item.id)!;
+          const deduction = group.kind === "deduction";
+          const selfStored = deduction ? (entry?.selfCount ?? null) : (entry?.selfPoints ?? null);
+          const blocStored = deduction ? (entry?.blocCount ?? null) : (entry?.blocPoints ?? null);
+          const show = (v: number | null) => (v === null ? "—" : deduction ? `${v} lần` : formatPoints(v));
+          return {
+            id: item.id,
+            code: item.code,
+            title: item.title,
+            kind: group.kind,
+            auto: isAuto(item),
+            max: String(item.maxPoints),
+            maxText: deduction ? `${formatPoints(item.maxPoints)}/lần` : formatPoints(item.maxPoints),
+            selfName: `p_${item.id}`,
+            selfValue: isAuto(item) ? String(lateReports) : value(`p_${item.id}`, pointsInput(selfStored)),
+            selfText: isAuto(item) ? `${lateReports} lần` : show(selfStored),
+            selfPoints: formatPoints(r.selfContribution),
+            evidenceName: `e_${item.id}`,
+            evidence: value(`e_${item.id}`, entry?.evidence ?? ""),
+            blocName: `b_${item.id}`,
+            blocValue: value(`b_${item.id}`, pointsInput(blocStored)),
+            blocText: isAuto(item) ? `${lateReports} lần` : show(blocStored),
+            reasonName: `r_${item.id}`,
+            reason: value(`r_${item.id}`, entry?.blocReason ?? ""),
+            finalPoints: formatPoints(r.points),
+            difference: r.differs ? formatPoints(fromHundredths(toHundredths(r.points) - toHundredths(r.selfContribution))) : "",
+          };
+        }),
+      };
+    });
+
+    return {
+      ctx,
+      agency,
+      mode,
+      action: `${ctx.basePath}/sheets/${encodeURIComponent(agency.code)}`,
+      status: sheet?.status ?? "none",
+      statusLabel: STATUS_LABELS[sheet?.status ?? "none"],
+      submittedAt: sheet?.submittedAt ?? null,
+      reviewedAt: sheet?.reviewedAt ?? null,
+      returnComment: sheet?.returnComment ?? null,
+      showBloc: reviewed || mode === "review" || user.role !== "clerk",
+      headNotice: agency.id === ctx.year.headAgencyId ? messages.headNotice : null,
+      publishedNotice: ctx.year.rankingPublishedAt !== null ? messages.published : null,
+      bonusCap: String(ctx.year.rules.bonusCap),
+      lateReportPoints: String(ctx.year.rules.lateReportPoints),
+      groups,
+      totals: {
+        self: formatPoints(result.selfTotal),
+        final: formatPoints(result.total),
+        standard: formatPoints(result.standardTotal),
+        bonus: formatPoints(result.bonusTotal),
+        deductions: formatPoints(result.deductionTotal),
+      },
+      discipline: {
+        flag: typed ? typed.discipline_flag === "1" : (sheet?.disciplineFlag ?? false),
+        reason: value("discipline_reason", sheet?.disciplineReason ?? ""),
+      },
+      returnCommentValue: typed?.return_comment ?? "",
+      errors,
+    };
+  }
+
+  const leavesOf = (comp: YearComputation) => groupsOf(comp.data.criteria).flatMap(({ group, leaves }) => leaves.map((item) => ({ item, kind: group.kind })));
+
+  function auditBase(user: User, l: Loaded, ip: string | undefined) {
+    return { userId: user.id, username: user.username, entity: "score_sheet", blocId: l.ctx.bloc.id, agencyId: l.agency.id, ip: ip ?? null };
+  }
+
+  return {
+    /** The sheet as `user` may see it: the clerk's own form, the secretariat's review, or read-only. */
+    async view(user: User, p: SheetParams) {
+      return buildView(user, await load(user, p));
+    },
+
+    /** 404 / 403 before a POSTed form is even read. */
+    async assertCanPost(user: User, p: SheetParams): Promise<void> {
+      const ctx = await years.open(user, p.bloc, p.year);
+      const agency = ctx.agencies.find((a) => a.code === p.agency);
+      if (!agency) throw new NotFoundError();
+      if (user.role === "clerk") access.assertOwnAgency(user, agency.id);
+      else access.assertSecretariat(user, ctx.bloc.id);
+    },
+
+    /** The clerk saves a draft or submits; refused values come back with their messages, nothing saved. */
+    async saveOwn(user: User, p: SheetParams, form: OwnSheetForm, ip?: string) {
+      const l = await load(user, p);
+      access.assertOwnAgency(user, l.agency.id);
+      if (l.ctx.year.rankingPublishedAt !== null) throw new RuleViolationError(messages.published);
+      if (l.sheet && (l.sheet.status === "submitted" || l.sheet.status === "reviewed")) throw new RuleViolationError(messages.notEditable);
+
+      const errors: Errors = {};
+      const entries: SelfEntry[] = [];
+      for (const { item, kind } of leavesOf(l.comp)) {
+        if (isAuto(item)) continue;
+        const read = readValue(form.values[`p_${item.id}`], item, kind);
+        const evidence = readText(form.values[`e_${item.id}`]);
+        if ("error" in read) errors[`p_${item.id}`] = [read.error];
+        else if (read.value === null && form.action === "submit") errors[`p_${item.id}`] = [kind === "deduction" ? messages.countRequired : messages.pointsRequired];
+        if (evidence && evidence.length > MAX_TEXT) errors[`e_${item.id}`] = [messages.textTooLong];
+        const v = "value" in read ? read.value : null;
+        entries.push({ criterionId: item.id, selfPoints: kind === "deduction" ? null : v, selfCount: kind === "deduction" ? v : null, evidence });
+      }
+      if (Object.keys(errors).length) return { view: buildView(user, l, form.values, errors) };
+
+      const at = now();
+      await db.transaction(async (trx) => {
+        const sheetId = l.sheet?.id ?? (await repo.ensureSheet(trx, l.ctx.year.id, l.agency.id));
+        await repo.saveSelf(trx, sheetId, entries);
+        if (form.action === "submit") {
+          const annual = l.ctx.periods.find((x) => x.kind === "annual");
+          const submittedOn = l.sheet?.submittedOn ?? localDate(at);
+          const due = annual ? effectiveDueOn(annual.dueOn, await repo.extensionDueOn(trx, annual.id, l.agency.id)) : null;
+          await repo.updateSheet(trx, sheetId, {
+            status: "submitted",
+            submitted_at: l.sheet?.submittedAt ?? at,
+            submitted_on: submittedOn,
+            late_days: due ? lateDays(due, submittedOn) : 0,
+          });
+        } else {
+          await repo.updateSheet(trx, sheetId, {});
+        }
+        await audit.record(
+          {
+            ...auditBase(user, l, ip),
+            action: form.action === "submit" ? "score_sheet.submit" : "score_sheet.save",
+            entityId: String(sheetId),
+            before: entrySnapshot(l.sheet),
+            after: { status: form.action === "submit" ? "submitted" : (l.sheet?.status ?? "draft"), entries },
+          },
+          trx,
+        );
+      });
+      return { message: form.action === "submit" ? messages.submitted : messages.saved };
+    },
+
+    /** The secretariat's review: bloc points with reasons, the disciplinary flag, reviewed or returned. */
+    async review(user: User, p: SheetParams, form: ReviewSheetForm, ip?: string) {
+      const l = await load(user, p);
+      access.assertSecretariat(user, l.ctx.bloc.id);
+      if (l.ctx.year.rankingPublishedAt !== null) throw new RuleViolationError(messages.published);
+      const sheet = l.sheet;
+      if (!sheet || (sheet.status !== "submitted" && sheet.status !== "reviewed")) throw new RuleViolationError(messages.notReviewable);
+
+      const errors: Errors = {};
+      const entries: BlocEntry[] = [];
+      for (const { item, kind } of leavesOf(l.comp)) {
+        if (isAuto(item)) continue;
+        const read = readValue(form.values[`b_${item.id}`], item, kind);
+        const reason = readText(form.values[`r_${item.id}`]);
+        if ("error" in read) {
+          errors[`b_${item.id}`] = [read.error];
+          continue;
+        }
+        const entry = sheet.entries.find((e) => e.criterionId === item.id);
+        const self = kind === "deduction" ? (entry?.selfCount ?? null) : (entry?.selfPoints ?? null);
+        const differs = read.value !== null && (self === null || toHundredths(self) !== toHundredths(read.value));
+        if (differs && !reason) errors[`r_${item.id}`] = [messages.reasonRequired];
+        if (reason && reason.length > MAX_TEXT) errors[`r_${item.id}`] = [messages.textTooLong];
+        entries.push({
+          criterionId: item.id,
+          blocPoints: kind === "deduction" ? null : read.value,
+          blocCount: kind === "deduction" ? read.value : null,
+          blocReason: reason,
+        });
+      }
+      const flag = form.values.discipline_flag === "1";
+      const disciplineReason = readText(form.values.discipline_reason);
+      if (flag && !disciplineReason) errors.discipline_reason = [messages.disciplineReasonRequired];
+      const returnComment = readText(form.values.return_comment);
+      if (form.action === "return" && !returnComment) errors.return_comment = [messages.returnCommentRequired];
+      if (Object.keys(errors).length) return { view: buildView(user, l, form.values, errors) };
+
+      const at = now();
+      const status = form.action === "reviewed" ? "reviewed" : form.action === "return" ? "returned" : sheet.status;
+      await db.transaction(async (trx) => {
+        await repo.saveBloc(trx, sheet.id, entries);
+        await repo.updateSheet(trx, sheet.id, {
+          discipline_flag: flag,
+          discipline_reason: flag ? disciplineReason : null,
+          ...(form.action === "reviewed" ? { status: "reviewed", reviewed_at: at, reviewed_by: user.id } : {}),
+          ...(form.action === "return" ? { status: "returned", return_comment: returnComment, reviewed_at: null, reviewed_by: null } : {}),
+        });
+        await audit.record(
+          {
+            ...auditBase(user, l, ip),
+            action: form.action === "reviewed" ? "score_sheet.reviewed" : form.action === "return" ? "score_sheet.return" : "score_sheet.review",
+            entityId: String(sheet.id),
+            before: { ...entrySnapshot(sheet), disciplineFlag: sheet.disciplineFlag, disciplineReason: sheet.disciplineReason },
+            after: { status, entries, disciplineFlag: flag, disciplineReason: flag ? disciplineReason : null, returnComment },
+          },
+          trx,
+        );
+      });
+      return { message: form.action === "reviewed" ? messages.reviewed : form.action === "return" ? messages.returned : messages.reviewSaved };
+    },
+
+    /** The year's sheets for bloc readers; a clerk is sent to their own sheet. */
+    async list(user: User, bloc: string, year: number) {
+      const ctx = await years.open(user, bloc, year);
+      if (user.role === "clerk") {
+        const own = ctx.agencies.find((a) => a.id === user.agencyId);
+        if (!own) throw new NotFoundError();
+        return { redirect: `${ctx.basePath}/sheets/${encodeURIComponent(own.code)}` } as const;
+      }
+      const comp = await ranking.compute(ctx);
+      const rows = ctx.agencies.map((a) => {
+        const sheet = comp.data.sheets.find((s) => s.agencyId === a.id);
+        const result = comp.result.sheets[a.id]!;
+        return {
+          code: a.code,
+          name: a.name,
+          href: `${ctx.basePath}/sheets/${encodeURIComponent(a.code)}`,
+          statusLabel: STATUS_LABELS[sheet?.status ?? "none"],
+          submittedOn: sheet?.submittedOn ?? null,
+          selfTotal: sheet ? formatPoints(result.selfTotal) : "—",
+          finalTotal: sheet?.status === "reviewed" ? formatPoints(result.total) : "—",
+        };
+      });
+      return { view: { ctx, rows } } as const;
+    },
+
+    /** Where the menu's "Bảng chấm điểm" / "Bảng điểm" leads: the latest year of the user's bloc. */
+    async latestPath(user: User): Promise<string> {
+      const latest = await years.latestFor(user);
+      if (!latest) throw new NotFoundError();
+      return `/blocs/${encodeURIComponent(latest.blocCode)}/years/${latest.year}/sheets`;
+    },
+  };
+}
+
+export type SheetsService = ReturnType<typeof sheetsService>;

@@ -1,0 +1,66 @@
+import type { User } from "../auth/users-repo.js";
+import { access } from "../auth/access.js";
+import type { Bloc, BlocsRepo } from "../blocs/blocs-repo.js";
+import { NotFoundError } from "../errors.js";
+import { RuleSetSchema, type RuleSet } from "../scoring/index.js";
+import type { Period, YearAgency, YearsRepo } from "./years-repo.js";
+
+/** A bloc's emulation year with what every feature of the year needs. */
+export interface YearContext {
+  bloc: Bloc;
+  year: {
+    id: number;
+    year: number;
+    rules: RuleSet;
+    headAgencyId: number | null;
+    deputyAgencyId: number | null;
+    registrationDueOn: string | null;
+    rankingPublishedAt: Date | null;
+  };
+  /** The year's agencies with the names they had then, in the year's order. */
+  agencies: YearAgency[];
+  periods: Period[];
+  /** Base of the year's URLs: /blocs/<code>/years/<year>. */
+  basePath: string;
+}
+
+export function yearsService(deps: { repo: YearsRepo; blocs: BlocsRepo }) {
+  const { repo, blocs } = deps;
+
+  /** Loads a year by bloc code and year number, with no access check (CLI, exports). */
+  async function load(blocCode: string, yearNumber: number): Promise<YearContext> {
+    const bloc = await blocs.findByCode(blocCode);
+    if (!bloc) throw new NotFoundError(`Không có khối thi đua mã "${blocCode}".`);
+    const row = Number.isInteger(yearNumber) ? await repo.findYear(bloc.id, yearNumber) : undefined;
+    if (!row) throw new NotFoundError(`Khối "${blocCode}" không có năm thi đua ${yearNumber}.`);
+    const [agencies, periods] = [await repo.agenciesOf(row.id), await repo.periodsOf(row.id)];
+    return {
+      bloc,
+      year: { ...row, rules: RuleSetSchema.parse(row.rules) },
+      agencies,
+      periods,
+      basePath: `/blocs/${encodeURIComponent(bloc.code)}/years/${row.year}`,
+    };
+  }
+
+  return {
+    load,
+    /** The year as `user` may open it: bloc readers of the bloc, clerks of its member agencies (else 404). */
+    async open(user: User, blocCode: string, yearNumber: number): Promise<YearContext> {
+      const bloc = await blocs.findByCode(blocCode);
+      if (!bloc) throw new NotFoundError();
+      access.assertBloc(user, bloc.id);
+      return load(blocCode, yearNumber);
+    },
+    /** The latest year of the user's first bloc, for the menu links; null when there is none. */
+    async latestFor(user: User): Promise<{ blocCode: string; year: number } | null> {
+      const all = await blocs.list();
+      const bloc = all.find((b) => access.canReadBloc(user, b.id));
+      if (!bloc) return null;
+      const year = await repo.latestYear(bloc.id);
+      return year === undefined ? null : { blocCode: bloc.code, year };
+    },
+  };
+}
+
+export type YearsService = ReturnType<typeof yearsService>;

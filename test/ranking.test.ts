@@ -1,0 +1,208 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Knex } from "knex";
+import { createTestDatabase } from "./db.js";
+import { createTestApp, loginAs, postForm } from "./http.js";
+import { seedDemo } from "../seeds/demo.js";
+import { rankingCommand } from "../src/ranking/ranking-command.js";
+import type { Database } from "../src/db/database.js";
+
+const BASE = "/blocs/noichinh-tq/years/2022";
+const NOW = new Date("2022-12-14T10:00:00+07:00");
+
+const NAMES = {
+  congan: "Công an tỉnh Tuyên Quang",
+  bchqs: "Bộ Chỉ huy Quân sự tỉnh Tuyên Quang",
+  vks: "Viện kiểm sát nhân dân tỉnh Tuyên Quang",
+  toaan: "Tòa án nhân dân tỉnh Tuyên Quang",
+  stp: "Sở Tư pháp tỉnh Tuyên Quang",
+  thanhtra: "Thanh tra tỉnh Tuyên Quang",
+  thads: "Cục Thi hành án dân sự tỉnh Tuyên Quang",
+};
+
+/** Asserts that the strings appear in `text` in this order. */
+function expectInOrder(text: string, parts: string[]): void {
+  let from = 0;
+  for (const part of parts) {
+    const at = text.indexOf(part, from);
+    expect(at, `"${part}" after position ${from}`).toBeGreaterThanOrEqual(0);
+    from = at + part.length;
+  }
+}
+
+/** The text of the ranked table and of the unranked table. */
+function tables(html: string) {
+  const ranked = html.slice(html.indexOf('class="data ranking"'), html.indexOf("</table>", html.indexOf('class="data ranking"')));
+  const unranked = html.slice(html.indexOf('class="data unranked"'), html.indexOf("</table>", html.indexOf('class="data unranked"')));
+  return { ranked, unranked };
+}
+
+async function criterionIds(db: Knex): Promise<Record<string, number>> {
+  const rows: { id: number; code: string }[] = await db("criteria").select("id", "code");
+  return Object.fromEntries(rows.map((r) => [r.code, r.id]));
+}
+
+describe("ranking", () => {
+  let database: Database;
+  let db: Knex;
+  let app: ReturnType<typeof createTestApp>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = database.knex;
+    await seedDemo(db);
+    app = createTestApp(db, { now: () => NOW });
+  });
+  afterAll(() => database.close());
+
+  it("when the secretariat opens the demo ranking, then the reviewed agencies are ranked in order, the others after with their reason, and the rules in force show", async () => {
+    const sec = await loginAs(app, "thuongtruc");
+    const res = await sec.get(`${BASE}/ranking`);
+    expect(res.status).toBe(200);
+    const { ranked, unranked } = tables(res.text);
+    expectInOrder(ranked, [NAMES.congan, "97,00", NAMES.bchqs, "95,00", NAMES.vks, "93,00", NAMES.toaan, "89,00", NAMES.stp, "84,00"]);
+    expect(ranked).not.toContain(NAMES.thads);
+    expect(ranked).not.toContain(NAMES.thanhtra);
+    expectInOrder(unranked, [NAMES.thads, "Bảng chấm điểm chưa được gửi", NAMES.thanhtra, "Bảng chấm điểm chưa được Khối thẩm định"]);
+    expectInOrder(ranked, [NAMES.congan, "6/7", "Cờ thi đua của UBND tỉnh", NAMES.bchqs, "Bằng khen của Chủ tịch UBND tỉnh", NAMES.vks, "Bằng khen"]);
+    expect(res.text).toContain("từ 95,00 điểm: Hoàn thành xuất sắc nhiệm vụ");
+    expect(res.text).toContain("điểm thưởng tính tối đa 5,00 điểm");
+    expect(res.text).toContain("Cờ thi đua của UBND tỉnh: tối đa 1 đơn vị");
+    expect(res.text).toContain("đạt từ 2/3 số phiếu hợp lệ");
+    expect(res.text).toContain("đạt trên 1/2 số phiếu hợp lệ");
+  });
+
+  it("when ranking.json and the CLI's json are asked for, then the rows have the contract's shape, ranked first", async () => {
+    const sec = await loginAs(app, "thuongtruc");
+    const res = await sec.get(`${BASE}/ranking.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers["content-type"]).toMatch(/application\/json/);
+    const rows = res.body as Record<string, unknown>[];
+    expect(rows.map((r) => r.agency)).toEqual(["congan", "bchqs", "vks", "toaan", "stp", "thads", "thanhtra"]);
+    expect(rows[0]).toEqual({
+      rank: 1, agency: "congan", name: NAMES.congan, total: 97, classification: "Hoàn thành xuất sắc nhiệm vụ",
+      proposal: "Cờ thi đua của UBND tỉnh", reason: null,
+    });
+    expect(rows[5]).toEqual({
+      rank: null, agency: "thads", name: NAMES.thads, total: 91, classification: null, proposal: null, reason: "Bảng chấm điểm chưa được gửi",
+    });
+    for (const row of rows) expect(Object.keys(row).sort()).toEqual(["agency", "classification", "name", "proposal", "rank", "reason", "total"]);
+    expect(JSON.parse(await rankingCommand(db, ["noichinh-tq", "2022", "--format", "json"]))).toEqual(rows);
+  });
+
+  it("when the CLI prints csv or a table, then the header and rows come in rank order; an unknown bloc or year is one clear error", async () => {
+    const csv = (await rankingCommand(db, ["noichinh-tq", "2022", "--format", "csv"])).split("\n");
+    expect(csv[0]).toBe("rank,agency,name,total,classification,proposal,reason");
+    expect(csv[1]).toBe(`1,congan,${NAMES.congan},97,Hoàn thành xuất sắc nhiệm vụ,Cờ thi đua của UBND tỉnh,`);
+    expect(csv).toHaveLength(8);
+    const table = await rankingCommand(db, ["noichinh-tq", "2022"]);
+    expectInOrder(table, ["Hạng", "congan", "97,00", "bchqs", "stp", "thads", "thanhtra"]);
+    await expect(rankingCommand(db, ["khong-co", "2022"])).rejects.toThrow('Không có khối thi đua mã "khong-co".');
+    await expect(rankingCommand(db, ["noichinh-tq", "2030"])).rejects.toThrow("Khối \"noichinh-tq\" không có năm thi đua 2030.");
+    await expect(rankingCommand(db, ["noichinh-tq", "2022", "--format", "xml"])).rejects.toThrow(/Định dạng không hỗ trợ/);
+  });
+
+  it("when a clerk asks for the unpublished ranking, then 404; the leader and the observer read it", async () => {
+    const clerk = await loginAs(app, "canbo.congan");
+    expect((await clerk.get(`${BASE}/ranking`)).status).toBe(404);
+    expect((await clerk.get(`${BASE}/ranking.json`)).status).toBe(404);
+    for (const username of ["lanhdao", "bantdkt"]) {
+      const agent = await loginAs(app, username);
+      expect((await agent.get(`${BASE}/ranking`)).status).toBe(200);
+    }
+    const menu = await (await loginAs(app, "lanhdao")).get("/ranking");
+    expect(menu.status).toBe(303);
+    expect(menu.headers.location).toBe(`${BASE}/ranking`);
+  });
+
+  it("when the clerk of thads submits and the secretariat adjusts one item with a reason and marks it reviewed, then the ranking and the CLI show thads ranked first", async () => {
+    const ids = await criterionIds(db);
+    const clerk = await loginAs(app, "canbo.thads");
+    const url = `${BASE}/sheets/thads`;
+    const values: Record<string, string> = {
+      "1.1": "38,5", "1.2": "10", "1.3": "10", "2.1": "5", "2.2": "5", "2.3": "5", "3.1": "5", "3.2": "3", "3.3": "3", "3.4": "4",
+      "4.1": "3", "4.2": "4", "4.3": "3", "5.1": "3", "5.2": "0", "6.2": "0", "6.3": "0",
+    };
+    const body = Object.fromEntries(Object.entries(values).map(([code, v]) => [`p_${ids[code]}`, v]));
+    const submitted = await postForm(clerk, url, url, { action: "submit", ...body, [`e_${ids["1.1"]}`]: "Báo cáo tổng kết 2022" });
+    expect(submitted.status).toBe(303);
+    const readOnly = await clerk.get(url);
+    expect(readOnly.text).toContain("Đã gửi, chờ thẩm định");
+    expect(readOnly.text).toContain("100,50"); // 98,5 + 3 − 1 late registration
+    expect(readOnly.text).not.toMatch(/name="p_\d+"/);
+
+    const sec = await loginAs(app, "thuongtruc");
+    const reviewed = await postForm(sec, url, url, {
+      action: "reviewed",
+      [`b_${ids["1.1"]}`]: "36",
+      [`r_${ids["1.1"]}`]: "Chỉ tiêu thi hành xong về tiền chưa đạt kế hoạch giao.",
+    });
+    expect(reviewed.status).toBe(303);
+    const sheet = await db("score_sheets as s").join("agencies as a", "a.id", "s.agency_id").where("a.code", "thads").first("s.*");
+    expect(sheet.status).toBe("reviewed");
+    expect(sheet.reviewed_at).not.toBeNull();
+    expect(sheet.reviewed_by).not.toBeNull();
+    const review = await sec.get(url);
+    expect(review.text).toContain("Chỉ tiêu thi hành xong về tiền chưa đạt kế hoạch giao.");
+    expect(review.text).toContain("-2,50"); // the difference on item 1.1
+    expect(review.text).toContain("98,00");
+
+    const page = await sec.get(`${BASE}/ranking`);
+    const { ranked, unranked } = tables(page.text);
+    expectInOrder(ranked, [NAMES.thads, "98,00", NAMES.congan, "97,00", NAMES.bchqs, NAMES.vks, NAMES.toaan, NAMES.stp]);
+    expect(ranked).toContain("Chưa có kết quả bỏ phiếu");
+    expect(unranked).not.toContain(NAMES.thads);
+    expect(unranked).toContain(NAMES.thanhtra);
+
+    const cli = JSON.parse(await rankingCommand(db, ["noichinh-tq", "2022", "--format", "json"])) as { agency: string; rank: number | null; total: number }[];
+    expect(cli.map((r) => r.agency)).toEqual(["thads", "congan", "bchqs", "vks", "toaan", "stp", "thanhtra"]);
+    expect(cli[0]).toMatchObject({ rank: 1, total: 98 });
+    expect(await db("audit_log").where({ action: "score_sheet.reviewed" }).count({ n: "*" }).first()).toEqual({ n: 1 });
+  });
+
+  it("when the secretariat records the votes, then the proposals on the ranking page change", async () => {
+    const sec = await loginAs(app, "thuongtruc");
+    const form = await sec.get(`${BASE}/ballots`);
+    expect(form.status).toBe(200);
+    expect(form.text).toContain('value="10/01/2023"');
+    const agencies: { id: number; code: string }[] = await db("agencies").select("id", "code");
+    const v = (code: string) => `v_${agencies.find((a) => a.code === code)!.id}`;
+    const res = await postForm(sec, `${BASE}/ballots`, `${BASE}/ballots`, {
+      held_on: "10/01/2023", place: "Hội trường Bộ CHQS tỉnh", valid_ballots: "7",
+      [v("thads")]: "6", [v("congan")]: "4", [v("bchqs")]: "5", [v("vks")]: "5", [v("toaan")]: "4", [v("stp")]: "3",
+    });
+    expect(res.status).toBe(303);
+    const { ranked } = tables((await sec.get(`${BASE}/ranking`)).text);
+    expectInOrder(ranked, [NAMES.thads, "6/7", "Cờ thi đua của UBND tỉnh", NAMES.congan, "4/7", "Bằng khen", NAMES.bchqs, "5/7", "Bằng khen", NAMES.vks, "Đã đủ số lượng"]);
+  });
+
+  it("when the votes for an agency exceed the valid ballots or the date is wrong, then 422 beside the field and nothing changes", async () => {
+    const sec = await loginAs(app, "thuongtruc");
+    const agencies: { id: number; code: string }[] = await db("agencies").select("id", "code");
+    const thads = agencies.find((a) => a.code === "thads")!.id;
+    const res = await postForm(sec, `${BASE}/ballots`, `${BASE}/ballots`, {
+      held_on: "32/01/2023", place: "Hội trường", valid_ballots: "7", [`v_${thads}`]: "8",
+    });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain(`<p class="field-error" id="v_${thads}-error">Số phiếu đồng ý không được lớn hơn số phiếu hợp lệ (7).</p>`);
+    expect(res.text).toContain('<p class="field-error" id="held_on-error">Ngày không hợp lệ (nhập dạng dd/mm/yyyy).</p>');
+    expect(res.text).toContain(`name="v_${thads}" type="text" inputmode="numeric" value="8"`);
+    expect((await db("votes").where({ agency_id: thads }).first()).votes_for).toBe(6);
+  });
+
+  it("when the leader opens the ballots, then they read them, and a POST is 403", async () => {
+    const leader = await loginAs(app, "lanhdao");
+    const page = await leader.get(`${BASE}/ballots`);
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain('name="valid_ballots"');
+    const res = await postForm(leader, `${BASE}/ballots`, `${BASE}/ballots`, { held_on: "10/01/2023", place: "x", valid_ballots: "7" });
+    expect(res.status).toBe(403);
+  });
+
+  it("when the ranking is published, then a clerk of the bloc sees it", async () => {
+    await db("emulation_years").update({ ranking_published_at: NOW });
+    const clerk = await loginAs(app, "canbo.congan");
+    const res = await clerk.get(`${BASE}/ranking`);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain(NAMES.thads);
+  });
+});

@@ -1,0 +1,281 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Knex } from "knex";
+import { createTestDatabase } from "./db.js";
+import { createTestApp, csrfFrom, loginAs, postForm, type Agent } from "./http.js";
+import { seedDemo } from "../seeds/demo.js";
+import type { Database } from "../src/db/database.js";
+
+let database: Database;
+let db: Knex;
+// A fixed clock inside the 6-month period's window, before its due date (15/06/2022).
+let clock = new Date("2022-06-10T09:00:00+07:00");
+let app: ReturnType<typeof createTestApp>;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = database.knex;
+  await seedDemo(db);
+  app = createTestApp(db, { now: () => clock });
+});
+afterAll(() => database.close());
+
+const Y = "/blocs/noichinh-tq/years/2022";
+const reportUrl = (period: number, agency: string) => `${Y}/periods/${period}/reports/${agency}`;
+
+async function reportRow(period: number, agency: string) {
+  return db("reports as r")
+    .join("periods as p", "p.id", "r.period_id")
+    .join("agencies as a", "a.id", "r.agency_id")
+    .where({ "p.number": period, "a.code": agency })
+    .first("r.*");
+}
+
+function formBody(html: string, overrides: Record<string, string>): Record<string, string> {
+  const body: Record<string, string> = { _csrf: csrfFrom(html) };
+  const version = /name="version" value="(\d*)"/.exec(html)?.[1];
+  if (version !== undefined) body.version = version;
+  return { ...body, ...overrides };
+}
+
+describe("the whole cycle: draft, submit, return, resubmit, accept", () => {
+  let clerk: Agent;
+  let secretariat: Agent;
+  beforeAll(async () => {
+    clerk = await loginAs(app, "canbo.thads");
+    secretariat = await loginAs(app, "thuongtruc");
+  });
+
+  it("a clerk sees the form with the period's data window and saves a draft", async () => {
+    const page = await clerk.get(reportUrl(1, "thads"));
+    expect(page.status).toBe(200);
+    expect(page.text).toContain("Số liệu tính từ");
+    expect(page.text).toContain("01/12/2021");
+    expect(page.text).toContain("31/05/2022");
+    expect(page.text).toContain("Tuyên Quang chung sức xây dựng nông thôn mới");
+    const res = await clerk.post(reportUrl(1, "thads")).type("form").send(formBody(page.text, { action: "save", "s.PT1.done": "Đã phổ biến kế hoạch", general: "" }));
+    expect(res.status).toBe(303);
+    const row = await reportRow(1, "thads");
+    expect(row.status).toBe("draft");
+    expect(row.content.sections.PT1.done).toBe("Đã phổ biến kế hoạch");
+  });
+
+  it("submitting without the general results is refused beside the field, typed text kept, nothing saved", async () => {
+    const page = await clerk.get(reportUrl(1, "thads"));
+    const res = await clerk.post(reportUrl(1, "thads")).type("form").send(formBody(page.text, { action: "submit", "s.PT1.done": "Nội dung mới chưa lưu", general: "" }));
+    expect(res.status).toBe(422);
+    expect(res.text).toContain("Vui lòng nhập kết quả chung trước khi gửi báo cáo.");
+    expect(res.text).toContain("Nội dung mới chưa lưu");
+    expect((await reportRow(1, "thads")).content.sections.PT1.done).toBe("Đã phổ biến kế hoạch");
+  });
+
+  it("submits on time, keeps version 1, and a double-clicked submit creates one submission", async () => {
+    const page = await clerk.get(reportUrl(1, "thads"));
+    const body = formBody(page.text, { action: "submit", "s.PT1.done": "Đã phổ biến kế hoạch", general: "Hoàn thành tốt nhiệm vụ." });
+    const first = await clerk.post(reportUrl(1, "thads")).type("form").send(body);
+    expect(first.status).toBe(303);
+    const second = await clerk.post(reportUrl(1, "thads")).type("form").send(body);
+    expect(second.status).toBe(409);
+    const row = await reportRow(1, "thads");
+    expect(row.status).toBe("submitted");
+    expect(row.late_days).toBe(0);
+    expect(row.submitted_on).toBe("2022-06-10");
+    expect(await db("report_versions").where({ report_id: row.id }).count("* as n")).toEqual([{ n: 1 }]);
+  });
+
+  it("the secretariat cannot return without a comment, then returns with one", async () => {
+    const page = await secretariat.get(reportUrl(1, "thads"));
+    expect(page.text).toContain("Xem xét của Thường trực Khối");
+    const none = await secretariat.post(`${reportUrl(1, "thads")}/review`).type("form").send(formBody(page.text, { action: "return", comment: " " }));
+    expect(none.status).toBe(422);
+    expect(none.text).toContain("Vui lòng ghi rõ nội dung cần bổ sung, chỉnh sửa.");
+    const res = await secretariat.post(`${reportUrl(1, "thads")}/review`).type("form").send(formBody(page.text, { action: "return", comment: "Bổ sung số liệu phong trào Covid-19." }));
+    expect(res.status).toBe(303);
+    expect((await reportRow(1, "thads")).status).toBe("returned");
+  });
+
+  it("the clerk sees the comment, corrects and resubmits; the versions can be compared", async () => {
+    const page = await clerk.get(reportUrl(1, "thads"));
+    expect(page.text).toContain("Bổ sung số liệu phong trào Covid-19.");
+    const res = await clerk.post(reportUrl(1, "thads")).type("form").send(formBody(page.text, { action: "submit", "s.PT1.done": "Đã phổ biến kế hoạch", "s.PT6.figures": "100% cán bộ tiêm đủ 3 mũi", general: "Hoàn thành tốt nhiệm vụ." }));
+    expect(res.status).toBe(303);
+    const row = await reportRow(1, "thads");
+    expect(row.status).toBe("submitted");
+    expect(row.submitted_on).toBe("2022-06-10"); // lateness counts from the first submission
+    const compare = await secretariat.get(`${reportUrl(1, "thads")}/versions/2`);
+    expect(compare.status).toBe(200);
+    expect(compare.text).toContain("100% cán bộ tiêm đủ 3 mũi");
+    expect(compare.text).toMatch(/Số liệu cụ thể <span class="badge">đã sửa<\/span>/);
+  });
+
+  it("the secretariat accepts; the clerk can no longer change it", async () => {
+    const page = await secretariat.get(reportUrl(1, "thads"));
+    expect((await secretariat.post(`${reportUrl(1, "thads")}/review`).type("form").send(formBody(page.text, { action: "accept" }))).status).toBe(303);
+    expect((await reportRow(1, "thads")).status).toBe("accepted");
+    const view = await clerk.get(reportUrl(1, "thads"));
+    expect(view.text).toContain("Đã tiếp nhận");
+    expect(view.text).not.toContain('name="action" value="submit"');
+    const again = await postForm(clerk, reportUrl(1, "thads"), reportUrl(1, "thads"), { action: "save", general: "x" });
+    expect(again.status).toBe(409);
+    const audit = await db("audit_log").where({ entity: "report", entity_id: String((await reportRow(1, "thads")).id) }).pluck("action");
+    expect(audit).toEqual(expect.arrayContaining(["report.save", "report.submit", "report.return", "report.accept"]));
+  });
+
+  it("the period page lists every agency with state, date and lateness, and what is still missing", async () => {
+    const res = await secretariat.get(`${Y}/periods/1/reports`);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain("Tòa án nhân dân tỉnh Tuyên Quang");
+    expect(res.text).toContain("5 ngày");
+    expect(res.text).toContain("Nhắc việc");
+    expect(res.text).toMatch(/Sở Tư pháp tỉnh Tuyên Quang<\/a> — Đang soạn/);
+    expect(res.text).toMatch(/Viện kiểm sát nhân dân tỉnh Tuyên Quang<\/a> — Bị trả lại/);
+  });
+});
+
+describe("deadlines and locking", () => {
+  it("with a fixed clock after the due date, a submission is marked late by the number of days", async () => {
+    clock = new Date("2022-12-19T10:00:00+07:00"); // annual report due 15/12/2022
+    const clerk = await loginAs(app, "canbo.thads");
+    const page = await clerk.get(reportUrl(2, "thads"));
+    const res = await clerk.post(reportUrl(2, "thads")).type("form").send(formBody(page.text, { action: "submit", general: "Năm 2022 hoàn thành." }));
+    expect(res.status).toBe(303);
+    const row = await reportRow(2, "thads");
+    expect(row.late_days).toBe(4);
+    expect((await clerk.get(reportUrl(2, "thads"))).text).toContain("nộp chậm 4 ngày");
+  });
+
+  it("an agency's extension moves its due date", async () => {
+    clock = new Date("2022-06-20T10:00:00+07:00");
+    const period = await db("periods").where({ number: 1 }).first("id");
+    const stp = await db("agencies").where({ code: "stp" }).first("id");
+    await db("period_extensions").insert({ period_id: period.id, agency_id: stp.id, due_on: "2022-06-25", reason: "Thay đổi lãnh đạo" });
+    const clerk = await loginAs(app, "canbo.stp");
+    const page = await clerk.get(reportUrl(1, "stp"));
+    expect(page.text).toContain("25/06/2022");
+    await clerk.post(reportUrl(1, "stp")).type("form").send(formBody(page.text, { action: "submit", general: "Đã hoàn thành." }));
+    expect((await reportRow(1, "stp")).late_days).toBe(0);
+  });
+
+  it("after the period is locked, the clerk cannot submit or change, and the page says why and who to ask", async () => {
+    await db("periods").where({ number: 1 }).update({ locked: true });
+    const clerk = await loginAs(app, "canbo.vks");
+    const page = await clerk.get(reportUrl(1, "vks"));
+    expect(page.text).toContain("đã khóa sổ");
+    expect(page.text).toContain("Bộ CHQS tỉnh");
+    expect(page.text).not.toContain('value="submit"');
+    const before = await reportRow(1, "vks");
+    const res = await postForm(clerk, reportUrl(1, "vks"), reportUrl(1, "vks"), { action: "submit", general: "x" });
+    expect(res.status).toBe(409);
+    expect(res.text).toContain("liên hệ Thường trực Khối");
+    expect((await reportRow(1, "vks")).version).toBe(before.version);
+    await db("periods").where({ number: 1 }).update({ locked: false });
+  });
+});
+
+describe("attachments", () => {
+  const PDF = Buffer.concat([Buffer.from("%PDF-1.4\n%âãÏÓ\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")]);
+  const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201e2a1d1a90000000049454e44ae426082", "hex");
+
+  async function upload(agent: Agent, url: string, file: Buffer, name: string, kind = "signed_scan") {
+    const page = await agent.get(url);
+    return agent.post(`${url}/attachments?_csrf=${encodeURIComponent(csrfFrom(page.text))}`).field("kind", kind).attach("file", file, name);
+  }
+
+  it("a signed scan (PDF) is stored with the report and downloadable by those allowed", async () => {
+    clock = new Date("2022-06-12T10:00:00+07:00");
+    const clerk = await loginAs(app, "canbo.vks");
+    const res = await upload(clerk, reportUrl(1, "vks"), PDF, "ban-scan có dấu.pdf");
+    expect(res.status).toBe(303);
+    const att = await db("report_attachments").orderBy("id", "desc").first("id", "mime_type", "filename");
+    expect(att.mime_type).toBe("application/pdf");
+    const dl = await clerk.get(`${reportUrl(1, "vks")}/attachments/${att.id}`);
+    expect(dl.status).toBe(200);
+    expect(dl.headers["content-type"]).toBe("application/pdf");
+    expect(dl.headers["content-disposition"]).toContain(encodeURIComponent("ban-scan có dấu.pdf"));
+    const sec = await loginAs(app, "thuongtruc");
+    expect((await sec.get(`${reportUrl(1, "vks")}/attachments/${att.id}`)).status).toBe(200);
+    // another agency's clerk: not found, whatever the URL says
+    const other = await loginAs(app, "canbo.congan");
+    expect((await other.get(`${reportUrl(1, "vks")}/attachments/${att.id}`)).status).toBe(404);
+    expect((await other.get(`${reportUrl(1, "congan")}/attachments/${att.id}`)).status).toBe(404);
+  });
+
+  it("a file of the wrong type (by content, whatever its name) is refused with a clear error, the report intact", async () => {
+    const clerk = await loginAs(app, "canbo.vks");
+    const before = await reportRow(1, "vks");
+    const count = await db("report_attachments").count("* as n");
+    const res = await upload(clerk, reportUrl(1, "vks"), Buffer.from("MZ this is an exe pretending"), "scan.pdf");
+    expect(res.status).toBe(422);
+    expect(res.text).toContain("Định dạng tệp không được chấp nhận.");
+    expect(await db("report_attachments").count("* as n")).toEqual(count);
+    expect((await reportRow(1, "vks")).version).toBe(before.version);
+    expect((await upload(clerk, reportUrl(1, "vks"), PNG, "anh.png", "other")).status).toBe(303);
+  });
+
+  it("a file over 10 MB is refused with a clear error, the report intact", async () => {
+    const clerk = await loginAs(app, "canbo.vks");
+    const before = await reportRow(1, "vks");
+    const big = Buffer.concat([PDF, Buffer.alloc(10 * 1024 * 1024 + 1)]);
+    const res = await upload(clerk, reportUrl(1, "vks"), big, "lon.pdf");
+    expect(res.status).toBe(413);
+    expect(res.text).toContain("Tệp vượt quá dung lượng cho phép (tối đa 10 MB)");
+    expect((await reportRow(1, "vks")).version).toBe(before.version);
+  });
+});
+
+describe("a clerk never reaches another agency's report", () => {
+  it("read, edit, submit, review and download answer 404", async () => {
+    const clerk = await loginAs(app, "canbo.congan");
+    expect((await clerk.get(reportUrl(1, "bchqs"))).status).toBe(404);
+    const own = await clerk.get(reportUrl(1, "congan"));
+    const token = csrfFrom(own.text);
+    for (const url of [reportUrl(1, "bchqs"), reportUrl(1, "toaan"), `${reportUrl(1, "bchqs")}/review`, `${reportUrl(1, "bchqs")}/attachments/1/delete`]) {
+      const res = await clerk.post(url).type("form").send({ _csrf: token, action: "submit", general: "x", comment: "x", version: "1" });
+      expect([url, res.status]).toEqual([url, 404]);
+    }
+    expect((await clerk.get(`${reportUrl(1, "bchqs")}/versions/1`)).status).toBe(404);
+    expect((await clerk.get(`${Y}/periods/1/reports`)).status).toBe(404);
+    const bchqs = await reportRow(1, "bchqs");
+    expect(bchqs.status).toBe("accepted");
+  });
+
+  it("the leader reads but cannot review (403)", async () => {
+    const leader = await loginAs(app, "lanhdao");
+    expect((await leader.get(reportUrl(1, "thanhtra"))).status).toBe(200);
+    const res = await postForm(leader, reportUrl(1, "thanhtra"), `${reportUrl(1, "thanhtra")}/review`, { action: "accept", version: "1" });
+    expect(res.status).toBe(403);
+  });
+});
+
+describe("a draft survives the session expiring mid-typing", () => {
+  it("the post after expiry is saved as a draft; after logging in again the form comes back with it", async () => {
+    clock = new Date("2022-06-12T10:00:00+07:00");
+    const clerk = await loginAs(app, "canbo.thanhtra");
+    // thanhtra's 6-month report was submitted; use the annual one, still to write
+    await db("reports").where({ id: (await reportRow(2, "thanhtra")).id }).update({ status: "returned", return_comment: "Bổ sung" });
+    const page = await clerk.get(reportUrl(2, "thanhtra"));
+    await db("sessions").update({ expired: new Date(Date.now() - 1000) }); // the session times out while typing
+    const res = await clerk.post(reportUrl(2, "thanhtra")).type("form").send(formBody(page.text, { action: "submit", general: "Văn bản đang gõ dở khi hết phiên", "s.PT2.results": "Hỗ trợ 3 xã" }));
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe("/login");
+    const row = await reportRow(2, "thanhtra");
+    expect(row.content.general).toBe("Văn bản đang gõ dở khi hết phiên");
+    expect(row.status).toBe("returned"); // kept as a draft, not submitted behind the user's back
+    const login = await clerk.get("/login");
+    expect(login.text).toContain("đã được lưu thành bản nháp");
+    const back = await clerk.post("/login").type("form").send({ _csrf: csrfFrom(login.text), username: "canbo.thanhtra", password: "thidua2022" });
+    expect(back.headers.location).toBe(reportUrl(2, "thanhtra"));
+    const form = await clerk.get(reportUrl(2, "thanhtra"));
+    expect(form.text).toContain("Văn bản đang gõ dở khi hết phiên");
+    expect(form.text).toContain("Hỗ trợ 3 xã");
+  });
+
+  it("a post with a stale cookie but someone else's token is not rescued", async () => {
+    const clerk = await loginAs(app, "canbo.toaan");
+    await clerk.get(reportUrl(2, "toaan"));
+    await db("sessions").update({ expired: new Date(Date.now() - 1000) });
+    const before = await reportRow(2, "toaan");
+    const res = await clerk.post(reportUrl(2, "toaan")).type("form").send({ _csrf: "forged", action: "save", general: "x" });
+    expect(res.status).toBe(403);
+    expect((await reportRow(2, "toaan")).version).toBe(before.version);
+  });
+});
