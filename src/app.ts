@@ -23,6 +23,9 @@ import { sessionMiddleware } from "./web/middleware/session.js";
 import { csrf } from "./web/middleware/csrf.js";
 import { locals } from "./web/middleware/locals.js";
 import { errorHandler, notFound } from "./web/error-handler.js";
+import { setupRoutes } from "./setup/routes.js";
+import { agencyRoutes } from "./agencies/routes.js";
+import { bundleRoutes } from "./bundle/routes.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -104,6 +107,9 @@ export function createApp(services: Services, opts: AppOptions): Express {
   app.use(rankingRoutes(services));
   app.use(reportRoutes(services));
   app.use(registrationRoutes(services));
+  app.use(setupRoutes(services));
+  app.use(agencyRoutes(services));
+  app.use(bundleRoutes(services));
   // Feature routes are mounted above this line.
 
   app.use(notFound);

@@ -4,6 +4,7 @@ import { migrateLatest } from "./db/migrate.js";
 import { seedDemo } from "../seeds/demo.js";
 import { createUserCommand } from "./users/create-user-command.js";
 import { rankingCommand } from "./ranking/ranking-command.js";
+import { exportYearCommand, importYearCommand } from "./bundle/bundle-command.js";
 
 const USAGE = `Cách dùng: npm run cli -- <lệnh>
   migrate      cập nhật cấu trúc cơ sở dữ liệu
@@ -12,7 +13,11 @@ const USAGE = `Cách dùng: npm run cli -- <lệnh>
               [--agency <mã cơ quan>] [--bloc <mã khối>]
               mật khẩu đọc từ dòng đầu của stdin; không có thì sinh ngẫu nhiên và in ra một lần
   ranking <mã khối> <năm> [--format table|csv|json]
-              in bảng xếp hạng của năm (mặc định: bảng)`;
+              in bảng xếp hạng của năm (mặc định: bảng)
+  export-year <mã khối> <năm>
+              in gói dữ liệu năm (JSON) ra stdout
+  import-year <tệp.json> [--replace]
+              nhập gói dữ liệu năm (trọn gói); --replace để thay thế năm đã có`;
 
 type Command = (args: string[]) => Promise<void>;
 
@@ -29,6 +34,21 @@ const commands: Record<string, Command> = {
   async ranking(args) {
     await withDatabase(async (db) => {
       console.log(await rankingCommand(db, args));
+    });
+  },
+  async "export-year"(args) {
+    await withDatabase(async (db) => {
+      console.log(await exportYearCommand(db, args));
+    });
+  },
+  async "import-year"(args) {
+    await withDatabase(async (db) => {
+      const { ok, lines } = await importYearCommand(db, args);
+      if (ok) console.log(lines.join("\n"));
+      else {
+        console.error(lines.join("\n"));
+        process.exitCode = 1;
+      }
     });
   },
   async "seed-demo"() {

@@ -23,6 +23,12 @@ import { homeRepo } from "./home/home-repo.js";
 import { registrationsRepo } from "./registrations/registrations-repo.js";
 import { registrationsService } from "./registrations/registrations-service.js";
 import { homeService } from "./home/home-service.js";
+import { agenciesRepo } from "./agencies/agencies-repo.js";
+import { agenciesService } from "./agencies/agencies-service.js";
+import { setupRepo } from "./setup/setup-repo.js";
+import { setupService } from "./setup/setup-service.js";
+import { bundleRepo } from "./bundle/bundle-repo.js";
+import { bundleService } from "./bundle/bundle-service.js";
 
 export interface ServiceOptions {
   /** The clock: injected so deadlines and lockouts are testable. */
@@ -51,6 +57,9 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
     ballots: ballotsService({ repo: ballotsRepo(db), years, audit, db }),
     reports: reportsService({ db, repo: reportsRepo(db), years, audit, now }),
     home: homeService({ repo: homeRepo(db), years, now }),
+    agencies: agenciesService({ repo: agenciesRepo(db), blocs: blocsRepo(db), audit, db }),
+    setup: setupService({ repo: setupRepo(db), years, audit, db }),
+    bundle: bundleService({ repo: bundleRepo(db), years, audit, db }),
     registrations: registrationsService({ db, repo: registrationsRepo(db), years, audit, now }),
   };
 }

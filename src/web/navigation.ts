@@ -10,6 +10,8 @@ interface NavItem {
 const NAV: NavItem[] = [
   { href: "/", label: "Trang chủ", roles: "all" },
   // Feature menu items go here, in the order users meet them.
+  { href: "/setup", label: "Thiết lập năm", roles: ["secretariat", "admin", "leader", "observer"] },
+  { href: "/agencies", label: "Cơ quan, đơn vị", roles: ["secretariat", "admin", "leader", "observer"] },
   { href: "/reports", label: "Báo cáo", roles: ["secretariat", "leader", "observer", "admin"] },
   { href: "/sheets", label: "Bảng chấm điểm", roles: ["clerk"] },
   { href: "/sheets", label: "Bảng điểm", roles: ["secretariat", "leader", "observer", "admin"] },

@@ -1,0 +1,80 @@
+import type { Knex } from "knex";
+
+export interface Agency {
+  id: number;
+  code: string;
+  name: string;
+  shortName: string;
+  headName: string | null;
+  headPosition: string | null;
+}
+
+export interface Membership {
+  id: number;
+  agencyId: number;
+  joinedYear: number;
+  leftYear: number | null;
+}
+
+export interface AgencyFields {
+  name: string;
+  shortName: string;
+  headName: string | null;
+  headPosition: string | null;
+}
+
+type Row = Record<string, unknown>;
+
+const toAgency = (r: Row): Agency => ({
+  id: r.id as number,
+  code: r.code as string,
+  name: r.name as string,
+  shortName: r.short_name as string,
+  headName: r.head_name as string | null,
+  headPosition: r.head_position as string | null,
+});
+
+const toMembership = (r: Row): Membership => ({
+  id: r.id as number,
+  agencyId: r.agency_id as number,
+  joinedYear: r.joined_year as number,
+  leftYear: r.left_year as number | null,
+});
+
+export function agenciesRepo(db: Knex) {
+  return {
+    /** Agencies that ever belonged to the bloc. */
+    async ofBloc(blocId: number): Promise<Agency[]> {
+      const rows: Row[] = await db("agencies")
+        .whereIn("id", db("bloc_memberships").where({ bloc_id: blocId }).select("agency_id"))
+        .select("*");
+      return rows.map(toAgency);
+    },
+    async memberships(blocId: number, q: Knex = db): Promise<Membership[]> {
+      const rows: Row[] = await q("bloc_memberships").where({ bloc_id: blocId }).orderBy([{ column: "agency_id" }, { column: "joined_year" }]);
+      return rows.map(toMembership);
+    },
+    async findByCode(code: string, q: Knex = db): Promise<Agency | undefined> {
+      const r = await q("agencies").where({ code }).first();
+      return r && toAgency(r);
+    },
+    async insert(trx: Knex, code: string, a: AgencyFields): Promise<number> {
+      const [{ id }] = await trx("agencies")
+        .insert({ code, name: a.name, short_name: a.shortName, head_name: a.headName, head_position: a.headPosition })
+        .returning("id");
+      return id;
+    },
+    /** Changes the current name only: each year keeps its own in year_agencies. */
+    async update(trx: Knex, id: number, a: AgencyFields): Promise<void> {
+      await trx("agencies").where({ id }).update({ name: a.name, short_name: a.shortName, head_name: a.headName, head_position: a.headPosition, updated_at: trx.fn.now() });
+    },
+    async join(trx: Knex, blocId: number, agencyId: number, year: number): Promise<void> {
+      await trx("bloc_memberships").insert({ bloc_id: blocId, agency_id: agencyId, joined_year: year });
+    },
+    async setLeftYear(trx: Knex, membershipId: number, leftYear: number): Promise<void> {
+      await trx("bloc_memberships").where({ id: membershipId }).update({ left_year: leftYear });
+    },
+  };
+}
+
+export type AgenciesRepo = ReturnType<typeof agenciesRepo>;

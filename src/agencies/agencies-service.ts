@@ -1,0 +1,123 @@
+import type { Knex } from "knex";
+import type { User } from "../auth/users-repo.js";
+import { access } from "../auth/access.js";
+import type { AuditService } from "../audit/audit-service.js";
+import type { Bloc, BlocsRepo } from "../blocs/blocs-repo.js";
+import { ForbiddenError, NotFoundError } from "../errors.js";
+import type { AgenciesRepo, Agency, AgencyFields, Membership } from "./agencies-repo.js";
+
+export type FieldErrors = Record<string, string[]>;
+
+const messages = {
+  codeTaken: "Mã này đã được dùng cho một cơ quan, đơn vị khác.",
+  alreadyMember: "Cơ quan, đơn vị đang là thành viên của Khối.",
+  notMember: "Cơ quan, đơn vị hiện không là thành viên của Khối.",
+  leaveOrder: "Năm rời Khối phải sau năm gia nhập.",
+  joinOrder: "Năm gia nhập lại phải sau năm đã rời Khối.",
+};
+
+/** A membership's text: "Thành viên từ năm 2022", "Thành viên 2022–2023". */
+function membershipLabel(ms: Membership[]): { label: string; current: boolean } {
+  const last = ms[ms.length - 1];
+  if (!last) return { label: "", current: false };
+  const parts = ms.map((m) => (m.leftYear === null ? `từ năm ${m.joinedYear}` : `${m.joinedYear}–${m.leftYear}`));
+  return { label: `Thành viên ${parts.join("; ")}`, current: last.leftYear === null };
+}
+
+export function agenciesService(deps: { repo: AgenciesRepo; blocs: BlocsRepo; audit: AuditService; db: Knex }) {
+  const { repo, blocs, audit, db } = deps;
+
+  /** Read: the bloc's secretariat, leader, observer, admin; write: secretariat and admin. Clerk 403, other bloc 404. */
+  async function openBloc(user: User, code: string, mode: "read" | "write"): Promise<Bloc> {
+    if (!access.isBlocReader(user)) throw new ForbiddenError();
+    const bloc = await blocs.findByCode(code);
+    if (!bloc) throw new NotFoundError();
+    access.assertBloc(user, bloc.id);
+    if (mode === "write") access.assertSecretariat(user, bloc.id);
+    return bloc;
+  }
+
+  async function memberAgency(bloc: Bloc, code: string, q: Knex = db): Promise<{ agency: Agency; memberships: Membership[] }> {
+    const agency = await repo.findByCode(code, q);
+    const memberships = agency ? (await repo.memberships(bloc.id, q)).filter((m) => m.agencyId === agency.id) : [];
+    if (!agency || memberships.length === 0) throw new NotFoundError();
+    return { agency, memberships };
+  }
+
+  const record = (user: User, bloc: Bloc, action: string, agencyId: number, before: unknown, after: unknown, trx: Knex) =>
+    audit.record({ userId: user.id, username: user.username, action, entity: "agency", entityId: agencyId, blocId: bloc.id, agencyId, before, after }, trx);
+
+  return {
+    openBloc,
+
+    /** The bloc's agencies in Vietnamese alphabetical order, with their memberships. */
+    async list(user: User, blocCode: string) {
+      const bloc = await openBloc(user, blocCode, "read");
+      const [agencies, memberships] = [await repo.ofBloc(bloc.id), await repo.memberships(bloc.id)];
+      const collator = new Intl.Collator("vi");
+      return {
+        bloc,
+        canWrite: user.role === "secretariat" || user.role === "admin",
+        agencies: agencies
+          .sort((a, b) => collator.compare(a.name, b.name))
+          .map((a) => ({ ...a, ...membershipLabel(memberships.filter((m) => m.agencyId === a.id)) })),
+      };
+    },
+
+    async get(user: User, blocCode: string, code: string) {
+      const bloc = await openBloc(user, blocCode, "read");
+      const { agency, memberships } = await memberAgency(bloc, code);
+      return { bloc, agency, ...membershipLabel(memberships), canWrite: user.role === "secretariat" || user.role === "admin" };
+    },
+
+    async create(user: User, blocCode: string, input: AgencyFields & { code: string; joinedYear: number }): Promise<{ errors?: FieldErrors }> {
+      const bloc = await openBloc(user, blocCode, "write");
+      return db.transaction(async (trx) => {
+        if (await repo.findByCode(input.code, trx)) return { errors: { code: [messages.codeTaken] } };
+        const id = await repo.insert(trx, input.code, input);
+        await repo.join(trx, bloc.id, id, input.joinedYear);
+        await record(user, bloc, "agency.create", id, null, input, trx);
+        return {};
+      });
+    },
+
+    /** Renames change the current name only; past years keep theirs (year_agencies). */
+    async update(user: User, blocCode: string, code: string, input: AgencyFields): Promise<void> {
+      const bloc = await openBloc(user, blocCode, "write");
+      await db.transaction(async (trx) => {
+        const { agency } = await memberAgency(bloc, code, trx);
+        await repo.update(trx, agency.id, input);
+        await record(user, bloc, "agency.update", agency.id, agency, input, trx);
+      });
+    },
+
+    /** Leaves the bloc from `year` on: `year` is the first year without the agency. */
+    async leave(user: User, blocCode: string, code: string, year: number): Promise<{ errors?: FieldErrors }> {
+      const bloc = await openBloc(user, blocCode, "write");
+      return db.transaction(async (trx) => {
+        const { agency, memberships } = await memberAgency(bloc, code, trx);
+        const open = memberships.find((m) => m.leftYear === null);
+        if (!open) return { errors: { year: [messages.notMember] } };
+        if (year - 1 < open.joinedYear) return { errors: { year: [messages.leaveOrder] } };
+        await repo.setLeftYear(trx, open.id, year - 1);
+        await record(user, bloc, "agency.leave", agency.id, open, { ...open, leftYear: year - 1 }, trx);
+        return {};
+      });
+    },
+
+    /** (Re)joins the bloc from `year`. */
+    async join(user: User, blocCode: string, code: string, year: number): Promise<{ errors?: FieldErrors }> {
+      const bloc = await openBloc(user, blocCode, "write");
+      return db.transaction(async (trx) => {
+        const { agency, memberships } = await memberAgency(bloc, code, trx);
+        if (memberships.some((m) => m.leftYear === null)) return { errors: { year: [messages.alreadyMember] } };
+        if (memberships.some((m) => (m.leftYear ?? 0) >= year || m.joinedYear === year)) return { errors: { year: [messages.joinOrder] } };
+        await repo.join(trx, bloc.id, agency.id, year);
+        await record(user, bloc, "agency.join", agency.id, null, { joinedYear: year }, trx);
+        return {};
+      });
+    },
+  };
+}
+
+export type AgenciesService = ReturnType<typeof agenciesService>;

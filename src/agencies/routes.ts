@@ -1,0 +1,86 @@
+import { Router, type Request, type Response } from "express";
+import type { Services } from "../services.js";
+import { requireUser } from "../web/middleware/require-user.js";
+import { setFlash } from "../web/middleware/locals.js";
+import { formErrors } from "../setup/schemas.js";
+import { AgencyCodeParam, EditAgencyForm, MembershipForm, NewAgencyForm } from "./schemas.js";
+
+const body = (req: Request) => (req.body ?? {}) as Record<string, string>;
+
+export function agencyRoutes(services: Services): Router {
+  const router = Router();
+  const { agencies, years } = services;
+  const base = (bloc: string) => `/blocs/${encodeURIComponent(bloc)}/agencies`;
+
+  /** Menu link: the agencies of the user's first bloc. */
+  router.get("/agencies", requireUser, async (req, res) => {
+    const latest = await years.latestFor(req.user!);
+    if (!latest) return res.redirect(303, "/");
+    res.redirect(303, base(latest.blocCode));
+  });
+
+  router.get("/blocs/:bloc/agencies", requireUser, async (req, res) => {
+    const page = await agencies.list(req.user!, String(req.params.bloc));
+    res.render("agencies/list", { title: `Cơ quan, đơn vị — ${page.bloc.name}`, ...page, base: base(page.bloc.code), errors: {}, form: {} });
+  });
+
+  const renderNew = async (req: Request, res: Response, status: number, form: Record<string, string>, errors: Record<string, string[]>) => {
+    const page = await agencies.list(req.user!, String(req.params.bloc));
+    res.status(status).render("agencies/form", { title: "Thêm cơ quan, đơn vị", bloc: page.bloc, base: base(page.bloc.code), isNew: true, agency: form, errors, membership: null });
+  };
+
+  router.get("/blocs/:bloc/agencies/new", requireUser, async (req, res) => {
+    await agencies.openBloc(req.user!, String(req.params.bloc), "write");
+    await renderNew(req, res, 200, { joinedYear: String(new Date().getFullYear()) }, {});
+  });
+
+  router.post("/blocs/:bloc/agencies", requireUser, async (req, res) => {
+    const bloc = String(req.params.bloc);
+    await agencies.openBloc(req.user!, bloc, "write");
+    const form = NewAgencyForm.safeParse(req.body);
+    const result = form.success ? await agencies.create(req.user!, bloc, form.data) : { errors: formErrors(form.error) };
+    if (result.errors) return renderNew(req, res, 422, body(req), result.errors);
+    setFlash(req, "success", "Đã thêm cơ quan, đơn vị.");
+    res.redirect(303, base(bloc));
+  });
+
+  const renderEdit = async (req: Request, res: Response, status: number, typed: Record<string, string> | null, errors: Record<string, string[]>) => {
+    const page = await agencies.get(req.user!, String(req.params.bloc), AgencyCodeParam.parse(req.params.code));
+    res.status(status).render("agencies/form", {
+      title: `Cơ quan, đơn vị: ${page.agency.name}`,
+      bloc: page.bloc,
+      base: base(page.bloc.code),
+      isNew: false,
+      canWrite: page.canWrite,
+      agency: { ...page.agency, ...(typed ?? {}) },
+      membership: { label: page.label, current: page.current, year: typed?.year ?? "" },
+      errors,
+    });
+  };
+
+  router.get("/blocs/:bloc/agencies/:code", requireUser, (req, res) => renderEdit(req, res, 200, null, {}));
+
+  router.post("/blocs/:bloc/agencies/:code", requireUser, async (req, res) => {
+    const [bloc, code] = [String(req.params.bloc), AgencyCodeParam.parse(req.params.code)];
+    await agencies.openBloc(req.user!, bloc, "write");
+    const form = EditAgencyForm.safeParse(req.body);
+    if (!form.success) return renderEdit(req, res, 422, body(req), formErrors(form.error));
+    await agencies.update(req.user!, bloc, code, form.data);
+    setFlash(req, "success", "Đã lưu thông tin cơ quan, đơn vị.");
+    res.redirect(303, `${base(bloc)}/${encodeURIComponent(code)}`);
+  });
+
+  for (const action of ["leave", "join"] as const) {
+    router.post(`/blocs/:bloc/agencies/:code/${action}`, requireUser, async (req, res) => {
+      const [bloc, code] = [String(req.params.bloc), AgencyCodeParam.parse(req.params.code)];
+      await agencies.openBloc(req.user!, bloc, "write");
+      const form = MembershipForm.safeParse(req.body);
+      const result = form.success ? await agencies[action](req.user!, bloc, code, form.data.year) : { errors: formErrors(form.error) };
+      if (result.errors) return renderEdit(req, res, 422, { year: body(req).year ?? "" }, result.errors);
+      setFlash(req, "success", action === "leave" ? "Đã ghi nhận cơ quan, đơn vị rời Khối." : "Đã ghi nhận cơ quan, đơn vị gia nhập Khối.");
+      res.redirect(303, `${base(bloc)}/${encodeURIComponent(code)}`);
+    });
+  }
+
+  return router;
+}

@@ -1,0 +1,39 @@
+import { z } from "zod";
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").trim())
+    .pipe(z.string().max(max, `Nội dung quá dài (tối đa ${max} ký tự).`))
+    .transform((v) => (v === "" ? null : v));
+
+const yearField = z
+  .string({ error: "Vui lòng nhập năm." })
+  .trim()
+  .regex(/^\d{4}$/, "Năm gồm 4 chữ số (ví dụ 2023).")
+  .transform(Number)
+  .pipe(z.number().min(2000, "Năm phải từ 2000 đến 2100.").max(2100, "Năm phải từ 2000 đến 2100."));
+
+export const agencyFields = {
+  name: z.string().trim().min(1, "Vui lòng nhập tên cơ quan, đơn vị.").max(200, "Tên quá dài (tối đa 200 ký tự)."),
+  shortName: z.string().trim().min(1, "Vui lòng nhập tên viết tắt.").max(80, "Tên viết tắt quá dài (tối đa 80 ký tự)."),
+  headName: optionalText(120),
+  headPosition: optionalText(120),
+};
+
+export const EditAgencyForm = z.object(agencyFields);
+
+export const NewAgencyForm = z.object({
+  code: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9._-]{2,40}$/, "Mã gồm 2–40 ký tự: chữ không dấu, số, dấu chấm, gạch ngang."),
+  ...agencyFields,
+  joinedYear: yearField,
+});
+
+export const MembershipForm = z.object({ year: yearField });
+
+export const AgencyCodeParam = z.string().regex(/^[a-z0-9._-]{1,40}$/i);

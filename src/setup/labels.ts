@@ -1,0 +1,43 @@
+// Vietnamese labels and messages of the year set-up pages.
+
+export const CAMPAIGN_KINDS = ["annual", "covid19", "new_rural", "poverty", "enterprise", "office_culture", "other"] as const;
+export type CampaignKind = (typeof CAMPAIGN_KINDS)[number];
+export const CAMPAIGN_KIND_LABELS: Record<CampaignKind, string> = {
+  annual: "Phong trào thi đua thường xuyên (năm)",
+  covid19: "Phòng, chống dịch Covid-19",
+  new_rural: "Xây dựng nông thôn mới",
+  poverty: "Vì người nghèo, giảm nghèo bền vững",
+  enterprise: "Doanh nghiệp hội nhập và phát triển",
+  office_culture: "Văn hóa công sở",
+  other: "Phong trào khác",
+};
+
+export const PERIOD_KINDS = ["six_month", "annual"] as const;
+export type PeriodKind = (typeof PERIOD_KINDS)[number];
+export const PERIOD_KIND_LABELS: Record<PeriodKind, string> = {
+  six_month: "Sơ kết 6 tháng",
+  annual: "Tổng kết năm",
+};
+
+export const CRITERION_KINDS = ["standard", "bonus", "deduction"] as const;
+export type CriterionKindName = (typeof CRITERION_KINDS)[number];
+export const CRITERION_KIND_LABELS: Record<CriterionKindName, string> = {
+  standard: "Tiêu chí chấm điểm",
+  bonus: "Điểm thưởng",
+  deduction: "Điểm trừ",
+};
+
+export const messages = {
+  sheetsSubmitted:
+    "Đã có cơ quan, đơn vị gửi bảng chấm điểm của năm này, nên không thể thay đổi bộ tiêu chí hay quy tắc chấm điểm nữa (để điểm đã chấm không bị sai lệch).",
+  nextYearExists: (y: number) => `Năm ${y} đã có trong Khối; không tạo lại để tránh ghi đè dữ liệu.`,
+  codeTaken: "Mã này đã được dùng.",
+  kindTaken: "Năm này đã có một đợt thuộc loại này.",
+  parentNotGroup: "Chỉ chọn nhóm tiêu chí (cấp I, II, …) làm nhóm cha.",
+  kindOfParent: "Loại của tiêu chí phải trùng với loại của nhóm.",
+  groupHasItems: "Không thể chuyển nhóm đang có tiêu chí con thành tiêu chí con.",
+  agencyNotInYear: "Cơ quan, đơn vị không thuộc năm thi đua này.",
+  yearOrder: "Năm rời khối phải sau năm gia nhập.",
+  alreadyMember: "Cơ quan, đơn vị đang là thành viên của Khối.",
+  notMember: "Cơ quan, đơn vị hiện không là thành viên của Khối.",
+};

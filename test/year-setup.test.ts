@@ -1,0 +1,260 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Knex } from "knex";
+import { createTestDatabase } from "./db.js";
+import { createTestApp, loginAs, postForm, type Agent } from "./http.js";
+import { seedDemo } from "../seeds/demo.js";
+import { DEMO_PASSWORD } from "../seeds/demo-data.js";
+import { hashPassword } from "../src/auth/passwords.js";
+import type { Database } from "../src/db/database.js";
+
+let database: Database;
+let db: Knex;
+let app: ReturnType<typeof createTestApp>;
+let sec: Agent;
+let leader: Agent;
+let clerk: Agent;
+let other: Agent;
+
+const Y22 = "/blocs/noichinh-tq/years/2022";
+const Y23 = "/blocs/noichinh-tq/years/2023";
+
+const yearRow = (year: number) => db("emulation_years as y").join("blocs as b", "b.id", "y.bloc_id").where({ "b.code": "noichinh-tq", "y.year": year }).first("y.*");
+const agencyId = async (code: string): Promise<number> => (await db("agencies").where({ code }).first("id")).id;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = database.knex;
+  await seedDemo(db);
+  const [{ id: blocId }] = await db("blocs").insert({ code: "khoi-khac", name: "Khối thi đua khác", issuing_body: "UBND TỈNH", short_name: "KK", place_name: "Tuyên Quang" }).returning("id");
+  const [{ id: userId }] = await db("users").insert({ username: "thuongtruc.khac", full_name: "Thường trực khối khác", role: "secretariat", password_hash: await hashPassword(DEMO_PASSWORD) }).returning("id");
+  await db("user_blocs").insert({ user_id: userId, bloc_id: blocId });
+  app = createTestApp(db);
+  sec = await loginAs(app, "thuongtruc");
+  leader = await loginAs(app, "lanhdao");
+  clerk = await loginAs(app, "canbo.congan");
+  other = await loginAs(app, "thuongtruc.khac");
+});
+afterAll(() => database.close());
+
+describe("year setup: access", () => {
+  const pages = ["/setup", "/agencies", `${Y22}/campaigns`, `${Y22}/periods/1`, `${Y22}/criteria`, `${Y22}/rules`, "/blocs/noichinh-tq/agencies"];
+  it("leader reads every page (200) but may not post (403)", async () => {
+    expect((await leader.get(`${Y22}/setup`)).status).toBe(200);
+    for (const url of pages.slice(2)) expect([url, (await leader.get(url)).status]).toEqual([url, 200]);
+    for (const url of [`${Y22}/setup`, `${Y22}/rules`, `${Y22}/periods/1/lock`, `${Y22}/campaigns`, "/blocs/noichinh-tq/agencies/congan", `${Y22}/next-year`]) {
+      expect([url, (await postForm(leader, "/", url, { planNumber: "x", name: "x", shortName: "x" })).status]).toEqual([url, 403]);
+    }
+    expect((await yearRow(2022)).plan_number).toBe("01/KH-KTĐNC");
+  });
+  it("clerk is refused (403); a secretariat of another bloc gets 404", async () => {
+    for (const url of [`${Y22}/setup`, ...pages.slice(2)]) {
+      expect([url, (await clerk.get(url)).status]).toEqual([url, 403]);
+      expect([url, (await other.get(url)).status]).toEqual([url, 404]);
+    }
+    expect((await postForm(other, "/", `${Y22}/setup`, { planNumber: "x" })).status).toBe(404);
+  });
+  it("menu links redirect to the latest year's setup page and to the bloc's agencies", async () => {
+    const page = await sec.get("/");
+    expect(page.text).toContain("Thiết lập năm");
+    expect(page.text).toContain("Cơ quan, đơn vị");
+    expect((await sec.get("/setup")).headers.location).toMatch(/^\/blocs\/noichinh-tq\/years\/20\d\d\/setup$/);
+    expect((await sec.get("/agencies")).headers.location).toBe("/blocs/noichinh-tq/agencies");
+  });
+});
+
+describe("year setup: the year", () => {
+  const valid = async () => ({
+    planNumber: "02/KH-KTĐNC",
+    planDate: "20/01/2022",
+    planSignerName: "Đại tá Hà Đình Khiêm",
+    planSignerPosition: "Chính ủy",
+    theme: "Chủ đề mới",
+    headAgencyId: String(await agencyId("bchqs")),
+    deputyAgencyId: String(await agencyId("congan")),
+    registrationDueOn: "28/02/2022",
+  });
+  it("saves the year's fields", async () => {
+    const res = await postForm(sec, `${Y22}/setup`, `${Y22}/setup`, await valid());
+    expect(res.status).toBe(303);
+    const row = await yearRow(2022);
+    expect([row.plan_number, row.plan_date, row.theme]).toEqual(["02/KH-KTĐNC", "2022-01-20", "Chủ đề mới"]);
+    const page = await sec.get(`${Y22}/setup`);
+    expect(page.text).toContain("20/01/2022");
+  });
+  it("refuses an impossible date and head = deputy, keeping the typed input and saving nothing", async () => {
+    const res = await postForm(sec, `${Y22}/setup`, `${Y22}/setup`, { ...(await valid()), planNumber: "99/KH", planDate: "31/02/2022" });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain("Ngày kế hoạch không phải ngày hợp lệ (dd/mm/yyyy).");
+    expect(res.text).toContain('value="31/02/2022"');
+    expect(res.text).toContain('value="99/KH"');
+    const same = await postForm(sec, `${Y22}/setup`, `${Y22}/setup`, { ...(await valid()), planNumber: "98/KH", deputyAgencyId: String(await agencyId("bchqs")) });
+    expect(same.status).toBe(422);
+    expect(same.text).toContain("Phó Trưởng khối phải khác cơ quan Trưởng khối.");
+    expect((await yearRow(2022)).plan_number).toBe("02/KH-KTĐNC");
+  });
+});
+
+describe("year setup: create the next year", () => {
+  it("copies agencies, movements, periods (+1 year), criteria and rules; refuses a second time", async () => {
+    const res = await postForm(sec, `${Y22}/setup`, `${Y22}/next-year`, {});
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`${Y23}/setup`);
+    const [y22, y23] = [await yearRow(2022), await yearRow(2023)];
+    expect(y23.rules).toEqual(y22.rules);
+    expect(y23.registration_due_on).toBe("2023-02-28");
+    const count = async (table: string, id: number) => Number((await db(table).where({ year_id: id }).count({ n: "*" }))[0]!.n);
+    for (const t of ["year_agencies", "campaigns", "periods", "criteria"]) expect([t, await count(t, y23.id)]).toEqual([t, await count(t, y22.id)]);
+    const p1 = await db("periods").where({ year_id: y23.id, number: 1 }).first();
+    expect([p1.starts_on, p1.ends_on, p1.data_from, p1.data_to, p1.due_on, p1.conference_month, p1.locked]).toEqual(["2023-01-01", "2023-05-31", "2022-12-01", "2023-05-31", "2023-06-15", "2023-07", false]);
+    expect(p1.title).toContain("2023");
+    const item = await db("criteria as c").join("criteria as g", "g.id", "c.parent_id").where({ "c.year_id": y23.id, "c.code": "1.1" }).first("g.code as group", "c.max_points");
+    expect(item).toEqual({ group: "I", max_points: "40.00" });
+    const again = await postForm(sec, `${Y22}/setup`, `${Y22}/next-year`, {});
+    expect(again.status).toBe(409);
+    expect(again.text).toContain("Năm 2023 đã có");
+  });
+});
+
+describe("year setup: movements", () => {
+  it("adds, edits and deletes a movement; refuses a missing title", async () => {
+    const list = await sec.get(`${Y23}/campaigns`);
+    expect(list.status).toBe(200);
+    expect(list.text).toContain("Phòng, chống dịch Covid-19");
+    const bad = await postForm(sec, `${Y23}/campaigns/new`, `${Y23}/campaigns`, { kind: "other", code: "PT9", title: "", startsOn: "01/03/2023", sortOrder: "9" });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain("Vui lòng nhập tên phong trào.");
+    expect(bad.text).toContain('value="01/03/2023"');
+    const ok = await postForm(sec, `${Y23}/campaigns/new`, `${Y23}/campaigns`, { kind: "other", code: "PT9", title: "Phong trào mới", startsOn: "01/03/2023", endsOn: "30/06/2023", sortOrder: "9" });
+    expect(ok.status).toBe(303);
+    const y = await yearRow(2023);
+    const c = await db("campaigns").where({ year_id: y.id, code: "PT9" }).first();
+    expect([c.title, c.starts_on, c.ends_on]).toEqual(["Phong trào mới", "2023-03-01", "2023-06-30"]);
+    const edit = await postForm(sec, `${Y23}/campaigns/${c.id}`, `${Y23}/campaigns/${c.id}`, { kind: "covid19", code: "PT9", title: "Đổi tên", sortOrder: "9" });
+    expect(edit.status).toBe(303);
+    expect((await db("campaigns").where({ id: c.id }).first()).kind).toBe("covid19");
+    expect((await postForm(sec, `${Y23}/campaigns`, `${Y23}/campaigns/${c.id}/delete`, {})).status).toBe(303);
+    expect(await db("campaigns").where({ id: c.id }).first()).toBeUndefined();
+  });
+});
+
+describe("year setup: periods", () => {
+  const valid = { kind: "six_month", title: "Đợt 1 năm 2023", startsOn: "01/01/2023", endsOn: "31/05/2023", dataFrom: "01/12/2022", dataTo: "31/05/2023", dueOn: "20/06/2023", conferenceMonth: "07/2023" };
+  it("edits a period; refuses a reversed data window; locks and unlocks", async () => {
+    const bad = await postForm(sec, `${Y23}/periods/1`, `${Y23}/periods/1`, { ...valid, dataFrom: "31/05/2023", dataTo: "01/12/2022" });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain("Ngày kết thúc tính số liệu phải sau ngày bắt đầu.");
+    expect(bad.text).toContain('value="31/05/2023"');
+    const ok = await postForm(sec, `${Y23}/periods/1`, `${Y23}/periods/1`, valid);
+    expect(ok.status).toBe(303);
+    const y = await yearRow(2023);
+    const p = await db("periods").where({ year_id: y.id, number: 1 }).first();
+    expect([p.due_on, p.conference_month]).toEqual(["2023-06-20", "2023-07"]);
+    expect((await postForm(sec, `${Y23}/periods/1`, `${Y23}/periods/1/lock`, {})).status).toBe(303);
+    expect((await db("periods").where({ id: p.id }).first()).locked).toBe(true);
+    expect((await sec.get(`${Y23}/periods/1`)).text).toContain("Mở khóa đợt");
+    expect((await postForm(sec, `${Y23}/periods/1`, `${Y23}/periods/1/unlock`, {})).status).toBe(303);
+    expect((await db("periods").where({ id: p.id }).first()).locked).toBe(false);
+  });
+  it("adds an extension only with a reason, and removes it", async () => {
+    const agency = String(await agencyId("vks"));
+    const bad = await postForm(sec, `${Y23}/periods/2`, `${Y23}/periods/2/extensions`, { agencyId: agency, dueOn: "25/12/2023", reason: "" });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain("Vui lòng nhập lý do gia hạn.");
+    expect(bad.text).toContain('value="25/12/2023"');
+    expect(Number((await db("period_extensions").count({ n: "*" }))[0]!.n)).toBe(0);
+    const ok = await postForm(sec, `${Y23}/periods/2`, `${Y23}/periods/2/extensions`, { agencyId: agency, dueOn: "25/12/2023", reason: "Đơn vị tổ chức đại hội" });
+    expect(ok.status).toBe(303);
+    const ext = await db("period_extensions").first();
+    expect([ext.due_on, ext.reason]).toEqual(["2023-12-25", "Đơn vị tổ chức đại hội"]);
+    expect((await sec.get(`${Y23}/periods/2`)).text).toContain("Đơn vị tổ chức đại hội");
+    expect((await postForm(sec, `${Y23}/periods/2`, `${Y23}/periods/2/extensions/${ext.id}/delete`, {})).status).toBe(303);
+    expect(await db("period_extensions").first()).toBeUndefined();
+  });
+});
+
+describe("year setup: criteria", () => {
+  it("refuses every change once a score sheet of the year is submitted (demo 2022)", async () => {
+    const page = await sec.get(`${Y22}/criteria`);
+    expect(page.text).toContain("không thể thay đổi bộ tiêu chí");
+    const y = await yearRow(2022);
+    const item = await db("criteria").where({ year_id: y.id, code: "1.1" }).first();
+    const res = await postForm(sec, `${Y22}/criteria`, `${Y22}/criteria/${item.id}`, { parentId: String(item.parent_id), code: "1.1", title: "x", kind: "standard", maxPoints: "39", sortOrder: "1" });
+    expect(res.status).toBe(409);
+    expect(res.text).toContain("không thể thay đổi bộ tiêu chí");
+    expect((await postForm(sec, `${Y22}/criteria`, `${Y22}/criteria/${item.id}/delete`, {})).status).toBe(409);
+    expect((await db("criteria").where({ id: item.id }).first()).max_points).toBe("40.00");
+  });
+  it("adds, edits and deletes criteria of a fresh year; shows the scale check; refuses max 'abc'", async () => {
+    const page = await sec.get(`${Y23}/criteria`);
+    expect(page.text).toContain("khớp với thang điểm");
+    const y = await yearRow(2023);
+    const group = await db("criteria").where({ year_id: y.id, code: "I" }).first();
+    const bad = await postForm(sec, `${Y23}/criteria`, `${Y23}/criteria`, { parentId: String(group.id), code: "1.4", title: "Tiêu chí mới", kind: "standard", maxPoints: "abc", sortOrder: "4" });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain("Điểm tối đa phải là số");
+    expect(bad.text).toContain('value="abc"');
+    expect(await db("criteria").where({ year_id: y.id, code: "1.4" }).first()).toBeUndefined();
+    const ok = await postForm(sec, `${Y23}/criteria`, `${Y23}/criteria`, { parentId: String(group.id), code: "1.4", title: "Tiêu chí mới", kind: "standard", maxPoints: "2,5", sortOrder: "4" });
+    expect(ok.status).toBe(303);
+    const c = await db("criteria").where({ year_id: y.id, code: "1.4" }).first();
+    expect(c.max_points).toBe("2.50");
+    expect((await sec.get(`${Y23}/criteria`)).text).toContain("CHƯA khớp với thang điểm");
+    const edit = await postForm(sec, `${Y23}/criteria/${c.id}`, `${Y23}/criteria/${c.id}`, { parentId: String(group.id), code: "1.4", title: "Tiêu chí đã sửa", kind: "standard", maxPoints: "3", sortOrder: "4" });
+    expect(edit.status).toBe(303);
+    expect((await db("criteria").where({ id: c.id }).first()).title).toBe("Tiêu chí đã sửa");
+    expect((await postForm(sec, `${Y23}/criteria`, `${Y23}/criteria/${c.id}/delete`, {})).status).toBe(303);
+    expect(await db("criteria").where({ id: c.id }).first()).toBeUndefined();
+  });
+});
+
+describe("year setup: rules", () => {
+  const form = {
+    scale: "100", bonusCap: "6,5", thresholdExcellent: "95", thresholdGood: "80", thresholdPass: "50", disciplineCap: "pass",
+    flagQuota: "1", flagMinClassification: "excellent", flagNumerator: "2", flagDenominator: "3", flagInclusive: "1",
+    meritQuota: "2", meritMinClassification: "good", meritNumerator: "1", meritDenominator: "2",
+    allowSelfVote: "1", lateReportPoints: "1", requiredReviewed: "1",
+  };
+  it("saves the rules of a fresh year; refuses bad thresholds; refuses once sheets are submitted", async () => {
+    expect((await sec.get(`${Y23}/rules`)).status).toBe(200);
+    const bad = await postForm(sec, `${Y23}/rules`, `${Y23}/rules`, { ...form, thresholdGood: "97" });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('value="97"');
+    const ok = await postForm(sec, `${Y23}/rules`, `${Y23}/rules`, form);
+    expect(ok.status).toBe(303);
+    const rules = (await yearRow(2023)).rules;
+    expect([rules.bonusCap, rules.merit.inclusive, rules.flag.inclusive]).toEqual([6.5, false, true]);
+    const locked = await postForm(sec, `${Y22}/rules`, `${Y22}/rules`, form);
+    expect(locked.status).toBe(409);
+    expect((await yearRow(2022)).rules.bonusCap).toBe(5);
+  });
+});
+
+describe("agencies of the bloc", () => {
+  it("lists in Vietnamese order, adds, renames without changing past years, leaves from a year", async () => {
+    const list = await sec.get("/blocs/noichinh-tq/agencies");
+    expect(list.status).toBe(200);
+    const order = ["Bộ Chỉ huy Quân sự", "Công an tỉnh", "Cục Thi hành án", "Sở Tư pháp", "Thanh tra tỉnh", "Tòa án nhân dân", "Viện kiểm sát"].map((n) => list.text.indexOf(n));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    const bad = await postForm(sec, "/blocs/noichinh-tq/agencies/new", "/blocs/noichinh-tq/agencies", { code: "congan", name: "Trùng mã", shortName: "X", joinedYear: "2023" });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain("Mã này đã được dùng");
+    const add = await postForm(sec, "/blocs/noichinh-tq/agencies/new", "/blocs/noichinh-tq/agencies", { code: "bhxh", name: "Bảo hiểm xã hội tỉnh Tuyên Quang", shortName: "BHXH tỉnh", headPosition: "Giám đốc", joinedYear: "2024" });
+    expect(add.status).toBe(303);
+    expect((await sec.get("/blocs/noichinh-tq/agencies")).text).toContain("Bảo hiểm xã hội tỉnh Tuyên Quang");
+    const rename = await postForm(sec, "/blocs/noichinh-tq/agencies/congan", "/blocs/noichinh-tq/agencies/congan", { name: "Công an tỉnh (tên mới)", shortName: "CA tỉnh", headName: "", headPosition: "Giám đốc" });
+    expect(rename.status).toBe(303);
+    expect((await sec.get("/blocs/noichinh-tq/agencies")).text).toContain("Công an tỉnh (tên mới)");
+    const past = await sec.get(`${Y22}/setup`);
+    expect(past.text).toContain("Công an tỉnh Tuyên Quang");
+    expect(past.text).not.toContain("Công an tỉnh (tên mới)");
+    const leave = await postForm(sec, "/blocs/noichinh-tq/agencies/thads", "/blocs/noichinh-tq/agencies/thads/leave", { year: "2025" });
+    expect(leave.status).toBe(303);
+    const m = await db("bloc_memberships").where({ agency_id: await agencyId("thads") }).first();
+    expect(m.left_year).toBe(2024);
+    const badLeave = await postForm(sec, "/blocs/noichinh-tq/agencies/thads", "/blocs/noichinh-tq/agencies/thads/join", { year: "20x" });
+    expect(badLeave.status).toBe(422);
+    expect(badLeave.text).toContain("Năm gồm 4 chữ số");
+    const audit = await db("audit_log").where({ action: "agency.update" }).first();
+    expect(audit.before.name).toBe("Công an tỉnh Tuyên Quang");
+  });
+});
