@@ -6,7 +6,7 @@ export default defineConfig({
     globalSetup: ["test/global-setup.ts"],
     // 2 cores here: one worker per core; each test file opens its own database.
     maxWorkers: 2,
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
   },

@@ -1,0 +1,90 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { AxeBuilder } from "@axe-core/playwright";
+import { expect } from "vitest";
+import { createTestDatabase } from "../db.js";
+import { createTestApp } from "../http.js";
+import { seedDemo } from "../../seeds/demo.js";
+import type { Database } from "../../src/db/database.js";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const hasChromium = fs.existsSync(CHROMIUM);
+
+/** In CI a missing browser is a failure, elsewhere the browser tests are skipped with one line. */
+export function browserTestsEnabled(): boolean {
+  if (hasChromium) return true;
+  if (process.env.CI) throw new Error(`CI: Chromium not found at ${CHROMIUM} — .ci/run must install it (apt-get install chromium)`);
+  console.log(`browser tests skipped: Chromium not found at ${CHROMIUM} (apt-get install chromium fonts-noto-core)`);
+  return false;
+}
+
+export const SCREENSHOTS = path.resolve("test-results/screenshots");
+
+export interface Portal {
+  baseUrl: string;
+  database: Database;
+  close(): Promise<void>;
+}
+
+/** The app on a free port of loopback, on a fresh demo database of its own. */
+export async function startPortal(): Promise<Portal> {
+  const database = await createTestDatabase();
+  await seedDemo(database.knex);
+  const app = createTestApp(database.knex);
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, "127.0.0.1", () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    database,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await database.close();
+    },
+  };
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  });
+}
+
+export async function newContext(browser: Browser, baseUrl: string, opts: { javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
+  return browser.newContext({ baseURL: baseUrl, locale: "vi-VN", javaScriptEnabled: opts.javaScriptEnabled ?? true, acceptDownloads: true });
+}
+
+/** Logs in with the keyboard alone: focus the field, type, Tab, type, Enter. */
+export async function loginWithKeyboard(page: Page, username: string, password = "thidua2022"): Promise<void> {
+  await page.goto("/login");
+  await page.getByLabel("Tên đăng nhập").focus();
+  await page.keyboard.type(username);
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(password);
+  await page.keyboard.press("Enter");
+  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+}
+
+export async function logout(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Đăng xuất" }).click();
+  await page.waitForURL(/\/login/);
+}
+
+/** axe-core on the current page: no serious or critical violation. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  const summary = bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+  expect(summary, `accessibility violations on ${page.url()}`).toEqual([]);
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}

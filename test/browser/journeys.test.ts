@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { browserTestsEnabled, expectAccessible, launchBrowser, loginWithKeyboard, logout, newContext, screenshot, startPortal, type Portal } from "./harness.js";
+
+const enabled = browserTestsEnabled();
+const Y = "/blocs/noichinh-tq/years/2022";
+
+describe.skipIf(!enabled)("browser journeys (Chromium)", () => {
+  let portal: Portal;
+  let browser: Browser;
+  beforeAll(async () => {
+    portal = await startPortal();
+    browser = await launchBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await portal?.close();
+  });
+
+  async function pageFor(javaScriptEnabled = true): Promise<Page> {
+    const context = await newContext(browser, portal.baseUrl, { javaScriptEnabled });
+    return context.newPage();
+  }
+
+  it("journey 1: a clerk logs in, sees what is due, fills the 6-month report, saves a draft, submits", async () => {
+    const page = await pageFor();
+    await loginWithKeyboard(page, "canbo.stp");
+    await expect(page.getByRole("heading", { name: "Việc cần làm" })).toBeTruthy();
+    await expectAccessible(page);
+    await screenshot(page, "j1-clerk-home");
+    await page.getByRole("link", { name: "Báo cáo sơ kết 6 tháng" }).first().click();
+    await page.waitForURL(`**${Y}/periods/1/reports/stp`);
+    expect(await page.getByText("Số liệu tính từ").isVisible()).toBe(true);
+    await expectAccessible(page);
+    await page.getByLabel("Nội dung đã triển khai").first().fill("Tổ chức hội nghị phát động thi đua năm 2022.");
+    await page.getByLabel("Kết quả chung (bắt buộc khi gửi)").fill("Sở Tư pháp hoàn thành tốt nhiệm vụ 6 tháng đầu năm.");
+    await page.getByRole("button", { name: "Lưu nháp" }).click();
+    await page.getByText("Đã lưu bản nháp.").waitFor();
+    expect(await page.getByLabel("Nội dung đã triển khai").first().inputValue()).toBe("Tổ chức hội nghị phát động thi đua năm 2022.");
+    await screenshot(page, "j1-report-draft");
+    await page.getByRole("button", { name: "Gửi báo cáo" }).click();
+    await page.getByText(/Đã gửi báo cáo/).first().waitFor();
+    expect(await page.locator(".status").first().textContent()).toContain("Đã gửi, chờ xem xét");
+    await screenshot(page, "j1-report-submitted");
+    await page.context().close();
+  });
+
+  it("journey 2: the secretariat sees who submitted and who is late, returns a report, the clerk resubmits, the secretariat accepts", async () => {
+    const sec = await pageFor();
+    await loginWithKeyboard(sec, "thuongtruc");
+    await sec.getByRole("link", { name: "Báo cáo", exact: true }).click();
+    await sec.waitForURL(`**${Y}/periods/1/reports`);
+    await expectAccessible(sec);
+    await screenshot(sec, "j2-period-overview");
+    const toaan = sec.getByRole("row", { name: /Tòa án nhân dân tỉnh Tuyên Quang/ });
+    expect(await toaan.textContent()).toContain("5 ngày");
+    await sec.getByRole("link", { name: "Thanh tra tỉnh Tuyên Quang" }).click();
+    await sec.getByLabel("Ý kiến (bắt buộc khi trả lại)").fill("Đề nghị bổ sung số liệu về tiếp công dân.");
+    await sec.getByRole("button", { name: "Trả lại để bổ sung, chỉnh sửa" }).click();
+    await sec.getByText("Đã trả lại báo cáo kèm ý kiến.").waitFor();
+
+    const clerk = await pageFor();
+    await loginWithKeyboard(clerk, "canbo.thanhtra");
+    await clerk.getByText("Đề nghị bổ sung số liệu về tiếp công dân.").first().waitFor();
+    await clerk.getByRole("link", { name: "Báo cáo sơ kết 6 tháng" }).first().click();
+    await clerk.getByLabel("Số liệu cụ thể").first().fill("Tiếp 152 lượt công dân.");
+    await clerk.getByRole("button", { name: "Gửi báo cáo" }).click();
+    await clerk.getByText(/Đã gửi báo cáo/).first().waitFor();
+    await clerk.context().close();
+
+    await sec.reload();
+    await sec.getByRole("link", { name: /so sánh với lần 1/ }).click();
+    await sec.getByText("Tiếp 152 lượt công dân.").waitFor();
+    await expectAccessible(sec);
+    await sec.goBack();
+    await sec.getByRole("button", { name: "Tiếp nhận" }).click();
+    await sec.getByText("Đã tiếp nhận báo cáo.").waitFor();
+    await screenshot(sec, "j2-accepted");
+    await logout(sec);
+    await sec.context().close();
+  });
+
+  it("journey 3 (scripts off): a clerk self-scores, the secretariat adjusts an item with a reason and records ballots, the ranking shows it", async () => {
+    const clerk = await pageFor(false);
+    await loginWithKeyboard(clerk, "canbo.thads");
+    await clerk.goto(`${Y}/sheets/thads`);
+    // every standard and bonus item: the maximum; deductions: none
+    for (const input of await clerk.locator('input.points-input[name^="p_"]').all()) {
+      const kind = await input.getAttribute("data-kind");
+      await input.fill(kind === "deduction" ? "0" : ((await input.getAttribute("data-max")) ?? "0").replace(".", ","));
+    }
+    await clerk.getByRole("button", { name: "Lưu nháp" }).click();
+    await clerk.getByRole("button", { name: "Gửi bảng điểm" }).click();
+    await clerk.locator(".sheet-status").getByText(/Đã gửi/).waitFor();
+    await screenshot(clerk, "j3-sheet-submitted");
+    await clerk.context().close();
+
+    const sec = await pageFor(false);
+    await loginWithKeyboard(sec, "thuongtruc");
+    await sec.goto(`${Y}/sheets/thads`);
+    const first = sec.locator('input.points-input[name^="b_"]').first();
+    const reason = sec.locator('textarea[name^="r_"]').first();
+    await first.fill("35");
+    await reason.fill("Chưa hoàn thành chỉ tiêu thi hành xong về tiền.");
+    await sec.getByRole("button", { name: "Đã thẩm định" }).click();
+    await sec.locator(".sheet-status").getByText(/thẩm định/i).waitFor();
+    await sec.goto(`${Y}/ballots`);
+    await sec.getByRole("button", { name: /Lưu/ }).first().click();
+    await sec.goto(`${Y}/ranking`);
+    const rows = await sec.locator("table tbody tr").allTextContents();
+    expect(rows.join("\n")).toContain("Cục Thi hành án dân sự tỉnh Tuyên Quang");
+    await screenshot(sec, "j3-ranking");
+    await sec.context().close();
+  });
+
+  // axe needs scripts, so the accessibility pass runs with them on, page by page.
+  const MAIN_PAGES: [string, string[]][] = [
+    ["canbo.congan", ["/", `${Y}/periods/2/reports/congan`, `${Y}/registration/congan`, `${Y}/sheets/congan`, "/account/password"]],
+    ["thuongtruc", ["/", `${Y}/periods/1/reports`, `${Y}/registrations`, `${Y}/sheets`, `${Y}/sheets/vks`, `${Y}/ballots`, `${Y}/ranking`, "/admin/users", "/admin/users/new", "/audit", `${Y}/setup`, `${Y}/campaigns`, `${Y}/periods/1`, `${Y}/criteria`, `${Y}/rules`, "/blocs/noichinh-tq/agencies"]],
+    ["lanhdao", ["/", `${Y}/ranking`]],
+  ];
+  for (const [username, paths] of MAIN_PAGES) {
+    it(`axe: no serious or critical violation on ${username}'s main pages`, async () => {
+      const page = await pageFor();
+      await loginWithKeyboard(page, username);
+      for (const p of paths) {
+        const res = await page.goto(p);
+        expect([p, res?.status()]).toEqual([p, 200]);
+        await expectAccessible(page);
+      }
+      await page.context().close();
+    }, 90_000);
+  }
+});
