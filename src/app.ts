@@ -26,6 +26,8 @@ import { errorHandler, notFound } from "./web/error-handler.js";
 import { setupRoutes } from "./setup/routes.js";
 import { agencyRoutes } from "./agencies/routes.js";
 import { bundleRoutes } from "./bundle/routes.js";
+import { dashboardRoutes } from "./dashboard/routes.js";
+import { documentRoutes } from "./documents/routes.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -110,6 +112,8 @@ export function createApp(services: Services, opts: AppOptions): Express {
   app.use(setupRoutes(services));
   app.use(agencyRoutes(services));
   app.use(bundleRoutes(services));
+  app.use(dashboardRoutes(services));
+  app.use(documentRoutes(services));
   // Feature routes are mounted above this line.
 
   app.use(notFound);

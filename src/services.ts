@@ -29,6 +29,10 @@ import { setupRepo } from "./setup/setup-repo.js";
 import { setupService } from "./setup/setup-service.js";
 import { bundleRepo } from "./bundle/bundle-repo.js";
 import { bundleService } from "./bundle/bundle-service.js";
+import { dashboardRepo } from "./dashboard/dashboard-repo.js";
+import { dashboardService } from "./dashboard/dashboard-service.js";
+import { documentsRepo } from "./documents/documents-repo.js";
+import { documentsService } from "./documents/documents-service.js";
 
 export interface ServiceOptions {
   /** The clock: injected so deadlines and lockouts are testable. */
@@ -61,6 +65,8 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
     setup: setupService({ repo: setupRepo(db), years, audit, db }),
     bundle: bundleService({ repo: bundleRepo(db), years, audit, db }),
     registrations: registrationsService({ db, repo: registrationsRepo(db), years, audit, now }),
+    dashboard: dashboardService({ repo: dashboardRepo(db), years, ranking, blocs: blocsRepo(db), now }),
+    documents: documentsService({ repo: documentsRepo(db), years, ranking, now }),
   };
 }
 

@@ -2,6 +2,7 @@ import { Router } from "express";
 import type { Services } from "../services.js";
 import { requireUser } from "../web/middleware/require-user.js";
 import { ROLE_LABELS } from "../web/navigation.js";
+import { access } from "../auth/access.js";
 
 export function homeRoutes(services: Services): Router {
   const router = Router();
@@ -9,7 +10,15 @@ export function homeRoutes(services: Services): Router {
     const user = req.user!;
     const blocs = (await services.blocs.list()).filter((b) => user.role === "admin" || user.blocIds.includes(b.id));
     const clerk = await services.home.clerkHome(user);
+    if (!clerk && user.role === "observer") {
+      const list = await services.dashboard.blocList(user);
+      return res.render("dashboard/blocs", { title: "Trang chủ", roleLabel: ROLE_LABELS[user.role], list });
+    }
     const latest = clerk ? null : await services.years.latestFor(user);
+    if (latest && access.isBlocReader(user)) {
+      const view = await services.dashboard.dashboard(user, latest.blocCode, latest.year);
+      return res.render("dashboard/page", { title: "Trang chủ", roleLabel: ROLE_LABELS[user.role], view });
+    }
     res.render("home/index", { title: "Trang chủ", roleLabel: ROLE_LABELS[user.role], blocs, clerk, latest });
   });
   return router;

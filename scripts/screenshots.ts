@@ -1,0 +1,55 @@
+/**
+ * Screenshots for docs/screenshots/: the secretariat's dashboard and page 1 of ranking.pdf.
+ * Needs Debian's chromium and poppler-utils, and a running app with the demo data:
+ *   DATA_DIR=$(mktemp -d) PORT=3456 node --import tsx src/server.ts &
+ *   node --import tsx scripts/screenshots.ts            # BASE_URL=http://127.0.0.1:3456 by default
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const out = path.join(root, "docs", "screenshots");
+const base = process.env.BASE_URL ?? "http://127.0.0.1:3456";
+const year = "/blocs/noichinh-tq/years/2022";
+
+async function main() {
+  fs.mkdirSync(out, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"],
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "vi-VN" });
+    const page = await context.newPage();
+    await page.goto(`${base}/login`);
+    await page.fill('input[name="username"]', "thuongtruc");
+    await page.fill('input[name="password"]', "thidua2022");
+    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click('button[type="submit"]')]);
+
+    await page.goto(`${base}${year}/dashboard`);
+    await page.screenshot({ path: path.join(out, "dashboard.png"), fullPage: true });
+
+    await page.goto(`${base}${year}/ranking/print`);
+    await page.screenshot({ path: path.join(out, "ranking-print.png"), fullPage: true });
+
+    const pdf = await context.request.get(`${base}${year}/ranking.pdf`);
+    if (!pdf.ok()) throw new Error(`ranking.pdf: HTTP ${pdf.status()}`);
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "thidua-shots-"));
+    const file = path.join(tmp, "ranking.pdf");
+    fs.writeFileSync(file, await pdf.body());
+    execFileSync("pdftoppm", ["-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", file, path.join(out, "ranking-pdf-page1")]);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    process.stdout.write(`Screenshots written to ${path.relative(root, out)}/\n`);
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
