@@ -48,6 +48,12 @@ describe.skipIf(!enabled)("browser journeys (Chromium)", () => {
   it("journey 2: the secretariat sees who submitted and who is late, returns a report, the clerk resubmits, the secretariat accepts", async () => {
     const sec = await pageFor();
     await loginWithKeyboard(sec, "thuongtruc");
+    // the dashboard: who has submitted, who is late
+    await sec.getByRole("heading", { name: /Theo dõi thi đua năm 2022/ }).waitFor();
+    const matrixRow = sec.getByRole("row", { name: /Tòa án nhân dân tỉnh Tuyên Quang/ });
+    expect(await matrixRow.textContent()).toContain("chậm 5 ngày");
+    await expectAccessible(sec);
+    await screenshot(sec, "j2-dashboard");
     await sec.getByRole("link", { name: "Báo cáo", exact: true }).click();
     await sec.waitForURL(`**${Y}/periods/1/reports`);
     await expectAccessible(sec);
@@ -111,13 +117,34 @@ describe.skipIf(!enabled)("browser journeys (Chromium)", () => {
     expect(rows.join("\n")).toContain("Cục Thi hành án dân sự tỉnh Tuyên Quang");
     await screenshot(sec, "j3-ranking");
     await sec.context().close();
+
+    // the leader prints the ranking summary and downloads it as PDF and as Excel
+    const leader = await pageFor(false);
+    await loginWithKeyboard(leader, "lanhdao");
+    await leader.goto(`${Y}/ranking`);
+    await leader.getByRole("link", { name: /Bản in/ }).first().click();
+    await leader.getByText("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").waitFor();
+    expect(await leader.getByText("Độc lập - Tự do - Hạnh phúc").isVisible()).toBe(true);
+    await screenshot(leader, "j3-print");
+    await leader.goto(`${Y}/ranking`);
+    const [pdf] = await Promise.all([leader.waitForEvent("download"), leader.getByRole("link", { name: /PDF/ }).first().click()]);
+    expect(pdf.suggestedFilename()).toMatch(/\.pdf$/);
+    const pdfBytes = await pdf.createReadStream().then(async (stream) => {
+      const chunks: Buffer[] = [];
+      for await (const c of stream) chunks.push(c as Buffer);
+      return Buffer.concat(chunks);
+    });
+    expect(pdfBytes.subarray(0, 5).toString()).toBe("%PDF-");
+    const [xlsx] = await Promise.all([leader.waitForEvent("download"), leader.getByRole("link", { name: /Excel/ }).first().click()]);
+    expect(xlsx.suggestedFilename()).toMatch(/\.xlsx$/);
+    await leader.context().close();
   });
 
   // axe needs scripts, so the accessibility pass runs with them on, page by page.
   const MAIN_PAGES: [string, string[]][] = [
     ["canbo.congan", ["/", `${Y}/periods/2/reports/congan`, `${Y}/registration/congan`, `${Y}/sheets/congan`, "/account/password"]],
-    ["thuongtruc", ["/", `${Y}/periods/1/reports`, `${Y}/registrations`, `${Y}/sheets`, `${Y}/sheets/vks`, `${Y}/ballots`, `${Y}/ranking`, "/admin/users", "/admin/users/new", "/audit", `${Y}/setup`, `${Y}/campaigns`, `${Y}/periods/1`, `${Y}/criteria`, `${Y}/rules`, "/blocs/noichinh-tq/agencies"]],
-    ["lanhdao", ["/", `${Y}/ranking`]],
+    ["thuongtruc", ["/", `${Y}/dashboard`, `${Y}/periods/1/reports`, `${Y}/registrations`, `${Y}/sheets`, `${Y}/sheets/vks`, `${Y}/ballots`, `${Y}/ranking`, "/admin/users", "/admin/users/new", "/audit", `${Y}/setup`, `${Y}/campaigns`, `${Y}/periods/1`, `${Y}/criteria`, `${Y}/rules`, "/blocs/noichinh-tq/agencies"]],
+    ["lanhdao", ["/", `${Y}/ranking`, `${Y}/dashboard`]],
   ];
   for (const [username, paths] of MAIN_PAGES) {
     it(`axe: no serious or critical violation on ${username}'s main pages`, async () => {
