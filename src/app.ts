@@ -21,6 +21,7 @@ import { rankingRoutes } from "./ranking/routes.js";
 import { securityHeaders } from "./web/middleware/security.js";
 import { sessionMiddleware } from "./web/middleware/session.js";
 import { csrf } from "./web/middleware/csrf.js";
+import { stripNul } from "./web/middleware/strip-nul.js";
 import { locals } from "./web/middleware/locals.js";
 import { errorHandler, notFound } from "./web/error-handler.js";
 import { setupRoutes } from "./setup/routes.js";
@@ -84,6 +85,7 @@ export function createApp(services: Services, opts: AppOptions): Express {
     }),
   );
   app.use(express.urlencoded({ extended: false, limit: "1mb", parameterLimit: 2000 }));
+  app.use(stripNul);
   const passport = createPassport(services.users, services.login);
   app.use(passport.initialize());
   app.use(passport.session());

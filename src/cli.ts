@@ -5,6 +5,7 @@ import { seedDemo } from "../seeds/demo.js";
 import { createUserCommand } from "./users/create-user-command.js";
 import { rankingCommand } from "./ranking/ranking-command.js";
 import { exportYearCommand, importYearCommand } from "./bundle/bundle-command.js";
+import { backupCommand, restoreCommand } from "./backup/backup-command.js";
 
 const USAGE = `Cách dùng: npm run cli -- <lệnh>
   migrate      cập nhật cấu trúc cơ sở dữ liệu
@@ -17,7 +18,11 @@ const USAGE = `Cách dùng: npm run cli -- <lệnh>
   export-year <mã khối> <năm>
               in gói dữ liệu năm (JSON) ra stdout
   import-year <tệp.json> [--replace]
-              nhập gói dữ liệu năm (trọn gói); --replace để thay thế năm đã có`;
+              nhập gói dữ liệu năm (trọn gói); --replace để thay thế năm đã có
+  backup <tệp>
+              sao lưu toàn bộ dữ liệu ra một tệp (JSON lines, dùng cho cả PGlite và PostgreSQL)
+  restore <tệp> [--force]
+              khôi phục từ tệp sao lưu vào cơ sở dữ liệu trống; --force để xóa dữ liệu hiện có`;
 
 type Command = (args: string[]) => Promise<void>;
 
@@ -51,6 +56,16 @@ const commands: Record<string, Command> = {
       }
     });
   },
+  async backup(args) {
+    await withOpenDatabase(async (database) => {
+      console.log(await backupCommand(database, args));
+    });
+  },
+  async restore(args) {
+    await withOpenDatabase(async (database) => {
+      console.log(await restoreCommand(database, args));
+    });
+  },
   async "seed-demo"() {
     await withDatabase(async (db) => {
       await migrateLatest(db);
@@ -64,6 +79,15 @@ async function withDatabase(fn: (db: import("knex").Knex) => Promise<void>): Pro
   const database = await openDatabase(loadConfig());
   try {
     await fn(database.knex);
+  } finally {
+    await database.close();
+  }
+}
+
+async function withOpenDatabase(fn: (database: import("./db/database.js").Database) => Promise<void>): Promise<void> {
+  const database = await openDatabase(loadConfig());
+  try {
+    await fn(database);
   } finally {
     await database.close();
   }

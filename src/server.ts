@@ -20,20 +20,37 @@ async function main(): Promise<void> {
     logger.info(`Cổng thi đua đang chạy tại http://localhost:${cfg.port}/ (${database.kind})`);
   });
 
-  // Graceful shutdown: stop accepting, let requests in flight finish, then close the pool.
+  // Graceful shutdown: stop accepting, let requests in flight finish, then close the pool and exit 0.
+  // Keep-alive connections are closed as soon as they are idle; responses sent meanwhile say
+  // "Connection: close" so proxies and browsers open their next request elsewhere.
   let stopping = false;
+  server.on("request", (_req, res) => {
+    if (stopping) res.setHeader("Connection", "close");
+  });
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "shutting down");
+    logger.info({ signal }, "shutting down: finishing requests in flight");
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    const force = setTimeout(() => {
+      logger.error("requests still in flight after 10 s: exiting anyway");
+      process.exit(1);
+    }, 10_000);
+    force.unref();
     server.close(() => {
+      clearInterval(idle);
       database.close().then(
-        () => process.exit(0),
-        () => process.exit(1),
+        () => {
+          logger.info("stopped");
+          process.exit(0);
+        },
+        (err: unknown) => {
+          logger.error({ err }, "closing the database failed");
+          process.exit(1);
+        },
       );
     });
     server.closeIdleConnections();
-    setTimeout(() => process.exit(1), 10_000).unref();
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));

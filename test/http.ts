@@ -38,8 +38,9 @@ export async function loginAs(app: Parameters<typeof request.agent>[0], username
   return agent;
 }
 
-/** POST a form with the CSRF token taken from `formPage` (fetched first). */
+/** POST a form with the CSRF token (and the hidden `version`, as a browser would) taken from `formPage` (fetched first). */
 export async function postForm(agent: Agent, formPage: string, url: string, body: Record<string, string | string[]>) {
   const page = await agent.get(formPage);
-  return agent.post(url).type("form").send({ _csrf: csrfFrom(page.text), ...body });
+  const version = /name="version" value="(\d*)"/.exec(page.text)?.[1];
+  return agent.post(url).type("form").send({ _csrf: csrfFrom(page.text), ...(version !== undefined ? { version } : {}), ...body });
 }

@@ -117,6 +117,12 @@ describe("login", () => {
     expect(after).not.toBe(before);
   });
 
+  it("when a NUL character comes in a field (PostgreSQL cannot store it), then the answer is an ordinary refusal, not a 500", async () => {
+    const res = await tryLogin(request.agent(app), "thuong\u0000truc", "sai\u0000mat-khau");
+    expect(res.status).toBe(401);
+    expect(res.text).toContain("Tên đăng nhập hoặc mật khẩu không đúng.");
+  });
+
   it("when an unknown user and a wrong password are tried, then both get the same answer", async () => {
     const a = await tryLogin(request.agent(app), "khong.co.ai", "bat-ky-mat-khau");
     const b = await tryLogin(request.agent(app), "bantdkt", "bat-ky-mat-khau");

@@ -4,7 +4,7 @@ import type { User } from "../auth/users-repo.js";
 import { access } from "../auth/access.js";
 import type { AuditService } from "../audit/audit-service.js";
 import { NotFoundError, RuleViolationError } from "../errors.js";
-import { formatDate } from "../lib/dates.js";
+import { formatDate, formatDateTime } from "../lib/dates.js";
 import type { YearContext, YearsService } from "../years/years-service.js";
 import type { BallotsRepo } from "./ballots-repo.js";
 import { MeetingForm } from "./schemas.js";
@@ -14,14 +14,34 @@ type Errors = Record<string, string[]>;
 export function ballotsService(deps: { repo: BallotsRepo; years: YearsService; audit: AuditService; db: Knex }) {
   const { repo, years, audit, db } = deps;
 
-  async function buildView(user: User, ctx: YearContext, typed?: Record<string, string>, errors: Errors = {}) {
+  async function buildView(user: User, ctx: YearContext, typed?: Record<string, string>, errors: Errors = {}, withConflict = false) {
     const [meeting, votes] = [await repo.meeting(ctx.year.id), await repo.votes(ctx.year.id)];
+    let conflict: { message: string; changes: { label: string; current: string; typed: string }[] } | null = null;
+    if (withConflict && typed) {
+      const change = await repo.lastChange(ctx.year.id);
+      const current: [string, string, string][] = [
+        ["held_on", "Ngày bỏ phiếu", meeting ? formatDate(meeting.heldOn) : ""],
+        ["place", "Địa điểm", meeting?.place ?? ""],
+        ["valid_ballots", "Số phiếu hợp lệ", meeting ? String(meeting.validBallots) : ""],
+        ...ctx.agencies.map((a): [string, string, string] => [`v_${a.id}`, `Số phiếu đồng ý — ${a.name}`, String(votes.find((x) => x.agencyId === a.id)?.votesFor ?? "")]),
+      ];
+      conflict = {
+        message:
+          `Chưa lưu được: kết quả bỏ phiếu đã được ${change?.by ?? "người khác"} thay đổi lúc ${formatDateTime(change?.at ?? null)} sau khi bạn mở trang. ` +
+          "Không có gì được lưu. Nội dung bạn vừa nhập vẫn được giữ dưới đây, bên cạnh giá trị hiện tại; hãy xem lại rồi lưu lại.",
+        changes: current
+          .map(([name, label, cur]) => ({ label, current: cur, typed: (typed[name] ?? "").trim() }))
+          .filter((c) => c.current.trim() !== c.typed),
+      };
+    }
     const canEdit = (user.role === "secretariat" || user.role === "admin") && ctx.year.rankingPublishedAt === null;
     const value = (name: string, stored: string) => (typed ? (typed[name] ?? "") : stored);
     return {
       ctx,
       canEdit,
       action: `${ctx.basePath}/ballots`,
+      version: meeting ? String(meeting.version) : "",
+      conflict,
       heldOn: value("held_on", meeting ? formatDate(meeting.heldOn) : ""),
       place: value("place", meeting?.place ?? ""),
       validBallots: value("valid_ballots", meeting ? String(meeting.validBallots) : ""),
@@ -60,17 +80,27 @@ export function ballotsService(deps: { repo: BallotsRepo; years: YearsService; a
         else if (valid !== null && Number(text) > valid) errors[name] = [`Số phiếu đồng ý không được lớn hơn số phiếu hợp lệ (${valid}).`];
         else votes.push({ agencyId: a.id, votesFor: Number(text) });
       }
+      const before = { meeting: await repo.meeting(ctx.year.id), votes: await repo.votes(ctx.year.id) };
+      // The hidden `version`: the meeting's version when the page was opened (empty: none yet).
+      const versionText = (values.version ?? "").trim();
+      const expected = /^\d{1,9}$/.test(versionText) ? Number(versionText) : null;
+      if (expected !== (before.meeting?.version ?? null)) return { conflict: true as const, view: await buildView(user, ctx, values, {}, true) };
       if (!parsed.success || Object.keys(errors).length) return { view: await buildView(user, ctx, values, errors) };
 
-      const before = { meeting: await repo.meeting(ctx.year.id), votes: await repo.votes(ctx.year.id) };
       const meeting = { heldOn: parsed.data.held_on, place: parsed.data.place, validBallots: parsed.data.valid_ballots };
-      await db.transaction(async (trx) => {
-        await repo.save(trx, ctx.year.id, meeting, votes);
+      class StaleSave extends Error {}
+      try {
+        await db.transaction(async (trx) => {
+          if (!(await repo.save(trx, ctx.year.id, expected, meeting, votes))) throw new StaleSave();
         await audit.record(
           { userId: user.id, username: user.username, action: "ballots.save", entity: "emulation_year", entityId: String(ctx.year.id), blocId: ctx.bloc.id, agencyId: null, before, after: { meeting, votes }, ip: ip ?? null },
           trx,
         );
-      });
+        });
+      } catch (e) {
+        if (e instanceof StaleSave) return { conflict: true as const, view: await buildView(user, ctx, values, {}, true) };
+        throw e;
+      }
       return { message: "Đã lưu kết quả bỏ phiếu." };
     },
   };

@@ -18,7 +18,7 @@ export function ballotRoutes({ ballots }: Services): Router {
   router.post(path, requireUser, async (req, res) => {
     const { bloc, year } = YearParams.parse(req.params);
     const result = await ballots.save(req.user!, bloc, year, formStrings(req.body), req.ip);
-    if (result.view) return res.status(422).render("ballots/form", { title: `Kết quả bỏ phiếu bình xét năm ${year}`, view: result.view });
+    if (result.view) return res.status("conflict" in result ? 409 : 422).render("ballots/form", { title: `Kết quả bỏ phiếu bình xét năm ${year}`, view: result.view });
     setFlash(req, "success", result.message!);
     res.redirect(303, req.originalUrl);
   });

@@ -14,12 +14,17 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function openPostgres(url: string, poolMax = 10): Database {
+/**
+ * `acquireTimeoutMs`: how long a request waits for a connection before failing (then the
+ * portal answers 503). While the server is down, each attempt fails fast with ECONNREFUSED;
+ * the pool keeps no broken connection and reconnects by itself when the server returns.
+ */
+export function openPostgres(url: string, poolMax = 10, acquireTimeoutMs = 10_000): Database {
   const db = knex({
     client: "pg",
     connection: url,
     pool: { min: 0, max: poolMax },
-    acquireConnectionTimeout: 10_000,
+    acquireConnectionTimeout: acquireTimeoutMs,
   });
   return { knex: db, kind: "postgres", close: () => db.destroy() };
 }

@@ -82,6 +82,8 @@ export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: Years
     const status = nextStatus(current?.status ?? null, input.action);
     if (!status) throw new RuleViolationError(messages.notEditable);
     const at = now();
+    // A save that lost the race inside the transaction (another process updated first) is
+    // rolled back and answered like a stale form: the typed text is shown again, nothing saved.
     return db.transaction(async (trx) => {
       let saved = current ?? (await repo.insert(trx, { periodId: o.period.id, agencyId: o.agency.id, status: "draft", content: input.content, userId: user.id }));
       const patch: Record<string, unknown> = { status, content: JSON.stringify(input.content), updated_by: user.id };
@@ -107,6 +109,10 @@ export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: Years
         trx,
       );
       return { ok: true as const, status: saved.status, lateDays: saved.lateDays };
+    }).catch((e: unknown): SaveOutcome => {
+      // ConflictError: the version moved on; 23505: two first saves created the report at once.
+      if (e instanceof ConflictError || (e as { code?: string }).code === "23505") return { ok: false, conflict: true };
+      throw e;
     });
   }
 

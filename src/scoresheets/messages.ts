@@ -23,6 +23,9 @@ export const messages = {
   notReviewable: "Bảng điểm chưa được gửi, chưa thể thẩm định.",
   published: "Kết quả xếp hạng năm này đã công bố: bảng điểm chỉ được xem.",
   headNotice: "Bảng điểm của đơn vị Trưởng khối do đơn vị Phó Trưởng khối thẩm định",
+  conflict: (by: string, at: string, status: string) =>
+    `Chưa lưu được: bảng điểm đã được ${by} thay đổi lúc ${at} sau khi bạn mở trang (trạng thái hiện tại: ${status}). ` +
+    "Không có gì được lưu. Nội dung bạn vừa nhập vẫn được giữ dưới đây, bên cạnh giá trị hiện tại; hãy xem lại rồi lưu lại.",
   saved: "Đã lưu bản nháp bảng điểm.",
   submitted: "Đã gửi bảng điểm tới Thường trực Khối.",
   reviewSaved: "Đã lưu điểm Khối chấm.",

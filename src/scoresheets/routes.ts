@@ -36,7 +36,7 @@ export function scoreSheetRoutes({ sheets }: Services): Router {
       user.role === "clerk"
         ? await sheets.saveOwn(user, params, parseOwnSheet(req.body), req.ip)
         : await sheets.review(user, params, parseReviewSheet(req.body), req.ip);
-    if ("view" in result && result.view) return res.status(422).render("scoresheets/sheet", { title: titleOf(result.view), view: result.view });
+    if ("view" in result && result.view) return res.status("conflict" in result ? 409 : 422).render("scoresheets/sheet", { title: titleOf(result.view), view: result.view });
     setFlash(req, "success", result.message!);
     res.redirect(303, req.originalUrl);
   });

@@ -16,16 +16,22 @@ const fields = z
     ) as Record<string, string>,
   );
 
+/** The hidden `version` field: the sheet's version when the page was opened; empty for a new sheet. */
+const version = z.preprocess(
+  (v) => (Array.isArray(v) ? v[0] : v),
+  z.union([z.string().trim().regex(/^\d{1,9}$/).transform(Number), z.literal("").transform(() => null), z.undefined().transform(() => null)]),
+);
+
 /** The clerk's form: "Lưu nháp" (save) or "Gửi bảng điểm" (submit), plus the values. */
 export function parseOwnSheet(body: unknown) {
   const b = (body ?? {}) as Record<string, unknown>;
-  return z.object({ action: z.enum(["save", "submit"]), values: fields }).parse({ action: b.action, values: b });
+  return z.object({ action: z.enum(["save", "submit"]), version, values: fields }).parse({ action: b.action, version: b.version, values: b });
 }
 
 /** The secretariat's form: "Lưu", "Đã thẩm định" (reviewed) or "Trả lại" (return), plus the values. */
 export function parseReviewSheet(body: unknown) {
   const b = (body ?? {}) as Record<string, unknown>;
-  return z.object({ action: z.enum(["save", "reviewed", "return"]), values: fields }).parse({ action: b.action, values: b });
+  return z.object({ action: z.enum(["save", "reviewed", "return"]), version, values: fields }).parse({ action: b.action, version: b.version, values: b });
 }
 
 export type OwnSheetForm = ReturnType<typeof parseOwnSheet>;

@@ -54,10 +54,29 @@ export function sheetsRepo() {
         .onConflict(["sheet_id", "criterion_id"])
         .merge(["bloc_points", "bloc_count", "bloc_reason"]);
     },
-    async updateSheet(trx: Knex, sheetId: number, patch: SheetPatch): Promise<void> {
-      await trx("score_sheets")
-        .where({ id: sheetId })
+    /** Creates the agency's empty draft (version 1); a concurrent creation fails on the unique key. */
+    async createSheet(trx: Knex, yearId: number, agencyId: number): Promise<{ id: number; version: number }> {
+      const [row] = await trx("score_sheets").insert({ year_id: yearId, agency_id: agencyId, status: "draft" }).returning(["id", "version"]);
+      return { id: row.id, version: row.version };
+    },
+    /**
+     * Optimistic concurrency: applies only to the version the user saw and bumps it.
+     * Returns false when someone else saved in between (nothing changed).
+     */
+    async updateSheet(trx: Knex, sheetId: number, expectedVersion: number, patch: SheetPatch): Promise<boolean> {
+      const n = await trx("score_sheets")
+        .where({ id: sheetId, version: expectedVersion })
         .update({ ...patch, updated_at: trx.fn.now(), version: trx.raw("version + 1") });
+      return Number(n) === 1;
+    },
+    /** Who last changed the sheet and when (from the audit log), for the conflict message. */
+    async lastChange(conn: Knex, sheetId: number): Promise<{ by: string; at: Date } | null> {
+      const row = await conn("audit_log as l")
+        .leftJoin("users as u", "u.id", "l.user_id")
+        .where({ "l.entity": "score_sheet", "l.entity_id": String(sheetId) })
+        .orderBy("l.id", "desc")
+        .first("u.full_name", "l.username", "l.at");
+      return row ? { by: row.full_name ?? row.username ?? "người khác", at: row.at } : null;
     },
     async extensionDueOn(trx: Knex, periodId: number, agencyId: number): Promise<string | null> {
       const row = await trx("period_extensions").where({ period_id: periodId, agency_id: agencyId }).first("due_on");

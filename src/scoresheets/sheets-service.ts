@@ -3,7 +3,7 @@ import type { User } from "../auth/users-repo.js";
 import { access } from "../auth/access.js";
 import type { AuditService } from "../audit/audit-service.js";
 import { NotFoundError, RuleViolationError } from "../errors.js";
-import { localDate } from "../lib/dates.js";
+import { formatDateTime, localDate } from "../lib/dates.js";
 import {
   effectiveDueOn,
   formatPoints,
@@ -33,6 +33,14 @@ interface Loaded {
 }
 
 const MAX_TEXT = 2000;
+
+/** Thrown inside a transaction when the sheet's version moved on; rolls the transaction back. */
+class StaleSave extends Error {}
+
+/** The form was opened on another version of the sheet than the one stored now. */
+function isStale(sheet: SheetRow | undefined, version: number | null): boolean {
+  return sheet ? version !== sheet.version : false;
+}
 
 /** The scored criteria of each group: its items, or the group itself when it has none. */
 function groupsOf(criteria: CriterionDef[]) {
@@ -175,6 +183,9 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
         reason: value("discipline_reason", sheet?.disciplineReason ?? ""),
       },
       returnCommentValue: typed?.return_comment ?? "",
+      /** The hidden `version` field: the version the form was opened on. */
+      version: sheet ? String(sheet.version) : "",
+      conflict: null as null | { message: string; changes: { label: string; current: string; typed: string }[] },
       errors,
     };
   }
@@ -183,6 +194,56 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
 
   function auditBase(user: User, l: Loaded, ip: string | undefined) {
     return { userId: user.id, username: user.username, entity: "score_sheet", blocId: l.ctx.bloc.id, agencyId: l.agency.id, ip: ip ?? null };
+  }
+
+  /**
+   * Runs `fn` in one transaction; false when the sheet changed under it (a stale version, or
+   * two first saves creating the same sheet at once) — then nothing was written.
+   */
+  async function inOneTransaction(fn: (trx: Knex) => Promise<void>): Promise<boolean> {
+    try {
+      await db.transaction(fn);
+      return true;
+    } catch (e) {
+      if (e instanceof StaleSave || (e as { code?: string }).code === "23505") return false;
+      throw e;
+    }
+  }
+
+  /** The form again, with the typed values kept and what changed since the page was opened. */
+  async function conflictView(user: User, p: SheetParams, typed: Values, side: "own" | "review", loaded?: Loaded) {
+    const l = loaded ?? (await load(user, p));
+    const change = l.sheet ? await repo.lastChange(db, l.sheet.id) : null;
+    const view = buildView(user, l, typed);
+    const changes: { label: string; current: string; typed: string }[] = [];
+    for (const g of view.groups) {
+      for (const it of g.items) {
+        if (it.auto) continue;
+        const entry = l.sheet?.entries.find((e) => e.criterionId === it.id);
+        const deduction = it.kind === "deduction";
+        const fieldsOf =
+          side === "own"
+            ? [
+                { name: it.selfName, label: `Điểm tự chấm ${it.code}`, current: pointsInput(deduction ? (entry?.selfCount ?? null) : (entry?.selfPoints ?? null)) },
+                { name: it.evidenceName, label: `Minh chứng ${it.code}`, current: entry?.evidence ?? "" },
+              ]
+            : [
+                { name: it.blocName, label: `Điểm Khối chấm ${it.code}`, current: pointsInput(deduction ? (entry?.blocCount ?? null) : (entry?.blocPoints ?? null)) },
+                { name: it.reasonName, label: `Lý do ${it.code}`, current: entry?.blocReason ?? "" },
+              ];
+        for (const f of fieldsOf) {
+          const t = (typed[f.name] ?? "").trim();
+          if (t !== f.current.trim()) changes.push({ label: f.label, current: f.current, typed: t });
+        }
+      }
+    }
+    return {
+      ...view,
+      conflict: {
+        message: messages.conflict(change?.by ?? "người khác", formatDateTime(change?.at ?? null), view.statusLabel),
+        changes,
+      },
+    };
   }
 
   return {
@@ -205,6 +266,8 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
       const l = await load(user, p);
       access.assertOwnAgency(user, l.agency.id);
       if (l.ctx.year.rankingPublishedAt !== null) throw new RuleViolationError(messages.published);
+      // A stale form (someone saved after the page was opened, or a double-clicked submit): nothing saved.
+      if (isStale(l.sheet, form.version)) return { conflict: true, view: await conflictView(user, p, form.values, "own", l) };
       if (l.sheet && (l.sheet.status === "submitted" || l.sheet.status === "reviewed")) throw new RuleViolationError(messages.notEditable);
 
       const errors: Errors = {};
@@ -222,22 +285,23 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
       if (Object.keys(errors).length) return { view: buildView(user, l, form.values, errors) };
 
       const at = now();
-      await db.transaction(async (trx) => {
-        const sheetId = l.sheet?.id ?? (await repo.ensureSheet(trx, l.ctx.year.id, l.agency.id));
-        await repo.saveSelf(trx, sheetId, entries);
+      const saved = await inOneTransaction(async (trx) => {
+        const { id: sheetId, version } = l.sheet ? { id: l.sheet.id, version: form.version ?? -1 } : await repo.createSheet(trx, l.ctx.year.id, l.agency.id);
+        // The sheet's row is updated first: it locks the row, so a concurrent save waits and then finds a newer version.
+        let patch = {};
         if (form.action === "submit") {
           const annual = l.ctx.periods.find((x) => x.kind === "annual");
           const submittedOn = l.sheet?.submittedOn ?? localDate(at);
           const due = annual ? effectiveDueOn(annual.dueOn, await repo.extensionDueOn(trx, annual.id, l.agency.id)) : null;
-          await repo.updateSheet(trx, sheetId, {
+          patch = {
             status: "submitted",
             submitted_at: l.sheet?.submittedAt ?? at,
             submitted_on: submittedOn,
             late_days: due ? lateDays(due, submittedOn) : 0,
-          });
-        } else {
-          await repo.updateSheet(trx, sheetId, {});
+          };
         }
+        if (!(await repo.updateSheet(trx, sheetId, version, patch))) throw new StaleSave();
+        await repo.saveSelf(trx, sheetId, entries);
         await audit.record(
           {
             ...auditBase(user, l, ip),
@@ -249,6 +313,7 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
           trx,
         );
       });
+      if (!saved) return { conflict: true, view: await conflictView(user, p, form.values, "own") };
       return { message: form.action === "submit" ? messages.submitted : messages.saved };
     },
 
@@ -258,6 +323,7 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
       access.assertSecretariat(user, l.ctx.bloc.id);
       if (l.ctx.year.rankingPublishedAt !== null) throw new RuleViolationError(messages.published);
       const sheet = l.sheet;
+      if (sheet && isStale(sheet, form.version)) return { conflict: true, view: await conflictView(user, p, form.values, "review", l) };
       if (!sheet || (sheet.status !== "submitted" && sheet.status !== "reviewed")) throw new RuleViolationError(messages.notReviewable);
 
       const errors: Errors = {};
@@ -291,14 +357,14 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
 
       const at = now();
       const status = form.action === "reviewed" ? "reviewed" : form.action === "return" ? "returned" : sheet.status;
-      await db.transaction(async (trx) => {
-        await repo.saveBloc(trx, sheet.id, entries);
-        await repo.updateSheet(trx, sheet.id, {
+      const saved = await inOneTransaction(async (trx) => {
+        if (!(await repo.updateSheet(trx, sheet.id, sheet.version, {
           discipline_flag: flag,
           discipline_reason: flag ? disciplineReason : null,
           ...(form.action === "reviewed" ? { status: "reviewed", reviewed_at: at, reviewed_by: user.id } : {}),
           ...(form.action === "return" ? { status: "returned", return_comment: returnComment, reviewed_at: null, reviewed_by: null } : {}),
-        });
+        }))) throw new StaleSave();
+        await repo.saveBloc(trx, sheet.id, entries);
         await audit.record(
           {
             ...auditBase(user, l, ip),
@@ -310,6 +376,7 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
           trx,
         );
       });
+      if (!saved) return { conflict: true, view: await conflictView(user, p, form.values, "review") };
       return { message: form.action === "reviewed" ? messages.reviewed : form.action === "return" ? messages.returned : messages.reviewSaved };
     },
 

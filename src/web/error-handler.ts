@@ -33,6 +33,10 @@ function mapError(err: unknown): Mapped {
   if (status === 413) return { status: 413, view: "errors/400", message: "Dữ liệu gửi lên quá lớn." };
   if (status && status >= 400 && status < 500) return { status, view: "errors/400" };
   if (isDatabaseUnavailable(err)) return { status: 503, view: "errors/503" };
+  // The disk of the database (or of the embedded data folder) is full: nothing was saved.
+  if (code === "53100" || code === "ENOSPC") {
+    return { status: 503, view: "errors/503", message: "Máy chủ hết dung lượng lưu trữ nên chưa lưu được dữ liệu. Dữ liệu đã lưu trước đó không bị mất; vui lòng báo quản trị hệ thống và thử lại sau." };
+  }
   return { status: 500, view: "errors/500" };
 }
 

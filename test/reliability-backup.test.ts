@@ -1,0 +1,148 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Knex } from "knex";
+import { createEmptyDatabase, createTestDatabase, onPostgres } from "./db.js";
+import { seedDemo } from "../seeds/demo.js";
+import { openPglite, type Database } from "../src/db/database.js";
+import { backupRepo } from "../src/backup/backup-repo.js";
+import { backupService } from "../src/backup/backup-service.js";
+import { createServices } from "../src/services.js";
+
+// `backup` / `restore`: the portable logical backup. Same-engine tests run on both engines;
+// the cross-engine tests (PostgreSQL → PGlite → PostgreSQL) run in the PostgreSQL run;
+// the CLI test runs in the PGlite run (embedded data folders).
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, "..");
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "thidua-backup-"));
+const BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+
+function envWithout(name: string, extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  delete env[name];
+  return env;
+}
+
+let source: Database;
+const others: Database[] = [];
+
+const bloc = (code: string) => ({ code, name: `Khối ${code}`, issuing_body: "UBND TỈNH", short_name: "KT", place_name: "Tuyên Quang" });
+const service = (d: Database) => backupService({ db: d.knex, repo: backupRepo(), engine: d.kind });
+const rankingRows = (db: Knex) => createServices(db).ranking.rowsForCli("noichinh-tq", 2022);
+
+async function counts(db: Knex): Promise<Record<string, number>> {
+  const repo = backupRepo();
+  const out: Record<string, number> = {};
+  for (const t of await repo.tables(db)) out[t.name] = await repo.count(db, t.name);
+  return out;
+}
+
+async function empty(): Promise<Database> {
+  const d = await createEmptyDatabase();
+  others.push(d);
+  return d;
+}
+
+beforeAll(async () => {
+  source = await createTestDatabase();
+  await seedDemo(source.knex);
+  // A bytea value with every byte, to prove base64 round-trips.
+  const report = await source.knex("reports").first("id");
+  await source.knex("report_attachments").insert({
+    report_id: report.id, kind: "other", filename: "tệp thử.bin", mime_type: "application/octet-stream", size_bytes: BYTES.length,
+    sha256: "0".repeat(64), content: BYTES,
+  });
+});
+afterAll(async () => {
+  for (const d of others) await d.close();
+  await source.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("backup and restore on the same engine", () => {
+  const file = path.join(tmp, "same.jsonl");
+
+  it("when a seeded database is backed up and restored into an empty one, then row counts, bytea and the ranking are equal and sequences continue", async () => {
+    const written = await service(source).backup(file);
+    expect(fs.existsSync(file)).toBe(true);
+    expect(fs.readdirSync(tmp).filter((f) => f.endsWith(".tmp"))).toEqual([]); // atomic: no temp file left
+    const header = JSON.parse(fs.readFileSync(file, "utf8").split("\n")[0]!);
+    expect(header.migrations.length).toBeGreaterThan(0);
+    expect(header.tables.indexOf("blocs")).toBeLessThan(header.tables.indexOf("agencies") === -1 ? Infinity : header.tables.indexOf("emulation_years"));
+
+    const target = await empty();
+    const restored = await service(target).restore(file);
+    expect(restored).toEqual(written);
+    expect(await counts(target.knex)).toEqual(await counts(source.knex));
+    expect(await rankingRows(target.knex)).toEqual(await rankingRows(source.knex));
+    const att = await target.knex("report_attachments").where({ filename: "tệp thử.bin" }).first("content");
+    expect(Buffer.compare(att.content, BYTES)).toBe(0);
+    // Sequences were reset: a new row gets the next id, not a duplicate.
+    const maxId = Number((await target.knex("blocs").max("id as m"))[0]!.m);
+    const [{ id }] = await target.knex("blocs").insert(bloc("khoi-moi")).returning("id");
+    expect(id).toBe(maxId + 1);
+  });
+
+  it("when the target already holds data, then restore is refused unless --force, and --force replaces it in one go", async () => {
+    const target = await empty();
+    await service(target).restore(file);
+    await target.knex("blocs").insert(bloc("them"));
+    await expect(service(target).restore(file)).rejects.toThrow(/đã có dữ liệu.*--force/);
+    expect(await target.knex("blocs").where({ code: "them" }).first()).toBeTruthy();
+    await service(target).restore(file, { force: true });
+    expect(await target.knex("blocs").where({ code: "them" }).first()).toBeUndefined();
+    expect(await counts(target.knex)).toEqual(await counts(source.knex));
+  });
+
+  it("when the file is truncated, then restore refuses it and writes nothing", async () => {
+    const lines = fs.readFileSync(file, "utf8").trimEnd().split("\n");
+    const cut = path.join(tmp, "cut.jsonl");
+    fs.writeFileSync(cut, lines.slice(0, Math.floor(lines.length * 0.8)).join("\n") + "\n");
+    const target = await empty();
+    await expect(service(target).restore(cut)).rejects.toThrow(/không trọn vẹn/);
+    const c = await counts(target.knex);
+    expect(Object.values(c).every((n) => n === 0)).toBe(true);
+  });
+});
+
+describe.skipIf(!onPostgres())("backup and restore across engines (PostgreSQL run only: needs both engines)", () => {
+  it("when PostgreSQL is backed up into PGlite and that back into PostgreSQL, then counts and ranking are equal", async () => {
+    const pgFile = path.join(tmp, "from-pg.jsonl");
+    await service(source).backup(pgFile);
+    const lite = await openPglite();
+    others.push(lite);
+    await service(lite).restore(pgFile);
+    expect(await counts(lite.knex)).toEqual(await counts(source.knex));
+    expect(await rankingRows(lite.knex)).toEqual(await rankingRows(source.knex));
+
+    const liteFile = path.join(tmp, "from-pglite.jsonl");
+    await service(lite).backup(liteFile);
+    const pgAgain = await empty();
+    await service(pgAgain).restore(liteFile);
+    expect(await counts(pgAgain.knex)).toEqual(await counts(source.knex));
+    expect(await rankingRows(pgAgain.knex)).toEqual(await rankingRows(source.knex));
+  }, 60_000);
+});
+
+describe.skipIf(onPostgres())("the CLI commands (PGlite run only: embedded data folders)", () => {
+  it("when `backup` then `restore` run through the CLI, then the restored folder ranks the same, and restoring again without --force fails with one line", async () => {
+    const cli = (dataDir: string, ...args: string[]) =>
+      run(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], { cwd: root, env: envWithout("DATABASE_URL", { DATA_DIR: dataDir }) });
+    const a = path.join(tmp, "cli-a");
+    const b = path.join(tmp, "cli-b");
+    const file = path.join(tmp, "cli.jsonl");
+    await cli(a, "seed-demo");
+    expect((await cli(a, "backup", file)).stdout).toMatch(/Đã sao lưu/);
+    expect((await cli(b, "restore", file)).stdout).toMatch(/Đã khôi phục/);
+    const [ra, rb] = [await cli(a, "ranking", "noichinh-tq", "2022", "--format", "json"), await cli(b, "ranking", "noichinh-tq", "2022", "--format", "json")];
+    expect(JSON.parse(rb.stdout)).toEqual(JSON.parse(ra.stdout));
+    const again = await cli(b, "restore", file).then(() => null, (e: { code: number; stderr: string }) => e);
+    expect(again?.code).toBe(1);
+    expect(again?.stderr.trim().split("\n")).toHaveLength(1);
+    expect(again?.stderr).toContain("--force");
+  }, 120_000);
+});
