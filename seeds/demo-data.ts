@@ -3,6 +3,8 @@
  * Plain data only; seeds/demo.ts writes it. Timestamps carry +07:00 (the bloc's local time).
  */
 
+import { DEMO_CRITERIA } from "../src/scoring/index.js";
+
 export const DEMO_PASSWORD = "thidua2022";
 
 export const BLOC = {
@@ -139,57 +141,23 @@ interface CriterionSeed {
   items?: CriterionSeed[];
 }
 
-/** The demo score sheet of scoring-rules.md (100 + bonus capped at 5, deductions). */
-export const CRITERIA: CriterionSeed[] = [
-  {
-    code: "I", title: "Thực hiện nhiệm vụ chính trị, chuyên môn được giao", kind: "standard", max: 60,
-    items: [
-      { code: "1.1", title: "Hoàn thành các chỉ tiêu, nhiệm vụ trọng tâm năm được giao", kind: "standard", max: 40 },
-      { code: "1.2", title: "Cải cách hành chính, ứng dụng công nghệ thông tin trong chỉ đạo, điều hành", kind: "standard", max: 10 },
-      { code: "1.3", title: "Phòng, chống tham nhũng, lãng phí, tiêu cực trong thi hành công vụ", kind: "standard", max: 10 },
-    ],
-  },
-  {
-    code: "II", title: "Xây dựng tổ chức, kỷ luật, kỷ cương", kind: "standard", max: 15,
-    items: [
-      { code: "2.1", title: "Tổ chức Đảng, đoàn thể đạt hoàn thành tốt nhiệm vụ trở lên", kind: "standard", max: 5 },
-      { code: "2.2", title: "Chấp hành kỷ luật, kỷ cương hành chính; thực hiện văn hóa công sở", kind: "standard", max: 5 },
-      { code: "2.3", title: "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh", kind: "standard", max: 5 },
-    ],
-  },
-  {
-    code: "III", title: "Thực hiện các phong trào thi đua", kind: "standard", max: 15,
-    items: [
-      { code: "3.1", title: "“Tuyên Quang chung sức xây dựng nông thôn mới”; “Cả nước chung tay vì người nghèo – Không để ai bị bỏ lại phía sau”", kind: "standard", max: 5 },
-      { code: "3.2", title: "“Doanh nghiệp Việt Nam hội nhập và phát triển”", kind: "standard", max: 3 },
-      { code: "3.3", title: "“Cán bộ, công chức, viên chức tỉnh Tuyên Quang thi đua thực hiện văn hóa công sở”", kind: "standard", max: 3 },
-      { code: "3.4", title: "Phong trào thi đua đặc biệt phòng, chống và chiến thắng đại dịch Covid-19", kind: "standard", max: 4 },
-    ],
-  },
-  {
-    code: "IV", title: "Công tác thi đua, khen thưởng và tham gia hoạt động của Khối", kind: "standard", max: 10,
-    items: [
-      { code: "4.1", title: "Ban hành kế hoạch phát động, tổ chức đăng ký thi đua", kind: "standard", max: 3 },
-      { code: "4.2", title: "Gửi báo cáo sơ kết, tổng kết đầy đủ, đúng thời hạn", kind: "standard", max: 4 },
-      { code: "4.3", title: "Tham gia các hoạt động chung của Khối", kind: "standard", max: 3 },
-    ],
-  },
-  {
-    code: "V", title: "Điểm thưởng", kind: "bonus", max: 5,
-    items: [
-      { code: "5.1", title: "Có mô hình mới, cách làm hay được cấp có thẩm quyền công nhận", kind: "bonus", max: 3 },
-      { code: "5.2", title: "Được cấp trên khen thưởng đột xuất trong năm", kind: "bonus", max: 2 },
-    ],
-  },
-  {
-    code: "VI", title: "Điểm trừ", kind: "deduction", max: 0,
-    items: [
-      { code: "6.1", title: "Mỗi báo cáo gửi chậm so với thời hạn (tính tự động theo ngày gửi)", kind: "deduction", max: 1, auto: "late_reports" },
-      { code: "6.2", title: "Không tham gia hoạt động chung của Khối, mỗi lần", kind: "deduction", max: 1 },
-      { code: "6.3", title: "Có cán bộ, chiến sĩ, công chức, viên chức, người lao động bị xử lý kỷ luật, mỗi trường hợp", kind: "deduction", max: 2 },
-    ],
-  },
-];
+const bySortOrder = (a: { sortOrder: number }, b: { sortOrder: number }) => a.sortOrder - b.sortOrder;
+
+/**
+ * The demo score sheet of scoring-rules.md (100 + bonus capped at 5, deductions): the scoring
+ * core's DEMO_CRITERIA is the one definition; the seed only reshapes it into groups and items.
+ */
+export const CRITERIA: CriterionSeed[] = DEMO_CRITERIA.filter((g) => g.parentId === null)
+  .sort(bySortOrder)
+  .map((g) => ({
+    code: g.code,
+    title: g.title,
+    kind: g.kind,
+    max: g.maxPoints,
+    items: DEMO_CRITERIA.filter((i) => i.parentId === g.id)
+      .sort(bySortOrder)
+      .map((i) => ({ code: i.code, title: i.title, kind: i.kind, max: i.maxPoints, ...(i.autoSource ? { auto: i.autoSource } : {}) })),
+  }));
 
 export const USERS = [
   { username: "quantri", full_name: "Quản trị hệ thống", role: "admin", agency: null },

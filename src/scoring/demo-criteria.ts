@@ -35,11 +35,11 @@ const GROUPS: { code: string; title: string; kind: CriterionKind; maxPoints: num
     items: [
       [
         "3.1",
-        '"Tuyên Quang chung sức xây dựng nông thôn mới"; "Cả nước chung tay vì người nghèo – Không để ai bị bỏ lại phía sau"',
+        "“Tuyên Quang chung sức xây dựng nông thôn mới”; “Cả nước chung tay vì người nghèo – Không để ai bị bỏ lại phía sau”",
         5,
       ],
-      ["3.2", '"Doanh nghiệp Việt Nam hội nhập và phát triển"', 3],
-      ["3.3", '"Cán bộ, công chức, viên chức tỉnh Tuyên Quang thi đua thực hiện văn hóa công sở"', 3],
+      ["3.2", "“Doanh nghiệp Việt Nam hội nhập và phát triển”", 3],
+      ["3.3", "“Cán bộ, công chức, viên chức tỉnh Tuyên Quang thi đua thực hiện văn hóa công sở”", 3],
       ["3.4", "Phong trào thi đua đặc biệt phòng, chống và chiến thắng đại dịch Covid-19", 4],
     ],
   },
@@ -70,9 +70,9 @@ const GROUPS: { code: string; title: string; kind: CriterionKind; maxPoints: num
     kind: "deduction",
     maxPoints: 0,
     items: [
-      ["6.1", "Mỗi báo cáo gửi chậm so với thời hạn", 1, "late_reports"],
+      ["6.1", "Mỗi báo cáo gửi chậm so với thời hạn (tính tự động theo ngày gửi)", 1, "late_reports"],
       ["6.2", "Không tham gia hoạt động chung của Khối, mỗi lần", 1],
-      ["6.3", "Có cán bộ, chiến sĩ, công chức, viên chức, người lao động bị xử lý kỷ luật", 2],
+      ["6.3", "Có cán bộ, chiến sĩ, công chức, viên chức, người lao động bị xử lý kỷ luật, mỗi trường hợp", 2],
     ],
   },
 ];
