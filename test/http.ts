@@ -1,4 +1,5 @@
 import request from "supertest";
+import * as cheerio from "cheerio";
 import type { Knex } from "knex";
 import { createApp } from "../src/app.js";
 import { createServices } from "../src/services.js";
@@ -39,8 +40,38 @@ export async function loginAs(app: Parameters<typeof request.agent>[0], username
 }
 
 /** POST a form with the CSRF token (and the hidden `version`, as a browser would) taken from `formPage` (fetched first). */
+/**
+ * What a browser would send for the form of `html` whose action is `url`: every named input
+ * (checked boxes only), textarea and select with its current value. Empty when no such form.
+ */
+export function browserFormFields(html: string, url: string): Record<string, string | string[]> {
+  const $ = cheerio.load(html);
+  const path = url.split("?")[0];
+  const form = $("form").filter((_i, el) => ($(el).attr("action") ?? "").split("?")[0] === path).first();
+  const fields: Record<string, string | string[]> = {};
+  const add = (name: string | undefined, value: string) => {
+    if (!name) return;
+    const prev = fields[name];
+    fields[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  };
+  form.find("input, textarea, select").each((_i, el) => {
+    const $el = $(el);
+    const name = $el.attr("name");
+    if (el.tagName === "textarea") return add(name, $el.text());
+    if (el.tagName === "select") return add(name, $el.find("option[selected]").attr("value") ?? $el.find("option").first().attr("value") ?? "");
+    const type = ($el.attr("type") ?? "text").toLowerCase();
+    if (["submit", "button", "reset", "image", "file"].includes(type)) return;
+    if ((type === "checkbox" || type === "radio") && $el.attr("checked") === undefined) return;
+    add(name, $el.attr("value") ?? (type === "checkbox" || type === "radio" ? "on" : ""));
+  });
+  return fields;
+}
+
+/**
+ * POSTs the form of `formPage` whose action is `url` as a browser would (every field, with the
+ * page's CSRF token and record version), `body` replacing what the test types.
+ */
 export async function postForm(agent: Agent, formPage: string, url: string, body: Record<string, string | string[]>) {
   const page = await agent.get(formPage);
-  const version = /name="version" value="(\d*)"/.exec(page.text)?.[1];
-  return agent.post(url).type("form").send({ _csrf: csrfFrom(page.text), ...(version !== undefined ? { version } : {}), ...body });
+  return agent.post(url).type("form").send({ _csrf: csrfFrom(page.text), ...browserFormFields(page.text, url), ...body });
 }

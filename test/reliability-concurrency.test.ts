@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
-import { createTestApp, csrfFrom, loginAs, type Agent } from "./http.js";
+import { browserFormFields, createTestApp, csrfFrom, loginAs, type Agent } from "./http.js";
 import { seedDemo } from "../seeds/demo.js";
 import type { Database } from "../src/db/database.js";
 
@@ -119,11 +119,11 @@ describe("score sheet: the secretariat's review", () => {
     const pageA = await sec.get(sheetUrl("thanhtra"));
     const pageB = await sec.get(sheetUrl("thanhtra"));
     const first = await sec.post(sheetUrl("thanhtra")).type("form").send({
-      ...hidden(pageA.text), action: "save", [`b_${ids["1.2"]}`]: "8", [`r_${ids["1.2"]}`]: "Chưa đủ hồ sơ.",
+      ...hidden(pageA.text), ...browserFormFields(pageA.text, sheetUrl("thanhtra")), action: "save", [`b_${ids["1.2"]}`]: "8", [`r_${ids["1.2"]}`]: "Chưa đủ hồ sơ.",
     });
     expect(first.status).toBe(303);
     const second = await sec.post(sheetUrl("thanhtra")).type("form").send({
-      ...hidden(pageB.text), action: "reviewed", [`b_${ids["1.2"]}`]: "7", [`r_${ids["1.2"]}`]: "Thiếu minh chứng 🙂",
+      ...hidden(pageB.text), ...browserFormFields(pageB.text, sheetUrl("thanhtra")), action: "reviewed", [`b_${ids["1.2"]}`]: "7", [`r_${ids["1.2"]}`]: "Thiếu minh chứng 🙂",
     });
     expect(second.status).toBe(409);
     expect(second.text).toMatch(/đã được .+ thay đổi lúc/);

@@ -32,6 +32,13 @@ export function registrationsService(deps: { db: Knex; repo: RegistrationsRepo; 
   }
 
   return {
+    /** 404 / 403 before a posted form is read: only the agency's clerk saves, the secretariat reviews. */
+    async assertCanPost(user: User, blocCode: string, year: number, agencyCode: string, kind: "save" | "review"): Promise<void> {
+      const o = await open(user, blocCode, year, agencyCode);
+      if (kind === "save") access.assertOwnAgency(user, o.agency.id);
+      else access.assertSecretariat(user, o.ctx.bloc.id);
+    },
+
     async page(user: User, blocCode: string, year: number, agencyCode: string) {
       const o = await open(user, blocCode, year, agencyCode);
       const status = o.registration?.status ?? null;

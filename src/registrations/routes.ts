@@ -28,6 +28,7 @@ export function registrationRoutes(services: Services): Router {
 
   router.post(PATH, requireUser, async (req, res) => {
     const p = RegistrationParams.parse(req.params);
+    await registrations.assertCanPost(req.user!, p.bloc, p.year, p.agency, "save");
     const form = RegistrationForm.safeParse(req.body);
     if (!form.success) return render(req, res, 422, { errors: z.flattenError(form.error).fieldErrors, values: req.body });
     const result = await registrations.save(req.user!, p.bloc, p.year, p.agency, form.data, req.ip);
@@ -38,6 +39,7 @@ export function registrationRoutes(services: Services): Router {
 
   router.post(`${PATH}/review`, requireUser, async (req, res) => {
     const p = RegistrationParams.parse(req.params);
+    await registrations.assertCanPost(req.user!, p.bloc, p.year, p.agency, "review");
     const form = RegistrationReview.safeParse(req.body);
     if (!form.success) return render(req, res, 422, { errors: z.flattenError(form.error).fieldErrors });
     const result = await registrations.review(req.user!, p.bloc, p.year, p.agency, form.data, req.ip);

@@ -121,6 +121,13 @@ export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: Years
     campaignsOf,
     saveAsAgency,
 
+    /** 404 / 403 (or the lock's 409) before a posted form is read. */
+    async assertCanPost(user: User, t: ReportTarget, kind: "save" | "review"): Promise<void> {
+      const o = await open(user, t);
+      if (kind === "save") assertAgencyMayChange(user, o);
+      else access.assertSecretariat(user, o.ctx.bloc.id);
+    },
+
     /** The page's view model: what the form or the reading view needs, already labelled. */
     async page(user: User, t: ReportTarget) {
       const o = await open(user, t);

@@ -55,6 +55,7 @@ export function reportRoutes(services: Services): Router {
 
   router.post(BASE, requireUser, async (req, res) => {
     const t = target(req.params);
+    await reports.assertCanPost(req.user!, t, "save");
     const campaigns = await reports.campaignsOf((await reports.open(req.user!, t)).ctx.year.id);
     const form = reportFormSchema(campaigns.map((c) => c.code)).safeParse(req.body);
     if (!form.success) {
@@ -73,6 +74,7 @@ export function reportRoutes(services: Services): Router {
   });
 
   router.post(`${BASE}/review`, requireUser, async (req, res) => {
+    await reports.assertCanPost(req.user!, target(req.params), "review");
     const form = ReviewForm.safeParse(req.body);
     if (!form.success) return renderPage(req, res, 422, { errors: z.flattenError(form.error).fieldErrors, reviewValues: req.body });
     const result = await reports.review(req.user!, target(req.params), form.data, req.ip);

@@ -21,6 +21,7 @@ export const messages = {
   returnCommentRequired: "Vui lòng ghi ý kiến khi trả lại bảng điểm.",
   notEditable: "Bảng điểm đã gửi, không thể sửa. Nếu cần sửa, đề nghị Thường trực Khối trả lại bảng điểm.",
   notReviewable: "Bảng điểm chưa được gửi, chưa thể thẩm định.",
+  incompleteForm: "Biểu mẫu gửi lên thiếu một số ô điểm nên chưa lưu gì. Vui lòng tải lại trang và nhập lại.",
   published: "Kết quả xếp hạng năm này đã công bố: bảng điểm chỉ được xem.",
   headNotice: "Bảng điểm của đơn vị Trưởng khối do đơn vị Phó Trưởng khối thẩm định",
   conflict: (by: string, at: string, status: string) =>

@@ -73,6 +73,15 @@ function readValue(raw: string | undefined, item: CriterionDef, kind: CriterionD
   return { value: points };
 }
 
+/**
+ * A browser sends every input of the form, empty or not; a POST missing an item's input is
+ * not a form to trust (it would store "no points" over what was saved), so nothing is saved.
+ */
+function incompleteFormErrors(leaves: { item: CriterionDef }[], values: Record<string, string | undefined>, prefix: "p_" | "b_"): Errors {
+  const missing = leaves.some(({ item }) => !isAuto(item) && values[`${prefix}${item.id}`] === undefined);
+  return missing ? { form: [messages.incompleteForm] } : {};
+}
+
 function readText(raw: string | undefined): string | null {
   const text = (raw ?? "").trim();
   return text === "" ? null : text;
@@ -270,7 +279,7 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
       if (isStale(l.sheet, form.version)) return { conflict: true, view: await conflictView(user, p, form.values, "own", l) };
       if (l.sheet && (l.sheet.status === "submitted" || l.sheet.status === "reviewed")) throw new RuleViolationError(messages.notEditable);
 
-      const errors: Errors = {};
+      const errors: Errors = incompleteFormErrors(leavesOf(l.comp), form.values, "p_");
       const entries: SelfEntry[] = [];
       for (const { item, kind } of leavesOf(l.comp)) {
         if (isAuto(item)) continue;
@@ -326,7 +335,7 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
       if (sheet && isStale(sheet, form.version)) return { conflict: true, view: await conflictView(user, p, form.values, "review", l) };
       if (!sheet || (sheet.status !== "submitted" && sheet.status !== "reviewed")) throw new RuleViolationError(messages.notReviewable);
 
-      const errors: Errors = {};
+      const errors: Errors = incompleteFormErrors(leavesOf(l.comp), form.values, "b_");
       const entries: BlocEntry[] = [];
       for (const { item, kind } of leavesOf(l.comp)) {
         if (isAuto(item)) continue;
