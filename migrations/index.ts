@@ -3,6 +3,7 @@ import * as m001 from "./20261124_001_blocs_years.js";
 import * as m002 from "./20261124_002_users_sessions_audit.js";
 import * as m003 from "./20261124_003_reports.js";
 import * as m004 from "./20261124_004_scoring.js";
+import * as m010 from "./20261124_010_performance_indexes.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -19,6 +20,7 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ["20261124_002_users_sessions_audit", m002],
   ["20261124_003_reports", m003],
   ["20261124_004_scoring", m004],
+  ["20261124_010_performance_indexes", m010],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -5,6 +5,7 @@ import { seedDemo } from "../seeds/demo.js";
 import { createUserCommand } from "./users/create-user-command.js";
 import { rankingCommand } from "./ranking/ranking-command.js";
 import { exportYearCommand, importYearCommand } from "./bundle/bundle-command.js";
+import { genSyntheticCommand } from "./synthetic/command.js";
 import { backupCommand, restoreCommand } from "./backup/backup-command.js";
 
 const USAGE = `Cách dùng: npm run cli -- <lệnh>
@@ -19,6 +20,8 @@ const USAGE = `Cách dùng: npm run cli -- <lệnh>
               in gói dữ liệu năm (JSON) ra stdout
   import-year <tệp.json> [--replace]
               nhập gói dữ liệu năm (trọn gói); --replace để thay thế năm đã có
+  gen-synthetic [--blocs 40] [--agencies 25] [--criteria 120] [--years 5] [--seed 1] [--prefix sx] [--last-year 2025]
+              sinh dữ liệu tổng hợp quy mô tỉnh (để đo hiệu năng); mật khẩu mọi tài khoản: thidua2022
   backup <tệp>
               sao lưu toàn bộ dữ liệu ra một tệp (JSON lines, dùng cho cả PGlite và PostgreSQL)
   restore <tệp> [--force]
@@ -64,6 +67,12 @@ const commands: Record<string, Command> = {
   async restore(args) {
     await withOpenDatabase(async (database) => {
       console.log(await restoreCommand(database, args));
+    });
+  },
+  async "gen-synthetic"(args) {
+    await withDatabase(async (db) => {
+      const { summary: s, ms } = await genSyntheticCommand(db, args, (line) => console.log(line));
+      console.log(`Đã sinh ${s.blocs} khối, ${s.agencies} cơ quan, ${s.years} năm-khối, ${s.reports} báo cáo, ${s.sheets} bảng điểm, ${s.entries} dòng chấm điểm, ${s.users} tài khoản trong ${(ms / 1000).toFixed(1)} giây.`);
     });
   },
   async "seed-demo"() {

@@ -78,11 +78,18 @@ export function rankingRepo(db: Knex) {
         .join("score_sheets as s", "s.id", "e.sheet_id")
         .where("s.year_id", year.id)
         .select("e.sheet_id", "e.criterion_id", "e.self_points", "e.bloc_points", "e.self_count", "e.bloc_count", "e.evidence", "e.bloc_reason");
+      // Grouped once: filtering all entries for each sheet was O(sheets × entries).
+      const entriesBySheet = new Map<number, typeof entryRows>();
+      for (const e of entryRows) {
+        const list = entriesBySheet.get(e.sheet_id);
+        if (list) list.push(e);
+        else entriesBySheet.set(e.sheet_id, [e]);
+      }
       const sheets: SheetRow[] = sheetRows.map((s) => ({
         id: s.id, agencyId: s.agency_id, status: s.status, submittedAt: s.submitted_at, submittedOn: s.submitted_on,
         reviewedAt: s.reviewed_at, returnComment: s.return_comment, disciplineFlag: s.discipline_flag,
         disciplineReason: s.discipline_reason, version: s.version,
-        entries: entryRows.filter((e) => e.sheet_id === s.id).map((e) => ({
+        entries: (entriesBySheet.get(s.id) ?? []).map((e) => ({
           criterionId: e.criterion_id, selfPoints: num(e.self_points), blocPoints: num(e.bloc_points),
           selfCount: e.self_count, blocCount: e.bloc_count, evidence: e.evidence, blocReason: e.bloc_reason,
         })),

@@ -1,0 +1,37 @@
+// BASELINE: a bare Express + EJS process rendering the SAME templates (views/) from the SAME view
+// models, captured once from the real services and held in memory: no database, no session, no CSRF,
+// no helmet, no logging. GET /<page name> renders that page. Started by bench/run.ts.
+import fs from "node:fs";
+import path from "node:path";
+import express from "express";
+import { viewHelpers } from "../src/web/view-helpers.js";
+import { sectionField } from "../src/reports/schemas.js";
+import { reviveDates, type CapturedView } from "./capture.js";
+import { ROOT } from "./lib.js";
+
+const file = process.env.BENCH_VIEWS ?? path.join(ROOT, "bench", "results", "views.json");
+const views = JSON.parse(fs.readFileSync(file, "utf8"), reviveDates) as Record<string, CapturedView>;
+
+/** The functions some routes pass to their template, by the name they are passed under. */
+const FUNCTIONS: Record<string, unknown> = { sectionField };
+
+const app = express();
+app.set("view engine", "ejs");
+app.set("views", path.join(ROOT, "views"));
+app.enable("view cache");
+app.disable("x-powered-by");
+app.get("/healthz", (_req, res) => {
+  res.send("ok");
+});
+for (const [name, v] of Object.entries(views)) {
+  const fns = Object.fromEntries(
+    v.functions.map((f) => {
+      if (!(f in FUNCTIONS)) throw new Error(`baseline: page ${name} needs the function "${f}"; add it to FUNCTIONS`);
+      return [f, FUNCTIONS[f]];
+    }),
+  );
+  app.get(`/${name}`, (_req, res) => {
+    res.render(v.view, { ...v.locals, ...fns, h: viewHelpers });
+  });
+}
+app.listen(Number(process.env.PORT ?? 3990), "127.0.0.1");

@@ -1,0 +1,97 @@
+// No N+1: the number of SQL queries each main page makes must not grow with the number of agencies.
+// Counts the queries (knex "query" events) of one GET on a year of 3 agencies, then adds 9 more
+// agencies (with sheets, entries, reports, registrations and votes) to the SAME year and counts again.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Knex } from "knex";
+import { createTestDatabase } from "./db.js";
+import { createTestApp, loginAs, type Agent } from "./http.js";
+import { writeSynthetic } from "../src/synthetic/writer.js";
+import type { Database } from "../src/db/database.js";
+
+const Y = "/blocs/qc01/years/2024";
+const PAGES: { name: string; path: string; as: "sec" | "clerk" }[] = [
+  { name: "dashboard", path: `${Y}/dashboard`, as: "sec" },
+  { name: "ranking", path: `${Y}/ranking`, as: "sec" },
+  { name: "ranking print", path: `${Y}/ranking/print`, as: "sec" },
+  { name: "sheets list", path: `${Y}/sheets`, as: "sec" },
+  { name: "score sheet", path: `${Y}/sheets/qc01-a01`, as: "sec" },
+  { name: "period reports overview", path: `${Y}/periods/2/reports`, as: "sec" },
+  { name: "registrations list", path: `${Y}/registrations`, as: "sec" },
+  { name: "report", path: `${Y}/periods/2/reports/qc01-a01`, as: "sec" },
+  { name: "clerk home", path: "/", as: "clerk" },
+  { name: "clerk's own sheet", path: `${Y}/sheets/qc01-a01`, as: "clerk" },
+];
+
+/** Copies agency a03's year (membership, sheet + entries, reports, registration, vote) to `extra` new agencies. */
+async function addAgencies(trx: Knex.Transaction, extra: number): Promise<void> {
+  const template = await trx("agencies").where({ code: "qc01-a03" }).first();
+  const bloc = await trx("blocs").where({ code: "qc01" }).first("id");
+  const year = await trx("emulation_years").where({ bloc_id: bloc.id, year: 2024 }).first("id");
+  const copy = <T extends Record<string, unknown>>(row: T, drop: string[], set: Record<string, unknown>) => {
+    const out: Record<string, unknown> = { ...row, ...set };
+    for (const k of ["id", ...drop]) delete out[k];
+    for (const [k, v] of Object.entries(out)) if (v !== null && typeof v === "object" && !(v instanceof Date)) out[k] = JSON.stringify(v);
+    return out;
+  };
+  for (let i = 4; i < 4 + extra; i++) {
+    const code = `qc01-a${String(i).padStart(2, "0")}`;
+    const [{ id }] = await trx("agencies").insert(copy(template, ["created_at", "updated_at"], { code, name: `Ủy ban nhân dân xã Thêm ${i}`, short_name: `UBND xã Thêm ${i}` })).returning("id");
+    await trx("bloc_memberships").insert({ bloc_id: bloc.id, agency_id: id, joined_year: 2024 });
+    await trx("year_agencies").insert({ year_id: year.id, agency_id: id, name: `Ủy ban nhân dân xã Thêm ${i}`, short_name: `UBND xã Thêm ${i}`, sort_order: i });
+    for (const r of await trx("registrations").where({ year_id: year.id, agency_id: template.id })) await trx("registrations").insert(copy(r, [], { agency_id: id }));
+    for (const r of await trx("reports").whereIn("period_id", trx("periods").where({ year_id: year.id }).select("id")).andWhere({ agency_id: template.id })) {
+      await trx("reports").insert(copy(r, [], { agency_id: id }));
+    }
+    for (const s of await trx("score_sheets").where({ year_id: year.id, agency_id: template.id })) {
+      const [{ id: sheetId }] = await trx("score_sheets").insert(copy(s, [], { agency_id: id })).returning("id");
+      const entries = await trx("score_entries").where({ sheet_id: s.id });
+      if (entries.length) await trx("score_entries").insert(entries.map((e) => copy(e, [], { sheet_id: sheetId })));
+    }
+    for (const v of await trx("votes").where({ year_id: year.id, agency_id: template.id })) await trx("votes").insert(copy(v, ["created_at", "updated_at"], { agency_id: id }));
+    await trx("users").insert({ username: `canbo.${code}`, full_name: `Cán bộ ${code}`, role: "clerk", agency_id: id, password_hash: "x" });
+  }
+}
+
+describe("query counts (no N+1)", () => {
+  let database: Database;
+  let db: Knex;
+  let agents: Record<"sec" | "clerk", Agent>;
+
+  /** Queries made by one GET (after a first GET, so sessions and caches are settled). */
+  async function queriesOf(agent: Agent, path: string): Promise<number> {
+    expect((await agent.get(path)).status, path).toBe(200);
+    let n = 0;
+    const count = () => n++;
+    db.on("query", count);
+    try {
+      expect((await agent.get(path)).status, path).toBe(200);
+    } finally {
+      db.off("query", count);
+    }
+    return n;
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = database.knex;
+    await writeSynthetic(db, { blocs: 1, agencies: 3, criteria: 12, years: 1, seed: 11, prefix: "qc", lastYear: 2024 });
+    const app = createTestApp(db, { now: () => new Date("2025-01-20T09:00:00+07:00") });
+    agents = { sec: await loginAs(app, "thuongtruc.qc01"), clerk: await loginAs(app, "canbo.qc01-a01") };
+  });
+  afterAll(() => database.close());
+
+  it("when a year grows from 3 to 12 agencies, then no main page makes more SQL queries", async () => {
+    const small: Record<string, number> = {};
+    for (const p of PAGES) small[p.name] = await queriesOf(agents[p.as], p.path);
+    // Every page touches at least the session, the user and the year.
+    expect(Math.min(...Object.values(small))).toBeGreaterThan(2);
+    await db.transaction((trx) => addAgencies(trx, 9));
+    expect(Number((await db("year_agencies").count({ n: "*" }))[0]!.n)).toBe(12);
+    const large: Record<string, number> = {};
+    for (const p of PAGES) large[p.name] = await queriesOf(agents[p.as], p.path);
+    // One line per page in the failure message: "<page>: 3 agencies → n queries, 12 agencies → m".
+    if (process.env.SHOW_QUERY_COUNTS) console.log(JSON.stringify({ small, large }));
+    const report = PAGES.map((p) => `${p.name}: ${small[p.name]} → ${large[p.name]}`);
+    expect(report).toEqual(PAGES.map((p) => `${p.name}: ${small[p.name]} → ${small[p.name]}`));
+  });
+});
