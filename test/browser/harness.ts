@@ -88,3 +88,19 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
+
+/**
+ * Presses Tab until the focused element matches (keyboard only, as a person without a mouse
+ * would); fails when it is not reachable within `limit` presses.
+ */
+export async function tabTo(page: Page, matches: (el: { tag: string; text: string; name: string | null; label: string | null }) => boolean, limit = 200): Promise<void> {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press("Tab");
+    const el = await page.evaluate(() => {
+      const a = document.activeElement as HTMLElement | null;
+      return a ? { tag: a.tagName.toLowerCase(), text: (a.textContent ?? "").trim(), name: a.getAttribute("name"), label: a.getAttribute("aria-label") } : null;
+    });
+    if (el && matches(el)) return;
+  }
+  throw new Error(`not reachable with the keyboard within ${limit} Tab presses on ${page.url()}`);
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { browserTestsEnabled, expectAccessible, launchBrowser, loginWithKeyboard, logout, newContext, screenshot, startPortal, type Portal } from "./harness.js";
+import { browserTestsEnabled, expectAccessible, launchBrowser, loginWithKeyboard, logout, newContext, screenshot, startPortal, tabTo, type Portal } from "./harness.js";
 
 const enabled = browserTestsEnabled();
 const Y = "/blocs/noichinh-tq/years/2022";
@@ -138,6 +138,39 @@ describe.skipIf(!enabled)("browser journeys (Chromium)", () => {
     const [xlsx] = await Promise.all([leader.waitForEvent("download"), leader.getByRole("link", { name: /Excel/ }).first().click()]);
     expect(xlsx.suggestedFilename()).toMatch(/\.xlsx$/);
     await leader.context().close();
+  });
+
+  it("keyboard alone: a clerk reaches the report form and saves a draft, then the score sheet, with no mouse", async () => {
+    // its own portal and demo data, whatever the journeys above changed
+    const own = await startPortal();
+    const page = await (await newContext(browser, own.baseUrl)).newPage();
+    await loginWithKeyboard(page, "canbo.thads");
+    // home → the 6-month report (not yet written)
+    await tabTo(page, (el) => el.tag === "a" && el.text === "Báo cáo sơ kết 6 tháng");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(`**${Y}/periods/1/reports/thads`);
+    await tabTo(page, (el) => el.tag === "textarea");
+    await page.keyboard.type("Tổ chức quán triệt kế hoạch thi đua bằng bàn phím.");
+    await tabTo(page, (el) => el.tag === "button" && el.text === "Lưu nháp");
+    await page.keyboard.press("Enter");
+    await page.getByText("Đã lưu bản nháp.").waitFor();
+    expect(await page.locator("textarea").first().inputValue()).toBe("Tổ chức quán triệt kế hoạch thi đua bằng bàn phím.");
+    // back home → the score sheet (a draft), one point typed, saved
+    await tabTo(page, (el) => el.tag === "a" && el.text.includes("Trang chủ"));
+    await page.keyboard.press("Enter");
+    await page.waitForURL((u) => u.pathname === "/");
+    await tabTo(page, (el) => el.tag === "a" && el.text === "Bảng tự chấm điểm thi đua");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(`**${Y}/sheets/thads`);
+    await tabTo(page, (el) => el.tag === "input" && (el.name ?? "").startsWith("p_"));
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type("33,5");
+    await tabTo(page, (el) => el.tag === "button" && el.text === "Lưu nháp");
+    await page.keyboard.press("Enter");
+    await page.waitForLoadState("load");
+    expect(await page.locator('input.points-input[name^="p_"]').first().inputValue()).toBe("33,5");
+    await page.context().close();
+    await own.close();
   });
 
   // axe needs scripts, so the accessibility pass runs with them on, page by page.
