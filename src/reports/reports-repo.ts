@@ -24,20 +24,6 @@ export interface Report {
   updatedAt: Date;
 }
 
-export interface PeriodRow {
-  id: number;
-  yearId: number;
-  kind: "six_month" | "annual";
-  number: number;
-  title: string;
-  startsOn: string;
-  endsOn: string;
-  dataFrom: string;
-  dataTo: string;
-  dueOn: string;
-  locked: boolean;
-}
-
 export interface AttachmentMeta {
   id: number;
   reportId: number;
@@ -80,20 +66,6 @@ function toReport(r: Record<string, unknown>): Report {
   };
 }
 
-const toPeriod = (r: Record<string, unknown>): PeriodRow => ({
-  id: r.id as number,
-  yearId: r.year_id as number,
-  kind: r.kind as PeriodRow["kind"],
-  number: r.number as number,
-  title: r.title as string,
-  startsOn: r.starts_on as string,
-  endsOn: r.ends_on as string,
-  dataFrom: r.data_from as string,
-  dataTo: r.data_to as string,
-  dueOn: r.due_on as string,
-  locked: r.locked as boolean,
-});
-
 const ATTACHMENT_COLUMNS = ["id", "report_id", "kind", "filename", "mime_type", "size_bytes", "created_at"];
 const toAttachment = (r: Record<string, unknown>): AttachmentMeta => ({
   id: r.id as number,
@@ -107,10 +79,6 @@ const toAttachment = (r: Record<string, unknown>): AttachmentMeta => ({
 
 export function reportsRepo(db: Knex) {
   return {
-    async period(yearId: number, number: number): Promise<PeriodRow | undefined> {
-      const row = await db("periods").where({ year_id: yearId, number }).first();
-      return row && toPeriod(row);
-    },
     async extensionDueOn(periodId: number, agencyId: number, conn: Knex = db): Promise<string | null> {
       return (await conn("period_extensions").where({ period_id: periodId, agency_id: agencyId }).first("due_on"))?.due_on ?? null;
     },

@@ -7,7 +7,7 @@ import type { YearsService, YearContext } from "../years/years-service.js";
 import { ConflictError, NotFoundError, RuleViolationError } from "../errors.js";
 import { localDate } from "../lib/dates.js";
 import { effectiveDueOn } from "../scoring/index.js";
-import type { ReportContent, ReportsRepo, Report, PeriodRow } from "./reports-repo.js";
+import type { ReportContent, ReportsRepo, Report } from "./reports-repo.js";
 import { isEditableByAgency, lateness, nextStatus, STATUS_LABELS } from "./workflow.js";
 import { detectAllowedType, safeFilename } from "./attachments.js";
 import { messages } from "./messages.js";
@@ -31,7 +31,7 @@ export type SaveOutcome =
 
 interface Opened {
   ctx: YearContext;
-  period: PeriodRow;
+  period: YearContext["periods"][number];
   agency: YearContext["agencies"][number];
   report: Report | undefined;
   extensionDueOn: string | null;
@@ -50,7 +50,7 @@ export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: Years
     const agency = ctx.agencies.find((a) => a.code === t.agencyCode);
     if (!agency) throw new NotFoundError();
     access.assertAgencyRecord(user, { agencyId: agency.id, blocId: ctx.bloc.id });
-    const period = await repo.period(ctx.year.id, t.period);
+    const period = ctx.periods.find((p) => p.number === t.period);
     if (!period) throw new NotFoundError();
     const [report, extensionDueOn] = [await repo.find(period.id, agency.id), await repo.extensionDueOn(period.id, agency.id)];
     return { ctx, period, agency, report, extensionDueOn };
@@ -177,7 +177,7 @@ export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: Years
     async periodOverview(user: User, blocCode: string, year: number, periodNumber: number) {
       const ctx = await years.open(user, blocCode, year);
       if (!access.isBlocReader(user)) throw new NotFoundError();
-      const period = await repo.period(ctx.year.id, periodNumber);
+      const period = ctx.periods.find((p) => p.number === periodNumber);
       if (!period) throw new NotFoundError();
       const [reports, extensions] = [await repo.listForPeriod(period.id), await repo.extensionsForPeriod(period.id)];
       const byAgency = new Map(reports.map((r) => [r.agencyId, r]));

@@ -25,7 +25,13 @@ export interface Period {
   kind: "six_month" | "annual";
   number: number;
   title: string;
+  startsOn: string;
+  endsOn: string;
+  /** The data window the period's report covers. */
+  dataFrom: string;
+  dataTo: string;
   dueOn: string;
+  conferenceMonth: string | null;
   locked: boolean;
 }
 
@@ -71,10 +77,20 @@ export function yearsRepo(db: Knex) {
       return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, shortName: r.short_name, sortOrder: r.sort_order }));
     },
     async periodsOf(yearId: number): Promise<Period[]> {
-      const rows: { id: number; kind: Period["kind"]; number: number; title: string; due_on: string; locked: boolean }[] = await db("periods")
-        .where({ year_id: yearId })
-        .orderBy("number");
-      return rows.map((r) => ({ id: r.id, kind: r.kind, number: r.number, title: r.title, dueOn: r.due_on, locked: r.locked }));
+      const rows: Record<string, unknown>[] = await db("periods").where({ year_id: yearId }).orderBy("number");
+      return rows.map((r) => ({
+        id: r.id as number,
+        kind: r.kind as Period["kind"],
+        number: r.number as number,
+        title: r.title as string,
+        startsOn: r.starts_on as string,
+        endsOn: r.ends_on as string,
+        dataFrom: r.data_from as string,
+        dataTo: r.data_to as string,
+        dueOn: r.due_on as string,
+        conferenceMonth: (r.conference_month as string | null) ?? null,
+        locked: r.locked as boolean,
+      }));
     },
   };
 }
