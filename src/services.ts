@@ -13,6 +13,8 @@ import { yearsRepo } from "./years/years-repo.js";
 import { yearsService } from "./years/years-service.js";
 import { rankingRepo } from "./ranking/ranking-repo.js";
 import { rankingService } from "./ranking/ranking-service.js";
+import { publicationRepo } from "./ranking/publication-repo.js";
+import { publicationService } from "./ranking/publication-service.js";
 import { sheetsRepo } from "./scoresheets/sheets-repo.js";
 import { sheetsService } from "./scoresheets/sheets-service.js";
 import { ballotsRepo } from "./ballots/ballots-repo.js";
@@ -57,6 +59,7 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
     health: healthService(db),
     years,
     ranking,
+    publication: publicationService({ db, repo: publicationRepo(), ranking, years, audit, now }),
     sheets: sheetsService({ repo: sheetsRepo(), years, ranking, audit, db, now }),
     ballots: ballotsService({ repo: ballotsRepo(db), years, audit, db }),
     reports: reportsService({ db, repo: reportsRepo(db), years, audit, now }),

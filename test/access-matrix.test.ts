@@ -79,6 +79,8 @@ const POSTS: [string, Record<string, string>, number[]][] = [
   [`${Y}/registration/thads/review`, { action: "return", comment: "", version: "1" }, [303, 422, 422, 403, 403, 404]],
   [`${Y}/sheets/congan`, { action: "save", version: "1" }, [303, 422, 422, 403, 403, 404]],
   [`${Y}/ballots`, { valid_ballots: "abc", held_on: "x", place: "" }, [303, 409, 409, 403, 403, 403]],
+  // the year is not published: reopening is refused for the leader and admin, forbidden for the rest
+  [`${Y}/ranking/reopen`, { reason: "x" }, [303, 409, 403, 409, 403, 403]],
   [`${Y}/setup`, { planDate: "31/02/2022" }, [303, 422, 422, 403, 403, 403]],
   [`${Y}/campaigns`, { kind: "", title: "" }, [303, 422, 422, 403, 403, 403]],
   [`${Y}/periods/1`, { startsOn: "abc" }, [303, 422, 422, 403, 403, 403]],

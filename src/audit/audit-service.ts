@@ -41,6 +41,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "score_sheet.reviewed": "Thẩm định xong bảng điểm",
   "score_sheet.return": "Trả lại bảng điểm",
   "ballots.save": "Ghi kết quả bỏ phiếu",
+  "ranking.publish": "Công bố kết quả xếp hạng",
+  "ranking.reopen": "Mở lại kết quả xếp hạng",
   "agency.create": "Thêm cơ quan, đơn vị",
   "agency.update": "Sửa cơ quan, đơn vị",
   "agency.join": "Cơ quan vào Khối",
