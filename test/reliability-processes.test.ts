@@ -52,6 +52,44 @@ function cliKilledAfter(url: string, args: string[], delayMs: number): Promise<{
   });
 }
 
+/**
+ * Runs the CLI and kills it with SIGKILL as soon as `inTransaction` sees its write under way
+ * (polled every few ms), so the kill lands inside the transaction whatever the machine's speed.
+ */
+function cliKilledInTransaction(url: string, args: string[], inTransaction: () => Promise<boolean>): Promise<{ killed: boolean; code: number | null }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], {
+      cwd: root, env: { ...process.env, DATABASE_URL: url }, stdio: "ignore",
+    });
+    let exited = false;
+    let killed = false;
+    child.once("exit", (code) => {
+      exited = true;
+      resolve({ killed: killed && code === null, code });
+    });
+    const poll = async () => {
+      while (!exited && !killed) {
+        if (await inTransaction().catch(() => false)) {
+          killed = child.kill("SIGKILL");
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+    void poll();
+  });
+}
+
+/** A backend of `db`'s database inside an open transaction that is inserting the demo year. */
+async function seedWriting(db: Knex): Promise<boolean> {
+  const rows = await db.raw(
+    `SELECT count(*) AS n FROM pg_stat_activity
+      WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL
+        AND query ~* 'insert into "(blocs|agencies|users|emulation_years|campaigns|periods|criteria|registrations|reports|score_sheets|score_entries)"'`,
+  );
+  return Number(rows.rows[0].n) > 0;
+}
+
 describe.skipIf(pgOnly)("kill -9 in the middle of a write (PostgreSQL run only: a separate CLI process on a server database)", () => {
   let full: { criteria: number; registrations: number; sheets: number };
   let bundleFile: string;
@@ -63,24 +101,27 @@ describe.skipIf(pgOnly)("kill -9 in the middle of a write (PostgreSQL run only: 
     fs.writeFileSync(bundleFile, await exportYearCommand(db, ["noichinh-tq", "2022"]));
   }, 60_000);
 
-  it("when `seed-demo` is killed after a random delay, again and again, then each time the database holds the whole demo year or none of it", async () => {
+  it("when `seed-demo` is killed inside its transaction, or after a random delay, then each time the database holds the whole demo year or none of it", async () => {
     expect(full.criteria).toBeGreaterThan(0);
     expect(full.registrations).toBe(7);
     const outcomes: string[] = [];
     for (let i = 0; i < 6; i++) {
       const { url, db } = await fresh();
+      // Half the runs are killed the moment the seed's transaction is writing; half at random.
+      const targeted = i % 2 === 0;
       const delay = 300 + Math.floor(Math.random() * 2500);
-      const r = await cliKilledAfter(url, ["seed-demo"], delay);
+      const r = targeted ? await cliKilledInTransaction(url, ["seed-demo"], () => seedWriting(db)) : await cliKilledAfter(url, ["seed-demo"], delay);
       const got = { criteria: await count(db, "criteria"), registrations: await count(db, "registrations") };
       const none = got.criteria === 0 && got.registrations === 0;
       const whole = got.criteria === full.criteria && got.registrations === full.registrations;
-      expect(none || whole, `after ${delay} ms (killed: ${r.killed}): ${JSON.stringify(got)}`).toBe(true);
+      expect(none || whole, `${targeted ? "inside the transaction" : `after ${delay} ms`} (killed: ${r.killed}): ${JSON.stringify(got)}`).toBe(true);
+      if (targeted && r.killed) expect(none, "a kill inside the transaction leaves nothing").toBe(true);
       outcomes.push(r.killed ? (none ? "killed-none" : "killed-whole") : "finished");
       // The next run (or a restart) completes what was interrupted.
       if (none) expect((await cliKilledAfter(url, ["seed-demo"], 60_000)).code).toBe(0);
       expect(await count(db, "criteria")).toBe(full.criteria);
     }
-    expect(outcomes.some((o) => o.startsWith("killed")), outcomes.join(", ")).toBe(true);
+    expect(outcomes.filter((o) => o === "killed-none").length, outcomes.join(", ")).toBeGreaterThanOrEqual(2);
   }, 240_000);
 
   it("when `import-year` is killed after a random delay, then the database holds the whole year or none of it", async () => {
