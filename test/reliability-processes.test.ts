@@ -149,6 +149,7 @@ describe.skipIf(pgOnly)("graceful shutdown on SIGTERM (PostgreSQL run only: a re
       const body = new URLSearchParams({ _csrf: csrf(page.text), username: "canbo.thads", password: DEMO_PASSWORD }).toString();
       const half = Math.floor(body.length / 2);
 
+      let sendRest = () => {};
       const response = new Promise<number>((resolve, reject) => {
         const req = http.request(
           { host: "127.0.0.1", port, path: "/login", method: "POST", headers: { cookie: browser.cookie, "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) } },
@@ -159,14 +160,22 @@ describe.skipIf(pgOnly)("graceful shutdown on SIGTERM (PostgreSQL run only: a re
         );
         req.on("error", reject);
         req.write(body.slice(0, half));
-        // The rest of the body arrives after the signal.
-        setTimeout(() => req.end(body.slice(half)), 700);
+        // The rest of the body is sent only once the server has stopped accepting.
+        sendRest = () => req.end(body.slice(half));
       });
       await new Promise((r) => setTimeout(r, 200));
       portal.child.kill("SIGTERM");
-      await new Promise((r) => setTimeout(r, 200));
-      // No new connections while stopping.
-      await expect(fetch(`${portal.base}/healthz`)).rejects.toThrow();
+      // No new connections while stopping: wait (bounded) until the listener is closed.
+      let refused = false;
+      for (let i = 0; i < 200 && !refused; i++) {
+        refused = await fetch(`${portal.base}/healthz`).then(
+          () => false,
+          () => true,
+        );
+        if (!refused) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(refused, "new connections are refused after SIGTERM").toBe(true);
+      sendRest();
       expect(await response).toBe(303);
       expect(await portal.exited).toBe(0);
       // The login it finished was written (the pool closed after it, not before).
