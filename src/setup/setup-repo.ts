@@ -27,20 +27,6 @@ export interface Campaign {
   sortOrder: number;
 }
 
-export interface PeriodDetails {
-  id: number;
-  kind: string;
-  number: number;
-  title: string;
-  startsOn: string;
-  endsOn: string;
-  dataFrom: string;
-  dataTo: string;
-  dueOn: string;
-  conferenceMonth: string | null;
-  locked: boolean;
-}
-
 export interface Extension {
   id: number;
   agencyId: number;
@@ -85,20 +71,6 @@ const toCampaign = (r: Row): Campaign => ({
   startsOn: r.starts_on as string | null,
   endsOn: r.ends_on as string | null,
   sortOrder: r.sort_order as number,
-});
-
-const toPeriod = (r: Row): PeriodDetails => ({
-  id: r.id as number,
-  kind: r.kind as string,
-  number: r.number as number,
-  title: r.title as string,
-  startsOn: r.starts_on as string,
-  endsOn: r.ends_on as string,
-  dataFrom: r.data_from as string,
-  dataTo: r.data_to as string,
-  dueOn: r.due_on as string,
-  conferenceMonth: r.conference_month as string | null,
-  locked: r.locked as boolean,
 });
 
 const toCriterion = (r: Row): CriterionRow => ({
@@ -176,13 +148,6 @@ export function setupRepo(db: Knex) {
     },
 
     // Periods
-    async periods(yearId: number): Promise<PeriodDetails[]> {
-      return (await db("periods").where({ year_id: yearId }).orderBy("number")).map(toPeriod);
-    },
-    async period(yearId: number, number: number, q: Knex = db): Promise<PeriodDetails | undefined> {
-      const r = await q("periods").where({ year_id: yearId, number }).first();
-      return r && toPeriod(r);
-    },
     async periodKindTaken(yearId: number, kind: string, exceptId: number, q: Knex = db): Promise<boolean> {
       return Boolean(await q("periods").where({ year_id: yearId, kind }).whereNot({ id: exceptId }).first("id"));
     },

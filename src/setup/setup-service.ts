@@ -86,7 +86,7 @@ export function setupService(deps: { repo: SetupRepo; years: YearsService; audit
         deputyName: nameOf(details.deputyAgencyId),
         agencies: ctx.agencies,
         agencyOptions: agencyOptions(ctx),
-        periods: (await repo.periods(ctx.year.id)).map((p) => ({
+        periods: ctx.periods.map((p) => ({
           number: p.number,
           title: p.title,
           kindLabel: PERIOD_KIND_LABELS[p.kind as PeriodKind],
@@ -174,7 +174,7 @@ export function setupService(deps: { repo: SetupRepo; years: YearsService; audit
     // Periods (đợt thi đua)
     async periodPage(user: User, blocCode: string, year: number, number: number) {
       const ctx = await open(user, blocCode, year, "read");
-      const p = await repo.period(ctx.year.id, number);
+      const p = ctx.periods.find((x) => x.number === number);
       if (!p) throw new NotFoundError();
       const nameOf = (id: number) => ctx.agencies.find((a) => a.id === id)?.name ?? "";
       const month = p.conferenceMonth ? `${p.conferenceMonth.slice(5)}/${p.conferenceMonth.slice(0, 4)}` : "";
@@ -200,7 +200,7 @@ export function setupService(deps: { repo: SetupRepo; years: YearsService; audit
     async updatePeriod(user: User, blocCode: string, year: number, number: number, input: PeriodInput): Promise<{ errors?: FieldErrors }> {
       const ctx = await open(user, blocCode, year, "write");
       return db.transaction(async (trx) => {
-        const before = await repo.period(ctx.year.id, number, trx);
+        const before = await years.findPeriod(ctx.year.id, number, trx);
         if (!before) throw new NotFoundError();
         if (await repo.periodKindTaken(ctx.year.id, input.kind, before.id, trx)) return { errors: { kind: [messages.kindTaken] } };
         await repo.updatePeriod(trx, before.id, input);
@@ -211,7 +211,7 @@ export function setupService(deps: { repo: SetupRepo; years: YearsService; audit
     async setPeriodLocked(user: User, blocCode: string, year: number, number: number, locked: boolean): Promise<void> {
       const ctx = await open(user, blocCode, year, "write");
       await db.transaction(async (trx) => {
-        const before = await repo.period(ctx.year.id, number, trx);
+        const before = await years.findPeriod(ctx.year.id, number, trx);
         if (!before) throw new NotFoundError();
         await repo.setLocked(trx, before.id, locked);
         await log(user, ctx, locked ? "period.lock" : "period.unlock", "period", before.id, { locked: before.locked }, { locked }, trx);
@@ -221,7 +221,7 @@ export function setupService(deps: { repo: SetupRepo; years: YearsService; audit
       const ctx = await open(user, blocCode, year, "write");
       if (!ctx.agencies.some((a) => a.id === input.agencyId)) return { errors: { agencyId: [messages.agencyNotInYear] } };
       await db.transaction(async (trx) => {
-        const period = await repo.period(ctx.year.id, number, trx);
+        const period = await years.findPeriod(ctx.year.id, number, trx);
         if (!period) throw new NotFoundError();
         const before = await repo.upsertExtension(trx, period.id, input);
         await audit.record(
@@ -234,7 +234,7 @@ export function setupService(deps: { repo: SetupRepo; years: YearsService; audit
     async removeExtension(user: User, blocCode: string, year: number, number: number, id: number): Promise<void> {
       const ctx = await open(user, blocCode, year, "write");
       await db.transaction(async (trx) => {
-        const period = await repo.period(ctx.year.id, number, trx);
+        const period = await years.findPeriod(ctx.year.id, number, trx);
         const before = period && (await repo.extension(period.id, id, trx));
         if (!period || !before) throw new NotFoundError();
         await repo.deleteExtension(trx, id);

@@ -57,6 +57,20 @@ const toYear = (r: EmulationYearRow): YearRow => ({
   rankingPublishedAt: r.ranking_published_at,
 });
 
+const toPeriod = (r: Record<string, unknown>): Period => ({
+  id: r.id as number,
+  kind: r.kind as Period["kind"],
+  number: r.number as number,
+  title: r.title as string,
+  startsOn: r.starts_on as string,
+  endsOn: r.ends_on as string,
+  dataFrom: r.data_from as string,
+  dataTo: r.data_to as string,
+  dueOn: r.due_on as string,
+  conferenceMonth: (r.conference_month as string | null) ?? null,
+  locked: r.locked as boolean,
+});
+
 export function yearsRepo(db: Knex) {
   return {
     async findYear(blocId: number, year: number): Promise<YearRow | undefined> {
@@ -77,20 +91,12 @@ export function yearsRepo(db: Knex) {
       return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, shortName: r.short_name, sortOrder: r.sort_order }));
     },
     async periodsOf(yearId: number): Promise<Period[]> {
-      const rows: Record<string, unknown>[] = await db("periods").where({ year_id: yearId }).orderBy("number");
-      return rows.map((r) => ({
-        id: r.id as number,
-        kind: r.kind as Period["kind"],
-        number: r.number as number,
-        title: r.title as string,
-        startsOn: r.starts_on as string,
-        endsOn: r.ends_on as string,
-        dataFrom: r.data_from as string,
-        dataTo: r.data_to as string,
-        dueOn: r.due_on as string,
-        conferenceMonth: (r.conference_month as string | null) ?? null,
-        locked: r.locked as boolean,
-      }));
+      return (await db("periods").where({ year_id: yearId }).orderBy("number")).map(toPeriod);
+    },
+    /** One period, read through `conn` (the caller's transaction when it is about to change it). */
+    async findPeriod(yearId: number, number: number, conn: Knex = db): Promise<Period | undefined> {
+      const row = await conn("periods").where({ year_id: yearId, number }).first();
+      return row && toPeriod(row);
     },
   };
 }

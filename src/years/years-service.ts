@@ -1,3 +1,4 @@
+import type { Knex } from "knex";
 import type { User } from "../auth/users-repo.js";
 import { access } from "../auth/access.js";
 import type { Bloc, BlocsRepo } from "../blocs/blocs-repo.js";
@@ -45,6 +46,8 @@ export function yearsService(deps: { repo: YearsRepo; blocs: BlocsRepo }) {
 
   return {
     load,
+    /** A period of the year, fresh from the database (inside `conn`, the caller's transaction). */
+    findPeriod: (yearId: number, number: number, conn?: Knex) => repo.findPeriod(yearId, number, conn),
     /** The year as `user` may open it: bloc readers of the bloc, clerks of its member agencies (else 404). */
     async open(user: User, blocCode: string, yearNumber: number): Promise<YearContext> {
       const bloc = await blocs.findByCode(blocCode);
