@@ -52,6 +52,7 @@ export function agencyRoutes(services: Services): Router {
       base: base(page.bloc.code),
       isNew: false,
       canWrite: page.canWrite,
+      canEdit: page.canEdit,
       agency: { ...page.agency, ...(typed ?? {}) },
       membership: { label: page.label, current: page.current, year: typed?.year ?? "" },
       errors,

@@ -58,16 +58,9 @@ export function userAdminRepo(db: Knex) {
   }
 
   return {
-    /** All users, or only the clerks of agencies in `blocIds`. */
-    async list(scope: { clerksOfBlocs?: number[] }): Promise<ManagedUser[]> {
-      const q = base().orderBy("u.username");
-      if (scope.clerksOfBlocs) {
-        q.where("u.role", "clerk").whereIn(
-          "u.agency_id",
-          db("bloc_memberships").whereIn("bloc_id", scope.clerksOfBlocs).select("agency_id"),
-        );
-      }
-      const rows = await q;
+    /** Every account; the service keeps those the actor may manage. */
+    async list(): Promise<ManagedUser[]> {
+      const rows = await base().orderBy("u.username");
       const blocs = await blocsOf(rows.map((r) => r.id));
       return rows.map((r) => toManaged(r, blocs));
     },
