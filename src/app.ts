@@ -20,7 +20,7 @@ import { ballotRoutes } from "./ballots/routes.js";
 import { rankingRoutes } from "./ranking/routes.js";
 import { securityHeaders } from "./web/middleware/security.js";
 import { sessionMiddleware } from "./web/middleware/session.js";
-import { csrf } from "./web/middleware/csrf.js";
+import { anonymousCsrf, csrfProtection } from "./web/middleware/csrf.js";
 import { stripNul } from "./web/middleware/strip-nul.js";
 import { locals } from "./web/middleware/locals.js";
 import { errorHandler, notFound } from "./web/error-handler.js";
@@ -99,8 +99,9 @@ export function createApp(services: Services, opts: AppOptions): Express {
       message: reportMessages.rescued,
     }),
   );
-  app.use(csrf.csrfSynchronisedProtection);
-  app.use(locals);
+  const anonymous = anonymousCsrf({ secret: opts.sessionSecret, production: opts.production });
+  app.use(csrfProtection(anonymous));
+  app.use(locals(anonymous));
 
   app.use(authRoutes(services, passport));
   app.use(homeRoutes(services));

@@ -82,7 +82,7 @@ export function userRoutes(services: Services): Router {
   router.post("/account/password", requireUser, async (req, res) => {
     const form = ChangePasswordForm.safeParse(req.body);
     const result = form.success
-      ? await userAdmin.changeOwnPassword(req.user!, form.data.currentPassword, form.data.newPassword, req.ip)
+      ? await userAdmin.changeOwnPassword(req.user!, form.data.currentPassword, form.data.newPassword, req.ip, req.sessionID)
       : { errors: fieldErrors(form.error) };
     if (result.errors) return res.status(422).render("users/password", { title: "Đổi mật khẩu", errors: result.errors });
     setFlash(req, "success", "Đã đổi mật khẩu.");

@@ -2,7 +2,8 @@ import type { Knex } from "knex";
 import type { User, Role } from "../auth/users-repo.js";
 import type { AuditService } from "../audit/audit-service.js";
 import type { AgencyOption, ManagedUser, UserAdminRepo } from "./users-admin-repo.js";
-import { hashPassword, verifyPassword } from "../auth/passwords.js";
+import type { LoginService } from "../auth/login-service.js";
+import { hashPassword } from "../auth/passwords.js";
 import { ForbiddenError, NotFoundError } from "../errors.js";
 import { accountShape, assignableRoles, authorize, can, type Target } from "../auth/access.js";
 
@@ -24,8 +25,8 @@ const snapshot = (u: ManagedUser) => ({
   blocIds: u.blocIds,
 });
 
-export function userAdminService(deps: { repo: UserAdminRepo; audit: AuditService; db: Knex }) {
-  const { repo, audit, db } = deps;
+export function userAdminService(deps: { repo: UserAdminRepo; audit: AuditService; login: LoginService; db: Knex }) {
+  const { repo, audit, login, db } = deps;
 
   /** The table's view of an account: its role and, for a clerk, every bloc of its agency. */
   const accountTarget = (role: Role, agencyId: number | null, agencies: AgencyOption[], userId?: number): Target => ({
@@ -138,20 +139,26 @@ export function userAdminService(deps: { repo: UserAdminRepo; audit: AuditServic
       const hash = await hashPassword(password);
       await db.transaction(async (trx) => {
         await repo.setPasswordHash(trx, id, hash);
+        // Whoever held the old password is signed out everywhere.
+        await repo.endSessions(trx, id);
         await audit.record({ userId: actor.id, username: actor.username, action: "user.reset_password", entity: "user", entityId: id, agencyId: target.agencyId, ip }, trx);
       });
       return {};
     },
 
-    /** Everyone changes their own password, proving the current one. */
-    async changeOwnPassword(user: User, current: string, next: string, ip: string | undefined): Promise<{ errors?: FieldErrors }> {
-      const hash = await repo.passwordHash(user.id);
-      if (!hash || !(await verifyPassword(hash, current))) return { errors: { currentPassword: ["Mật khẩu hiện tại không đúng."] } };
+    /**
+     * Everyone changes their own password, proving the current one (throttled like the login).
+     * Every other session of the account ends; `keepSessionId` (the one making the change) stays.
+     */
+    async changeOwnPassword(user: User, current: string, next: string, ip: string | undefined, keepSessionId: string): Promise<{ errors?: FieldErrors }> {
+      const check = await login.verifyCurrentPassword(user, current, ip ?? "unknown");
+      if (!check.ok) return { errors: { currentPassword: [check.message] } };
       if (next.toLowerCase() === user.username) return { errors: { newPassword: ["Mật khẩu không được trùng tên đăng nhập."] } };
       if (next === current) return { errors: { newPassword: ["Mật khẩu mới phải khác mật khẩu hiện tại."] } };
       const newHash = await hashPassword(next);
       await db.transaction(async (trx) => {
         await repo.setPasswordHash(trx, user.id, newHash);
+        await repo.endSessions(trx, user.id, keepSessionId);
         await audit.record({ userId: user.id, username: user.username, action: "user.change_password", entity: "user", entityId: user.id, agencyId: user.agencyId, ip }, trx);
       });
       return {};
