@@ -36,6 +36,8 @@ export interface AppOptions {
   logger: Logger;
   sessionSecret: string;
   production: boolean;
+  /** Show stacks on error pages (NODE_ENV=development only); never by default. */
+  showErrorDetail?: boolean;
   sessionIdleMinutes: number;
   trustProxy?: boolean;
 }
@@ -75,6 +77,11 @@ export function createApp(services: Services, opts: AppOptions): Express {
   // Static files come before the session so assets never create one.
   app.use(express.static(path.join(root, "public"), { maxAge: opts.production ? "1d" : 0, index: false }));
   app.use(healthRoutes(services));
+  // Every page and download past this point may be private: no browser or proxy keeps a copy.
+  app.use((_req, res, next) => {
+    res.setHeader("Cache-Control", "no-store");
+    next();
+  });
 
   app.use(
     sessionMiddleware({
@@ -120,6 +127,6 @@ export function createApp(services: Services, opts: AppOptions): Express {
   // Feature routes are mounted above this line.
 
   app.use(notFound);
-  app.use(errorHandler({ production: opts.production, logger: opts.logger }));
+  app.use(errorHandler({ showErrorDetail: opts.showErrorDetail ?? false, logger: opts.logger }));
   return app;
 }

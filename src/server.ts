@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     logger,
     sessionSecret: resolveSessionSecret(cfg),
     production: cfg.production,
+    showErrorDetail: cfg.showErrorDetail,
     sessionIdleMinutes: cfg.sessionIdleMinutes,
     trustProxy: cfg.trustProxy,
   });

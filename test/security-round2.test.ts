@@ -3,6 +3,10 @@ import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
 import { createTestApp, csrfFrom, loginAs, postForm } from "./http.js";
 import request from "supertest";
+import path from "node:path";
+import express from "express";
+import { errorHandler } from "../src/web/error-handler.js";
+import { createLogger } from "../src/logger.js";
 import { seedDemo } from "../seeds/demo.js";
 import { pruneExpiredSessions } from "../src/web/middleware/session.js";
 import type { Database } from "../src/db/database.js";
@@ -188,5 +192,66 @@ describe("finding 6: anonymous visits write no session; old sessions are pruned;
     expect(res.status).toBe(403);
     const after = JSON.stringify(await db("reports as r").join("periods as p", "p.id", "r.period_id").where({ "p.number": 2, "r.agency_id": await idOf("agencies", { code: "vks" }) }).first("r.content", "r.version"));
     expect(after).toBe(before);
+  });
+});
+
+describe("finding 5: no stack or SQL on error pages by default; an id beyond the integer range is 404", () => {
+  const failing = (showErrorDetail?: boolean) => {
+    const mini = express();
+    mini.set("view engine", "ejs");
+    mini.set("views", path.resolve("views"));
+    mini.get("/boom", () => {
+      throw new Error('relation "secret_table" does not exist — select * from users');
+    });
+    mini.use(errorHandler({ showErrorDetail: showErrorDetail ?? false, logger: createLogger("silent") }));
+    return mini;
+  };
+
+  it("when a request fails, then the page says so in Vietnamese without the stack or the SQL, unless details were asked for", async () => {
+    const plain = await request(failing()).get("/boom");
+    expect(plain.status).toBe(500);
+    expect(plain.text).toContain("Đã có lỗi xảy ra");
+    expect(plain.text).not.toContain("secret_table");
+    expect(plain.text).not.toMatch(/at .*\.ts:\d+/);
+    const dev = await request(failing(true)).get("/boom");
+    expect(dev.text).toContain("secret_table");
+  });
+
+  it("when any path carries an id or number beyond the integer range, then the answer is 404, never 500", async () => {
+    const admin = await loginAs(app, "quantri");
+    const clerk = await loginAs(app, "canbo.bchqs");
+    const huge = "99999999999";
+    const Y = "/blocs/noichinh-tq/years/2022";
+    const paths = [
+      `/admin/users/${huge}`,
+      `/admin/users/-1`,
+      `/blocs/noichinh-tq/years/${huge}/dashboard`,
+      `${Y}/periods/${huge}/reports`,
+      `${Y}/periods/1/reports/bchqs/attachments/${huge}`,
+      `${Y}/periods/1/reports/bchqs/versions/${huge}`,
+      `${Y}/campaigns/${huge}`,
+      `${Y}/criteria/${huge}`,
+      `${Y}/periods/${huge}`,
+      `/blocs/noichinh-tq/years/${huge}/bundle.json`,
+    ];
+    for (const p of paths) {
+      expect([p, (await admin.get(p)).status]).toEqual([p, 404]);
+    }
+    expect((await clerk.get(`${Y}/periods/1/reports/bchqs/attachments/${huge}`)).status).toBe(404);
+    const post = await postForm(admin, "/account/password", `/admin/users/${huge}/password`, { password: "mat-khau-dai-du-2026" });
+    expect(post.status).toBe(404);
+  });
+});
+
+describe("finding 11: private pages and downloads are never cached", () => {
+  it("when a signed-in user opens a page or downloads a file, then the answer says Cache-Control: no-store", async () => {
+    const Y = "/blocs/noichinh-tq/years/2022";
+    const sec = await loginAs(app, "thuongtruc");
+    for (const p of ["/", "/admin/users", `${Y}/dashboard`, `${Y}/ranking`, `${Y}/ranking.csv`, `${Y}/ranking.xlsx`, `${Y}/ranking.pdf`, `${Y}/ranking.json`, `${Y}/bundle.json`, `${Y}/periods/1/reports/bchqs`, "/audit", "/khong-co-trang-nay"]) {
+      const res = await sec.get(p);
+      expect([p, res.headers["cache-control"]]).toEqual([p, expect.stringContaining("no-store")]);
+    }
+    const clerk = await loginAs(app, "canbo.bchqs");
+    expect((await clerk.get(`${Y}/sheets/bchqs`)).headers["cache-control"]).toContain("no-store");
   });
 });
