@@ -255,3 +255,19 @@ describe("finding 11: private pages and downloads are never cached", () => {
     expect((await clerk.get(`${Y}/sheets/bchqs`)).headers["cache-control"]).toContain("no-store");
   });
 });
+
+describe("finding 13: the role and the scope are checked before the body", () => {
+  it("when a refused user posts a malformed form, then the answer is the refusal (403/404), not a validation error", async () => {
+    const Y = "/blocs/noichinh-tq/years/2022";
+    const sec = await loginAs(app, "thuongtruc");
+    const observer = await loginAs(app, "bantdkt");
+    const leaderId = await idOf("users", { username: "lanhdao" });
+    expect((await postForm(sec, "/account/password", `/admin/users/${leaderId}/active`, { active: "co-le" })).status).toBe(404);
+    expect((await postForm(observer, "/account/password", `${Y}/ranking/reopen`, { reason: "x".repeat(3000) })).status).toBe(403);
+    const [{ id: other }] = await db("blocs").insert({ code: "khoi-rieng", name: "Khối riêng", issuing_body: "UBND tỉnh", short_name: "KR", place_name: "Tỉnh" }).returning("id");
+    const [{ id: foreign }] = await db("agencies").insert({ code: "ngoai-khoi", name: "Cơ quan ngoài Khối", short_name: "NK" }).returning("id");
+    await db("bloc_memberships").insert({ bloc_id: other, agency_id: foreign, joined_year: 2022 });
+    expect((await postForm(sec, "/account/password", "/blocs/noichinh-tq/agencies/ngoai-khoi/leave", { year: "abc" })).status).toBe(404);
+    expect((await postForm(sec, "/account/password", "/blocs/noichinh-tq/agencies/ngoai-khoi", { name: "" })).status).toBe(404);
+  });
+});

@@ -52,6 +52,13 @@ export function agenciesService(deps: { repo: AgenciesRepo; blocs: BlocsRepo; au
   return {
     openBloc,
 
+    /** Throws unless the user may change this agency of the bloc (`edit`: its shared record too). */
+    async assertCanChange(user: User, blocCode: string, code: string, what: "edit" | "membership"): Promise<void> {
+      const bloc = await openBloc(user, blocCode, "write");
+      const { agency } = await memberAgency(bloc, code);
+      if (what === "edit") authorize(user, "agency.edit", { kind: "agency", agencyId: agency.id, blocIds: await repo.blocIdsOf(agency.id) }, messages.sharedAgency);
+    },
+
     /** The bloc's agencies in Vietnamese alphabetical order, with their memberships. */
     async list(user: User, blocCode: string) {
       const bloc = await openBloc(user, blocCode, "read");

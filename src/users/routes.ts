@@ -69,6 +69,7 @@ export function userRoutes(services: Services): Router {
 
   router.post("/admin/users/:id/active", ...managers, async (req, res) => {
     const id = IdParam.parse(req.params.id);
+    await userAdmin.get(req.user!, id); // role and scope before the form is read
     const active = z.enum(["true", "false"]).parse(req.body?.active) === "true";
     await userAdmin.setActive(req.user!, id, active, req.ip);
     setFlash(req, "success", active ? "Đã mở khóa tài khoản." : "Đã khóa tài khoản.");
