@@ -20,7 +20,7 @@ import { ballotRoutes } from "./ballots/routes.js";
 import { rankingRoutes } from "./ranking/routes.js";
 import { securityHeaders } from "./web/middleware/security.js";
 import { sessionMiddleware } from "./web/middleware/session.js";
-import { csrf } from "./web/middleware/csrf.js";
+import { anonymousCsrf, csrfProtection } from "./web/middleware/csrf.js";
 import { stripNul } from "./web/middleware/strip-nul.js";
 import { locals } from "./web/middleware/locals.js";
 import { errorHandler, notFound } from "./web/error-handler.js";
@@ -36,6 +36,8 @@ export interface AppOptions {
   logger: Logger;
   sessionSecret: string;
   production: boolean;
+  /** Show stacks on error pages (NODE_ENV=development only); never by default. */
+  showErrorDetail?: boolean;
   sessionIdleMinutes: number;
   trustProxy?: boolean;
 }
@@ -75,6 +77,11 @@ export function createApp(services: Services, opts: AppOptions): Express {
   // Static files come before the session so assets never create one.
   app.use(express.static(path.join(root, "public"), { maxAge: opts.production ? "1d" : 0, index: false }));
   app.use(healthRoutes(services));
+  // Every page and download past this point may be private: no browser or proxy keeps a copy.
+  app.use((_req, res, next) => {
+    res.setHeader("Cache-Control", "no-store");
+    next();
+  });
 
   app.use(
     sessionMiddleware({
@@ -99,8 +106,9 @@ export function createApp(services: Services, opts: AppOptions): Express {
       message: reportMessages.rescued,
     }),
   );
-  app.use(csrf.csrfSynchronisedProtection);
-  app.use(locals);
+  const anonymous = anonymousCsrf({ secret: opts.sessionSecret, production: opts.production });
+  app.use(csrfProtection(anonymous));
+  app.use(locals(anonymous));
 
   app.use(authRoutes(services, passport));
   app.use(homeRoutes(services));
@@ -119,6 +127,6 @@ export function createApp(services: Services, opts: AppOptions): Express {
   // Feature routes are mounted above this line.
 
   app.use(notFound);
-  app.use(errorHandler({ production: opts.production, logger: opts.logger }));
+  app.use(errorHandler({ showErrorDetail: opts.showErrorDetail ?? false, logger: opts.logger }));
   return app;
 }

@@ -10,6 +10,13 @@ describe("config", () => {
     expect(cfg.production).toBe(false);
   });
 
+  it("when NODE_ENV is not set, then error pages show no details; only NODE_ENV=development shows them", () => {
+    expect(loadConfig({}).showErrorDetail).toBe(false);
+    expect(loadConfig({ NODE_ENV: "test" }).showErrorDetail).toBe(false);
+    expect(loadConfig({ NODE_ENV: "production", SESSION_SECRET: "x".repeat(32) }).showErrorDetail).toBe(false);
+    expect(loadConfig({ NODE_ENV: "development" }).showErrorDetail).toBe(true);
+  });
+
   it("when NODE_ENV=production has no SESSION_SECRET, then it refuses to start with a clear message", () => {
     expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(ConfigError);
     expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/SESSION_SECRET/);

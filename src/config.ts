@@ -4,7 +4,8 @@ import { z } from "zod";
 /** The only reader of process.env: parsed once, typed, frozen. */
 const EnvSchema = z
   .object({
-    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    // No default: error details are shown only when NODE_ENV=development is set on purpose.
+    NODE_ENV: z.enum(["development", "production", "test"]).optional(),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     DATABASE_URL: z
       .string()
@@ -27,8 +28,10 @@ const EnvSchema = z
   });
 
 export interface Config {
-  env: "development" | "production" | "test";
+  env: "development" | "production" | "test" | "unset";
   production: boolean;
+  /** Stacks on error pages: only with NODE_ENV=development given explicitly (`npm run dev`). */
+  showErrorDetail: boolean;
   port: number;
   databaseUrl: string | undefined;
   dataDir: string;
@@ -48,8 +51,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   return Object.freeze({
-    env: e.NODE_ENV,
+    env: e.NODE_ENV ?? "unset",
     production: e.NODE_ENV === "production",
+    showErrorDetail: e.NODE_ENV === "development",
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.DATA_DIR),

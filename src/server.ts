@@ -4,6 +4,7 @@ import { prepareDatabase } from "./bootstrap.js";
 import { createServices } from "./services.js";
 import { createApp } from "./app.js";
 import { resolveSessionSecret } from "./web/session-secret.js";
+import { scheduleSessionPruning } from "./web/middleware/session.js";
 
 async function main(): Promise<void> {
   const cfg = loadConfig();
@@ -13,9 +14,11 @@ async function main(): Promise<void> {
     logger,
     sessionSecret: resolveSessionSecret(cfg),
     production: cfg.production,
+    showErrorDetail: cfg.showErrorDetail,
     sessionIdleMinutes: cfg.sessionIdleMinutes,
     trustProxy: cfg.trustProxy,
   });
+  const stopPruning = scheduleSessionPruning(database.knex, logger);
   const server = app.listen(cfg.port, () => {
     logger.info(`Cổng thi đua đang chạy tại http://localhost:${cfg.port}/ (${database.kind})`);
   });
@@ -39,6 +42,7 @@ async function main(): Promise<void> {
     force.unref();
     server.close(() => {
       clearInterval(idle);
+      stopPruning();
       database.close().then(
         () => {
           logger.info("stopped");

@@ -48,13 +48,14 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
   const users = usersService(usersRepo(db));
   const years = yearsService({ repo: yearsRepo(db), blocs: blocsRepo(db) });
   const ranking = rankingService({ repo: rankingRepo(db), years });
+  const login = loginService({ users, attempts: loginAttemptsRepo(db), audit, now });
   return {
     db,
     now,
     audit,
     users,
-    login: loginService({ users, attempts: loginAttemptsRepo(db), audit, now }),
-    userAdmin: userAdminService({ repo: userAdminRepo(db), audit, db }),
+    login,
+    userAdmin: userAdminService({ repo: userAdminRepo(db), audit, login, db }),
     blocs: blocsRepo(db),
     health: healthService(db),
     years,

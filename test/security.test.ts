@@ -106,12 +106,13 @@ describe("login", () => {
     return agent.post("/login").type("form").send({ _csrf: csrfFrom(page.text), username, password });
   }
 
-  it("when the session id is issued before login, then login regenerates it", async () => {
-    const agent = request.agent(app);
-    const page = await agent.get("/login");
-    const before = /thidua\.sid=([^;]+)/.exec(page.headers["set-cookie"]?.[0] ?? "")?.[1];
+  it("when a browser already holding a session id logs in, then login issues a new one (no fixation)", async () => {
+    const agent = await loginAs(app, "bantdkt");
+    const page = await agent.get("/account/password");
+    const sid = (res: { headers: Record<string, unknown> }) => /thidua\.sid=([^;]+)/.exec(((res.headers["set-cookie"] as string[] | undefined) ?? []).join(";"))?.[1];
+    const before = sid(page);
     const res = await agent.post("/login").type("form").send({ _csrf: csrfFrom(page.text), username: "lanhdao", password: "thidua2022" });
-    const after = /thidua\.sid=([^;]+)/.exec(res.headers["set-cookie"]?.[0] ?? "")?.[1];
+    const after = sid(res);
     expect(before).toBeTruthy();
     expect(after).toBeTruthy();
     expect(after).not.toBe(before);

@@ -54,6 +54,11 @@ export function agenciesRepo(db: Knex) {
       const rows: Row[] = await q("bloc_memberships").where({ bloc_id: blocId }).orderBy([{ column: "agency_id" }, { column: "joined_year" }]);
       return rows.map(toMembership);
     },
+    /** Every bloc the agency belongs to (any year): who may edit it depends on all of them. */
+    async blocIdsOf(agencyId: number, q: Knex = db): Promise<number[]> {
+      const rows: { bloc_id: number }[] = await q("bloc_memberships").where({ agency_id: agencyId }).distinct("bloc_id");
+      return rows.map((r) => r.bloc_id);
+    },
     async findByCode(code: string, q: Knex = db): Promise<Agency | undefined> {
       const r = await q("agencies").where({ code }).first();
       return r && toAgency(r);

@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
 import type { User } from "../auth/users-repo.js";
-import { access } from "../auth/access.js";
+import { authorize, can, decide } from "../auth/access.js";
 import type { AuditService } from "../audit/audit-service.js";
 import type { Bloc, BlocsRepo } from "../blocs/blocs-repo.js";
 import { ForbiddenError, NotFoundError } from "../errors.js";
@@ -14,6 +14,7 @@ const messages = {
   notMember: "Cơ quan, đơn vị hiện không là thành viên của Khối.",
   leaveOrder: "Năm rời Khối phải sau năm gia nhập.",
   joinOrder: "Năm gia nhập lại phải sau năm đã rời Khối.",
+  sharedAgency: "Cơ quan, đơn vị này còn thuộc Khối thi đua khác; chỉ quản trị hệ thống được sửa thông tin chung của cơ quan.",
 };
 
 /** A membership's text: "Thành viên từ năm 2022", "Thành viên 2022–2023". */
@@ -29,11 +30,12 @@ export function agenciesService(deps: { repo: AgenciesRepo; blocs: BlocsRepo; au
 
   /** Read: the bloc's secretariat, leader, observer, admin; write: secretariat and admin. Clerk 403, other bloc 404. */
   async function openBloc(user: User, code: string, mode: "read" | "write"): Promise<Bloc> {
-    if (!access.isBlocReader(user)) throw new ForbiddenError();
+    const action = mode === "write" ? "bloc.manage" : "bloc.overview";
+    // The role first, whatever the bloc: a clerk learns nothing about which blocs exist.
+    if (decide(user, action, { kind: "none" }) === "forbid") throw new ForbiddenError();
     const bloc = await blocs.findByCode(code);
     if (!bloc) throw new NotFoundError();
-    access.assertBloc(user, bloc.id);
-    if (mode === "write") access.assertSecretariat(user, bloc.id);
+    authorize(user, action, { kind: "bloc", blocId: bloc.id });
     return bloc;
   }
 
@@ -50,6 +52,13 @@ export function agenciesService(deps: { repo: AgenciesRepo; blocs: BlocsRepo; au
   return {
     openBloc,
 
+    /** Throws unless the user may change this agency of the bloc (`edit`: its shared record too). */
+    async assertCanChange(user: User, blocCode: string, code: string, what: "edit" | "membership"): Promise<void> {
+      const bloc = await openBloc(user, blocCode, "write");
+      const { agency } = await memberAgency(bloc, code);
+      if (what === "edit") authorize(user, "agency.edit", { kind: "agency", agencyId: agency.id, blocIds: await repo.blocIdsOf(agency.id) }, messages.sharedAgency);
+    },
+
     /** The bloc's agencies in Vietnamese alphabetical order, with their memberships. */
     async list(user: User, blocCode: string) {
       const bloc = await openBloc(user, blocCode, "read");
@@ -57,7 +66,7 @@ export function agenciesService(deps: { repo: AgenciesRepo; blocs: BlocsRepo; au
       const collator = new Intl.Collator("vi");
       return {
         bloc,
-        canWrite: user.role === "secretariat" || user.role === "admin",
+        canWrite: can(user, "bloc.manage", { kind: "bloc", blocId: bloc.id }),
         agencies: agencies
           .sort((a, b) => collator.compare(a.name, b.name))
           .map((a) => ({ ...a, ...membershipLabel(memberships.filter((m) => m.agencyId === a.id)) })),
@@ -67,7 +76,8 @@ export function agenciesService(deps: { repo: AgenciesRepo; blocs: BlocsRepo; au
     async get(user: User, blocCode: string, code: string) {
       const bloc = await openBloc(user, blocCode, "read");
       const { agency, memberships } = await memberAgency(bloc, code);
-      return { bloc, agency, ...membershipLabel(memberships), canWrite: user.role === "secretariat" || user.role === "admin" };
+      const canEdit = can(user, "agency.edit", { kind: "agency", agencyId: agency.id, blocIds: await repo.blocIdsOf(agency.id) });
+      return { bloc, agency, ...membershipLabel(memberships), canWrite: can(user, "bloc.manage", { kind: "bloc", blocId: bloc.id }), canEdit };
     },
 
     async create(user: User, blocCode: string, input: AgencyFields & { code: string; joinedYear: number }): Promise<{ errors?: FieldErrors }> {
@@ -86,6 +96,8 @@ export function agenciesService(deps: { repo: AgenciesRepo; blocs: BlocsRepo; au
       const bloc = await openBloc(user, blocCode, "write");
       await db.transaction(async (trx) => {
         const { agency } = await memberAgency(bloc, code, trx);
+        // The name is shared by every bloc the agency belongs to: all of them must be the user's.
+        authorize(user, "agency.edit", { kind: "agency", agencyId: agency.id, blocIds: await repo.blocIdsOf(agency.id, trx) }, messages.sharedAgency);
         await repo.update(trx, agency.id, input);
         await record(user, bloc, "agency.update", agency.id, agency, input, trx);
       });

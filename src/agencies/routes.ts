@@ -52,6 +52,7 @@ export function agencyRoutes(services: Services): Router {
       base: base(page.bloc.code),
       isNew: false,
       canWrite: page.canWrite,
+      canEdit: page.canEdit,
       agency: { ...page.agency, ...(typed ?? {}) },
       membership: { label: page.label, current: page.current, year: typed?.year ?? "" },
       errors,
@@ -62,7 +63,7 @@ export function agencyRoutes(services: Services): Router {
 
   router.post("/blocs/:bloc/agencies/:code", requireUser, async (req, res) => {
     const [bloc, code] = [String(req.params.bloc), AgencyCodeParam.parse(req.params.code)];
-    await agencies.openBloc(req.user!, bloc, "write");
+    await agencies.assertCanChange(req.user!, bloc, code, "edit");
     const form = EditAgencyForm.safeParse(req.body);
     if (!form.success) return renderEdit(req, res, 422, body(req), formErrors(form.error));
     await agencies.update(req.user!, bloc, code, form.data);
@@ -73,7 +74,7 @@ export function agencyRoutes(services: Services): Router {
   for (const action of ["leave", "join"] as const) {
     router.post(`/blocs/:bloc/agencies/:code/${action}`, requireUser, async (req, res) => {
       const [bloc, code] = [String(req.params.bloc), AgencyCodeParam.parse(req.params.code)];
-      await agencies.openBloc(req.user!, bloc, "write");
+      await agencies.assertCanChange(req.user!, bloc, code, "membership");
       const form = MembershipForm.safeParse(req.body);
       const result = form.success ? await agencies[action](req.user!, bloc, code, form.data.year) : { errors: formErrors(form.error) };
       if (result.errors) return renderEdit(req, res, 422, { year: body(req).year ?? "" }, result.errors);

@@ -36,4 +36,4 @@ export const NewAgencyForm = z.object({
 
 export const MembershipForm = z.object({ year: yearField });
 
-export const AgencyCodeParam = z.string().regex(/^[a-z0-9._-]{1,40}$/i);
+export { CodeParam as AgencyCodeParam } from "../web/params.js";

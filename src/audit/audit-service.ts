@@ -18,6 +18,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "login.success": "Đăng nhập",
   "login.failure": "Đăng nhập không thành công",
   "login.locked": "Đăng nhập bị từ chối (tạm khóa)",
+  "password.failure": "Nhập sai mật khẩu hiện tại khi đổi mật khẩu",
+  "password.locked": "Đổi mật khẩu bị từ chối (tạm khóa)",
   logout: "Đăng xuất",
   "user.create": "Tạo tài khoản",
   "user.update": "Sửa tài khoản",

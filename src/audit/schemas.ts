@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { INT_MAX } from "../web/params.js";
 import { parseVnDate } from "../lib/dates.js";
 
 const optionalDate = (label: string) =>
@@ -20,7 +21,7 @@ const optionalId = z
   .string()
   .optional()
   .transform((v) => (v ? Number(v) : undefined))
-  .pipe(z.number().int().positive().optional());
+  .pipe(z.number().int().positive().max(INT_MAX).optional());
 
 export const AuditQuery = z.object({
   userId: optionalId,

@@ -5,7 +5,9 @@ import type { User } from "./users-repo.js";
 import type { Services } from "../services.js";
 import { LoginForm } from "./schemas.js";
 import { messages } from "./messages.js";
-import { setFlash } from "../web/middleware/locals.js";
+import { RETURN_TO_COOKIE } from "../web/middleware/require-user.js";
+import { readCookie } from "../web/cookies.js";
+import { SESSION_COOKIE } from "../web/middleware/session.js";
 
 /** Only a local path may be a post-login destination (no open redirect). */
 function safeReturnTo(value: string | undefined): string {
@@ -17,6 +19,8 @@ export function authRoutes(services: Services, passport: PortalPassport): Router
 
   router.get("/login", (req, res) => {
     if (req.user) return res.redirect(303, "/");
+    // After logout the session is gone: the notice comes in the address, not in a new session.
+    if (req.query.thoat === "1") res.locals.flash = { kind: "success", text: messages.loggedOut };
     res.render("auth/login", { title: "Đăng nhập", values: {}, errors: {} });
   });
 
@@ -29,7 +33,7 @@ export function authRoutes(services: Services, passport: PortalPassport): Router
         errors: z.flattenError(form.error).fieldErrors,
       });
     }
-    const returnTo = safeReturnTo(req.session.returnTo);
+    const returnTo = safeReturnTo(req.session.returnTo ?? readCookie(req, RETURN_TO_COOKIE) ?? undefined);
     passport.authenticate("local", (err: unknown, user: User | false, info?: { message?: string }) => {
       if (err) return next(err);
       if (!user) {
@@ -42,6 +46,9 @@ export function authRoutes(services: Services, passport: PortalPassport): Router
       // passport ≥ 0.6 regenerates the session here (no fixation).
       req.logIn(user, (loginErr) => {
         if (loginErr) return next(loginErr);
+        // The absolute lifetime counts from here (session.ts).
+        req.session.signedInAt = Date.now();
+        res.clearCookie(RETURN_TO_COOKIE, { path: "/login" });
         res.redirect(303, returnTo);
       });
     })(req, res, next);
@@ -53,8 +60,12 @@ export function authRoutes(services: Services, passport: PortalPassport): Router
     }
     req.logout((err) => {
       if (err) return next(err);
-      setFlash(req, "success", messages.loggedOut);
-      res.redirect(303, "/login");
+      // passport left a fresh empty session: drop it, an anonymous visitor keeps no row.
+      req.session.destroy((destroyErr) => {
+        if (destroyErr) return next(destroyErr);
+        res.clearCookie(SESSION_COOKIE);
+        res.redirect(303, "/login?thoat=1");
+      });
     });
   });
 

@@ -1,9 +1,13 @@
 import ExcelJS from "exceljs";
 import type { RankingFile } from "./documents-service.js";
+import { csvField } from "../lib/spreadsheet-cells.js";
 
 const HEADERS = ["Hạng", "Mã", "Cơ quan, đơn vị", "Tổng điểm", "Xếp loại", "Đề nghị khen thưởng", "Lý do (không xếp hạng / không đề nghị)"];
 
-/** ranking.xlsx: header row, widths, totals as numbers "0.00", frozen header, a Vietnamese sheet name. */
+/**
+ * ranking.xlsx: header row, widths, totals as numbers "0.00", frozen header, a Vietnamese sheet name.
+ * Text goes in as string cells, which a spreadsheet shows and never evaluates (no formula injection).
+ */
 export async function rankingXlsx(file: RankingFile): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   book.creator = "Cổng thông tin thi đua";
@@ -26,7 +30,7 @@ export async function rankingXlsx(file: RankingFile): Promise<Buffer> {
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
-const csvCell = (v: string) => (/[";\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+const csvCell = (v: string) => csvField(v, ";");
 
 /**
  * ranking.csv for Excel in Vietnam: UTF-8 with a BOM (so Excel reads the diacritics), ";" between fields and a

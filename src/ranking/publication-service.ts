@@ -1,9 +1,9 @@
 import type { Knex } from "knex";
 import type { User } from "../auth/users-repo.js";
-import { access } from "../auth/access.js";
+import { access, authorize, rolesFor } from "../auth/access.js";
 import type { AuditService } from "../audit/audit-service.js";
 import type { YearsService } from "../years/years-service.js";
-import { ConflictError, ForbiddenError, RuleViolationError } from "../errors.js";
+import { ConflictError, RuleViolationError } from "../errors.js";
 import type { RankingService } from "./ranking-service.js";
 import type { PublicationRepo } from "./publication-repo.js";
 
@@ -26,13 +26,18 @@ export function publicationService(deps: { db: Knex; repo: PublicationRepo; rank
   async function openAsLeader(user: User, blocCode: string, year: number) {
     const ctx = await years.open(user, blocCode, year);
     access.assertBloc(user, ctx.bloc.id);
-    if (user.role !== "leader" && user.role !== "admin") throw new ForbiddenError();
+    authorize(user, "ranking.publish", { kind: "bloc", blocId: ctx.bloc.id });
     return ctx;
   }
 
   return {
     /** Leader and admin may publish or reopen; the ranking page shows them the buttons. */
-    mayPublish: (user: User) => user.role === "leader" || user.role === "admin",
+    mayPublish: (user: User) => rolesFor("ranking.publish").includes(user.role),
+
+    /** Throws unless the user may publish or reopen this year's ranking (checked before any form is read). */
+    async assertMayPublish(user: User, blocCode: string, year: number): Promise<void> {
+      await openAsLeader(user, blocCode, year);
+    },
 
     async publish(user: User, blocCode: string, year: number, ip?: string): Promise<void> {
       const ctx = await openAsLeader(user, blocCode, year);

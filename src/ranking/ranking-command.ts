@@ -2,14 +2,12 @@ import type { Knex } from "knex";
 import { createServices } from "../services.js";
 import type { RankingExportRow } from "./ranking-service.js";
 import { FORMATS } from "./schemas.js";
+import { csvField } from "../lib/spreadsheet-cells.js";
 
 const COLUMNS: (keyof RankingExportRow)[] = ["rank", "agency", "name", "total", "classification", "proposal", "reason"];
 const HEADERS = ["Hạng", "Mã", "Cơ quan, đơn vị", "Tổng điểm", "Xếp loại", "Đề nghị", "Lý do"];
 
-function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? "" : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+const csvCell = (value: unknown): string => csvField(value, ",");
 
 function table(rows: RankingExportRow[]): string {
   const cells = [HEADERS, ...rows.map((r) => [

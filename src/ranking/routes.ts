@@ -33,11 +33,12 @@ export function rankingRoutes({ ranking, years, publication }: Services): Router
 
   router.post("/blocs/:bloc/years/:year/ranking/reopen", requireUser, async (req, res) => {
     const { bloc, year } = YearParams.parse(req.params);
+    await publication.assertMayPublish(req.user!, bloc, year); // role and scope before the form is read
     const form = ReopenForm.safeParse(req.body);
     const result = form.success ? await publication.reopen(req.user!, bloc, year, form.data.reason, req.ip) : { errors: z.flattenError(form.error).fieldErrors };
     if (result.errors) {
       const page = await ranking.page(req.user!, bloc, year);
-      return res.status(422).render("ranking/page", { title: `Xếp hạng thi đua năm ${page.ctx.year.year}`, page, mayPublish: true, errors: result.errors, reason: req.body?.reason ?? "" });
+      return res.status(422).render("ranking/page", { title: `Xếp hạng thi đua năm ${page.ctx.year.year}`, page, mayPublish: publication.mayPublish(req.user!), errors: result.errors, reason: req.body?.reason ?? "" });
     }
     setFlash(req, "success", publicationMessages.reopened);
     res.redirect(303, `/blocs/${encodeURIComponent(bloc)}/years/${year}/ranking`);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FormId, INT_MAX, BlocCodeParam, YearParam, pathParam } from "../web/params.js";
 
 /** The titles an agency may register for (Luật Thi đua, khen thưởng; the bloc's plan). */
 export const TITLE_OPTIONS = [
@@ -18,7 +19,7 @@ const version = z
   .string()
   .optional()
   .transform((v) => (v ? Number(v) : null))
-  .pipe(z.number().int().positive().nullable());
+  .pipe(z.number().int().positive().max(INT_MAX).nullable());
 
 export const RegistrationForm = z
   .object({
@@ -40,11 +41,11 @@ export const RegistrationForm = z
 export const RegistrationReview = z.object({
   action: z.enum(["return", "accept"], "Thao tác không hợp lệ."),
   comment: z.string().max(5000, "Ý kiến tối đa 5.000 ký tự.").optional().default(""),
-  version: z.coerce.number().int().positive(),
+  version: FormId,
 });
 
 export const RegistrationParams = z.object({
-  bloc: z.string().regex(/^[a-z0-9-]{1,40}$/),
-  year: z.coerce.number().int().min(2000).max(2100),
-  agency: z.string().regex(/^[a-z0-9._-]{1,40}$/),
+  bloc: BlocCodeParam,
+  year: YearParam,
+  agency: pathParam(z.string().regex(/^[a-z0-9._-]{1,40}$/)),
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FormId, INT_MAX, BlocCodeParam, YearParam, NumberParam, pathParam } from "../web/params.js";
 import type { ReportContent } from "./reports-repo.js";
 
 const MAX_TEXT = 20_000;
@@ -16,7 +17,7 @@ const version = z
   .string()
   .optional()
   .transform((v) => (v ? Number(v) : null))
-  .pipe(z.number().int().positive().nullable());
+  .pipe(z.number().int().positive().max(INT_MAX).nullable());
 
 /** The report form: one section per movement of the year, then the narrative parts. */
 export function reportFormSchema(campaignCodes: string[]) {
@@ -45,15 +46,15 @@ export function reportFormSchema(campaignCodes: string[]) {
 export const ReviewForm = z.object({
   action: z.enum(["return", "accept"], "Thao tác không hợp lệ."),
   comment: z.string().max(5000, "Ý kiến tối đa 5.000 ký tự.").optional().default(""),
-  version: z.coerce.number().int().positive(),
+  version: FormId,
 });
 
 export const ReportParams = z.object({
-  bloc: z.string().regex(/^[a-z0-9-]{1,40}$/),
-  year: z.coerce.number().int().min(2000).max(2100),
-  period: z.coerce.number().int().min(1).max(9),
-  agency: z.string().regex(/^[a-z0-9._-]{1,40}$/),
+  bloc: BlocCodeParam,
+  year: YearParam,
+  period: NumberParam,
+  agency: pathParam(z.string().regex(/^[a-z0-9._-]{1,40}$/)),
 });
 
 export const AttachmentForm = z.object({ kind: z.enum(["signed_scan", "other"], "Vui lòng chọn loại tệp.") });
-export const IdParam = z.coerce.number().int().positive();
+export { IdParam } from "../web/params.js";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FormId } from "../web/params.js";
 import { parseVnDate } from "../lib/dates.js";
 import { parsePoints, RuleSetSchema, CLASSIFICATIONS } from "../scoring/index.js";
 import { CAMPAIGN_KINDS, CRITERION_KINDS, PERIOD_KINDS } from "./labels.js";
@@ -72,7 +73,7 @@ const wholeText = (label: string, min = 0) =>
   });
 
 const optionalId = z
-  .union([z.literal(""), z.coerce.number().int().positive()])
+  .union([z.literal(""), FormId])
   .optional()
   .transform((v) => (v === "" || v === undefined ? null : v));
 
@@ -81,10 +82,7 @@ const checkbox = z
   .optional()
   .transform((v) => v !== undefined && v !== "");
 
-export const YearParam = z.coerce.number().int().min(2000).max(2100);
-export const NumberParam = z.coerce.number().int().min(1).max(9);
-export const IdParam = z.coerce.number().int().positive();
-export const CodeParam = z.string().regex(/^[a-z0-9._-]{1,40}$/i);
+export { YearParam, NumberParam, IdParam, CodeParam } from "../web/params.js";
 
 export const YearForm = z
   .object({

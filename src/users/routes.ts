@@ -69,6 +69,7 @@ export function userRoutes(services: Services): Router {
 
   router.post("/admin/users/:id/active", ...managers, async (req, res) => {
     const id = IdParam.parse(req.params.id);
+    await userAdmin.get(req.user!, id); // role and scope before the form is read
     const active = z.enum(["true", "false"]).parse(req.body?.active) === "true";
     await userAdmin.setActive(req.user!, id, active, req.ip);
     setFlash(req, "success", active ? "Đã mở khóa tài khoản." : "Đã khóa tài khoản.");
@@ -82,7 +83,7 @@ export function userRoutes(services: Services): Router {
   router.post("/account/password", requireUser, async (req, res) => {
     const form = ChangePasswordForm.safeParse(req.body);
     const result = form.success
-      ? await userAdmin.changeOwnPassword(req.user!, form.data.currentPassword, form.data.newPassword, req.ip)
+      ? await userAdmin.changeOwnPassword(req.user!, form.data.currentPassword, form.data.newPassword, req.ip, req.sessionID)
       : { errors: fieldErrors(form.error) };
     if (result.errors) return res.status(422).render("users/password", { title: "Đổi mật khẩu", errors: result.errors });
     setFlash(req, "success", "Đã đổi mật khẩu.");

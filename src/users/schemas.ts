@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FormId } from "../web/params.js";
 
 const ROLES = ["admin", "secretariat", "leader", "observer", "clerk"] as const;
 
@@ -10,7 +11,7 @@ const password = z
   .max(200, "Mật khẩu quá dài (tối đa 200 ký tự).");
 
 const optionalId = z
-  .union([z.literal(""), z.coerce.number().int().positive()])
+  .union([z.literal(""), FormId])
   .optional()
   .transform((v) => (v === "" || v === undefined ? null : v));
 
@@ -71,4 +72,4 @@ export const ChangePasswordForm = z
     }
   });
 
-export const IdParam = z.coerce.number().int().positive();
+export { IdParam } from "../web/params.js";

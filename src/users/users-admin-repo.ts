@@ -58,16 +58,9 @@ export function userAdminRepo(db: Knex) {
   }
 
   return {
-    /** All users, or only the clerks of agencies in `blocIds`. */
-    async list(scope: { clerksOfBlocs?: number[] }): Promise<ManagedUser[]> {
-      const q = base().orderBy("u.username");
-      if (scope.clerksOfBlocs) {
-        q.where("u.role", "clerk").whereIn(
-          "u.agency_id",
-          db("bloc_memberships").whereIn("bloc_id", scope.clerksOfBlocs).select("agency_id"),
-        );
-      }
-      const rows = await q;
+    /** Every account; the service keeps those the actor may manage. */
+    async list(): Promise<ManagedUser[]> {
+      const rows = await base().orderBy("u.username");
       const blocs = await blocsOf(rows.map((r) => r.id));
       return rows.map((r) => toManaged(r, blocs));
     },
@@ -115,13 +108,16 @@ export function userAdminRepo(db: Knex) {
     async setActive(trx: Knex, id: number, active: boolean): Promise<void> {
       await trx("users").where({ id }).update({ active, updated_at: trx.fn.now() });
       // A deactivated account loses its open sessions at once.
-      if (!active) await trx("sessions").whereRaw("(sess::jsonb -> 'passport' ->> 'user') = ?", [String(id)]).del();
+      if (!active) await this.endSessions(trx, id);
+    },
+    /** Ends every session of the account but `exceptSid` (the one changing its own password). */
+    async endSessions(trx: Knex, id: number, exceptSid?: string): Promise<void> {
+      const q = trx("sessions").whereRaw("(sess::jsonb -> 'passport' ->> 'user') = ?", [String(id)]);
+      if (exceptSid) q.whereNot({ sid: exceptSid });
+      await q.del();
     },
     async setPasswordHash(trx: Knex, id: number, passwordHash: string): Promise<void> {
       await trx("users").where({ id }).update({ password_hash: passwordHash, password_changed_at: trx.fn.now(), updated_at: trx.fn.now() });
-    },
-    async passwordHash(id: number): Promise<string | undefined> {
-      return (await db("users").where({ id }).first("password_hash"))?.password_hash;
     },
   };
 }

@@ -1,9 +1,11 @@
 import type { Knex } from "knex";
 import type { User, Role } from "../auth/users-repo.js";
 import type { AuditService } from "../audit/audit-service.js";
-import type { ManagedUser, UserAdminRepo } from "./users-admin-repo.js";
-import { hashPassword, verifyPassword } from "../auth/passwords.js";
+import type { AgencyOption, ManagedUser, UserAdminRepo } from "./users-admin-repo.js";
+import type { LoginService } from "../auth/login-service.js";
+import { hashPassword } from "../auth/passwords.js";
 import { ForbiddenError, NotFoundError } from "../errors.js";
+import { accountShape, assignableRoles, authorize, can, type Target } from "../auth/access.js";
 
 export type FieldErrors = Record<string, string[]>;
 
@@ -23,40 +25,43 @@ const snapshot = (u: ManagedUser) => ({
   blocIds: u.blocIds,
 });
 
-export function userAdminService(deps: { repo: UserAdminRepo; audit: AuditService; db: Knex }) {
-  const { repo, audit, db } = deps;
+export function userAdminService(deps: { repo: UserAdminRepo; audit: AuditService; login: LoginService; db: Knex }) {
+  const { repo, audit, login, db } = deps;
 
-  /** Admin manages every account; a secretariat only the clerks of its own blocs' agencies. */
-  function assertCanManage(actor: User): void {
-    if (actor.role !== "admin" && actor.role !== "secretariat") throw new ForbiddenError();
-  }
+  /** The table's view of an account: its role and, for a clerk, every bloc of its agency. */
+  const accountTarget = (role: Role, agencyId: number | null, agencies: AgencyOption[], userId?: number): Target => ({
+    kind: "account",
+    userId,
+    role,
+    agencyBlocIds: agencies.find((a) => a.id === agencyId)?.blocIds ?? [],
+  });
 
+  /** Agencies whose clerks the actor may manage (a secretariat: those wholly inside its blocs). */
   async function scopedAgencies(actor: User) {
     const all = await repo.agencies();
-    const inScope = actor.role === "admin" ? all : all.filter((a) => a.blocIds.some((b) => actor.blocIds.includes(b)));
+    const inScope = all.filter((a) => can(actor, "account.manage", accountTarget("clerk", a.id, all)));
     const collator = new Intl.Collator("vi");
     return inScope.sort((a, b) => collator.compare(a.name, b.name));
   }
 
   async function findManaged(actor: User, id: number): Promise<ManagedUser> {
-    assertCanManage(actor);
+    authorize(actor, "account.list");
     const target = await repo.findById(id);
     if (!target) throw new NotFoundError();
-    if (actor.role === "secretariat") {
-      const agencies = await scopedAgencies(actor);
-      if (target.role !== "clerk" || !agencies.some((a) => a.id === target.agencyId)) throw new NotFoundError();
-    }
+    authorize(actor, "account.manage", accountTarget(target.role, target.agencyId, await repo.agencies(), target.id));
     return target;
   }
 
   /** Field errors for what the actor may not set (role, agency, blocs outside its scope). */
   async function scopeErrors(actor: User, data: AccountData): Promise<FieldErrors> {
     const errors: FieldErrors = {};
-    const agencies = await scopedAgencies(actor);
-    if (actor.role === "secretariat" && data.role !== "clerk") errors.role = ["Thường trực Khối chỉ tạo tài khoản cán bộ thi đua."];
-    if (data.agencyId !== null && !agencies.some((a) => a.id === data.agencyId)) errors.agencyId = ["Cơ quan, đơn vị không hợp lệ."];
+    const all = await repo.agencies();
+    if (!assignableRoles(actor).includes(data.role)) errors.role = ["Thường trực Khối chỉ tạo tài khoản cán bộ thi đua."];
+    else if (data.agencyId !== null && (!all.some((a) => a.id === data.agencyId) || !can(actor, "account.manage", accountTarget(data.role, data.agencyId, all)))) {
+      errors.agencyId = ["Cơ quan, đơn vị không hợp lệ."];
+    }
     const blocs = await repo.blocs();
-    if (data.blocIds.some((b) => !blocs.some((x) => x.id === b) || (actor.role !== "admin" && !actor.blocIds.includes(b)))) {
+    if (data.blocIds.some((b) => !blocs.some((x) => x.id === b) || !can(actor, "bloc.manage", { kind: "bloc", blocId: b }))) {
       errors.blocIds = ["Khối thi đua không hợp lệ."];
     }
     return errors;
@@ -65,25 +70,25 @@ export function userAdminService(deps: { repo: UserAdminRepo; audit: AuditServic
   /** A clerk's bloc comes from its agency; other roles work on the blocs given. */
   const normalise = (d: AccountData): AccountData => ({
     ...d,
-    agencyId: d.role === "clerk" ? d.agencyId : null,
-    blocIds: d.role === "clerk" || d.role === "admin" ? [] : d.blocIds,
+    agencyId: accountShape(d.role).hasAgency ? d.agencyId : null,
+    blocIds: accountShape(d.role).hasBlocs ? d.blocIds : [],
   });
 
   return {
     async list(actor: User): Promise<ManagedUser[]> {
-      assertCanManage(actor);
-      return repo.list(actor.role === "admin" ? {} : { clerksOfBlocs: actor.blocIds });
+      authorize(actor, "account.list");
+      const [users, agencies] = [await repo.list(), await repo.agencies()];
+      return users.filter((u) => can(actor, "account.manage", accountTarget(u.role, u.agencyId, agencies, u.id)));
     },
     async formOptions(actor: User) {
-      assertCanManage(actor);
-      const blocs = (await repo.blocs()).filter((b) => actor.role === "admin" || actor.blocIds.includes(b.id));
-      const roles: Role[] = actor.role === "admin" ? ["admin", "secretariat", "leader", "observer", "clerk"] : ["clerk"];
-      return { agencies: await scopedAgencies(actor), blocs, roles };
+      authorize(actor, "account.list");
+      const blocs = (await repo.blocs()).filter((b) => can(actor, "bloc.manage", { kind: "bloc", blocId: b.id }));
+      return { agencies: await scopedAgencies(actor), blocs, roles: assignableRoles(actor) };
     },
     get: findManaged,
 
     async create(actor: User, input: AccountData & { username: string; password: string }, ip: string | undefined): Promise<{ id?: number; errors?: FieldErrors }> {
-      assertCanManage(actor);
+      authorize(actor, "account.list");
       const data = normalise(input);
       const errors = await scopeErrors(actor, data);
       if (await repo.usernameTaken(input.username)) errors.username = ["Tên đăng nhập này đã có người dùng."];
@@ -134,20 +139,26 @@ export function userAdminService(deps: { repo: UserAdminRepo; audit: AuditServic
       const hash = await hashPassword(password);
       await db.transaction(async (trx) => {
         await repo.setPasswordHash(trx, id, hash);
+        // Whoever held the old password is signed out everywhere.
+        await repo.endSessions(trx, id);
         await audit.record({ userId: actor.id, username: actor.username, action: "user.reset_password", entity: "user", entityId: id, agencyId: target.agencyId, ip }, trx);
       });
       return {};
     },
 
-    /** Everyone changes their own password, proving the current one. */
-    async changeOwnPassword(user: User, current: string, next: string, ip: string | undefined): Promise<{ errors?: FieldErrors }> {
-      const hash = await repo.passwordHash(user.id);
-      if (!hash || !(await verifyPassword(hash, current))) return { errors: { currentPassword: ["Mật khẩu hiện tại không đúng."] } };
+    /**
+     * Everyone changes their own password, proving the current one (throttled like the login).
+     * Every other session of the account ends; `keepSessionId` (the one making the change) stays.
+     */
+    async changeOwnPassword(user: User, current: string, next: string, ip: string | undefined, keepSessionId: string): Promise<{ errors?: FieldErrors }> {
+      const check = await login.verifyCurrentPassword(user, current, ip ?? "unknown");
+      if (!check.ok) return { errors: { currentPassword: [check.message] } };
       if (next.toLowerCase() === user.username) return { errors: { newPassword: ["Mật khẩu không được trùng tên đăng nhập."] } };
       if (next === current) return { errors: { newPassword: ["Mật khẩu mới phải khác mật khẩu hiện tại."] } };
       const newHash = await hashPassword(next);
       await db.transaction(async (trx) => {
         await repo.setPasswordHash(trx, user.id, newHash);
+        await repo.endSessions(trx, user.id, keepSessionId);
         await audit.record({ userId: user.id, username: user.username, action: "user.change_password", entity: "user", entityId: user.id, agencyId: user.agencyId, ip }, trx);
       });
       return {};

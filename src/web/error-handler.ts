@@ -44,7 +44,7 @@ export function notFound(_req: Request, _res: Response, next: NextFunction): voi
   next(new NotFoundError());
 }
 
-export function errorHandler(opts: { production: boolean; logger: Logger }) {
+export function errorHandler(opts: { showErrorDetail: boolean; logger: Logger }) {
   // Express recognises an error handler by its four parameters.
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const mapped = mapError(err);
@@ -64,7 +64,8 @@ export function errorHandler(opts: { production: boolean; logger: Logger }) {
     res.locals.siteTitle ??= SITE_TITLE;
     res.status(mapped.status);
     if (mapped.status === 503) res.setHeader("Retry-After", "30");
-    const stack = !opts.production && mapped.status >= 500 && err instanceof Error ? err.stack : undefined;
+    // Stacks and SQL only for a developer who asked for them (NODE_ENV=development); the log has them anyway.
+    const stack = opts.showErrorDetail && mapped.status >= 500 && err instanceof Error ? err.stack : undefined;
     res.render(mapped.view, { title: titleFor(mapped.status), message: mapped.message, stack }, (renderErr, html) => {
       if (renderErr) {
         opts.logger.error({ err: renderErr }, "error page failed to render");

@@ -22,6 +22,8 @@ declare module "express-session" {
   interface SessionData {
     flash?: { kind: "success" | "error"; text: string };
     returnTo?: string;
+    /** When the user signed in (ms since epoch): the absolute lifetime counts from it. */
+    signedInAt?: number;
   }
 }
 

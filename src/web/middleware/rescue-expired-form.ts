@@ -2,7 +2,8 @@ import type { NextFunction, Request, Response } from "express";
 import type { Knex } from "knex";
 import { unsign } from "cookie-signature";
 import type { Logger } from "../../logger.js";
-import { SESSION_COOKIE } from "./session.js";
+import { SESSION_COOKIE, SESSION_RESCUE_MS } from "./session.js";
+import { readCookie } from "../cookies.js";
 
 export interface RescueHandler {
   /** Matches the form's POST path; returns the route params or null. */
@@ -17,18 +18,22 @@ export interface RescueHandler {
  * CSRF check would refuse the post. Before that check, this middleware reads the expired row
  * by its signed id and, if the posted CSRF token is the one that session issued (so it is the
  * same person's own form), saves the input as a draft, then sends them to log in again.
+ * Only within SESSION_RESCUE_MS of the expiry, and only ever as a draft (the handler's job).
  */
 export function rescueExpiredForm(opts: { db: Knex; secret: string; logger: Logger; handlers: RescueHandler[]; message: string }) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     if (req.method !== "POST" || req.user || !req.is("application/x-www-form-urlencoded")) return next();
     const handler = opts.handlers.map((h) => ({ h, params: h.match(req.path) })).find((x) => x.params);
-    const raw = parseCookie(req.headers.cookie, SESSION_COOKIE);
+    const raw = readCookie(req, SESSION_COOKIE);
     const token = (req.body as Record<string, unknown> | undefined)?._csrf;
     if (!handler?.params || !raw || typeof token !== "string") return next();
     try {
       const sid = raw.startsWith("s:") ? unsign(raw.slice(2), opts.secret) : false;
       if (!sid) return next();
-      const row = await opts.db("sessions").where({ sid }).first("sess");
+      const row = await opts.db("sessions")
+        .where({ sid })
+        .andWhere("expired", ">", new Date(Date.now() - SESSION_RESCUE_MS))
+        .first("sess");
       const sess = row && (typeof row.sess === "string" ? JSON.parse(row.sess) : row.sess);
       const userId = sess?.passport?.user;
       if (typeof userId !== "number" || sess?.csrfToken !== token) return next();
@@ -42,19 +47,4 @@ export function rescueExpiredForm(opts: { db: Knex; secret: string; logger: Logg
       next();
     }
   };
-}
-
-function parseCookie(header: string | undefined, name: string): string | null {
-  if (!header) return null;
-  for (const part of header.split(";")) {
-    const [k, ...v] = part.trim().split("=");
-    if (k === name) {
-      try {
-        return decodeURIComponent(v.join("="));
-      } catch {
-        return null;
-      }
-    }
-  }
-  return null;
 }

@@ -1,32 +1,81 @@
 import session from "express-session";
 import { ConnectSessionKnexStore } from "connect-session-knex";
 import type { Knex } from "knex";
+import type { Logger } from "../../logger.js";
 
 export const SESSION_COOKIE = "thidua.sid";
 
+/** A signed-in session ends this long after the login, however active (the idle timeout is separate). */
+export const SESSION_ABSOLUTE_MS = 12 * 60 * 60_000;
+/** The expiry of an active session is written at most this often (not on every request). */
+export const SESSION_TOUCH_MS = 60_000;
+/** An expired session's row is kept this long, so a form posted after it expired can still be rescued. */
+export const SESSION_RESCUE_MS = 24 * 60 * 60_000;
+
 type Callback = (err?: unknown) => void;
 type Store = ConnectSessionKnexStore;
+type StoredSession = Parameters<Store["set"]>[1] & { signedInAt?: number; passport?: { user?: unknown }; touchedUntil?: string };
+
+/** A signed-in session past its absolute lifetime (or from before lifetimes were recorded). */
+export function pastAbsoluteLifetime(sess: { signedInAt?: unknown; passport?: { user?: unknown } }, now: number): boolean {
+  if (sess.passport?.user === undefined) return false;
+  return typeof sess.signedInAt !== "number" || now - sess.signedInAt > SESSION_ABSOLUTE_MS;
+}
 
 /**
  * connect-session-knex both calls the callback with an error AND rejects the promise nobody
  * awaits (an unhandled rejection crashes Node while the database is down), and its `touch`
  * never reports an error (the response would hang). Errors go to the callback only here, so
  * express-session passes them on to the error handler (→ 503 page), and the process lives on.
+ *
+ * Besides: a session past its absolute lifetime reads as absent (its row is marked expired, so a
+ * form posted with it can still be rescued), and `touch` writes the new expiry at most once a minute.
  */
 class DatabaseSessionStore extends ConnectSessionKnexStore {
-  constructor(opts: ConstructorParameters<typeof ConnectSessionKnexStore>[0]) {
+  private readonly db: Knex;
+  constructor(opts: ConstructorParameters<typeof ConnectSessionKnexStore>[0] & { knex: Knex }) {
     super(opts);
+    this.db = opts.knex;
     // The table comes from the migrations: no start-up check whose failure would stick forever.
     this.ready.catch(() => {});
     this.ready = Promise.resolve();
   }
   override get(sid: string, cb: Parameters<Store["get"]>[1]) {
-    return super.get(sid, cb).catch(() => null);
+    const read = async () => {
+      const now = Date.now();
+      const row = await this.db("sessions").where({ sid }).andWhere("expired", ">", new Date(now)).first("sess", "expired");
+      if (!row) return null;
+      const sess = (typeof row.sess === "string" ? JSON.parse(row.sess) : row.sess) as StoredSession;
+      if (pastAbsoluteLifetime(sess, now)) {
+        await this.db("sessions").where({ sid }).update({ expired: new Date(now) });
+        return null;
+      }
+      // Seen by `touch` below; express-session copies it into req.session, `set` leaves it out.
+      sess.touchedUntil = new Date(row.expired).toISOString();
+      return sess;
+    };
+    return read().then(
+      (sess) => {
+        cb(null, sess);
+        return sess;
+      },
+      (err: unknown) => {
+        cb(err);
+        return null;
+      },
+    );
   }
-  override set(sid: string, sess: Parameters<ConnectSessionKnexStore["set"]>[1], cb?: Callback) {
-    return super.set(sid, sess, cb).catch(() => {});
+  override set(sid: string, sess: StoredSession, cb?: Callback) {
+    const { touchedUntil: _ignored, ...stored } = sess;
+    return super.set(sid, stored as StoredSession, cb).catch(() => {});
   }
-  override touch(sid: string, sess: Parameters<ConnectSessionKnexStore["touch"]>[1], cb?: Callback) {
+  override touch(sid: string, sess: StoredSession, cb?: Callback) {
+    const expires = sess.cookie?.expires ? new Date(sess.cookie.expires).getTime() : 0;
+    const written = sess.touchedUntil ? Date.parse(sess.touchedUntil) : 0;
+    if (written && expires - written < SESSION_TOUCH_MS) {
+      cb?.();
+      return Promise.resolve();
+    }
     return super.touch(sid, sess).then(
       () => cb?.(),
       (err: unknown) => cb?.(err),
@@ -39,14 +88,15 @@ class DatabaseSessionStore extends ConnectSessionKnexStore {
 
 /**
  * Sessions live in the database: they survive a restart and several processes share them.
- * `rolling` + maxAge makes maxAge an idle timeout: every request pushes the expiry forward.
+ * `rolling` + maxAge makes maxAge an idle timeout: activity pushes the expiry forward. Only
+ * signed-in users (and a form rescued after expiry) get a session: anonymous pages write none.
  */
 export function sessionMiddleware(opts: { db: Knex; secret: string; production: boolean; idleMinutes: number }) {
   const store = new DatabaseSessionStore({
     knex: opts.db,
     tableName: "sessions",
     createTable: false,
-    cleanupInterval: 0, // expired rows are ignored on read; pruning runs from the server, not per app
+    cleanupInterval: 0, // pruning runs on the server's schedule (pruneExpiredSessions), not per app
   });
   return session({
     name: SESSION_COOKIE,
@@ -63,4 +113,23 @@ export function sessionMiddleware(opts: { db: Knex; secret: string; production: 
       maxAge: opts.idleMinutes * 60_000,
     },
   });
+}
+
+/** Deletes sessions expired for longer than the rescue window; returns how many. */
+export async function pruneExpiredSessions(db: Knex, now: Date = new Date()): Promise<number> {
+  return db("sessions").where("expired", "<", new Date(now.getTime() - SESSION_RESCUE_MS)).del();
+}
+
+/** Prunes at once and then every `everyMs` (hourly by default); returns the stopper. */
+export function scheduleSessionPruning(db: Knex, logger: Logger, everyMs = 60 * 60_000): () => void {
+  const run = () => {
+    pruneExpiredSessions(db).then(
+      (n) => n > 0 && logger.info({ deleted: n }, "expired sessions pruned"),
+      (err: unknown) => logger.warn({ err }, "pruning expired sessions failed"),
+    );
+  };
+  run();
+  const timer = setInterval(run, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

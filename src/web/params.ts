@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { NotFoundError } from "../errors.js";
+
+/** The largest id PostgreSQL's `integer` holds: a larger one would make the query fail (500). */
+export const INT_MAX = 2_147_483_647;
+
+/**
+ * A path parameter that cannot name a record answers 404 like an unknown record, never 400 or
+ * 500 (e.g. an id beyond the integer range). `.parse` throws NotFoundError on a bad value.
+ */
+export function pathParam<T extends z.ZodType>(schema: T) {
+  return z.unknown().transform((value): z.output<T> => {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) throw new NotFoundError();
+    return parsed.data;
+  });
+}
+
+/** A record id in a path: 1 … INT_MAX, digits only. */
+export const IdParam = pathParam(z.string().regex(/^[1-9][0-9]{0,9}$/).transform(Number).pipe(z.number().max(INT_MAX)));
+/** A year of a bloc in a path. */
+export const YearParam = pathParam(z.coerce.number().int().min(2000).max(2100));
+/** A period's number in a path. */
+export const NumberParam = pathParam(z.coerce.number().int().min(1).max(9));
+/** A bloc code in a path. */
+export const BlocCodeParam = pathParam(z.string().regex(/^[a-z0-9-]{1,40}$/));
+/** An agency (or other record) code in a path. */
+export const CodeParam = pathParam(z.string().regex(/^[a-z0-9._-]{1,40}$/i));
+
+/** An id typed in a form or query: same range, so the database never sees a larger one. */
+export const FormId = z.coerce.number().int().positive().max(INT_MAX);
