@@ -293,7 +293,7 @@ describe("finding 4: user text cannot become a formula in CSV or XLSX downloads"
         res.on("end", () => cb(null, Buffer.concat(chunks)));
       });
       const book = new ExcelJS.Workbook();
-      await book.xlsx.load(xlsx.body as Buffer);
+      await book.xlsx.load(xlsx.body as Parameters<typeof book.xlsx.load>[0]);
       const cells: ExcelJS.Cell[] = [];
       book.worksheets[0]!.eachRow((row) => row.eachCell((c) => cells.push(c)));
       const cell = cells.find((c) => String(c.value).includes("HYPERLINK"));
