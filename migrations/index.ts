@@ -4,6 +4,7 @@ import * as m002 from "./20261124_002_users_sessions_audit.js";
 import * as m003 from "./20261124_003_reports.js";
 import * as m004 from "./20261124_004_scoring.js";
 import * as m010 from "./20261124_010_performance_indexes.js";
+import * as m190 from "./20261129_190_notifications.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -21,6 +22,7 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ["20261124_003_reports", m003],
   ["20261124_004_scoring", m004],
   ["20261124_010_performance_indexes", m010],
+  ["20261129_190_notifications", m190],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

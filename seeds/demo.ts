@@ -64,6 +64,7 @@ export async function seedDemo(db: Knex): Promise<{ created: boolean }> {
           full_name: u.full_name,
           role: u.role,
           agency_id: u.agency ? agency(u.agency) : null,
+          email: `${u.username}@tuyenquang.example`,
           password_hash: hashes[i],
         })
         .returning("id");

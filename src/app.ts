@@ -29,6 +29,7 @@ import { agencyRoutes } from "./agencies/routes.js";
 import { bundleRoutes } from "./bundle/routes.js";
 import { dashboardRoutes } from "./dashboard/routes.js";
 import { documentRoutes } from "./documents/routes.js";
+import { notificationRoutes, unreadNotificationCount } from "./notifications/routes.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -109,6 +110,7 @@ export function createApp(services: Services, opts: AppOptions): Express {
   const anonymous = anonymousCsrf({ secret: opts.sessionSecret, production: opts.production });
   app.use(csrfProtection(anonymous));
   app.use(locals(anonymous));
+  app.use(unreadNotificationCount(services));
 
   app.use(authRoutes(services, passport));
   app.use(homeRoutes(services));
@@ -124,6 +126,7 @@ export function createApp(services: Services, opts: AppOptions): Express {
   app.use(bundleRoutes(services));
   app.use(dashboardRoutes(services));
   app.use(documentRoutes(services));
+  app.use(notificationRoutes(services));
   // Feature routes are mounted above this line.
 
   app.use(notFound);

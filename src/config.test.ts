@@ -31,4 +31,24 @@ describe("config", () => {
   it("when a variable is malformed, then every problem is named", () => {
     expect(() => loadConfig({ PORT: "abc", DATABASE_URL: "mysql://x" })).toThrow(/PORT.*DATABASE_URL|DATABASE_URL.*PORT/);
   });
+
+  it("when SMTP_URL is unset, then no mail is configured and links point at the local port", () => {
+    const cfg = loadConfig({ PORT: "3119" });
+    expect(cfg.mail).toBeUndefined();
+    expect(cfg.publicUrl).toBe("http://localhost:3119");
+  });
+
+  it("when SMTP_URL is set without MAIL_FROM, then it refuses to start naming MAIL_FROM", () => {
+    expect(() => loadConfig({ SMTP_URL: "smtp://mail.example:587" })).toThrow(/MAIL_FROM/);
+  });
+
+  it("when SMTP_URL, MAIL_FROM and PUBLIC_URL are set, then mail is on and links use the public address", () => {
+    const cfg = loadConfig({ SMTP_URL: "smtps://u:p@mail.example:465", MAIL_FROM: "Cổng thi đua <thidua@example.vn>", PUBLIC_URL: "https://thidua.example.vn/" });
+    expect(cfg.mail).toEqual({ smtpUrl: "smtps://u:p@mail.example:465", from: "Cổng thi đua <thidua@example.vn>" });
+    expect(cfg.publicUrl).toBe("https://thidua.example.vn");
+  });
+
+  it("when SMTP_URL is not an smtp address, then it says so", () => {
+    expect(() => loadConfig({ SMTP_URL: "http://x", MAIL_FROM: "a@b.c" })).toThrow(/SMTP_URL/);
+  });
 });

@@ -16,6 +16,17 @@ const EnvSchema = z
     SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     TRUST_PROXY: z.enum(["0", "1", "true", "false"]).default("0"),
+    // E-mail: nothing is sent unless SMTP_URL is set (smtp://user:pass@host:587 or smtps://…:465).
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, "phải bắt đầu bằng smtp:// hoặc smtps://")
+      .optional(),
+    MAIL_FROM: z.string().trim().min(3).max(254).optional(),
+    // The portal's address as users reach it: links in e-mails point there.
+    PUBLIC_URL: z
+      .string()
+      .regex(/^https?:\/\/[^\s]+$/, "phải là địa chỉ http:// hoặc https://")
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
@@ -23,6 +34,13 @@ const EnvSchema = z
         code: "custom",
         path: ["SESSION_SECRET"],
         message: "bắt buộc khi NODE_ENV=production (ít nhất 32 ký tự ngẫu nhiên)",
+      });
+    }
+    if (env.SMTP_URL && !env.MAIL_FROM) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["MAIL_FROM"],
+        message: "bắt buộc khi có SMTP_URL (ví dụ: \"Cổng thi đua <thidua@example.gov.vn>\")",
       });
     }
   });
@@ -39,6 +57,10 @@ export interface Config {
   sessionIdleMinutes: number;
   logLevel: string;
   trustProxy: boolean;
+  /** Present only when SMTP_URL is set: then notifications are also sent by e-mail. */
+  mail: { smtpUrl: string; from: string } | undefined;
+  /** Base of the links in e-mails, without a trailing slash. */
+  publicUrl: string;
 }
 
 export class ConfigError extends Error {}
@@ -61,5 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY === "1" || e.TRUST_PROXY === "true",
+    mail: e.SMTP_URL && e.MAIL_FROM ? { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM } : undefined,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
   });
 }

@@ -5,12 +5,15 @@ import { createServices } from "./services.js";
 import { createApp } from "./app.js";
 import { resolveSessionSecret } from "./web/session-secret.js";
 import { scheduleSessionPruning } from "./web/middleware/session.js";
+import { startNotificationJobs } from "./notifications/jobs.js";
 
 async function main(): Promise<void> {
   const cfg = loadConfig();
   const logger = createLogger(cfg.logLevel);
   const database = await prepareDatabase(cfg, logger);
-  const app = createApp(createServices(database.knex), {
+  const services = createServices(database.knex, { mail: { enabled: Boolean(cfg.mail), publicUrl: cfg.publicUrl } });
+  const jobs = startNotificationJobs(services, cfg, logger);
+  const app = createApp(services, {
     logger,
     sessionSecret: resolveSessionSecret(cfg),
     production: cfg.production,
@@ -43,7 +46,8 @@ async function main(): Promise<void> {
     server.close(() => {
       clearInterval(idle);
       stopPruning();
-      database.close().then(
+      // The sender finishes the message in hand, so nothing is left claimed, then the pool closes.
+      jobs.stop().then(() => database.close()).then(
         () => {
           logger.info("stopped");
           process.exit(0);

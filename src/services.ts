@@ -35,10 +35,16 @@ import { dashboardRepo } from "./dashboard/dashboard-repo.js";
 import { dashboardService } from "./dashboard/dashboard-service.js";
 import { documentsRepo } from "./documents/documents-repo.js";
 import { documentsService } from "./documents/documents-service.js";
+import { notificationsRepo } from "./notifications/notifications-repo.js";
+import { outboxRepo } from "./notifications/outbox-repo.js";
+import { notificationsService, type MailOptions } from "./notifications/notifications-service.js";
+import { remindersService } from "./notifications/reminders-service.js";
 
 export interface ServiceOptions {
   /** The clock: injected so deadlines and lockouts are testable. */
   now?: () => Date;
+  /** E-mail of notifications; off (portal notifications only) unless SMTP_URL is set. */
+  mail?: MailOptions;
 }
 
 /** Composition root: the only place that wires repos into services. */
@@ -49,6 +55,11 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
   const years = yearsService({ repo: yearsRepo(db), blocs: blocsRepo(db) });
   const ranking = rankingService({ repo: rankingRepo(db), years });
   const login = loginService({ users, attempts: loginAttemptsRepo(db), audit, now });
+  const outbox = outboxRepo(db);
+  const notifications = notificationsService({
+    db, repo: notificationsRepo(db), outbox, audit, now,
+    mail: opts.mail ?? { enabled: false, publicUrl: "http://localhost:3000" },
+  });
   return {
     db,
     now,
@@ -60,17 +71,20 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
     health: healthService(db),
     years,
     ranking,
-    publication: publicationService({ db, repo: publicationRepo(), ranking, years, audit, now }),
-    sheets: sheetsService({ repo: sheetsRepo(), years, ranking, audit, db, now }),
+    publication: publicationService({ db, repo: publicationRepo(), ranking, years, audit, notifications, now }),
+    sheets: sheetsService({ repo: sheetsRepo(), years, ranking, audit, notifications, db, now }),
     ballots: ballotsService({ repo: ballotsRepo(db), years, audit, db }),
-    reports: reportsService({ db, repo: reportsRepo(db), years, audit, now }),
+    reports: reportsService({ db, repo: reportsRepo(db), years, audit, notifications, now }),
     home: homeService({ repo: homeRepo(db), years, now }),
     agencies: agenciesService({ repo: agenciesRepo(db), blocs: blocsRepo(db), audit, db }),
     setup: setupService({ repo: setupRepo(db), years, audit, db }),
     bundle: bundleService({ repo: bundleRepo(db), years, audit, db }),
-    registrations: registrationsService({ db, repo: registrationsRepo(db), years, audit, now }),
+    registrations: registrationsService({ db, repo: registrationsRepo(db), years, audit, notifications, now }),
     dashboard: dashboardService({ repo: dashboardRepo(db), years, ranking, blocs: blocsRepo(db), now }),
     documents: documentsService({ repo: documentsRepo(db), years, ranking, now }),
+    notifications,
+    reminders: remindersService({ db, repo: notificationsRepo(db), notifications, now }),
+    outbox,
   };
 }
 

@@ -5,14 +5,15 @@ import { createApp } from "../src/app.js";
 import { createServices } from "../src/services.js";
 import { createLogger } from "../src/logger.js";
 import { DEMO_PASSWORD } from "../seeds/demo-data.js";
+import type { MailOptions } from "../src/notifications/notifications-service.js";
 
 export const TEST_SECRET = "test-session-secret-0123456789abcdef-0123456789";
 
 export function createTestApp(
   db: Knex,
-  overrides: { production?: boolean; trustProxy?: boolean; logger?: ReturnType<typeof createLogger>; now?: () => Date } = {},
+  overrides: { production?: boolean; trustProxy?: boolean; logger?: ReturnType<typeof createLogger>; now?: () => Date; mail?: MailOptions } = {},
 ) {
-  return createApp(createServices(db, { now: overrides.now }), {
+  return createApp(createServices(db, { now: overrides.now, mail: overrides.mail }), {
     logger: overrides.logger ?? createLogger("silent"),
     sessionSecret: TEST_SECRET,
     production: overrides.production ?? false,

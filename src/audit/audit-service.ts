@@ -27,6 +27,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "user.activate": "Mở khóa tài khoản",
   "user.reset_password": "Đặt lại mật khẩu",
   "user.change_password": "Đổi mật khẩu",
+  "user.mail_settings": "Đổi cài đặt nhận thông báo qua thư",
+  "mail.retry": "Gửi lại thư thông báo bị lỗi",
   "registration.save": "Lưu nháp đăng ký thi đua",
   "registration.submit": "Gửi đăng ký thi đua",
   "registration.return": "Trả lại đăng ký thi đua",

@@ -6,6 +6,8 @@ import type { YearsService } from "../years/years-service.js";
 import { ConflictError, RuleViolationError } from "../errors.js";
 import type { RankingService } from "./ranking-service.js";
 import type { PublicationRepo } from "./publication-repo.js";
+import type { NotificationsService } from "../notifications/notifications-service.js";
+import { rankingPublishedDraft } from "../notifications/messages.js";
 
 export const publicationMessages = {
   alreadyPublished: "Kết quả xếp hạng năm này đã được công bố.",
@@ -20,8 +22,8 @@ export const publicationMessages = {
  * stored as computed, every member may then read the ranking, and sheets and ballots become
  * read-only. Reopening needs a reason and is audited. Each is one transaction.
  */
-export function publicationService(deps: { db: Knex; repo: PublicationRepo; ranking: RankingService; years: YearsService; audit: AuditService; now: () => Date }) {
-  const { db, repo, ranking, years, audit, now } = deps;
+export function publicationService(deps: { db: Knex; repo: PublicationRepo; ranking: RankingService; years: YearsService; audit: AuditService; notifications: NotificationsService; now: () => Date }) {
+  const { db, repo, ranking, years, audit, notifications, now } = deps;
 
   async function openAsLeader(user: User, blocCode: string, year: number) {
     const ctx = await years.open(user, blocCode, year);
@@ -53,7 +55,13 @@ export function publicationService(deps: { db: Knex; repo: PublicationRepo; rank
         reason: p.passedOver.length ? p.passedOver.map((o) => `${o.name}: ${o.reasons.join("; ")}`).join(" | ") : null,
       }));
       await db.transaction(async (trx) => {
-        if (!(await repo.markPublished(trx, ctx.year.id, now()))) throw new ConflictError(publicationMessages.alreadyPublished);
+        const at = now();
+        if (!(await repo.markPublished(trx, ctx.year.id, at))) throw new ConflictError(publicationMessages.alreadyPublished);
+        await notifications.notifyYear(
+          trx,
+          { blocId: ctx.bloc.id, yearId: ctx.year.id, exceptUserId: user.id },
+          rankingPublishedDraft(ctx.bloc.name, ctx.year.year, `${ctx.basePath}/ranking`, `ranking:${ctx.year.id}:published:${at.toISOString()}`),
+        );
         await repo.insertProposals(trx, ctx.year.id, rows);
         await audit.record(
           { userId: user.id, username: user.username, action: "ranking.publish", entity: "emulation_year", entityId: ctx.year.id, blocId: ctx.bloc.id, before: { published: false }, after: { published: true, proposals: rows }, ip },

@@ -1,4 +1,6 @@
 import type { Knex } from "knex";
+import type { NotificationsService } from "../notifications/notifications-service.js";
+import { acceptedDraft, registrationTitle, returnedDraft } from "../notifications/messages.js";
 import type { User } from "../auth/users-repo.js";
 import { access } from "../auth/access.js";
 import type { AuditService } from "../audit/audit-service.js";
@@ -20,8 +22,8 @@ export interface RegistrationInput {
 }
 
 /** An agency's emulation registration (đăng ký thi đua), with the same workflow as reports. */
-export function registrationsService(deps: { db: Knex; repo: RegistrationsRepo; years: YearsService; audit: AuditService; now: () => Date }) {
-  const { db, repo, years, audit, now } = deps;
+export function registrationsService(deps: { db: Knex; repo: RegistrationsRepo; years: YearsService; audit: AuditService; notifications: NotificationsService; now: () => Date }) {
+  const { db, repo, years, audit, notifications, now } = deps;
 
   async function open(user: User, blocCode: string, year: number, agencyCode: string) {
     const ctx = await years.open(user, blocCode, year);
@@ -97,6 +99,15 @@ export function registrationsService(deps: { db: Knex; repo: RegistrationsRepo; 
         const patch = input.action === "return" ? { status, return_comment: input.comment.trim() } : { status, accepted_at: now() };
         if (!(await repo.update(trx, current.id, input.version, patch))) throw new ConflictError(messages.conflict);
         await audit.record({ userId: user.id, username: user.username, action: `registration.${input.action}`, entity: "registration", entityId: current.id, blocId: o.ctx.bloc.id, agencyId: o.agency.id, before: { status: current.status }, after: { status }, ip }, trx);
+        const link = `${o.ctx.basePath}/registration/${o.agency.code}`;
+        const what = registrationTitle(o.ctx.year.year);
+        await notifications.notifyAgency(
+          trx,
+          o.agency.id,
+          input.action === "return"
+            ? returnedDraft(what, input.comment.trim(), link, `registration:${current.id}:v${input.version + 1}:returned`)
+            : acceptedDraft(what, link, `registration:${current.id}:accepted`),
+        );
       });
       return {};
     },

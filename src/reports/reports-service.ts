@@ -11,6 +11,8 @@ import type { ReportContent, ReportsRepo, Report } from "./reports-repo.js";
 import { isEditableByAgency, lateness, nextStatus, STATUS_LABELS } from "./workflow.js";
 import { detectAllowedType, safeFilename } from "./attachments.js";
 import { messages } from "./messages.js";
+import type { NotificationsService } from "../notifications/notifications-service.js";
+import { acceptedDraft, reportTitle, returnedDraft } from "../notifications/messages.js";
 
 export interface ReportTarget {
   blocCode: string;
@@ -37,8 +39,8 @@ interface Opened {
   extensionDueOn: string | null;
 }
 
-export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: YearsService; audit: AuditService; now: () => Date }) {
-  const { db, repo, years, audit, now } = deps;
+export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: YearsService; audit: AuditService; notifications: NotificationsService; now: () => Date }) {
+  const { db, repo, years, audit, notifications, now } = deps;
 
   async function campaignsOf(yearId: number): Promise<Campaign[]> {
     return db("campaigns").where({ year_id: yearId }).orderBy("sort_order").select("code", "title");
@@ -168,6 +170,15 @@ export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: Years
         await audit.record(
           { userId: user.id, username: user.username, action: `report.${input.action}`, entity: "report", entityId: current.id, blocId: o.ctx.bloc.id, agencyId: o.agency.id, before: { status: current.status }, after: { status, comment: input.action === "return" ? input.comment.trim() : undefined }, ip },
           trx,
+        );
+        const link = `${o.ctx.basePath}/periods/${o.period.number}/reports/${o.agency.code}`;
+        const what = reportTitle(o.period.title);
+        await notifications.notifyAgency(
+          trx,
+          o.agency.id,
+          input.action === "return"
+            ? returnedDraft(what, input.comment.trim(), link, `report:${current.id}:v${current.version + 1}:returned`)
+            : acceptedDraft(what, link, `report:${current.id}:accepted`),
         );
       });
       return {};

@@ -1,4 +1,6 @@
 import type { Knex } from "knex";
+import type { NotificationsService } from "../notifications/notifications-service.js";
+import { returnedDraft, sheetReviewedDraft } from "../notifications/messages.js";
 import type { User } from "../auth/users-repo.js";
 import { access } from "../auth/access.js";
 import type { AuditService } from "../audit/audit-service.js";
@@ -99,8 +101,8 @@ function entrySnapshot(sheet: SheetRow | undefined) {
   return sheet ? { status: sheet.status, entries: sheet.entries } : null;
 }
 
-export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ranking: RankingService; audit: AuditService; db: Knex; now: () => Date }) {
-  const { repo, years, ranking, audit, db, now } = deps;
+export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ranking: RankingService; audit: AuditService; notifications: NotificationsService; db: Knex; now: () => Date }) {
+  const { repo, years, ranking, audit, notifications, db, now } = deps;
 
   async function load(user: User, p: SheetParams): Promise<Loaded> {
     const ctx = await years.open(user, p.bloc, p.year);
@@ -384,6 +386,10 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
           },
           trx,
         );
+        const link = `${l.ctx.basePath}/sheets/${l.agency.code}`;
+        const eventKey = `sheet:${sheet.id}:v${sheet.version + 1}:${form.action}`;
+        if (form.action === "reviewed") await notifications.notifyAgency(trx, l.agency.id, sheetReviewedDraft(l.ctx.year.year, link, eventKey));
+        if (form.action === "return") await notifications.notifyAgency(trx, l.agency.id, returnedDraft(`Bảng chấm điểm năm ${l.ctx.year.year}`, returnComment ?? "", link, eventKey));
       });
       if (!saved) return { conflict: true, view: await conflictView(user, p, form.values, "review") };
       return { message: form.action === "reviewed" ? messages.reviewed : form.action === "return" ? messages.returned : messages.reviewSaved };

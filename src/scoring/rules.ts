@@ -76,6 +76,11 @@ export const RuleSetSchema = z.object({
   lateReportPoints: pointsField("Điểm trừ mỗi báo cáo gửi chậm"),
   /** Only sheets that are submitted and reviewed are ranked (false: submitted is enough). */
   requiredReviewed: booleanField("Chỉ xếp hạng bảng điểm đã được Khối thẩm định"),
+  /** Days before a due date at which agencies are reminded; absent: 7 and 1 (notifications/reminders.ts). */
+  reminderDays: z
+    .array(wholeNumberField("Số ngày nhắc trước hạn").max(60, { error: "Số ngày nhắc trước hạn không quá 60 ngày." }))
+    .max(5, { error: "Nhắc trước hạn nhiều nhất 5 lần." })
+    .optional(),
 });
 
 export type RuleSet = z.infer<typeof RuleSetSchema>;

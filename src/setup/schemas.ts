@@ -194,6 +194,18 @@ export const RulesForm = z
     allowSelfVote: checkbox,
     lateReportPoints: pointsText("điểm trừ mỗi báo cáo chậm"),
     requiredReviewed: checkbox,
+    // "7, 1": the days before a due date at which agencies are reminded.
+    reminderDays: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        const parts = (v ?? "").split(/[,;\s]+/).filter(Boolean);
+        if (!parts.every((p) => /^\d{1,2}$/.test(p))) {
+          ctx.addIssue({ code: "custom", message: "Nhập các số ngày nhắc trước hạn, cách nhau bằng dấu phẩy (ví dụ: 7, 1)." });
+          return z.NEVER;
+        }
+        return parts.length ? parts.map(Number) : undefined;
+      }),
   })
   .transform((v) => ({
     scale: v.scale,
@@ -205,6 +217,7 @@ export const RulesForm = z
     allowSelfVote: v.allowSelfVote,
     lateReportPoints: v.lateReportPoints,
     requiredReviewed: v.requiredReviewed,
+    ...(v.reminderDays ? { reminderDays: v.reminderDays } : {}),
   }))
   .pipe(RuleSetSchema);
 

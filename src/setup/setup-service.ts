@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { reminderDaysOf } from "../notifications/reminders.js";
 import type { User } from "../auth/users-repo.js";
 import { access } from "../auth/access.js";
 import type { AuditService } from "../audit/audit-service.js";
@@ -338,6 +339,7 @@ export function rulesToForm(r: RuleSet): Record<string, string | boolean> {
     allowSelfVote: r.allowSelfVote,
     lateReportPoints: p(r.lateReportPoints),
     requiredReviewed: r.requiredReviewed,
+    reminderDays: reminderDaysOf(r).join(", "),
   };
 }
 

@@ -18,6 +18,7 @@ const NAV: NavItem[] = [
   { href: "/ranking", label: "Xếp hạng", roles: ["secretariat", "leader", "observer", "admin"] },
   { href: "/admin/users", label: "Tài khoản", roles: ["admin", "secretariat"] },
   { href: "/audit", label: "Nhật ký", roles: ["admin", "secretariat"] },
+  { href: "/admin/mail", label: "Thư thông báo", roles: ["admin"] },
   { href: "/account/password", label: "Đổi mật khẩu", roles: "all" },
 ];
 

@@ -14,6 +14,8 @@ declare global {
       h: ViewHelpers;
       siteTitle: string;
       requestId: string;
+      /** Set for signed-in users by the notifications feature. */
+      unreadNotifications?: number;
     }
   }
 }
