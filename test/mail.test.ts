@@ -1,0 +1,269 @@
+// E-mail of notifications against a real SMTP server started inside the test (smtp-server).
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import knex, { type Knex } from "knex";
+import { SMTPServer } from "smtp-server";
+import { simpleParser, type ParsedMail } from "mailparser";
+import { createTestDatabase, onPostgres } from "./db.js";
+import { createTestApp, loginAs, postForm } from "./http.js";
+import { seedDemo } from "../seeds/demo.js";
+import { createServices } from "../src/services.js";
+import type { Database } from "../src/db/database.js";
+import { mailSender, smtpTransport, CLAIM_LEASE_MS } from "../src/notifications/mail-sender.js";
+import { MAX_MAIL_ATTEMPTS } from "../src/notifications/backoff.js";
+
+interface Received {
+  to: string[];
+  mail: ParsedMail;
+}
+
+/** A local SMTP server that keeps what it receives; `down` makes it refuse every connection. */
+async function startSmtpServer() {
+  const received: Received[] = [];
+  const state = { down: false };
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS", "AUTH"],
+    logger: false,
+    onConnect(_session, callback) {
+      if (!state.down) return callback();
+      const err = Object.assign(new Error("Dịch vụ thư tạm ngừng"), { responseCode: 421 });
+      callback(err);
+    },
+    onData(stream, session, callback) {
+      simpleParser(stream).then(
+        (mail) => {
+          received.push({ to: session.envelope.rcptTo.map((r) => r.address), mail });
+          callback();
+        },
+        (err: Error) => callback(err),
+      );
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const port = (server.server.address() as AddressInfo).port;
+  return { received, state, url: `smtp://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+const MAIL = { enabled: true, publicUrl: "https://thidua.example.vn" };
+const Y = "/blocs/noichinh-tq/years/2022";
+
+let database: Database;
+let db: Knex;
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let clock = new Date("2022-06-16T09:00:00+07:00");
+const now = () => clock;
+let app: ReturnType<typeof createTestApp>;
+
+/** The demo with 2022 open and unpublished (one place to switch when issue 13 closes the demo's 2022). */
+async function loadOpenDemo(k: Knex): Promise<void> {
+  await seedDemo(k);
+}
+
+function newSender(k: Knex = db, batchSize = 20) {
+  return mailSender({ outbox: createServices(k, { now, mail: MAIL }).outbox, transport: smtpTransport(smtp.url), from: "Cổng thi đua <thidua@example.vn>", messageIdDomain: "thidua.example.vn", now, batchSize });
+}
+
+const outboxStatuses = async () => (await db("mail_outbox").orderBy("id").select("status")).map((r: { status: string }) => r.status);
+
+beforeAll(async () => {
+  smtp = await startSmtpServer();
+  database = await createTestDatabase();
+  db = database.knex;
+  await loadOpenDemo(db);
+  app = createTestApp(db, { now, mail: MAIL });
+});
+afterAll(async () => {
+  await database.close();
+  await smtp.close();
+});
+beforeEach(() => {
+  smtp.state.down = false;
+});
+
+describe("e-mail of an event", () => {
+  it("when a report is returned, then one Vietnamese UTF-8 message goes to that agency's clerk with the comment and a link", async () => {
+    const sec = await loginAs(app, "thuongtruc");
+    const url = `${Y}/periods/1/reports/thanhtra`;
+    expect((await postForm(sec, url, `${url}/review`, { action: "return", comment: "Đề nghị bổ sung số liệu về cải cách hành chính." })).status).toBe(303);
+    expect(await outboxStatuses()).toEqual(["pending"]);
+
+    const outcome = await newSender().runOnce();
+    expect(outcome).toEqual({ sent: 1, retrying: 0, failed: 0 });
+    expect(smtp.received).toHaveLength(1);
+    const [{ to, mail }] = smtp.received as [Received];
+    expect(to).toEqual(["canbo.thanhtra@tuyenquang.example"]);
+    expect(mail.subject).toBe("[Cổng thi đua] Bị trả lại: Báo cáo “Đợt 1 — Sơ kết thi đua 6 tháng đầu năm 2022”");
+    expect(mail.text).toContain("Kính gửi");
+    expect(mail.text).toContain("“Đề nghị bổ sung số liệu về cải cách hành chính.”");
+    expect(mail.text).toContain(`Xem chi tiết: https://thidua.example.vn${url}`);
+    expect(mail.from?.text).toContain("Cổng thi đua");
+    expect((mail.headers.get("content-type") as { params: { charset: string } }).params.charset.toLowerCase()).toBe("utf-8");
+    expect(mail.messageId).toMatch(/^<outbox-\d+@thidua\.example\.vn>$/);
+    expect(await outboxStatuses()).toEqual(["sent"]);
+  });
+
+  it("when the portal restarts (a new sender), then nothing already sent goes again", async () => {
+    const before = smtp.received.length;
+    expect(await newSender().runOnce()).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    expect(smtp.received).toHaveLength(before);
+  });
+
+  it("when a user turned e-mails off or has no address, then the portal tells them but no e-mail is queued", async () => {
+    await db("users").where({ username: "canbo.thanhtra" }).update({ email_notifications: false });
+    await db("users").where({ username: "canbo.congan" }).update({ email: null });
+    const services = createServices(db, { now, mail: MAIL });
+    const agency = async (code: string) => (await db("agencies").where({ code }).first("id")).id;
+    const draft = { kind: "accepted" as const, eventKey: "test:quiet", title: "Thử", body: "Thử", link: "/" };
+    const [thanhtra, congan] = [await agency("thanhtra"), await agency("congan")];
+    await db.transaction(async (trx) => {
+      await services.notifications.notifyAgency(trx, thanhtra, draft);
+      await services.notifications.notifyAgency(trx, congan, draft);
+    });
+    expect(await db("notifications").where({ event_key: "test:quiet" }).count({ n: "*" }).first()).toMatchObject({ n: 2 });
+    expect(await outboxStatuses()).toEqual(["sent"]);
+    await db("users").where({ username: "canbo.thanhtra" }).update({ email_notifications: true });
+    await db("users").where({ username: "canbo.congan" }).update({ email: "canbo.congan@tuyenquang.example" });
+  });
+
+  it("when the change that caused the event rolls back, then neither the notification nor its e-mail remain", async () => {
+    const services = createServices(db, { now, mail: MAIL });
+    const agencyId = (await db("agencies").where({ code: "toaan" }).first("id")).id;
+    await expect(
+      db.transaction(async (trx) => {
+        await services.notifications.notifyAgency(trx, agencyId, { kind: "accepted", eventKey: "test:rollback", title: "Thử", body: "Thử", link: "/" });
+        throw new Error("the change failed");
+      }),
+    ).rejects.toThrow("the change failed");
+    expect(await db("notifications").where({ event_key: "test:rollback" }).first()).toBeUndefined();
+    expect(await outboxStatuses()).toEqual(["sent"]);
+  });
+});
+
+describe("SMTP outage", () => {
+  it("when the SMTP server is down, then the message waits and is retried with backoff, then delivered once", async () => {
+    const sec = await loginAs(app, "thuongtruc");
+    const url = `${Y}/periods/1/reports/toaan`; // accepted in the demo
+    const toaan = (await db("agencies").where({ code: "toaan" }).first("id")).id;
+    await db("reports").where({ agency_id: toaan }).update({ status: "submitted" });
+    expect((await postForm(sec, url, `${url}/review`, { action: "accept" })).status).toBe(303);
+    const before = smtp.received.length;
+
+    smtp.state.down = true;
+    const sender = newSender();
+    expect(await sender.runOnce()).toEqual({ sent: 0, retrying: 1, failed: 0 });
+    const row = await db("mail_outbox").orderBy("id", "desc").first();
+    expect(row).toMatchObject({ status: "pending", attempts: 1 });
+    expect(row.last_error).toBeTruthy();
+    expect(new Date(row.next_attempt_at).getTime()).toBe(clock.getTime() + 30_000);
+
+    smtp.state.down = false;
+    expect(await sender.runOnce()).toEqual({ sent: 0, retrying: 0, failed: 0 }); // not due yet
+    clock = new Date(clock.getTime() + 31_000);
+    expect(await sender.runOnce()).toEqual({ sent: 1, retrying: 0, failed: 0 });
+    expect(smtp.received.length).toBe(before + 1);
+    expect(smtp.received.at(-1)!.to).toEqual(["canbo.toaan@tuyenquang.example"]);
+    expect(smtp.received.at(-1)!.mail.subject).toContain("Đã tiếp nhận");
+    expect(await sender.runOnce()).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    expect(smtp.received.length).toBe(before + 1);
+  });
+
+  it("when every attempt fails, then the message is marked failed, the admin sees why and may send it again", async () => {
+    const services = createServices(db, { now, mail: MAIL });
+    const agencyId = (await db("agencies").where({ code: "bchqs" }).first("id")).id;
+    await db.transaction((trx) => services.notifications.notifyAgency(trx, agencyId, { kind: "accepted", eventKey: "test:fails", title: "Thư sẽ lỗi", body: "Thử", link: "/" }));
+    smtp.state.down = true;
+    const sender = newSender();
+    for (let i = 1; i <= MAX_MAIL_ATTEMPTS; i++) {
+      await sender.runOnce();
+      clock = new Date(clock.getTime() + 2 * 60 * 60_000);
+    }
+    const row = await db("mail_outbox").orderBy("id", "desc").first();
+    expect(row).toMatchObject({ status: "failed", attempts: MAX_MAIL_ATTEMPTS });
+
+    const admin = await loginAs(app, "quantri");
+    const page = await admin.get("/admin/mail");
+    expect(page.status).toBe(200);
+    expect(page.text).toContain("[Cổng thi đua] Thư sẽ lỗi");
+    expect(page.text).toContain("canbo.bchqs@tuyenquang.example");
+    expect(page.text).toContain("Lỗi");
+    expect(page.text).toContain("Dịch vụ thư tạm ngừng");
+
+    smtp.state.down = false;
+    expect((await postForm(admin, "/admin/mail", `/admin/mail/${row.id}/retry`, {})).status).toBe(303);
+    expect(await sender.runOnce()).toEqual({ sent: 1, retrying: 0, failed: 0 });
+    expect(smtp.received.at(-1)!.mail.subject).toBe("[Cổng thi đua] Thư sẽ lỗi");
+    expect((await postForm(admin, "/admin/mail", `/admin/mail/${row.id}/retry`, {})).status).toBe(409);
+  });
+
+  it("when a sender stopped while handing a message to SMTP, then the message is marked failed, never sent twice on its own", async () => {
+    const services = createServices(db, { now, mail: MAIL });
+    const agencyId = (await db("agencies").where({ code: "vks" }).first("id")).id;
+    await db.transaction((trx) => services.notifications.notifyAgency(trx, agencyId, { kind: "accepted", eventKey: "test:abandoned", title: "Thư dở dang", body: "Thử", link: "/" }));
+    const row = await db("mail_outbox").orderBy("id", "desc").first();
+    await db("mail_outbox").where({ id: row.id }).update({ status: "sending", attempts: 1, claimed_by: "stopped-process", claimed_at: clock });
+    const before = smtp.received.length;
+    expect(await newSender().runOnce()).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    expect((await db("mail_outbox").where({ id: row.id }).first()).status).toBe("sending"); // its lease still runs
+    clock = new Date(clock.getTime() + CLAIM_LEASE_MS + 1000);
+    await newSender().runOnce();
+    const after = await db("mail_outbox").where({ id: row.id }).first();
+    expect(after.status).toBe("failed");
+    expect(after.last_error).toContain("không rõ thư đã đi hay chưa");
+    expect(smtp.received.length).toBe(before);
+  });
+});
+
+describe("two senders on one database", () => {
+  it("when two portal processes send at once, then each message is delivered exactly once", async () => {
+    // Every member of the year is told: one message each.
+    const leader = await loginAs(app, "lanhdao");
+    expect((await postForm(leader, `${Y}/ranking`, `${Y}/ranking/publish`, {})).status).toBe(303);
+    const queued: { id: number; to_address: string }[] = await db("mail_outbox").where({ status: "pending" }).select("id", "to_address");
+    expect(queued.length).toBeGreaterThanOrEqual(8);
+    const before = smtp.received.length;
+
+    // On PostgreSQL the second sender has its own connection pool, as another process would;
+    // PGlite has one connection and one process, so both senders share it there.
+    const other: Knex | null = onPostgres() ? knex({ client: "pg", connection: db.client.config.connection, pool: { min: 0, max: 3 } }) : null;
+    try {
+      const a = newSender(db, 3);
+      const b = newSender(other ?? db, 3);
+      const sentBy = { a: 0, b: 0 };
+      for (let pass = 0; pass < 10; pass++) {
+        const [ra, rb] = await Promise.all([a.runOnce(), b.runOnce()]);
+        sentBy.a += ra.sent;
+        sentBy.b += rb.sent;
+        if (ra.sent + rb.sent === 0) break;
+      }
+      // Both took part: the batches (3) are smaller than the queue.
+      expect(sentBy.a).toBeGreaterThan(0);
+      expect(sentBy.b).toBeGreaterThan(0);
+    } finally {
+      await other?.destroy();
+    }
+    const delivered = smtp.received.slice(before).flatMap((r) => r.to);
+    expect(delivered.sort()).toEqual(queued.map((q) => q.to_address).sort());
+    expect(new Set(delivered).size).toBe(delivered.length);
+    expect(await db("mail_outbox").where({ status: "pending" }).count({ n: "*" }).first()).toMatchObject({ n: 0 });
+  });
+});
+
+describe("reminders by e-mail", () => {
+  it("when a reminder falls due, then its e-mail is queued with it and sent once", async () => {
+    await db("emulation_years").update({ ranking_published_at: null }); // published by the test above
+    clock = new Date("2022-12-08T08:00:00+07:00");
+    const services = createServices(db, { now, mail: MAIL });
+    const created = await services.reminders.run();
+    expect(created).toBeGreaterThanOrEqual(1);
+    const before = smtp.received.length;
+    await newSender().runOnce();
+    const mails = smtp.received.slice(before);
+    expect(mails.every((m) => m.mail.subject?.startsWith("[Cổng thi đua] Sắp đến hạn"))).toBe(true);
+    expect(mails.map((m) => m.to[0])).toContain("canbo.thads@tuyenquang.example");
+    expect(mails.find((m) => m.to[0] === "canbo.thads@tuyenquang.example")!.mail.subject).toBe("[Cổng thi đua] Sắp đến hạn (còn 7 ngày): Báo cáo “Đợt 2 — Tổng kết thi đua năm 2022”");
+    expect(await services.reminders.run()).toBe(0);
+    await newSender().runOnce();
+    expect(smtp.received.length).toBe(before + mails.length);
+  });
+});
