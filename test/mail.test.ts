@@ -11,6 +11,7 @@ import { createServices } from "../src/services.js";
 import type { Database } from "../src/db/database.js";
 import { mailSender, smtpTransport, CLAIM_LEASE_MS } from "../src/notifications/mail-sender.js";
 import { MAX_MAIL_ATTEMPTS } from "../src/notifications/backoff.js";
+import { freshPgDatabase, spawnPortal, twoPorts, type PortalProcess } from "./reliability-support.js";
 
 interface Received {
   to: string[];
@@ -215,7 +216,7 @@ describe("SMTP outage", () => {
 });
 
 describe("two senders on one database", () => {
-  it("when two portal processes send at once, then each message is delivered exactly once", async () => {
+  it("when two senders, each with its own connection pool, send at once, then each message is delivered exactly once", async () => {
     // Every member of the year is told: one message each.
     const leader = await loginAs(app, "lanhdao");
     expect((await postForm(leader, `${Y}/ranking`, `${Y}/ranking/publish`, {})).status).toBe(303);
@@ -266,4 +267,63 @@ describe("reminders by e-mail", () => {
     await newSender().runOnce();
     expect(smtp.received.length).toBe(before + mails.length);
   });
+});
+
+describe.skipIf(!onPostgres())("two real portal processes on one PostgreSQL (PostgreSQL run only)", () => {
+  let portals: PortalProcess[] = [];
+  let pg: { url: string; drop(): Promise<void> };
+  let k: Knex;
+  afterAll(async () => {
+    for (const p of portals) {
+      if (p.child.exitCode === null) {
+        p.child.kill("SIGTERM");
+        await p.exited;
+      }
+    }
+    await k?.destroy();
+    await pg?.drop();
+  });
+
+  /** Waits (bounded) until the outbox has nothing left to send. */
+  async function drained(): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      const left = await k("mail_outbox").whereIn("status", ["pending", "sending"]).count({ n: "*" }).first();
+      if (Number(left?.n) === 0) return;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error("the outbox was not drained");
+  }
+
+  const queueFor = async (eventKey: string) => {
+    const services = createServices(k, { mail: { enabled: true, publicUrl: "http://localhost" } });
+    const year = await k("emulation_years").first("id", "bloc_id");
+    return k.transaction((trx) => services.notifications.notifyYear(trx, { blocId: year.bloc_id, yearId: year.id }, { kind: "ranking_published", eventKey, title: `Thử ${eventKey}`, body: "Thử gửi thư.", link: "/" }));
+  };
+
+  it("when both deliver the same outbox, then every message arrives once, and a restart sends none again", async () => {
+    pg = await freshPgDatabase();
+    k = knex({ client: "pg", connection: pg.url, pool: { min: 0, max: 2 } });
+    await seedDemo(k);
+    let queued = 0;
+    for (let i = 0; i < 5; i++) queued += await queueFor(`two-processes:${i}`);
+    expect(queued).toBeGreaterThanOrEqual(40);
+    const before = smtp.received.length;
+
+    const env = { DATABASE_URL: pg.url, SMTP_URL: smtp.url, MAIL_FROM: "Cổng thi đua <thidua@localhost>" };
+    const [pa, pb] = await twoPorts([3191, 3192]);
+    portals = await Promise.all([spawnPortal(env, pa), spawnPortal(env, pb)]);
+    await drained();
+    const delivered = smtp.received.slice(before).map((r) => `${r.to[0]} ${r.mail.subject}`);
+    expect(delivered).toHaveLength(queued);
+    expect(new Set(delivered).size).toBe(queued);
+    expect(await k("mail_outbox").where({ status: "sent" }).count({ n: "*" }).first()).toMatchObject({ n: queued });
+
+    // Restart one process; a message queued afterwards proves its sender ran, and nothing old came again.
+    portals[0]!.child.kill("SIGTERM");
+    expect(await portals[0]!.exited).toBe(0);
+    portals[0] = await spawnPortal(env, pa);
+    const more = await queueFor("two-processes:after-restart");
+    await drained();
+    expect(smtp.received.length - before).toBe(queued + more);
+  }, 120_000);
 });

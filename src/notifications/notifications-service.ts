@@ -114,7 +114,7 @@ export function notificationsService(deps: { db: Knex; repo: NotificationsRepo; 
       return {
         mailEnabled: mail.enabled,
         counts,
-        rows: rows.map((r) => ({ ...r, statusLabel: STATUS[r.status], created: formatDateTime(r.createdAt), next: r.status === "pending" ? formatDateTime(r.nextAttemptAt) : "" })),
+        rows: rows.map((r) => ({ ...r, statusLabel: STATUS[r.status], created: formatDateTime(r.createdAt), next: r.status === "pending" && r.attempts > 0 ? formatDateTime(r.nextAttemptAt) : "" })),
       };
     },
 
