@@ -4,6 +4,9 @@ import { createTestDatabase } from "./db.js";
 import { createTestApp, csrfFrom, loginAs, postForm } from "./http.js";
 import { seedDemo } from "../seeds/demo.js";
 import { createServices } from "../src/services.js";
+import { RulesForm } from "../src/setup/schemas.js";
+import { rulesToForm } from "../src/setup/setup-service.js";
+import { DEMO_RULES } from "../src/scoring/index.js";
 import type { Database } from "../src/db/database.js";
 
 let database: Database;
@@ -236,6 +239,47 @@ describe("scheduled reminders, driven by the clock", () => {
     expect(await runAt("2022-12-23")).toBe(0);
     expect(await reminded("canbo.thads")).toHaveLength(1);
     expect((await reminded("canbo.stp")).map((n) => n.kind)).toEqual(["deliverable_due", "deliverable_due", "deliverable_overdue"]);
+  });
+});
+
+describe("reminder days in the year's rules", () => {
+  // What a browser posts: checked boxes as "1", unchecked ones absent.
+  const submitted = (reminderDays: string) => ({
+    ...Object.fromEntries(Object.entries(rulesToForm(DEMO_RULES)).filter(([, v]) => v !== false).map(([k, v]) => [k, v === true ? "1" : v])),
+    reminderDays,
+  });
+
+  it("when the rules form names the days, then they are kept; when it names none, then 7 and 1 apply and show", () => {
+    const parsed = RulesForm.safeParse(submitted("10, 3"));
+    expect(parsed.success && parsed.data.reminderDays).toEqual([10, 3]);
+    const none = RulesForm.safeParse(submitted(""));
+    expect(none.success && none.data.reminderDays).toBeUndefined();
+    expect(rulesToForm(DEMO_RULES).reminderDays).toBe("7, 1");
+  });
+
+  it("when the days are not numbers, then the form says so in Vietnamese beside the field", () => {
+    const parsed = RulesForm.safeParse(submitted("bảy ngày"));
+    expect(parsed.success).toBe(false);
+    expect(JSON.stringify(parsed.error?.issues)).toContain("ví dụ: 7, 1");
+    expect(parsed.error?.issues[0]?.path).toEqual(["reminderDays"]);
+  });
+
+  it("when a year's rules set 10 days, then its agencies are reminded 10 days before", async () => {
+    const year = await db("emulation_years").first("id", "rules");
+    const rules = typeof year.rules === "string" ? JSON.parse(year.rules) : year.rules;
+    await db("emulation_years").where({ id: year.id }).update({ rules: JSON.stringify({ ...rules, reminderDays: [10] }) });
+    const annual = await db("periods").where({ number: 2 }).first("id");
+    const bchqs = (await db("agencies").where({ code: "bchqs" }).first("id")).id;
+    await db("reports").where({ period_id: annual.id, agency_id: bchqs }).update({ status: "draft" });
+    try {
+      clock = new Date("2022-12-05T08:00:00+07:00");
+      expect(await createServices(db, { now }).reminders.run()).toBeGreaterThanOrEqual(1); // stp's draft too
+      const told = (await notificationsOf("canbo.bchqs")).filter((n) => n.kind === "deliverable_due");
+      expect(told.map((n) => n.title)).toEqual(["Sắp đến hạn (còn 10 ngày): Báo cáo “Đợt 2 — Tổng kết thi đua năm 2022”"]);
+    } finally {
+      await db("reports").where({ period_id: annual.id, agency_id: bchqs }).update({ status: "accepted" });
+      await db("emulation_years").where({ id: year.id }).update({ rules: JSON.stringify(rules) });
+    }
   });
 });
 
