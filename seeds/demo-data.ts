@@ -16,14 +16,15 @@ export const BLOC = {
   place_name: "Tuyên Quang",
 } as const;
 
+// governing_body: the body above the agency's name in its own documents (demo values).
 export const AGENCIES = [
-  { code: "bchqs", name: "Bộ Chỉ huy Quân sự tỉnh Tuyên Quang", short_name: "Bộ CHQS tỉnh", head_position: "Chỉ huy trưởng" },
-  { code: "congan", name: "Công an tỉnh Tuyên Quang", short_name: "Công an tỉnh", head_position: "Giám đốc" },
-  { code: "toaan", name: "Tòa án nhân dân tỉnh Tuyên Quang", short_name: "TAND tỉnh", head_position: "Chánh án" },
-  { code: "vks", name: "Viện kiểm sát nhân dân tỉnh Tuyên Quang", short_name: "VKSND tỉnh", head_position: "Viện trưởng" },
-  { code: "stp", name: "Sở Tư pháp tỉnh Tuyên Quang", short_name: "Sở Tư pháp", head_position: "Giám đốc" },
-  { code: "thanhtra", name: "Thanh tra tỉnh Tuyên Quang", short_name: "Thanh tra tỉnh", head_position: "Chánh Thanh tra" },
-  { code: "thads", name: "Cục Thi hành án dân sự tỉnh Tuyên Quang", short_name: "Cục THADS tỉnh", head_position: "Cục trưởng" },
+  { code: "bchqs", name: "Bộ Chỉ huy Quân sự tỉnh Tuyên Quang", short_name: "Bộ CHQS tỉnh", head_position: "Chỉ huy trưởng", governing_body: "BỘ TƯ LỆNH QUÂN KHU 2" },
+  { code: "congan", name: "Công an tỉnh Tuyên Quang", short_name: "Công an tỉnh", head_position: "Giám đốc", governing_body: "BỘ CÔNG AN" },
+  { code: "toaan", name: "Tòa án nhân dân tỉnh Tuyên Quang", short_name: "TAND tỉnh", head_position: "Chánh án", governing_body: "TÒA ÁN NHÂN DÂN TỐI CAO" },
+  { code: "vks", name: "Viện kiểm sát nhân dân tỉnh Tuyên Quang", short_name: "VKSND tỉnh", head_position: "Viện trưởng", governing_body: "VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO" },
+  { code: "stp", name: "Sở Tư pháp tỉnh Tuyên Quang", short_name: "Sở Tư pháp", head_position: "Giám đốc", governing_body: "UBND TỈNH TUYÊN QUANG" },
+  { code: "thanhtra", name: "Thanh tra tỉnh Tuyên Quang", short_name: "Thanh tra tỉnh", head_position: "Chánh Thanh tra", governing_body: "UBND TỈNH TUYÊN QUANG" },
+  { code: "thads", name: "Cục Thi hành án dân sự tỉnh Tuyên Quang", short_name: "Cục THADS tỉnh", head_position: "Cục trưởng", governing_body: "TỔNG CỤC THI HÀNH ÁN DÂN SỰ" },
 ] as const;
 
 export type AgencyCode = (typeof AGENCIES)[number]["code"];

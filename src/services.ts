@@ -60,6 +60,7 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
     db, repo: notificationsRepo(db), outbox, audit, now,
     mail: opts.mail ?? { enabled: false, publicUrl: "http://localhost:3000" },
   });
+  const reports = reportsService({ db, repo: reportsRepo(db), years, audit, notifications, now });
   return {
     db,
     now,
@@ -74,14 +75,14 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
     publication: publicationService({ db, repo: publicationRepo(), ranking, years, audit, notifications, now }),
     sheets: sheetsService({ repo: sheetsRepo(), years, ranking, audit, notifications, db, now }),
     ballots: ballotsService({ repo: ballotsRepo(db), years, audit, db }),
-    reports: reportsService({ db, repo: reportsRepo(db), years, audit, notifications, now }),
+    reports,
     home: homeService({ repo: homeRepo(db), years, now }),
     agencies: agenciesService({ repo: agenciesRepo(db), blocs: blocsRepo(db), audit, db }),
     setup: setupService({ repo: setupRepo(db), years, audit, db }),
     bundle: bundleService({ repo: bundleRepo(db), years, audit, db }),
     registrations: registrationsService({ db, repo: registrationsRepo(db), years, audit, notifications, now }),
     dashboard: dashboardService({ repo: dashboardRepo(db), years, ranking, blocs: blocsRepo(db), now }),
-    documents: documentsService({ repo: documentsRepo(db), years, ranking, now }),
+    documents: documentsService({ repo: documentsRepo(db), years, ranking, reports, audit, db }),
     notifications,
     reminders: remindersService({ db, repo: notificationsRepo(db), notifications, now }),
     outbox,

@@ -63,13 +63,14 @@ describe("ranking documents and downloads", () => {
   });
   afterAll(() => database.close());
 
-  it("when the leader opens the print page, then it is an administrative document: issuer, motto, the ranking in rank order, recipients and signature", async () => {
+  it("when the leader opens the print page, then it is an administrative document dated the meeting's day (not today): issuer, motto, the ranking in rank order, recipients and signature", async () => {
     const leader = await loginAs(app, "lanhdao");
     const res = await leader.get(`${BASE}/ranking/print`);
     expect(res.status).toBe(200);
     expect(res.text).toContain('href="/css/document.css"');
     expectInOrder(res.text, ["UBND TỈNH TUYÊN QUANG", "KHỐI THI ĐUA NỘI CHÍNH", "/BC-KTĐNC"]);
-    expectInOrder(res.text, ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Tuyên Quang, ngày 12 tháng 01 năm 2023"]);
+    expectInOrder(res.text, ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Tuyên Quang, ngày 10 tháng 01 năm 2023"]);
+    expect(res.text).not.toContain("ngày 12 tháng 01 năm 2023");
     expectInOrder(res.text, ["BÁO CÁO", "Kết quả chấm điểm, xếp hạng thi đua năm 2022 của Khối thi đua Nội chính tỉnh Tuyên Quang"]);
     const table = res.text.slice(res.text.indexOf('class="doc-table"'), res.text.indexOf("</table>", res.text.indexOf('class="doc-table"')));
     expectInOrder(table, ["Hạng", "Cơ quan, đơn vị", "Tổng điểm", "Xếp loại", "Đề nghị khen thưởng"]);
@@ -77,7 +78,7 @@ describe("ranking documents and downloads", () => {
     // The order is the ranking service's, not recomputed here.
     const json = (await leader.get(`${BASE}/ranking.json`)).body as { name: string; rank: number | null }[];
     expectInOrder(table, json.filter((r) => r.rank !== null).map((r) => r.name));
-    expectInOrder(res.text, ["Nơi nhận:", "Ban Thi đua – Khen thưởng tỉnh", "Các cơ quan trong Khối", "Lưu: VT", "TRƯỞNG KHỐI THI ĐUA", "Bộ Chỉ huy Quân sự tỉnh Tuyên Quang", "Hà Đình Khiêm"]);
+    expectInOrder(res.text, ["Nơi nhận:", "Ban Thi đua – Khen thưởng tỉnh", "Các cơ quan trong Khối", "Lưu: VT", "TRƯỞNG KHỐI THI ĐUA", "Bộ Chỉ huy Quân sự tỉnh Tuyên Quang", "CHÍNH ỦY", "Hà Đình Khiêm"]);
     expect(res.text).not.toMatch(/<script>|style="/);
   });
 
@@ -111,7 +112,7 @@ describe("ranking documents and downloads", () => {
     expectInOrder(text, ["Nơi nhận:", "TRƯỞNG KHỐI THI ĐUA", "Đại tá Hà Đình Khiêm"]);
   });
 
-  it("when ranking.xlsx is downloaded, then exceljs reads the same rows, totals as numbers, under a frozen header", async () => {
+  it("when ranking.xlsx is downloaded, then exceljs reads a title, then the same rows with group points, totals as numbers and votes, under a frozen header", async () => {
     const res = await (await loginAs(app, "thuongtruc")).get(`${BASE}/ranking.xlsx`).buffer(true).parse(binary);
     expect(res.status).toBe(200);
     expect(res.headers["content-disposition"]).toMatch(/^attachment; filename="?xep-hang-noichinh-tq-2022\.xlsx"?$/);
@@ -119,14 +120,24 @@ describe("ranking documents and downloads", () => {
     await book.xlsx.load(res.body as Parameters<typeof book.xlsx.load>[0]);
     const sheet = book.getWorksheet("Xếp hạng 2022")!;
     expect(sheet).toBeDefined();
-    expect(sheet.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
-    expect(sheet.getRow(1).getCell(3).value).toBe("Cơ quan, đơn vị");
-    const names = [2, 3, 4, 5, 6].map((r) => sheet.getRow(r).getCell(3).value);
+    expect(sheet.views[0]).toMatchObject({ state: "frozen", ySplit: 4 });
+    expect(sheet.getCell("A1").value).toBe("KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG THI ĐUA NĂM 2022");
+    expect(String(sheet.getCell("A2").value)).toContain("Khối thi đua Nội chính tỉnh Tuyên Quang");
+    const headers = (sheet.getRow(4).values as unknown[]).slice(1).map(String);
+    expect(headers.slice(0, 3)).toEqual(["Hạng", "Mã", "Cơ quan, đơn vị"]);
+    expect(headers[3]).toMatch(/^I\. /);
+    const col = (label: string) => headers.indexOf(label) + 1;
+    expect(col("Tổng điểm")).toBeGreaterThan(4);
+    expect(col("Số phiếu đồng ý / hợp lệ")).toBeGreaterThan(col("Tổng điểm"));
+    const names = [5, 6, 7, 8, 9].map((r) => sheet.getRow(r).getCell(3).value);
     expect(names).toEqual(RANKED);
-    expect(sheet.getRow(2).getCell(4).value).toBe(97);
-    expect(sheet.getRow(2).getCell(4).numFmt).toBe("0.00");
-    expect(sheet.getRow(3).getCell(4).value).toBe(95);
-    expect(sheet.rowCount).toBe(8);
+    expect(sheet.getRow(5).getCell(col("Tổng điểm")).value).toBe(97);
+    expect(sheet.getRow(5).getCell(col("Tổng điểm")).numFmt).toBe("0.00");
+    expect(typeof sheet.getRow(5).getCell(4).value).toBe("number");
+    expect(sheet.getRow(5).getCell(col("Số phiếu đồng ý / hợp lệ")).value).toBe("6/7");
+    expect(sheet.getRow(6).getCell(col("Tổng điểm")).value).toBe(95);
+    expect(sheet.getRow(10).getCell(1).value).toBe("Không xếp hạng");
+    expect(sheet.rowCount).toBe(11);
   });
 
   it("when ranking.csv is downloaded, then it starts with the UTF-8 BOM and holds the rows separated by ;", async () => {

@@ -1,4 +1,7 @@
-/** An administrative document (Nghị định 30/2020/NĐ-CP) as data: the print page and the PDF render the same model. */
+/**
+ * An administrative document (Nghị định 30/2020/NĐ-CP) as data: the print page, the PDF and the Word file
+ * are three renderings of the same model.
+ */
 
 export interface DocColumn {
   label: string;
@@ -24,6 +27,8 @@ export interface DocSigner {
   role: string;
   /** Under the role, e.g. the head agency. */
   subtitle: string | null;
+  /** The signer's own title as set up, in capitals, above the signature: "CHÍNH ỦY". */
+  title: string | null;
   name: string;
 }
 
@@ -33,10 +38,12 @@ export interface OfficialDocument {
   /** Top left: "UBND TỈNH TUYÊN QUANG" then the issuer in bold capitals. */
   issuingBody: string;
   issuer: string;
-  /** "Số:    /BC-KTĐNC": the number is left blank, offices fill it by hand. */
+  /** "Số: 12/BC-KTĐNC" as the secretariat numbered it, or "Số:      /BC-KTĐNC" to fill by hand. */
   symbol: string;
-  /** "Tuyên Quang, ngày 15 tháng 12 năm 2022". */
+  /** "Tuyên Quang, ngày 15 tháng 12 năm 2022" (the date set, or its default), dots when there is none yet. */
   placeDate: string;
+  /** Not final (the year's ranking is unpublished, the report not sent): every rendering shows DỰ THẢO. */
+  draft: boolean;
   /** "BÁO CÁO", "BIÊN BẢN", "TỜ TRÌNH". */
   kind: string;
   summary: string;
@@ -51,3 +58,6 @@ export interface OfficialDocument {
 
 export const NATIONAL_MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
 export const MOTTO_SUBTITLE = "Độc lập - Tự do - Hạnh phúc";
+
+/** The mark every rendering puts on a draft. */
+export const DRAFT_MARK = "DỰ THẢO";

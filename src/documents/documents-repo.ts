@@ -16,6 +16,23 @@ export interface MeetingRecord {
   validBallots: number;
 }
 
+/** The documents the secretariat numbers and dates for a year. */
+export const REGISTER_KINDS = ["ranking_summary", "minutes", "proposal_letter"] as const;
+export type RegisterKind = (typeof REGISTER_KINDS)[number];
+
+export interface RegisterEntry {
+  kind: RegisterKind;
+  number: string | null;
+  issuedOn: string | null;
+  updatedAt: Date;
+}
+
+export interface AgencyLetterhead {
+  governingBody: string | null;
+  headName: string | null;
+  headPosition: string | null;
+}
+
 /** What the printed documents need beyond the ranking: the signer, the review meeting and its votes. */
 export function documentsRepo(db: Knex) {
   return {
@@ -34,6 +51,25 @@ export function documentsRepo(db: Knex) {
     async votes(yearId: number): Promise<{ agencyId: number; votesFor: number; validBallots: number }[]> {
       const rows: { agency_id: number; votes_for: number; valid_ballots: number }[] = await db("votes").where({ year_id: yearId });
       return rows.map((r) => ({ agencyId: r.agency_id, votesFor: r.votes_for, validBallots: r.valid_ballots }));
+    },
+    /** The numbers and dates set for the year's documents (kinds never set are absent). */
+    async register(yearId: number): Promise<RegisterEntry[]> {
+      const rows: { kind: RegisterKind; number: string | null; issued_on: string | null; updated_at: Date }[] = await db("document_numbers")
+        .where({ year_id: yearId })
+        .select("kind", "number", "issued_on", "updated_at");
+      return rows.map((r) => ({ kind: r.kind, number: r.number, issuedOn: r.issued_on, updatedAt: r.updated_at }));
+    },
+    async saveRegisterEntry(trx: Knex, yearId: number, entry: { kind: RegisterKind; number: string | null; issuedOn: string | null }, userId: number): Promise<void> {
+      await trx("document_numbers")
+        .insert({ year_id: yearId, kind: entry.kind, number: entry.number, issued_on: entry.issuedOn, updated_by: userId })
+        .onConflict(["year_id", "kind"])
+        .merge({ number: entry.number, issued_on: entry.issuedOn, updated_by: userId, updated_at: trx.fn.now() });
+    },
+    async agencyLetterhead(agencyId: number): Promise<AgencyLetterhead> {
+      const row: { governing_body: string | null; head_name: string | null; head_position: string | null } | undefined = await db("agencies")
+        .where({ id: agencyId })
+        .first("governing_body", "head_name", "head_position");
+      return { governingBody: row?.governing_body ?? null, headName: row?.head_name ?? null, headPosition: row?.head_position ?? null };
     },
   };
 }

@@ -1,11 +1,15 @@
+import type { Knex } from "knex";
 import type { User } from "../auth/users-repo.js";
+import { access } from "../auth/access.js";
+import type { AuditService } from "../audit/audit-service.js";
 import { NotFoundError } from "../errors.js";
-import { formatDate, formatDocumentDate, localDate } from "../lib/dates.js";
+import { formatDate, formatDocumentDate, localDate, parseVnDate } from "../lib/dates.js";
 import type { RankingExportRow, RankingService } from "../ranking/ranking-service.js";
-import { AWARD_LABELS, AWARDS, formatPoints } from "../scoring/index.js";
+import type { ReportsService, ReportTarget } from "../reports/reports-service.js";
+import { AWARD_LABELS, AWARDS, formatPoints, parsePoints } from "../scoring/index.js";
 import type { YearContext, YearsService } from "../years/years-service.js";
-import type { DocumentsRepo } from "./documents-repo.js";
-import type { DocSigner, OfficialDocument } from "./document-model.js";
+import { REGISTER_KINDS, type DocumentsRepo, type MeetingRecord, type RegisterEntry, type RegisterKind } from "./documents-repo.js";
+import type { DocSection, DocSigner, OfficialDocument } from "./document-model.js";
 
 type RankingPage = Awaited<ReturnType<RankingService["page"]>>;
 
@@ -23,8 +27,48 @@ function splitPerson(text: string | null): { name: string; position: string | nu
   return { name: name!.trim(), position: rest.length ? rest.join(" — ").trim() : null };
 }
 
+/**
+ * The signer's own title from the plan's "Chính ủy Bộ CHQS tỉnh — Trưởng Khối thi đua": the first part
+ * without the head agency's name, in capitals ("CHÍNH ỦY"); null when none is set up.
+ */
+export function signerTitle(position: string | null, agencyNames: string[]): string | null {
+  if (!position) return null;
+  let title = position.split(/\s+[—–]\s+/)[0]!.trim();
+  for (const name of agencyNames) {
+    if (name && title.toLocaleLowerCase("vi").endsWith(name.toLocaleLowerCase("vi"))) title = title.slice(0, -name.length).trim();
+  }
+  return title ? title.toLocaleUpperCase("vi") : null;
+}
+
+/** The documents of a year the secretariat numbers: symbol code, where they live, where their date comes from. */
+export const REGISTER = {
+  ranking_summary: { label: "Báo cáo kết quả chấm điểm, xếp hạng thi đua", code: "BC", print: "ranking/print", file: "ranking", defaultsTo: "publication" },
+  minutes: { label: "Biên bản họp bình xét thi đua", code: "BB", print: "ballots/minutes", file: "ballots/minutes", defaultsTo: "meeting" },
+  proposal_letter: { label: "Tờ trình đề nghị khen thưởng", code: "TTr", print: "ranking/proposal-letter", file: "ranking/proposal-letter", defaultsTo: "publication" },
+} as const satisfies Record<RegisterKind, { label: string; code: string; print: string; file: string; defaultsTo: "meeting" | "publication" }>;
+
+export const registerMessages = {
+  numberInvalid: "Số văn bản là một số nguyên dương, tối đa 6 chữ số (ví dụ 25); để trống nếu chưa cấp số.",
+  dateInvalid: "Ngày ban hành phải là một ngày có thật, dạng dd/mm/yyyy (ví dụ 15/01/2023); để trống để dùng ngày mặc định.",
+  saved: "Đã lưu số và ngày văn bản.",
+} as const;
+
+/** Blank date to fill by hand: "ngày …… tháng …… năm ……". */
+const BLANK_DATE = "ngày …… tháng …… năm ……";
+
 /** Share of the valid ballots as "85,71%". */
 const sharePercent = (votes: number, valid: number) => (valid > 0 ? `${formatPoints((votes * 100) / valid)}%` : "—");
+
+export interface RankingWorkbook {
+  filename: string;
+  sheetName: string;
+  title: string;
+  subtitle: string;
+  /** "I. …" headers of the standard groups. */
+  groups: string[];
+  ranked: { rank: string; code: string; name: string; groups: number[]; bonus: number; deductions: number; total: number; classification: string; votes: string; proposal: string; reason: string }[];
+  unranked: { code: string; name: string; total: number; reason: string }[];
+}
 
 export interface RankingFile {
   filename: string;
@@ -33,36 +77,53 @@ export interface RankingFile {
   year: number;
 }
 
-export function documentsService(deps: { repo: DocumentsRepo; years: YearsService; ranking: RankingService; now: () => Date }) {
-  const { repo, ranking, now } = deps;
+export function documentsService(deps: { repo: DocumentsRepo; years: YearsService; ranking: RankingService; reports: ReportsService; audit: AuditService; db: Knex }) {
+  const { repo, years, ranking, reports, audit, db } = deps;
 
-  async function frame(page: RankingPage, kind: string, symbolCode: string, summary: string, date: string) {
+  /** The publication's local date, when the ranking is published. */
+  const publishedOn = (ctx: YearContext) => (ctx.year.rankingPublishedAt ? localDate(new Date(ctx.year.rankingPublishedAt)) : null);
+
+  /** The date a document carries when none is set: the meeting's (minutes), else the publication's, else the meeting's. */
+  function defaultDate(ctx: YearContext, kind: RegisterKind, meeting: MeetingRecord | null): string | null {
+    if (REGISTER[kind].defaultsTo === "meeting") return meeting?.heldOn ?? null;
+    return publishedOn(ctx) ?? meeting?.heldOn ?? null;
+  }
+
+  const symbolOf = (code: string, shortName: string, number: string | null) => `Số: ${number ?? "      "}/${code}-${shortName}`;
+
+  async function frame(page: RankingPage, kind: string, registerKind: RegisterKind, summary: string) {
     const { ctx } = page;
-    const info = await repo.yearInfo(ctx.year.id);
+    const [info, meeting, register] = [await repo.yearInfo(ctx.year.id), await repo.meeting(ctx.year.id), await repo.register(ctx.year.id)];
     const head = ctx.agencies.find((a) => a.id === ctx.year.headAgencyId);
-    const signer: DocSigner = { role: "TRƯỞNG KHỐI THI ĐUA", subtitle: head ? head.name : null, name: info.planSignerName ?? "" };
+    const signer: DocSigner = {
+      role: "TRƯỞNG KHỐI THI ĐUA",
+      subtitle: head ? head.name : null,
+      title: signerTitle(info.planSignerPosition, head ? [head.name, head.shortName] : []),
+      name: info.planSignerName ?? "",
+    };
+    const entry = register.find((e) => e.kind === registerKind);
+    const date = entry?.issuedOn ?? defaultDate(ctx, registerKind, meeting);
     return {
       info,
       signer,
       base: {
         issuingBody: ctx.bloc.issuingBody.toLocaleUpperCase("vi"),
         issuer: issuerName(ctx.bloc),
-        symbol: `Số:      /${symbolCode}-${ctx.bloc.shortName}`,
-        placeDate: `${ctx.bloc.placeName}, ${formatDocumentDate(date)}`,
+        symbol: symbolOf(REGISTER[registerKind].code, ctx.bloc.shortName, entry?.number ?? null),
+        placeDate: `${ctx.bloc.placeName}, ${date ? formatDocumentDate(date) : BLANK_DATE}`,
+        draft: ctx.year.rankingPublishedAt === null,
         kind,
         summary,
       },
     };
   }
 
-  const today = () => localDate(now());
-
   return {
     /** The ranking summary the leader prints (BÁO CÁO): same access as the ranking page. */
     async rankingSummary(user: User, blocCode: string, year: number): Promise<{ doc: OfficialDocument; ctx: YearContext; filename: string }> {
       const page = await ranking.page(user, blocCode, year);
       const { ctx } = page;
-      const { info, signer, base } = await frame(page, "BÁO CÁO", "BC", `Kết quả chấm điểm, xếp hạng thi đua năm ${ctx.year.year} của ${ctx.bloc.name}`, today());
+      const { info, signer, base } = await frame(page, "BÁO CÁO", "ranking_summary", `Kết quả chấm điểm, xếp hạng thi đua năm ${ctx.year.year} của ${ctx.bloc.name}`);
       const plan = info.planNumber ? `Kế hoạch số ${info.planNumber}${info.planDate ? ` ngày ${formatDate(info.planDate)}` : ""}` : "Kế hoạch";
       const doc: OfficialDocument = {
         title: `Báo cáo kết quả xếp hạng thi đua năm ${ctx.year.year}`,
@@ -114,7 +175,7 @@ export function documentsService(deps: { repo: DocumentsRepo; years: YearsServic
       const meeting = await repo.meeting(ctx.year.id);
       if (!meeting) throw new NotFoundError("Chưa ghi kết quả bỏ phiếu bình xét của năm này.");
       const votes = await repo.votes(ctx.year.id);
-      const { base } = await frame(page, "BIÊN BẢN", "BB", `Họp bình xét thi đua năm ${ctx.year.year} của ${ctx.bloc.name}`, meeting.heldOn);
+      const { base } = await frame(page, "BIÊN BẢN", "minutes", `Họp bình xét thi đua năm ${ctx.year.year} của ${ctx.bloc.name}`);
       const idOf = new Map(ctx.agencies.map((a) => [a.code, a.id]));
       const candidates = page.ranked
         .map((r) => ({ r, v: votes.find((x) => x.agencyId === idOf.get(r.code)) }))
@@ -158,8 +219,8 @@ export function documentsService(deps: { repo: DocumentsRepo; years: YearsServic
         ],
         recipients: null,
         signers: [
-          { role: "THƯ KÝ", subtitle: secretary.position, name: secretary.name },
-          { role: "CHỦ TRÌ", subtitle: chair.position, name: chair.name },
+          { role: "THƯ KÝ", subtitle: secretary.position, title: null, name: secretary.name },
+          { role: "CHỦ TRÌ", subtitle: chair.position, title: null, name: chair.name },
         ],
       };
       return { doc, ctx, filename: `bien-ban-binh-xet-${ctx.bloc.code}-${ctx.year.year}` };
@@ -169,7 +230,7 @@ export function documentsService(deps: { repo: DocumentsRepo; years: YearsServic
     async proposalLetter(user: User, blocCode: string, year: number): Promise<{ doc: OfficialDocument; ctx: YearContext; filename: string }> {
       const page = await ranking.page(user, blocCode, year);
       const { ctx } = page;
-      const { signer, base } = await frame(page, "TỜ TRÌNH", "TTr", `Về việc đề nghị khen thưởng thành tích thi đua năm ${ctx.year.year} cho các cơ quan, đơn vị thuộc ${ctx.bloc.name}`, today());
+      const { signer, base } = await frame(page, "TỜ TRÌNH", "proposal_letter", `Về việc đề nghị khen thưởng thành tích thi đua năm ${ctx.year.year} cho các cơ quan, đơn vị thuộc ${ctx.bloc.name}`);
       const awards = AWARDS.map((a) => AWARD_LABELS[a]).map((label) => ({ label, rows: page.ranked.filter((r) => r.proposal === label) }));
       const doc: OfficialDocument = {
         title: `Tờ trình đề nghị khen thưởng năm ${ctx.year.year}`,
@@ -207,10 +268,138 @@ export function documentsService(deps: { repo: DocumentsRepo; years: YearsServic
       return { doc, ctx, filename: `to-trinh-khen-thuong-${ctx.bloc.code}-${ctx.year.year}` };
     },
 
-    /** The rows of ranking.xlsx / ranking.csv (the ranking service's export rows, same access). */
+    /** The rows of ranking.csv (the ranking service's export rows, same access). */
     async rankingFile(user: User, blocCode: string, year: number): Promise<RankingFile> {
       const rows = await ranking.rows(user, blocCode, year);
       return { rows, filename: `xep-hang-${blocCode}-${year}`, sheetName: `Xếp hạng ${year}`, year };
+    },
+
+    /** ranking.xlsx: the ranking page's rows (group points, votes) under a title, totals as numbers. */
+    async rankingWorkbook(user: User, blocCode: string, year: number): Promise<RankingWorkbook> {
+      const page = await ranking.page(user, blocCode, year);
+      const { ctx } = page;
+      const num = (text: string) => parsePoints(text) ?? 0;
+      return {
+        filename: `xep-hang-${blocCode}-${year}`,
+        sheetName: `Xếp hạng ${year}`,
+        title: `KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG THI ĐUA NĂM ${ctx.year.year}`,
+        subtitle: `${ctx.bloc.name}${page.published ? "" : " — DỰ THẢO (chưa công bố)"}`,
+        groups: page.groupHeaders.map((g) => `${g.code}. ${g.title}`),
+        ranked: page.ranked.map((r) => ({
+          rank: r.rank,
+          code: r.code,
+          name: r.name,
+          groups: r.groups.map(num),
+          bonus: num(r.bonus),
+          deductions: num(r.deductions),
+          total: num(r.total),
+          classification: r.classification,
+          votes: r.votes,
+          proposal: r.proposal ?? "",
+          reason: r.reasons.join("; "),
+        })),
+        unranked: page.unranked.map((r) => ({ code: r.code, name: r.name, total: num(r.total), reason: r.reason })),
+      };
+    },
+
+    /** The register of the year's documents: number and date as set, or the default date. Bloc readers only. */
+    async register(user: User, blocCode: string, year: number, typed?: { kind: RegisterKind; number: string; issuedOn: string; errors: Record<string, string[]> }) {
+      const ctx = await years.open(user, blocCode, year);
+      if (!access.isBlocReader(user)) throw new NotFoundError();
+      const [entries, meeting] = [await repo.register(ctx.year.id), await repo.meeting(ctx.year.id)];
+      const rows = REGISTER_KINDS.map((kind) => {
+        const def = REGISTER[kind];
+        const entry: RegisterEntry | undefined = entries.find((e) => e.kind === kind);
+        const fallback = defaultDate(ctx, kind, meeting);
+        const mine = typed?.kind === kind ? typed : null;
+        return {
+          kind,
+          label: def.label,
+          symbol: symbolOf(def.code, ctx.bloc.shortName, entry?.number ?? null),
+          date: entry?.issuedOn ? formatDate(entry.issuedOn) : fallback ? formatDate(fallback) : "",
+          dateNote: entry?.issuedOn ? "đã đặt" : fallback ? (def.defaultsTo === "meeting" || !publishedOn(ctx) ? "mặc định: ngày họp bình xét" : "mặc định: ngày công bố") : "chưa có ngày",
+          numberValue: mine ? mine.number : (entry?.number ?? ""),
+          dateValue: mine ? mine.issuedOn : formatDate(entry?.issuedOn ?? null),
+          errors: mine?.errors ?? {},
+          suffix: `/${def.code}-${ctx.bloc.shortName}`,
+          print: `${ctx.basePath}/${def.print}`,
+          pdf: `${ctx.basePath}/${def.file}.pdf`,
+          docx: `${ctx.basePath}/${def.file}.docx`,
+          action: `${ctx.basePath}/documents/${kind}`,
+        };
+      });
+      const mayEdit = user.role === "admin" || (user.role === "secretariat" && access.canReadBloc(user, ctx.bloc.id));
+      return { ctx, rows, mayEdit, draft: ctx.year.rankingPublishedAt === null };
+    },
+
+    /** The secretariat sets (or clears) a document's number and date; one transaction, audited. */
+    async setRegisterEntry(user: User, blocCode: string, year: number, kind: RegisterKind, form: { number: string; issuedOn: string }, ip?: string): Promise<{ errors?: Record<string, string[]> }> {
+      const ctx = await years.open(user, blocCode, year);
+      access.assertSecretariat(user, ctx.bloc.id);
+      const errors: Record<string, string[]> = {};
+      const number = form.number.trim();
+      if (number && !/^\d{1,6}$/.test(number)) errors.number = [registerMessages.numberInvalid];
+      const dateText = form.issuedOn.trim();
+      const issuedOn = dateText ? parseVnDate(dateText) : null;
+      if (dateText && !issuedOn) errors.issued_on = [registerMessages.dateInvalid];
+      if (Object.keys(errors).length) return { errors };
+      const before = (await repo.register(ctx.year.id)).find((e) => e.kind === kind) ?? null;
+      const entry = { kind, number: number ? String(Number(number)) : null, issuedOn };
+      await db.transaction(async (trx) => {
+        await repo.saveRegisterEntry(trx, ctx.year.id, entry, user.id);
+        await audit.record(
+          { userId: user.id, username: user.username, action: "document.number", entity: "document_number", entityId: `${ctx.year.id}:${kind}`, blocId: ctx.bloc.id, before: before && { number: before.number, issuedOn: before.issuedOn }, after: { number: entry.number, issuedOn: entry.issuedOn }, ip },
+          trx,
+        );
+      });
+      return {};
+    },
+
+    /**
+     * An agency's own report (BÁO CÁO) under its own header (governing body and name), from the form's
+     * content; same access as the report page. Not yet sent (draft, returned, none): DỰ THẢO.
+     */
+    async agencyReport(user: User, t: ReportTarget): Promise<{ doc: OfficialDocument; ctx: { basePath: string }; filename: string }> {
+      const page = await reports.page(user, t);
+      const { ctx, period, agency, report, campaigns } = page;
+      const letterhead = await repo.agencyLetterhead(agency.id);
+      const head = ctx.agencies.find((a) => a.id === ctx.year.headAgencyId);
+      const sent = report !== undefined && (report.status === "submitted" || report.status === "accepted");
+      const content = report?.content ?? { sections: {}, general: "", shortcomings: "", proposals: "" };
+      const date = sent && report.submittedAt ? localDate(new Date(report.submittedAt)) : null;
+      const lines = (text: string) => text.split(/\n+/).map((l) => l.trim()).filter(Boolean);
+      const FIELDS = [["done", "Nội dung đã triển khai"], ["results", "Kết quả đạt được"], ["figures", "Số liệu cụ thể"]] as const;
+      const movements: DocSection[] = campaigns.map((c, i) => {
+        const section = content.sections[c.code];
+        const paragraphs = FIELDS.flatMap(([key, label]) => {
+          const parts = lines(section?.[key] ?? "");
+          return parts.length ? [`${label}: ${parts[0]}`, ...parts.slice(1)] : [];
+        });
+        return { heading: `${i + 1}. ${c.title}`, paragraphs: paragraphs.length ? paragraphs : ["Không có nội dung báo cáo."] };
+      });
+      const part = (heading: string, text: string): DocSection => ({ heading, paragraphs: lines(text).length ? lines(text) : ["Không có."] });
+      const what = period.kind === "annual" ? `tổng kết phong trào thi đua năm ${ctx.year.year}` : `sơ kết phong trào thi đua 6 tháng đầu năm ${ctx.year.year}`;
+      const doc: OfficialDocument = {
+        title: `Báo cáo ${what} — ${agency.name}`,
+        issuingBody: (letterhead.governingBody ?? "").toLocaleUpperCase("vi"),
+        issuer: agency.name.toLocaleUpperCase("vi"),
+        symbol: "Số:      /BC",
+        placeDate: `${ctx.bloc.placeName}, ${date ? formatDocumentDate(date) : BLANK_DATE}`,
+        draft: !sent,
+        kind: "BÁO CÁO",
+        summary: `Kết quả ${what}`,
+        addressee: head ? `Kính gửi: ${head.name} — Trưởng ${ctx.bloc.name}` : `Kính gửi: Thường trực ${ctx.bloc.name}`,
+        sections: [
+          { heading: "I. KẾT QUẢ THỰC HIỆN CÁC PHONG TRÀO THI ĐUA", paragraphs: [] },
+          ...movements,
+          part("II. ĐÁNH GIÁ CHUNG", content.general),
+          part("III. TỒN TẠI, HẠN CHẾ", content.shortcomings),
+          part("IV. ĐỀ XUẤT, KIẾN NGHỊ", content.proposals),
+        ],
+        recipients: [head ? `Thường trực Khối thi đua (${head.shortName});` : "Thường trực Khối thi đua;", "Lưu: VT."],
+        signers: [{ role: (letterhead.headPosition ?? "THỦ TRƯỞNG ĐƠN VỊ").toLocaleUpperCase("vi"), subtitle: null, title: null, name: letterhead.headName ?? "" }],
+      };
+      return { doc, ctx: { basePath: page.basePath }, filename: `bao-cao-${period.kind === "annual" ? "nam" : "6-thang"}-${agency.code}-${ctx.year.year}` };
     },
   };
 }

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import PDFDocument from "pdfkit";
 import { FONT_SUBSETS, fontFile, fontRuns, type FontStyle } from "./fonts.js";
-import { MOTTO_SUBTITLE, NATIONAL_MOTTO, type DocTable, type OfficialDocument } from "./document-model.js";
+import { DRAFT_MARK, MOTTO_SUBTITLE, NATIONAL_MOTTO, type DocTable, type OfficialDocument } from "./document-model.js";
 
 const MM = 72 / 25.4;
 /** The print stylesheet's @page margins (top, right, bottom, left), as Nghị định 30/2020 sets them. */
@@ -112,6 +112,25 @@ export function renderPdf(doc: OfficialDocument): Promise<Buffer> {
   drawLine(doc.placeDate, left + leftCol, ruleY + 6, rightCol, "italic", BODY, "center");
   y = ruleY + 6 + BODY * LINE + 18;
 
+  // A draft: a boxed DỰ THẢO under the header, and a faint one across every page.
+  const watermark = () => {
+    pdf.save();
+    pdf.fillColor("#b00000").fillOpacity(0.08).rotate(-30, { origin: [A4.width / 2, A4.height / 2] });
+    drawLine(DRAFT_MARK, 0, A4.height / 2 - 36, A4.width, "bold", 72, "center");
+    pdf.restore();
+    pdf.fillColor("black").fillOpacity(1);
+  };
+  if (doc.draft) {
+    watermark();
+    pdf.on("pageAdded", watermark);
+    const markW = widthOf(DRAFT_MARK, "bold", 15) + 20;
+    pdf.rect(left + (width - markW) / 2, y - 4, markW, 15 * LINE + 4).lineWidth(1.5).strokeColor("#b00000").stroke().strokeColor("black");
+    pdf.fillColor("#b00000");
+    drawLine(DRAFT_MARK, left, y, width, "bold", 15, "center");
+    pdf.fillColor("black");
+    y += 15 * LINE + 12;
+  }
+
   // Document type and summary.
   block(doc.kind, left, width, "bold", 14, "center");
   block(doc.summary, left + 30, width - 60, "bold", BODY, "center");
@@ -122,20 +141,24 @@ export function renderPdf(doc: OfficialDocument): Promise<Buffer> {
   }
   y += 10;
 
-  for (const section of doc.sections) {
+  // The signature block's height: it never stands alone on a page, so the text before it reserves it.
+  const signHeight = SMALL * LINE * (doc.signers.some((s) => s.title) ? 10 : 9) + 10;
+  doc.sections.forEach((section, si) => {
+    const last = si === doc.sections.length - 1;
     if (section.heading) {
       ensure(BODY * LINE * 3);
       block(section.heading, left, width, "bold", BODY, "left");
     }
-    for (const p of section.paragraphs) {
+    section.paragraphs.forEach((p, pi) => {
+      if (last && !section.table && pi === section.paragraphs.length - 1) ensure(wrap(p, "regular", BODY, width - 28).length * BODY * LINE + signHeight);
       block(p, left, width, "regular", BODY, "left", 28);
       y += 3;
-    }
-    if (section.table) table(section.table);
+    });
+    if (section.table) table(section.table, last ? signHeight : 0);
     y += 6;
-  }
+  });
 
-  function table(t: DocTable) {
+  function table(t: DocTable, reserveAfterLast: number) {
     const total = t.columns.reduce((s, c) => s + c.width, 0);
     const widths = t.columns.map((c) => (c.width / total) * width);
     const pad = 4;
@@ -160,21 +183,21 @@ export function renderPdf(doc: OfficialDocument): Promise<Buffer> {
     const headerHeight = heightOf(rowLines(header, "bold"));
     ensure(headerHeight + size * LINE * 2 + 8);
     drawRow(header, "bold", true);
-    for (const row of t.rows) {
+    t.rows.forEach((row, ri) => {
       const h = heightOf(rowLines(row, "regular"));
+      const reserve = ri === t.rows.length - 1 ? reserveAfterLast : 0;
       // A row never splits across pages; the header repeats on the next page (like thead in print).
-      if (y + h > bottom) {
+      if (y + h + reserve > bottom) {
         pdf.addPage();
         y = MARGIN.top;
         drawRow(header, "bold", true);
       }
       drawRow(row, "regular", false);
-    }
+    });
     y += 6;
   }
 
   // Recipients (left) and signers.
-  const signHeight = SMALL * LINE * 9;
   ensure(signHeight);
   y += 10;
   const startY = y;
@@ -183,6 +206,7 @@ export function renderPdf(doc: OfficialDocument): Promise<Buffer> {
     y = startY;
     block(s.role, x, w, "bold", BODY, "center");
     if (s.subtitle) block(s.subtitle, x, w, "italic", SMALL, "center");
+    if (s.title) block(s.title, x, w, "bold", BODY, "center");
     y += BODY * LINE * 3.5;
     block(s.name, x, w, "bold", BODY, "center");
     return y;

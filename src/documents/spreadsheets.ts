@@ -1,32 +1,48 @@
 import ExcelJS from "exceljs";
-import type { RankingFile } from "./documents-service.js";
+import type { RankingFile, RankingWorkbook } from "./documents-service.js";
 import { csvField } from "../lib/spreadsheet-cells.js";
 
 const HEADERS = ["Hạng", "Mã", "Cơ quan, đơn vị", "Tổng điểm", "Xếp loại", "Đề nghị khen thưởng", "Lý do (không xếp hạng / không đề nghị)"];
 
+/** Row of the column headers in ranking.xlsx (a title and the bloc above it). */
+export const RANKING_HEADER_ROW = 4;
+
 /**
- * ranking.xlsx: header row, widths, totals as numbers "0.00", frozen header, a Vietnamese sheet name.
+ * ranking.xlsx: a title, then one row per agency with its group points, bonus, deductions, total
+ * (numbers "0.00"), classification, votes and proposal; frozen header, A4 landscape fitted to the width.
  * Text goes in as string cells, which a spreadsheet shows and never evaluates (no formula injection).
  */
-export async function rankingXlsx(file: RankingFile): Promise<Buffer> {
+export async function rankingXlsx(file: RankingWorkbook): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   book.creator = "Cổng thông tin thi đua";
-  const sheet = book.addWorksheet(file.sheetName, { views: [{ state: "frozen", ySplit: 1 }] });
-  sheet.columns = [
-    { header: HEADERS[0], key: "rank", width: 8 },
-    { header: HEADERS[1], key: "agency", width: 12 },
-    { header: HEADERS[2], key: "name", width: 44 },
-    { header: HEADERS[3], key: "total", width: 12, style: { numFmt: "0.00" } },
-    { header: HEADERS[4], key: "classification", width: 30 },
-    { header: HEADERS[5], key: "proposal", width: 34 },
-    { header: HEADERS[6], key: "reason", width: 60 },
-  ];
-  sheet.getRow(1).font = { bold: true };
-  sheet.getRow(1).alignment = { vertical: "middle", wrapText: true };
-  for (const r of file.rows) {
-    sheet.addRow({ rank: r.rank, agency: r.agency, name: r.name, total: r.total, classification: r.classification ?? "", proposal: r.proposal ?? "", reason: r.reason ?? "" });
+  const sheet = book.addWorksheet(file.sheetName, {
+    views: [{ state: "frozen", ySplit: RANKING_HEADER_ROW, xSplit: 3 }],
+    pageSetup: { paperSize: 9, orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: `${RANKING_HEADER_ROW}:${RANKING_HEADER_ROW}` },
+  });
+  const headers = ["Hạng", "Mã", "Cơ quan, đơn vị", ...file.groups, "Điểm thưởng", "Điểm trừ", "Tổng điểm", "Xếp loại", "Số phiếu đồng ý / hợp lệ", "Đề nghị khen thưởng", "Lý do (không xếp hạng / không đề nghị)"];
+  const widths = [12, 10, 40, ...file.groups.map(() => 14), 11, 10, 11, 24, 14, 28, 50];
+  sheet.columns = widths.map((width) => ({ width }));
+  const last = headers.length;
+  sheet.mergeCells(1, 1, 1, last);
+  sheet.mergeCells(2, 1, 2, last);
+  Object.assign(sheet.getCell(1, 1), { value: file.title, font: { bold: true, size: 14 }, alignment: { horizontal: "center" } });
+  Object.assign(sheet.getCell(2, 1), { value: file.subtitle, font: { italic: true }, alignment: { horizontal: "center" } });
+  const header = sheet.getRow(RANKING_HEADER_ROW);
+  header.values = headers;
+  header.font = { bold: true };
+  header.alignment = { vertical: "middle", horizontal: "center", wrapText: true };
+  const pointCols = { from: 4, to: 3 + file.groups.length + 3 };
+  for (const r of file.ranked) {
+    sheet.addRow([r.rank, r.code, r.name, ...r.groups, r.bonus, r.deductions, r.total, r.classification, r.votes, r.proposal, r.reason]);
   }
-  sheet.autoFilter = { from: "A1", to: "G1" };
+  for (const r of file.unranked) {
+    sheet.addRow(["Không xếp hạng", r.code, r.name, ...file.groups.map(() => null), null, null, r.total, "", "", "", r.reason]);
+  }
+  for (let row = RANKING_HEADER_ROW + 1; row <= sheet.rowCount; row++) {
+    for (let col = pointCols.from; col <= pointCols.to; col++) sheet.getCell(row, col).numFmt = "0.00";
+    sheet.getCell(row, last).alignment = { wrapText: true, vertical: "top" };
+  }
+  sheet.autoFilter = { from: { row: RANKING_HEADER_ROW, column: 1 }, to: { row: RANKING_HEADER_ROW, column: last } };
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
