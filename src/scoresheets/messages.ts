@@ -28,6 +28,11 @@ export const messages = {
     `Chưa lưu được: bảng điểm đã được ${by} thay đổi lúc ${at} sau khi bạn mở trang (trạng thái hiện tại: ${status}). ` +
     "Không có gì được lưu. Nội dung bạn vừa nhập vẫn được giữ dưới đây, bên cạnh giá trị hiện tại; hãy xem lại rồi lưu lại.",
   saved: "Đã lưu bản nháp bảng điểm.",
+  imported: "Đã nhập bảng tính vào bản nháp bảng điểm. Hãy xem lại rồi gửi.",
+  importTooLarge: "Tệp quá lớn (tối đa 2 MB): đây không phải bảng chấm điểm tải từ cổng.",
+  importFileMissing: "Vui lòng chọn tệp bảng tính (.xlsx) đã điền.",
+  importConflict: "Bảng điểm vừa được thay đổi trong lúc nhập: chưa lưu gì. Vui lòng tải lại trang rồi nhập lại.",
+  importRefused: "Chưa nhập được bảng tính, không có gì được lưu:",
   submitted: "Đã gửi bảng điểm tới Thường trực Khối.",
   reviewSaved: "Đã lưu điểm Khối chấm.",
   reviewed: "Đã đánh dấu bảng điểm là đã thẩm định.",

@@ -1,9 +1,15 @@
 import { Router } from "express";
+import multer from "multer";
 import type { Services } from "../services.js";
 import { requireUser } from "../web/middleware/require-user.js";
 import { setFlash } from "../web/middleware/locals.js";
 import { YearParams } from "../ranking/schemas.js";
 import { parseOwnSheet, parseReviewSheet, SheetParams } from "./schemas.js";
+import { messages } from "./messages.js";
+
+/** A filled score sheet is small: 2 MB is far above any real one. */
+const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 2 * 1024 * 1024, files: 1, fields: 5 } });
+const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 const titleOf = (view: { agency: { name: string }; ctx: { year: { year: number } } }) =>
   `Bảng chấm điểm thi đua năm ${view.ctx.year.year} — ${view.agency.name}`;
@@ -21,6 +27,34 @@ export function scoreSheetRoutes({ sheets }: Services): Router {
     const result = await sheets.list(req.user!, bloc, year);
     if ("redirect" in result && result.redirect) return res.redirect(303, result.redirect);
     res.render("scoresheets/list", { title: `Bảng chấm điểm thi đua năm ${year}`, view: result.view });
+  });
+
+  // Before `${sheetPath}`: "congan.xlsx" would otherwise read as an agency code.
+  router.get(`${sheetPath}.xlsx`, requireUser, async (req, res) => {
+    const file = await sheets.workbook(req.user!, SheetParams.parse(req.params));
+    res.attachment(`${file.filename}.xlsx`).type(XLSX_TYPE).send(file.content);
+  });
+
+  // The filled workbook back into the draft (multipart field `file`; the CSRF token rides in the query, as for attachments).
+  router.post(`${sheetPath}/import`, requireUser, (req, res, next) => {
+    upload.single("file")(req, res, async (err: unknown) => {
+      try {
+        const params = SheetParams.parse(req.params);
+        const user = req.user!;
+        await sheets.assertCanPost(user, params);
+        const tooLarge = (err as { code?: string } | undefined)?.code === "LIMIT_FILE_SIZE";
+        if (err && !tooLarge) return next(err);
+        const result = tooLarge ? { errors: [messages.importTooLarge] } : await sheets.importOwn(user, params, req.file?.buffer, req.ip);
+        if ("errors" in result) {
+          const view = await sheets.view(user, params);
+          return res.status(tooLarge ? 413 : 422).render("scoresheets/sheet", { title: titleOf(view), view, importErrors: result.errors });
+        }
+        setFlash(req, "success", result.message);
+        res.redirect(303, req.originalUrl.replace(/\/import(\?.*)?$/, ""));
+      } catch (e) {
+        next(e);
+      }
+    });
   });
 
   router.get(sheetPath, requireUser, async (req, res) => {

@@ -22,6 +22,7 @@ import type { YearAgency } from "../years/years-repo.js";
 import { messages, STATUS_LABELS } from "./messages.js";
 import type { OwnSheetForm, ReviewSheetForm, SheetParams } from "./schemas.js";
 import type { BlocEntry, SelfEntry, SheetsRepo } from "./sheets-repo.js";
+import { buildSheetWorkbook, readSheetWorkbook, type WorkbookModel } from "./sheet-workbook.js";
 
 export type SheetMode = "edit" | "review" | "readonly";
 type Errors = Record<string, string[]>;
@@ -257,7 +258,68 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
     };
   }
 
+  /** The agency's sheet as a workbook model: the criteria in the page's order with the saved self-scores. */
+  function workbookModel(l: Loaded): WorkbookModel {
+    const lateReports = l.comp.inputs.find((i) => i.agencyId === l.agency.id)?.lateReports ?? 0;
+    return {
+      bloc: l.ctx.bloc.code,
+      blocName: l.ctx.bloc.name,
+      year: l.ctx.year.year,
+      agency: l.agency.code,
+      agencyName: l.agency.name,
+      bonusCap: l.ctx.year.rules.bonusCap,
+      groups: groupsOf(l.comp.data.criteria).map(({ group, leaves }) => ({
+        code: group.code,
+        title: group.title,
+        kind: group.kind,
+        max: group.kind === "standard" ? group.maxPoints : null,
+        items: leaves.map((item) => {
+          const entry = l.sheet?.entries.find((e) => e.criterionId === item.id);
+          return {
+            id: item.id,
+            code: item.code,
+            title: item.title,
+            max: item.maxPoints,
+            auto: isAuto(item),
+            self: isAuto(item) ? lateReports : group.kind === "deduction" ? (entry?.selfCount ?? null) : (entry?.selfPoints ?? null),
+            evidence: entry?.evidence ?? "",
+          };
+        }),
+      })),
+    };
+  }
+
+  /** "Điểm không được …" after "Ô D12: " reads "Ô D12: điểm không được …". */
+  const inCell = (cell: string | undefined, message: string) => (cell ? `Ô ${cell}: ${message.charAt(0).toLocaleLowerCase("vi")}${message.slice(1)}` : message);
+
   return {
+    /** The sheet as a workbook to fill offline (same access as the sheet page). */
+    async workbook(user: User, p: SheetParams): Promise<{ filename: string; content: Buffer }> {
+      const l = await load(user, p);
+      return { filename: `bang-cham-diem-${l.agency.code}-${l.ctx.year.year}`, content: await buildSheetWorkbook(workbookModel(l)) };
+    },
+
+    /**
+     * The clerk's filled workbook becomes the sheet's draft, with the same checks as the form; every
+     * error names its cell. Another agency's, year's or bloc's workbook, or an altered one, is refused;
+     * nothing is saved on any error.
+     */
+    async importOwn(user: User, p: SheetParams, file: Buffer | undefined, ip?: string): Promise<{ errors: string[] } | { message: string }> {
+      const l = await load(user, p);
+      access.assertOwnAgency(user, l.agency.id);
+      if (l.ctx.year.rankingPublishedAt !== null) throw new RuleViolationError(messages.published);
+      if (l.sheet && (l.sheet.status === "submitted" || l.sheet.status === "reviewed")) throw new RuleViolationError(messages.notEditable);
+      if (!file || file.length === 0) return { errors: [messages.importFileMissing] };
+      const read = await readSheetWorkbook(file, workbookModel(l));
+      if ("errors" in read) return read;
+      const saved = await this.saveOwn(user, p, { action: "save", version: l.sheet?.version ?? null, values: read.values }, ip);
+      if ("conflict" in saved && saved.conflict) return { errors: [messages.importConflict] };
+      if ("view" in saved && saved.view) {
+        return { errors: Object.entries(saved.view.errors).map(([name, list]) => inCell(read.cells[name], list[0] ?? "")) };
+      }
+      return { message: messages.imported };
+    },
+
     /** The sheet as `user` may see it: the clerk's own form, the secretariat's review, or read-only. */
     async view(user: User, p: SheetParams) {
       return buildView(user, await load(user, p));

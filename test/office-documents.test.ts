@@ -1,0 +1,261 @@
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Knex } from "knex";
+import JSZip from "jszip";
+import type { Response } from "superagent";
+import { getDocumentProxy } from "unpdf";
+import { createTestDatabase } from "./db.js";
+import { createTestApp, csrfFrom, loginAs } from "./http.js";
+import { seedDemo } from "../seeds/demo.js";
+import type { Database } from "../src/db/database.js";
+
+const BASE = "/blocs/noichinh-tq/years/2022";
+const NOW = new Date("2023-02-20T10:00:00+07:00");
+const RANKED = [
+  "Công an tỉnh Tuyên Quang",
+  "Bộ Chỉ huy Quân sự tỉnh Tuyên Quang",
+  "Viện kiểm sát nhân dân tỉnh Tuyên Quang",
+  "Tòa án nhân dân tỉnh Tuyên Quang",
+  "Sở Tư pháp tỉnh Tuyên Quang",
+];
+const DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+const SOFFICE = ["/usr/bin/soffice", "/usr/bin/libreoffice"].find((p) => fs.existsSync(p));
+
+/** The demo year as these tests need it: 2022 with its ranking not yet published (drafts). */
+async function seedOpenDemo(db: Knex): Promise<void> {
+  await seedDemo(db);
+}
+
+function expectInOrder(text: string, parts: string[]): void {
+  let from = 0;
+  for (const part of parts) {
+    const at = text.indexOf(part, from);
+    expect(at, `"${part}" after position ${from}`).toBeGreaterThanOrEqual(0);
+    from = at + part.length;
+  }
+}
+
+function binary(response: Response, cb: (err: Error | null, body: unknown) => void) {
+  const res = response as unknown as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  res.on("data", (c: Buffer) => chunks.push(c));
+  res.on("end", () => cb(null, Buffer.concat(chunks)));
+}
+
+async function pdfText(data: Buffer): Promise<string> {
+  const pdf = await getDocumentProxy(new Uint8Array(data));
+  let text = "";
+  for (let i = 1; i <= pdf.numPages; i++) {
+    for (const item of (await (await pdf.getPage(i)).getTextContent()).items) if ("str" in item) text += item.str + (item.hasEOL ? "\n" : "");
+    text += "\n";
+  }
+  return text.replace(/\s+/g, " ");
+}
+
+/** A .docx opened as what it is, a zip: the text of its paragraphs, and its XML parts. */
+async function openDocx(data: Buffer) {
+  const zip = await JSZip.loadAsync(data);
+  const part = async (name: string) => {
+    const file = zip.file(name);
+    if (!file) throw new Error(`no ${name} in the .docx`);
+    return file.async("string");
+  };
+  const document = await part("word/document.xml");
+  const textOf = (xml: string) =>
+    [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)]
+      .map((p) => [...p[0].matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((t) => t[1]).join(""))
+      .join("\n")
+      .replace(/&amp;/g, "&")
+      .replace(/&quot;/g, '"');
+  const headers = await Promise.all(Object.keys(zip.files).filter((n) => /^word\/header\d*\.xml$/.test(n)).map(part));
+  return { document, styles: await part("word/styles.xml"), text: textOf(document), headerText: headers.map(textOf).join("\n"), firstTable: document.slice(document.indexOf("<w:tbl>"), document.indexOf("</w:tbl>")) };
+}
+
+describe("office formats: Word documents, their numbers and dates, DỰ THẢO", () => {
+  let database: Database;
+  let db: Knex;
+  let app: ReturnType<typeof createTestApp>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = database.knex;
+    await seedOpenDemo(db);
+    app = createTestApp(db, { now: () => NOW });
+  });
+  afterAll(() => database.close());
+
+  const getFile = async (agent: Awaited<ReturnType<typeof loginAs>>, url: string) => {
+    const res = await agent.get(url).buffer(true).parse(binary);
+    expect([url, res.status]).toEqual([url, 200]);
+    return res;
+  };
+
+  it("when each .docx is unzipped, then it is A4 with the decree's margins, Times New Roman, the two-column header, repeating table headers, the signer's title and DỰ THẢO", async () => {
+    const leader = await loginAs(app, "lanhdao");
+    const cases = [
+      { url: "/ranking.docx", filename: "xep-hang-noichinh-tq-2022.docx", kind: "BÁO CÁO", symbol: "/BC-KTĐNC", order: RANKED },
+      { url: "/ballots/minutes.docx", filename: "bien-ban-binh-xet-noichinh-tq-2022.docx", kind: "BIÊN BẢN", symbol: "/BB-KTĐNC", order: RANKED },
+      { url: "/ranking/proposal-letter.docx", filename: "to-trinh-khen-thuong-noichinh-tq-2022.docx", kind: "TỜ TRÌNH", symbol: "/TTr-KTĐNC", order: RANKED.slice(0, 3) },
+    ];
+    for (const c of cases) {
+      const res = await getFile(leader, `${BASE}${c.url}`);
+      expect(res.headers["content-type"]).toBe(DOCX_TYPE);
+      expect(res.headers["content-disposition"]).toContain(c.filename);
+      const docx = await openDocx(res.body as Buffer);
+      // A4 (twips) and margins top/bottom 20 mm, left 30 mm, right 15 mm.
+      expect(docx.document).toMatch(/<w:pgSz w:w="11906" w:h="16838"/);
+      const margins = /<w:pgMar ([^>]*)\/>/.exec(docx.document)![1]!;
+      expect(margins).toMatch(/w:top="1134"/);
+      expect(margins).toMatch(/w:bottom="1134"/);
+      expect(margins).toMatch(/w:left="1701"/);
+      expect(margins).toMatch(/w:right="850"/);
+      // Times New Roman everywhere, body 14 pt (28 half-points).
+      expect(docx.styles).toMatch(/w:ascii="Times New Roman"/);
+      expect(docx.styles).toMatch(/<w:sz w:val="28"\/>/);
+      expect(docx.document).not.toMatch(/w:ascii="(?!Times New Roman)/);
+      // The header is a two-column table: issuer and number left, motto and place-date right.
+      expect((docx.firstTable.match(/<w:tc>/g) ?? []).length).toBe(2);
+      expectInOrder(docx.firstTable, ["UBND TỈNH TUYÊN QUANG", "KHỐI THI ĐUA NỘI CHÍNH", c.symbol, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Tuyên Quang, ngày 10 tháng 01 năm 2023"]);
+      expectInOrder(docx.text, [c.kind, ...c.order]);
+      expect(docx.document).toContain("<w:tblHeader/>");
+      expect(docx.document).toContain("<w:cantSplit/>");
+      // Unpublished year: a draft, on the first page and in every page's header.
+      expect(docx.text).toContain("DỰ THẢO");
+      expect(docx.headerText).toContain("DỰ THẢO");
+    }
+    const summary = await openDocx((await getFile(leader, `${BASE}/ranking.docx`)).body as Buffer);
+    expectInOrder(summary.text, ["Nơi nhận:", "Lưu: VT.", "TRƯỞNG KHỐI THI ĐUA", "Bộ Chỉ huy Quân sự tỉnh Tuyên Quang", "CHÍNH ỦY", "Đại tá Hà Đình Khiêm"]);
+  });
+
+  it.skipIf(!SOFFICE)("when LibreOffice converts each .docx to PDF, then the PDF's text holds the agencies in rank order" + (SOFFICE ? "" : " (skipped: LibreOffice is not installed; CI installs libreoffice-writer-nogui)"), async () => {
+    const leader = await loginAs(app, "lanhdao");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "thidua-docx-"));
+    try {
+      const files = [["ranking.docx", RANKED], ["minutes.docx", RANKED], ["proposal-letter.docx", RANKED.slice(0, 3)]] as const;
+      const urls = { "ranking.docx": "/ranking.docx", "minutes.docx": "/ballots/minutes.docx", "proposal-letter.docx": "/ranking/proposal-letter.docx" };
+      for (const [name] of files) fs.writeFileSync(path.join(dir, name), (await getFile(leader, `${BASE}${urls[name]}`)).body as Buffer);
+      await promisify(execFile)(
+        SOFFICE!,
+        [`-env:UserInstallation=file://${dir}/profile`, "--headless", "--convert-to", "pdf", "--outdir", dir, ...files.map(([n]) => path.join(dir, n))],
+        { timeout: 180_000 },
+      );
+      for (const [name, order] of files) {
+        const pdf = fs.readFileSync(path.join(dir, name.replace(/\.docx$/, ".pdf")));
+        const doc = await getDocumentProxy(new Uint8Array(pdf));
+        const view = (await doc.getPage(1)).view;
+        expect([Math.round(view[2]!), Math.round(view[3]!)]).toEqual([595, 842]);
+        const text = await pdfText(pdf);
+        expectInOrder(text, ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "DỰ THẢO", ...order]);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 200_000);
+
+  it("when the secretariat sets a number and date in the register, then the print page, the PDF and the .docx carry them; bad input is refused beside the field and nothing is saved", async () => {
+    const sec = await loginAs(app, "thuongtruc");
+    const page = await sec.get(`${BASE}/documents`);
+    expect(page.status).toBe(200);
+    expectInOrder(page.text, ["Sổ văn bản năm 2022", "Báo cáo kết quả chấm điểm, xếp hạng thi đua", "/BC-KTĐNC", "10/01/2023", "mặc định: ngày họp bình xét", "Biên bản họp bình xét thi đua", "Tờ trình đề nghị khen thưởng"]);
+
+    const bad = await sec.post(`${BASE}/documents/ranking_summary`).type("form").send({ _csrf: csrfFrom(page.text), number: "25a", issued_on: "31/02/2023" });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain("Số văn bản là một số nguyên dương");
+    expect(bad.text).toContain("Ngày ban hành phải là một ngày có thật");
+    expect(bad.text).toContain('value="25a"');
+    expect(bad.text).toContain('value="31/02/2023"');
+    expect(bad.text).toContain('aria-invalid="true"');
+    expect(Number((await db("document_numbers").count({ n: "*" }).first())!.n)).toBe(0);
+
+    const noToken = await sec.post(`${BASE}/documents/ranking_summary`).type("form").send({ number: "25", issued_on: "15/01/2023" });
+    expect(noToken.status).toBe(403);
+    const leader = await loginAs(app, "lanhdao");
+    const leaderPage = await leader.get(`${BASE}/documents`);
+    expect(leaderPage.status).toBe(200);
+    expect(leaderPage.text).not.toContain("Lưu số và ngày");
+    expect((await leader.post(`${BASE}/documents/ranking_summary`).type("form").send({ _csrf: csrfFrom(leaderPage.text), number: "25", issued_on: "15/01/2023" })).status).toBe(403);
+    expect((await (await loginAs(app, "canbo.congan")).get(`${BASE}/documents`)).status).toBe(404);
+
+    const ok = await sec.post(`${BASE}/documents/ranking_summary`).type("form").send({ _csrf: csrfFrom(page.text), number: "25", issued_on: "15/01/2023" });
+    expect(ok.status).toBe(303);
+    const after = await sec.get(`${BASE}/documents`);
+    expectInOrder(after.text, ["Đã lưu số và ngày văn bản.", "Số: 25/BC-KTĐNC", "15/01/2023", "đã đặt"]);
+    const audit = await db("audit_log").where({ action: "document.number" }).first("after");
+    expect(JSON.stringify(audit?.after)).toContain("2023-01-15");
+
+    const print = await leader.get(`${BASE}/ranking/print`);
+    expectInOrder(print.text, ["Số: 25/BC-KTĐNC", "Tuyên Quang, ngày 15 tháng 01 năm 2023"]);
+    const pdf = await pdfText((await getFile(leader, `${BASE}/ranking.pdf`)).body as Buffer);
+    expectInOrder(pdf, ["Số: 25/BC-KTĐNC", "Tuyên Quang, ngày 15 tháng 01 năm 2023"]);
+    const docx = await openDocx((await getFile(leader, `${BASE}/ranking.docx`)).body as Buffer);
+    expectInOrder(docx.firstTable, ["Số: 25/BC-KTĐNC", "Tuyên Quang, ngày 15 tháng 01 năm 2023"]);
+    // The minutes keep their own (blank) number and the meeting's date.
+    expectInOrder((await leader.get(`${BASE}/ballots/minutes`)).text, ["/BB-KTĐNC", "ngày 10 tháng 01 năm 2023"]);
+  });
+
+  it("when the year is unpublished, then print, PDF and .docx say DỰ THẢO; once published, none does and an unset date is the publication's", async () => {
+    const leader = await loginAs(app, "lanhdao");
+    const print = await leader.get(`${BASE}/ranking/proposal-letter`);
+    expect(print.text).toContain('class="doc-draft"');
+    expect(await pdfText((await getFile(leader, `${BASE}/ranking/proposal-letter.pdf`)).body as Buffer)).toContain("DỰ THẢO");
+    await db("emulation_years").update({ ranking_published_at: new Date("2023-01-20T09:00:00+07:00") });
+    try {
+      const published = await leader.get(`${BASE}/ranking/proposal-letter`);
+      expect(published.text).not.toContain("DỰ THẢO");
+      expect(published.text).toContain("Tuyên Quang, ngày 20 tháng 01 năm 2023");
+      expect(await pdfText((await getFile(leader, `${BASE}/ranking/proposal-letter.pdf`)).body as Buffer)).not.toContain("DỰ THẢO");
+      const docx = await openDocx((await getFile(leader, `${BASE}/ranking/proposal-letter.docx`)).body as Buffer);
+      expect(docx.text + docx.headerText).not.toContain("DỰ THẢO");
+      expect(docx.firstTable).toContain("Tuyên Quang, ngày 20 tháng 01 năm 2023");
+    } finally {
+      await db("emulation_years").update({ ranking_published_at: null });
+    }
+  });
+
+  it("when a clerk prints their agency's report, then it carries the agency's own header and the form's content as print, PDF and .docx; another agency's clerk gets 404", async () => {
+    const clerk = await loginAs(app, "canbo.congan");
+    const reportPath = `${BASE}/periods/2/reports/congan`;
+    const pageRes = await clerk.get(reportPath);
+    expect(pageRes.status).toBe(200);
+    expectInOrder(pageRes.text, [`href="${reportPath}/print"`, `href="${reportPath}/report.pdf"`, `href="${reportPath}/report.docx"`]);
+    const content = (await db("reports as r").join("periods as p", "p.id", "r.period_id").join("agencies as a", "a.id", "r.agency_id").where({ "p.number": 2, "a.code": "congan" }).first("r.content")).content;
+    const general = String((typeof content === "string" ? JSON.parse(content) : content).general).split("\n")[0]!.trim();
+    expect(general.length).toBeGreaterThan(10);
+
+    const print = await clerk.get(`${reportPath}/print`);
+    expect(print.status).toBe(200);
+    expectInOrder(print.text, ["BỘ CÔNG AN", "CÔNG AN TỈNH TUYÊN QUANG", "Số:", "/BC", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Tuyên Quang, ngày 14 tháng 12 năm 2022", "BÁO CÁO", "Kết quả tổng kết phong trào thi đua năm 2022", "Kính gửi: Bộ Chỉ huy Quân sự tỉnh Tuyên Quang", "II. ĐÁNH GIÁ CHUNG", general.slice(0, 40), "Nơi nhận:", "GIÁM ĐỐC"]);
+    expect(print.text).not.toContain('class="doc-draft"');
+    const pdf = await pdfText((await getFile(clerk, `${reportPath}/report.pdf`)).body as Buffer);
+    expectInOrder(pdf, ["BỘ CÔNG AN", "CÔNG AN TỈNH TUYÊN QUANG", "BÁO CÁO", "II. ĐÁNH GIÁ CHUNG"]);
+    const docxRes = await getFile(clerk, `${reportPath}/report.docx`);
+    expect(docxRes.headers["content-disposition"]).toContain("bao-cao-nam-congan-2022.docx");
+    const docx = await openDocx(docxRes.body as Buffer);
+    expectInOrder(docx.firstTable, ["BỘ CÔNG AN", "CÔNG AN TỈNH TUYÊN QUANG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]);
+    expectInOrder(docx.text, ["BÁO CÁO", "II. ĐÁNH GIÁ CHUNG", general.slice(0, 40), "GIÁM ĐỐC"]);
+
+    const other = await loginAs(app, "canbo.stp");
+    for (const suffix of ["/print", "/report.pdf", "/report.docx"]) expect([suffix, (await other.get(`${reportPath}${suffix}`)).status]).toEqual([suffix, 404]);
+    // A report not sent yet prints as a draft.
+    const draft = await (await loginAs(app, "canbo.thads")).get(`${BASE}/periods/2/reports/thads/print`);
+    expect(draft.status).toBe(200);
+    expectInOrder(draft.text, ["TỔNG CỤC THI HÀNH ÁN DÂN SỰ", "CỤC THI HÀNH ÁN DÂN SỰ TỈNH TUYÊN QUANG", "ngày …… tháng …… năm ……", "DỰ THẢO"]);
+  });
+
+  it("when the ranking page is printed, then its print styles hide the buttons and keep the table whole on a landscape page", async () => {
+    const leader = await loginAs(app, "lanhdao");
+    const page = await leader.get(`${BASE}/ranking`);
+    expect(page.text).toMatch(/<p class="actions no-print">/);
+    expect(page.text).toMatch(/<section class="publication no-print">/);
+    expectInOrder(page.text, ["/ranking.docx", "/ballots/minutes.docx", "/ranking/proposal-letter.docx", "/documents"]);
+    const css = (await leader.get("/css/print.css")).text;
+    expect(css).toContain("@page wide { size: A4 landscape");
+    expect(css).toContain("main:has(table.ranking) { page: wide; }");
+    expect(css).toMatch(/\.table-scroll \{ overflow: visible !important; \}/);
+    expect(css).toMatch(/form, button, \.button \{ display: none !important; \}/);
+  });
+});
