@@ -43,6 +43,13 @@ const GETS: [string, number[]][] = [
   [`${Y}/sheets`, [303, 200, 200, 200, 200, 303]],
   [`${Y}/sheets/bchqs`, [303, 200, 200, 200, 200, 200]],
   [`${Y}/sheets/congan`, [303, 200, 200, 200, 200, 404]],
+  [`${Y}/sheets/bchqs.xlsx`, [303, 200, 200, 200, 200, 200]],
+  [`${Y}/sheets/congan.xlsx`, [303, 200, 200, 200, 200, 404]],
+  [`${Y}/periods/1/reports/bchqs/print`, [303, 200, 200, 200, 200, 200]],
+  [`${Y}/periods/1/reports/bchqs/report.pdf`, [303, 200, 200, 200, 200, 200]],
+  [`${Y}/periods/1/reports/bchqs/report.docx`, [303, 200, 200, 200, 200, 200]],
+  [`${Y}/periods/1/reports/congan/print`, [303, 200, 200, 200, 200, 404]],
+  [`${Y}/periods/1/reports/congan/report.docx`, [303, 200, 200, 200, 200, 404]],
   [`${Y}/ballots`, [303, 200, 200, 200, 200, 404]],
   // the ranking and its documents: clerks only after the leader publishes it
   [`${Y}/ranking`, [303, 200, 200, 200, 200, 404]],
@@ -55,6 +62,10 @@ const GETS: [string, number[]][] = [
   [`${Y}/ranking/proposal-letter.pdf`, [303, 200, 200, 200, 200, 404]],
   [`${Y}/ballots/minutes`, [303, 200, 200, 200, 200, 404]],
   [`${Y}/ballots/minutes.pdf`, [303, 200, 200, 200, 200, 404]],
+  [`${Y}/ranking.docx`, [303, 200, 200, 200, 200, 404]],
+  [`${Y}/ranking/proposal-letter.docx`, [303, 200, 200, 200, 200, 404]],
+  [`${Y}/ballots/minutes.docx`, [303, 200, 200, 200, 200, 404]],
+  [`${Y}/documents`, [303, 200, 200, 200, 200, 404]],
   [`${Y}/setup`, [303, 200, 200, 200, 200, 403]],
   [`${Y}/campaigns`, [303, 200, 200, 200, 200, 403]],
   [`${Y}/campaigns/new`, [303, 200, 200, 403, 403, 403]],
@@ -78,7 +89,10 @@ const POSTS: [string, Record<string, string>, number[]][] = [
   [`${Y}/registration/congan`, { action: "submit" }, [303, 404, 404, 404, 404, 404]],
   [`${Y}/registration/thads/review`, { action: "return", comment: "", version: "1" }, [303, 422, 422, 403, 403, 404]],
   [`${Y}/sheets/congan`, { action: "save", version: "1" }, [303, 422, 422, 403, 403, 404]],
+  // the draft is the agency's own: nobody else imports a workbook into it
+  [`${Y}/sheets/congan/import`, {}, [303, 404, 404, 403, 403, 404]],
   [`${Y}/ballots`, { valid_ballots: "abc", held_on: "x", place: "" }, [303, 409, 409, 403, 403, 403]],
+  [`${Y}/documents/ranking_summary`, { number: "abc", issued_on: "" }, [303, 422, 422, 403, 403, 404]],
   // the year is not published: reopening is refused for the leader and admin, forbidden for the rest
   [`${Y}/ranking/reopen`, { reason: "x" }, [303, 409, 403, 409, 403, 403]],
   [`${Y}/setup`, { planDate: "31/02/2022" }, [303, 422, 422, 403, 403, 403]],
@@ -92,7 +106,7 @@ const POSTS: [string, Record<string, string>, number[]][] = [
   ["/account/password", { currentPassword: "", newPassword: "", confirmPassword: "" }, [303, 422, 422, 422, 422, 422]],
 ];
 
-const DATA_TABLES = ["reports", "report_attachments", "registrations", "score_sheets", "score_entries", "ballot_meetings", "votes", "emulation_years", "campaigns", "periods", "criteria", "agencies", "users"];
+const DATA_TABLES = ["document_numbers", "reports", "report_attachments", "registrations", "score_sheets", "score_entries", "ballot_meetings", "votes", "emulation_years", "campaigns", "periods", "criteria", "agencies", "users"];
 
 let database: Database;
 let db: Knex;

@@ -335,6 +335,7 @@ export function documentsService(deps: { repo: DocumentsRepo; years: YearsServic
     /** The secretariat sets (or clears) a document's number and date; one transaction, audited. */
     async setRegisterEntry(user: User, blocCode: string, year: number, kind: RegisterKind, form: { number: string; issuedOn: string }, ip?: string): Promise<{ errors?: Record<string, string[]> }> {
       const ctx = await years.open(user, blocCode, year);
+      if (!access.isBlocReader(user)) throw new NotFoundError();
       access.assertSecretariat(user, ctx.bloc.id);
       const errors: Record<string, string[]> = {};
       const number = form.number.trim();
