@@ -1,6 +1,8 @@
 /**
- * Screenshots for docs/screenshots/: the secretariat's dashboard and page 1 of ranking.pdf.
- * Needs Debian's chromium and poppler-utils, and a running app with the demo data:
+ * Screenshots for docs/screenshots/: the secretariat's dashboard, page 1 of ranking.pdf, the documents
+ * register, the ranking page as printed, and the Word documents (.docx) rendered by LibreOffice to PNG.
+ * Needs Debian's chromium, poppler-utils, libreoffice-writer-nogui and fonts-liberation2 (Liberation Serif stands in
+ * for Times New Roman with the same metrics), and a running app with the demo data:
  *   DATA_DIR=$(mktemp -d) PORT=3456 node --import tsx src/server.ts &
  *   node --import tsx scripts/screenshots.ts            # BASE_URL=http://127.0.0.1:3456 by default
  */
@@ -42,6 +44,28 @@ async function main() {
     const file = path.join(tmp, "ranking.pdf");
     fs.writeFileSync(file, await pdf.body());
     execFileSync("pdftoppm", ["-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", file, path.join(out, "ranking-pdf-page1")]);
+
+    await page.goto(`${base}${year}/documents`);
+    await page.screenshot({ path: path.join(out, "documents-register.png"), fullPage: true });
+    await page.emulateMedia({ media: "print" });
+    await page.goto(`${base}${year}/ranking`);
+    await page.screenshot({ path: path.join(out, "ranking-page-print-media.png"), fullPage: true });
+    await page.emulateMedia({ media: "screen" });
+
+    // Each Word document as the secretariat opens it: LibreOffice converts it to PDF, page 1 to PNG.
+    const docx = {
+      "docx-ranking-summary": `${year}/ranking.docx`,
+      "docx-minutes": `${year}/ballots/minutes.docx`,
+      "docx-proposal-letter": `${year}/ranking/proposal-letter.docx`,
+      "docx-agency-report": `${year}/periods/2/reports/congan/report.docx`,
+    };
+    for (const [name, url] of Object.entries(docx)) {
+      const res = await context.request.get(`${base}${url}`);
+      if (!res.ok()) throw new Error(`${url}: HTTP ${res.status()}`);
+      fs.writeFileSync(path.join(tmp, `${name}.docx`), await res.body());
+      execFileSync("soffice", [`-env:UserInstallation=file://${tmp}/profile`, "--headless", "--convert-to", "pdf", "--outdir", tmp, path.join(tmp, `${name}.docx`)], { stdio: "ignore" });
+      execFileSync("pdftoppm", ["-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", path.join(tmp, `${name}.pdf`), path.join(out, `${name}-page1`)]);
+    }
     fs.rmSync(tmp, { recursive: true, force: true });
     process.stdout.write(`Screenshots written to ${path.relative(root, out)}/\n`);
   } finally {

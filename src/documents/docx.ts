@@ -27,7 +27,7 @@ export const FONT = "Times New Roman";
 /** Sizes in half-points: body 14, header lines 13, table text 13. */
 const BODY = 28;
 const HEAD = 26;
-const TABLE = 26;
+const TABLE = 24;
 
 const NONE: IBorderOptions = { style: BorderStyle.NONE, size: 0, color: "FFFFFF" };
 const NO_BORDERS = { top: NONE, bottom: NONE, left: NONE, right: NONE, insideHorizontal: NONE, insideVertical: NONE };
@@ -35,7 +35,7 @@ const LINE: IBorderOptions = { style: BorderStyle.SINGLE, size: 4, color: "00000
 
 type Run = { text: string; bold?: boolean; italics?: boolean; size?: number };
 
-function para(runs: Run | Run[], opts: { align?: (typeof AlignmentType)[keyof typeof AlignmentType]; indent?: number; after?: number; before?: number; keepNext?: boolean; keepLines?: boolean; rule?: number } = {}): Paragraph {
+function para(runs: Run | Run[], opts: { align?: (typeof AlignmentType)[keyof typeof AlignmentType]; indent?: number; after?: number; before?: number; keepNext?: boolean; keepLines?: boolean } = {}): Paragraph {
   const children: ParagraphChild[] = (Array.isArray(runs) ? runs : [runs]).map(
     (r) => new TextRun({ text: r.text, bold: r.bold, italics: r.italics, size: r.size ?? BODY, font: FONT }),
   );
@@ -46,10 +46,17 @@ function para(runs: Run | Run[], opts: { align?: (typeof AlignmentType)[keyof ty
     spacing: { before: opts.before ?? 0, after: opts.after ?? 0, line: 276 },
     keepNext: opts.keepNext,
     keepLines: opts.keepLines,
-    // A short rule under the line (under the issuer and under the motto), centred by equal indents.
-    ...(opts.rule ? { border: { bottom: { ...LINE, space: 1 } }, indent: { left: opts.rule, right: opts.rule } } : {}),
   });
 }
+
+/** A short rule under the issuer and under the motto: an empty, tiny paragraph bordered below, centred by equal indents. */
+const rule = (columnWidth: number, share: number) =>
+  new Paragraph({
+    children: [new TextRun({ text: "", size: 2, font: FONT })],
+    border: { bottom: { ...LINE, space: 1 } },
+    indent: { left: Math.round((columnWidth * (1 - share)) / 2), right: Math.round((columnWidth * (1 - share)) / 2) },
+    spacing: { before: 0, after: 0, line: 120, lineRule: "exact" },
+  });
 
 const cell = (children: Paragraph[], width: number, borders = true) =>
   new TableCell({
@@ -65,12 +72,14 @@ function headerTable(doc: OfficialDocument): Table {
   const right = TEXT_WIDTH - left;
   const leftCell = [
     ...(doc.issuingBody ? [para({ text: doc.issuingBody, size: HEAD }, { align: AlignmentType.CENTER })] : []),
-    para({ text: doc.issuer, bold: true, size: HEAD }, { align: AlignmentType.CENTER, rule: Math.round(left * 0.3) }),
+    para({ text: doc.issuer, bold: true, size: HEAD }, { align: AlignmentType.CENTER }),
+    rule(left, 0.35),
     para({ text: doc.symbol, size: HEAD }, { align: AlignmentType.CENTER, before: 120 }),
   ];
   const rightCell = [
     para({ text: NATIONAL_MOTTO, bold: true, size: 24 }, { align: AlignmentType.CENTER }),
-    para({ text: MOTTO_SUBTITLE, bold: true, size: BODY }, { align: AlignmentType.CENTER, rule: Math.round(right * 0.2) }),
+    para({ text: MOTTO_SUBTITLE, bold: true, size: BODY }, { align: AlignmentType.CENTER }),
+    rule(right, 0.6),
     para({ text: doc.placeDate, italics: true, size: BODY }, { align: AlignmentType.CENTER, before: 120 }),
   ];
   return new Table({
