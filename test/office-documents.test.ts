@@ -9,7 +9,7 @@ import JSZip from "jszip";
 import type { Response } from "superagent";
 import { getDocumentProxy } from "unpdf";
 import { createTestDatabase } from "./db.js";
-import { createTestApp, csrfFrom, loginAs } from "./http.js";
+import { createTestApp, csrfFrom, loginAs, postForm } from "./http.js";
 import { seedDemo } from "../seeds/demo.js";
 import type { Database } from "../src/db/database.js";
 
@@ -244,6 +244,17 @@ describe("office formats: Word documents, their numbers and dates, DỰ THẢO",
     const draft = await (await loginAs(app, "canbo.thads")).get(`${BASE}/periods/2/reports/thads/print`);
     expect(draft.status).toBe(200);
     expectInOrder(draft.text, ["TỔNG CỤC THI HÀNH ÁN DÂN SỰ", "CỤC THI HÀNH ÁN DÂN SỰ TỈNH TUYÊN QUANG", "ngày …… tháng …… năm ……", "DỰ THẢO"]);
+  });
+
+  it("when the secretariat sets an agency's governing body on the agency form, then the agency's report prints it above its name", async () => {
+    const sec = await loginAs(app, "thuongtruc");
+    const form = await sec.get("/blocs/noichinh-tq/agencies/toaan");
+    expect(form.text).toContain("Cơ quan chủ quản");
+    expect(form.text).toContain('value="TÒA ÁN NHÂN DÂN TỐI CAO"');
+    const res = await postForm(sec, "/blocs/noichinh-tq/agencies/toaan", "/blocs/noichinh-tq/agencies/toaan", { governingBody: "Tòa án nhân dân cấp cao tại Hà Nội" });
+    expect(res.status).toBe(303);
+    const print = await sec.get(`${BASE}/periods/2/reports/toaan/print`);
+    expectInOrder(print.text, ["TÒA ÁN NHÂN DÂN CẤP CAO TẠI HÀ NỘI", "TÒA ÁN NHÂN DÂN TỈNH TUYÊN QUANG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]);
   });
 
   it("when the ranking page is printed, then its print styles hide the buttons and keep the table whole on a landscape page", async () => {

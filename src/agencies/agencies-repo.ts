@@ -7,6 +7,7 @@ export interface Agency {
   shortName: string;
   headName: string | null;
   headPosition: string | null;
+  governingBody: string | null;
 }
 
 export interface Membership {
@@ -21,6 +22,7 @@ export interface AgencyFields {
   shortName: string;
   headName: string | null;
   headPosition: string | null;
+  governingBody: string | null;
 }
 
 type Row = Record<string, unknown>;
@@ -32,6 +34,7 @@ const toAgency = (r: Row): Agency => ({
   shortName: r.short_name as string,
   headName: r.head_name as string | null,
   headPosition: r.head_position as string | null,
+  governingBody: (r.governing_body as string | null | undefined) ?? null,
 });
 
 const toMembership = (r: Row): Membership => ({
@@ -65,13 +68,13 @@ export function agenciesRepo(db: Knex) {
     },
     async insert(trx: Knex, code: string, a: AgencyFields): Promise<number> {
       const [{ id }] = await trx("agencies")
-        .insert({ code, name: a.name, short_name: a.shortName, head_name: a.headName, head_position: a.headPosition })
+        .insert({ code, name: a.name, short_name: a.shortName, head_name: a.headName, head_position: a.headPosition, governing_body: a.governingBody })
         .returning("id");
       return id;
     },
     /** Changes the current name only: each year keeps its own in year_agencies. */
     async update(trx: Knex, id: number, a: AgencyFields): Promise<void> {
-      await trx("agencies").where({ id }).update({ name: a.name, short_name: a.shortName, head_name: a.headName, head_position: a.headPosition, updated_at: trx.fn.now() });
+      await trx("agencies").where({ id }).update({ name: a.name, short_name: a.shortName, head_name: a.headName, head_position: a.headPosition, governing_body: a.governingBody, updated_at: trx.fn.now() });
     },
     async join(trx: Knex, blocId: number, agencyId: number, year: number): Promise<void> {
       await trx("bloc_memberships").insert({ bloc_id: blocId, agency_id: agencyId, joined_year: year });

@@ -20,6 +20,8 @@ export const agencyFields = {
   shortName: z.string().trim().min(1, "Vui lòng nhập tên viết tắt.").max(80, "Tên viết tắt quá dài (tối đa 80 ký tự)."),
   headName: optionalText(120),
   headPosition: optionalText(120),
+  /** Printed above the agency's name at the top of its own documents, e.g. "BỘ CÔNG AN". */
+  governingBody: optionalText(200),
 };
 
 export const EditAgencyForm = z.object(agencyFields);

@@ -292,7 +292,7 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
   /** "Điểm không được …" after "Ô D12: " reads "Ô D12: điểm không được …". */
   const inCell = (cell: string | undefined, message: string) => (cell ? `Ô ${cell}: ${message.charAt(0).toLocaleLowerCase("vi")}${message.slice(1)}` : message);
 
-  return {
+  const service = {
     /** The sheet as a workbook to fill offline (same access as the sheet page). */
     async workbook(user: User, p: SheetParams): Promise<{ filename: string; content: Buffer }> {
       const l = await load(user, p);
@@ -312,7 +312,7 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
       if (!file || file.length === 0) return { errors: [messages.importFileMissing] };
       const read = await readSheetWorkbook(file, workbookModel(l));
       if ("errors" in read) return read;
-      const saved = await this.saveOwn(user, p, { action: "save", version: l.sheet?.version ?? null, values: read.values }, ip);
+      const saved = await service.saveOwn(user, p, { action: "save", version: l.sheet?.version ?? null, values: read.values }, ip);
       if ("conflict" in saved && saved.conflict) return { errors: [messages.importConflict] };
       if ("view" in saved && saved.view) {
         return { errors: Object.entries(saved.view.errors).map(([name, list]) => inCell(read.cells[name], list[0] ?? "")) };
@@ -489,6 +489,7 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
       return `/blocs/${encodeURIComponent(latest.blocCode)}/years/${latest.year}/sheets`;
     },
   };
+  return service;
 }
 
 export type SheetsService = ReturnType<typeof sheetsService>;
