@@ -31,7 +31,12 @@ async function counts(k: Knex): Promise<Record<string, number>> {
 
 describe("year bundle", () => {
   it("when the demo year is exported, imported into an empty database and exported again, then the documents are equal", async () => {
+    const yearId = (await db("emulation_years").where({ year: 2022 }).first("id")).id;
+    await db("document_numbers").insert({ year_id: yearId, kind: "minutes", number: "7", issued_on: "2023-01-10" });
     const first = await createServices(db).bundle.exportYear("noichinh-tq", 2022);
+    // The register and the agencies' governing bodies travel with the year.
+    expect(first.documents).toEqual([{ kind: "minutes", number: "7", issuedOn: "2023-01-10" }]);
+    expect(first.agencies.find((a) => a.code === "congan")?.governingBody).toBe("BỘ CÔNG AN");
     expect(first.agencies.map((a) => a.code)).toEqual(["bchqs", "congan", "stp", "thads", "thanhtra", "toaan", "vks"]);
     expect(first.criteria.find((c) => c.code === "1.1")?.maxPoints).toBe("40.00");
     expect(validateBundle(first).ok).toBe(true);
@@ -39,6 +44,21 @@ describe("year bundle", () => {
     expect(result.ok).toBe(true);
     const second = await createServices(target.knex).bundle.exportYear("noichinh-tq", 2022);
     expect(second).toEqual(first);
+  });
+
+  it("when a bundle made before the register is imported, then it has no documents and no governing bodies; a kind listed twice is refused with its path", async () => {
+    const doc = JSON.parse(JSON.stringify(await createServices(db).bundle.exportYear("noichinh-tq", 2022)));
+    doc.documents = [{ kind: "minutes", number: "7", issuedOn: null }, { kind: "minutes", number: "8", issuedOn: null }];
+    const twice = validateBundle(doc);
+    expect(twice.ok ? [] : twice.errors.map((e) => e.path)).toEqual(["documents[1].kind"]);
+    delete doc.documents;
+    for (const a of doc.agencies) delete a.governingBody;
+    const old = validateBundle(doc);
+    expect(old.ok).toBe(true);
+    if (old.ok) {
+      expect(old.bundle.documents).toEqual([]);
+      expect(old.bundle.agencies.every((a) => a.governingBody === null)).toBe(true);
+    }
   });
 
   it("when a bundle has five mistakes, then all five are reported with their paths and nothing changes", async () => {

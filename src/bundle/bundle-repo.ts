@@ -23,7 +23,7 @@ export function bundleRepo(db: Knex) {
       );
       const agencyCode = (id: unknown) => (id === null || id === undefined ? null : (codeOf.get(id as number) ?? `#${String(id)}`));
 
-      const agencies: Row[] = await db("year_agencies as ya").join("agencies as a", "a.id", "ya.agency_id").where("ya.year_id", y.id).select("a.code", "ya.name", "ya.short_name", "a.head_name", "a.head_position", "ya.sort_order");
+      const agencies: Row[] = await db("year_agencies as ya").join("agencies as a", "a.id", "ya.agency_id").where("ya.year_id", y.id).select("a.code", "ya.name", "ya.short_name", "a.head_name", "a.head_position", "a.governing_body", "ya.sort_order");
       const campaigns: Row[] = await db("campaigns").where({ year_id: y.id });
       const periods: Row[] = await db("periods").where({ year_id: y.id });
       const extensions: Row[] = await db("period_extensions").whereIn("period_id", periods.map((p) => p.id as number));
@@ -34,6 +34,7 @@ export function bundleRepo(db: Knex) {
       const entries: Row[] = await db("score_entries").whereIn("sheet_id", sheets.map((s) => s.id as number));
       const meeting: Row | undefined = await db("ballot_meetings").where({ year_id: y.id }).first();
       const votes: Row[] = await db("votes").where({ year_id: y.id });
+      const documents: Row[] = await db("document_numbers").where({ year_id: y.id });
 
       const criterionCode = new Map(criteria.map((c) => [c.id as number, c.code as string]));
       const periodNumber = new Map(periods.map((p) => [p.id as number, p.number as number]));
@@ -59,7 +60,7 @@ export function bundleRepo(db: Knex) {
           rules: json(y.rules) as YearBundle["year"]["rules"],
         },
         agencies: agencies
-          .map((a) => ({ code: a.code as string, name: a.name as string, shortName: a.short_name as string, headName: str(a.head_name), headPosition: str(a.head_position), sortOrder: a.sort_order as number }))
+          .map((a) => ({ code: a.code as string, name: a.name as string, shortName: a.short_name as string, headName: str(a.head_name), headPosition: str(a.head_position), governingBody: str(a.governing_body), sortOrder: a.sort_order as number }))
           .sort((a, b) => cmp(a.code, b.code)),
         campaigns: campaigns
           .map((c) => ({ code: c.code as string, kind: c.kind as YearBundle["campaigns"][number]["kind"], title: c.title as string, description: str(c.description), startsOn: str(c.starts_on), endsOn: str(c.ends_on), sortOrder: c.sort_order as number }))
@@ -145,6 +146,9 @@ export function bundleRepo(db: Knex) {
         votes: votes
           .map((v) => ({ agency: agencyCode(v.agency_id)!, votesFor: v.votes_for as number, validBallots: v.valid_ballots as number }))
           .sort((a, b) => cmp(a.agency, b.agency)),
+        documents: documents
+          .map((d) => ({ kind: d.kind as YearBundle["documents"][number]["kind"], number: str(d.number), issuedOn: str(d.issued_on) }))
+          .sort((a, b) => cmp(a.kind, b.kind)),
       };
     },
 
@@ -175,7 +179,7 @@ export function bundleRepo(db: Knex) {
         const found = await trx("agencies").where({ code: a.code }).first("id");
         const id: number = found
           ? found.id
-          : (await trx("agencies").insert({ code: a.code, name: a.name, short_name: a.shortName, head_name: a.headName, head_position: a.headPosition }).returning("id"))[0].id;
+          : (await trx("agencies").insert({ code: a.code, name: a.name, short_name: a.shortName, head_name: a.headName, head_position: a.headPosition, governing_body: a.governingBody }).returning("id"))[0].id;
         agencyId.set(a.code, id);
         if (!(await trx("bloc_memberships").where({ bloc_id: blocId, agency_id: id }).first("id"))) {
           await trx("bloc_memberships").insert({ bloc_id: blocId, agency_id: id, joined_year: b.year.year });
@@ -308,6 +312,9 @@ export function bundleRepo(db: Knex) {
       }
       if (b.votes.length) {
         await trx("votes").insert(b.votes.map((v) => ({ year_id: yearId, agency_id: aid(v.agency), votes_for: v.votesFor, valid_ballots: v.validBallots })));
+      }
+      if (b.documents.length) {
+        await trx("document_numbers").insert(b.documents.map((d) => ({ year_id: yearId, kind: d.kind, number: d.number, issued_on: d.issuedOn })));
       }
       return { yearId, blocId };
     },

@@ -121,6 +121,12 @@ export function checkReferences(raw: unknown): BundleError[] {
   uniqueAgency("reports", (o) => (s(o.agency) === null ? null : `${String(o.period)}/${String(o.agency)}`));
   uniqueAgency("scoreSheets", (o) => s(o.agency));
   uniqueAgency("votes", (o) => s(o.agency));
+  const documentKinds = new Set<string>();
+  arr(doc.documents).forEach((d, i) => {
+    const kind = s(obj(d).kind);
+    if (kind !== null && documentKinds.has(kind)) err(["documents", i, "kind"], `Văn bản "${kind}" bị lặp trong sổ văn bản.`);
+    if (kind !== null) documentKinds.add(kind);
+  });
 
   arr(doc.reports).forEach((r, i) => {
     const n = obj(r).period;

@@ -58,6 +58,8 @@ export const BundleAgency = z.object({
   shortName: str(80).min(1),
   headName: nullableStr(120),
   headPosition: nullableStr(120),
+  /** Printed above the agency's name on its own documents; absent in bundles made before it existed. */
+  governingBody: nullableStr(200).default(null),
   /** Position in the year's list (1, 2, …). */
   sortOrder: count,
 });
@@ -153,6 +155,13 @@ export const BundleBallotMeeting = z.object({
   validBallots: count,
 });
 
+/** The number and date the secretariat gave one of the year's documents (the register). */
+export const BundleDocumentNumber = z.object({
+  kind: z.enum(["ranking_summary", "minutes", "proposal_letter"]),
+  number: z.string().regex(/^\d{1,6}$/, "Số văn bản gồm 1–6 chữ số.").nullable(),
+  issuedOn: date.nullable(),
+});
+
 export const BundleVote = z.object({ agency: code, votesFor: count, validBallots: count });
 
 export const YearBundleSchema = z.object({
@@ -188,6 +197,8 @@ export const YearBundleSchema = z.object({
   scoreSheets: z.array(BundleScoreSheet),
   ballotMeeting: BundleBallotMeeting.nullable(),
   votes: z.array(BundleVote),
+  /** Absent in bundles made before the register existed. */
+  documents: z.array(BundleDocumentNumber).default([]),
 });
 
 export type YearBundle = z.infer<typeof YearBundleSchema>;
