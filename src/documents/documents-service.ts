@@ -203,12 +203,12 @@ export function documentsService(deps: { repo: DocumentsRepo; years: YearsServic
               caption: "Kết quả bỏ phiếu",
               columns: [
                 { label: "STT", align: "center", width: 7 },
-                { label: "Cơ quan, đơn vị", align: "left", width: 36 },
-                { label: "Hạng", align: "center", width: 9 },
+                { label: "Cơ quan, đơn vị", align: "left", width: 34 },
+                { label: "Hạng", align: "center", width: 8 },
                 { label: "Tổng điểm", align: "right", width: 11 },
                 { label: "Phiếu đồng ý / hợp lệ", align: "center", width: 13 },
-                { label: "Tỷ lệ", align: "right", width: 10 },
-                { label: "Đề nghị", align: "left", width: 20 },
+                { label: "Tỷ lệ", align: "right", width: 12 },
+                { label: "Đề nghị", align: "left", width: 21 },
               ],
               rows: candidates.map(({ r, v }, i) => [
                 String(i + 1), r.name, r.rank, r.total, `${v!.votesFor}/${v!.validBallots}`, sharePercent(v!.votesFor, v!.validBallots), r.proposal ?? "Không đề nghị",

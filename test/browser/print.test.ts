@@ -45,4 +45,47 @@ describe.skipIf(!enabled)("printing from the browser (Chromium)", () => {
     expect(text).not.toContain("Tải PDF");
     await context.close();
   }, 60_000);
+
+  /** The text of each page of a PDF. */
+  async function pagesOf(pdf: Buffer): Promise<string[]> {
+    const doc = await getDocumentProxy(new Uint8Array(pdf));
+    const pages: string[] = [];
+    for (let i = 1; i <= doc.numPages; i++) {
+      pages.push((await (await doc.getPage(i)).getTextContent()).items.map((t) => ("str" in t ? t.str + (t.hasEOL ? " " : "") : "")).join("").replace(/\s+/g, " "));
+    }
+    return pages;
+  }
+
+  it("when a printed document breaks across pages at any point, then the signature block keeps the closing paragraph or the table's last row with it", async () => {
+    const context = await newContext(browser, portal.baseUrl);
+    const page = await context.newPage();
+    await loginWithKeyboard(page, "lanhdao");
+    const cases = [
+      // The minutes end with a paragraph; the ranking summary ends with a table (the agencies not ranked).
+      { url: `${YEAR}/ballots/minutes`, before: ".doc-closing", signer: "CHỦ TRÌ", kept: "Biên bản được thông qua" },
+      { url: `${YEAR}/ranking/print`, before: ".doc-section:last-of-type", signer: "TRƯỞNG KHỐI THI ĐUA", kept: "Thanh tra tỉnh Tuyên Quang" },
+    ];
+    for (const c of cases) {
+      await page.goto(c.url);
+      let split = 0;
+      for (let spacer = 0; spacer <= 1000; spacer += 100) {
+        await page.evaluate(({ selector, height }) => {
+          let pad = document.getElementById("test-spacer");
+          if (!pad) {
+            pad = document.createElement("div");
+            pad.id = "test-spacer";
+            document.querySelector(selector)!.before(pad);
+          }
+          pad.style.height = `${height}px`;
+        }, { selector: c.before, height: spacer });
+        const pages = await pagesOf(await page.pdf({ format: "A4", preferCSSPageSize: true }));
+        if (pages.length > 1) split++;
+        const signed = pages.findIndex((p) => p.includes(c.signer));
+        expect([c.url, spacer, signed >= 0 && pages[signed]!.includes(c.kept)]).toEqual([c.url, spacer, true]);
+      }
+      // The walk did cross page breaks.
+      expect(split).toBeGreaterThan(2);
+    }
+    await context.close();
+  }, 120_000);
 });
