@@ -203,11 +203,11 @@ export function documentsService(deps: { repo: DocumentsRepo; years: YearsServic
               caption: "Kết quả bỏ phiếu",
               columns: [
                 { label: "STT", align: "center", width: 7 },
-                { label: "Cơ quan, đơn vị", align: "left", width: 34 },
-                { label: "Hạng", align: "center", width: 8 },
+                { label: "Cơ quan, đơn vị", align: "left", width: 32 },
+                { label: "Hạng", align: "center", width: 10 },
                 { label: "Tổng điểm", align: "right", width: 11 },
                 { label: "Phiếu đồng ý / hợp lệ", align: "center", width: 13 },
-                { label: "Tỷ lệ", align: "right", width: 12 },
+                { label: "Tỷ lệ", align: "right", width: 11 },
                 { label: "Đề nghị", align: "left", width: 21 },
               ],
               rows: candidates.map(({ r, v }, i) => [
