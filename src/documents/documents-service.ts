@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
 import type { User } from "../auth/users-repo.js";
-import { access } from "../auth/access.js";
+import { access, bloc as blocTarget, can } from "../auth/access.js";
 import type { AuditService } from "../audit/audit-service.js";
 import { NotFoundError } from "../errors.js";
 import { formatDate, formatDocumentDate, localDate, parseVnDate } from "../lib/dates.js";
@@ -328,7 +328,7 @@ export function documentsService(deps: { repo: DocumentsRepo; years: YearsServic
           action: `${ctx.basePath}/documents/${kind}`,
         };
       });
-      const mayEdit = user.role === "admin" || (user.role === "secretariat" && access.canReadBloc(user, ctx.bloc.id));
+      const mayEdit = can(user, "bloc.manage", blocTarget(ctx.bloc.id));
       return { ctx, rows, mayEdit, draft: ctx.year.rankingPublishedAt === null };
     },
 
