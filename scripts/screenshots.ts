@@ -1,6 +1,7 @@
 /**
  * Screenshots for docs/screenshots/: the secretariat's dashboard, page 1 of ranking.pdf, the documents
- * register, the ranking page as printed, and the Word documents (.docx) rendered by LibreOffice to PNG.
+ * register, the ranking page as printed, the Word documents (.docx) rendered by LibreOffice to PNG, and a
+ * refused score-sheet import.
  * Needs Debian's chromium, poppler-utils, libreoffice-writer-nogui and fonts-liberation2 (Liberation Serif stands in
  * for Times New Roman with the same metrics), and a running app with the demo data:
  *   DATA_DIR=$(mktemp -d) PORT=3456 node --import tsx src/server.ts &
@@ -67,6 +68,19 @@ async function main() {
       execFileSync("pdftoppm", ["-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", path.join(tmp, `${name}.pdf`), path.join(out, `${name}-page1`)]);
     }
     fs.rmSync(tmp, { recursive: true, force: true });
+
+    // A clerk imports a workbook that is not the portal's: the refusal, with nothing saved.
+    const clerkContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "vi-VN" });
+    const clerk = await clerkContext.newPage();
+    await clerk.goto(`${base}/login`);
+    await clerk.fill('input[name="username"]', "canbo.thads");
+    await clerk.fill('input[name="password"]', "thidua2022");
+    await Promise.all([clerk.waitForURL((u) => !u.pathname.startsWith("/login")), clerk.click('button[type="submit"]')]);
+    await clerk.goto(`${base}${year}/sheets/thads`);
+    await clerk.setInputFiles('input[name="file"]', { name: "bang-diem.xlsx", mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer: Buffer.from("không phải bảng tính") });
+    await Promise.all([clerk.waitForLoadState("load"), clerk.click('form[enctype="multipart/form-data"] button[type="submit"]')]);
+    await clerk.locator("#import-errors").screenshot({ path: path.join(out, "sheet-import-refused.png") });
+    await clerkContext.close();
     process.stdout.write(`Screenshots written to ${path.relative(root, out)}/\n`);
   } finally {
     await browser.close();
