@@ -31,15 +31,49 @@ export function effectiveDueOn(dueOn: string, extensionDueOn: string | null): st
 }
 
 export interface Deliverable {
+  /** What is due, for people (e.g. "Báo cáo tổng kết năm"); optional in tests. */
+  label?: string;
   dueOn: string;
   extensionDueOn: string | null;
-  /** null: not submitted yet (not counted as late here). */
+  /** null: not submitted yet. */
   submittedOn: string | null;
 }
 
-/** Number of required reports submitted after their (effective) due date; each counts once. */
-export function countLateReports(deliverables: readonly Deliverable[]): number {
-  return deliverables.filter(
-    (d) => d.submittedOn !== null && lateDays(effectiveDueOn(d.dueOn, d.extensionDueOn), d.submittedOn) > 0,
-  ).length;
+/** One report that costs the automatic late-report deduction, and why. */
+export interface LateReport {
+  label: string;
+  dueOn: string;
+  /** null: never sent (counted once the agency's sheet is reviewed). */
+  submittedOn: string | null;
+  /** Whole days late; null when never sent. */
+  daysLate: number | null;
+}
+
+export interface LateCountOptions {
+  /**
+   * The agency's sheet is reviewed: a report still missing then counts as one late report, so that not
+   * sending never costs less than sending late (scoring-rules.md, "A report never sent").
+   */
+  missingCountsAsLate: boolean;
+}
+
+/** The required reports sent after their (effective) due date, and, when asked, those never sent. */
+export function lateReports(deliverables: readonly Deliverable[], options: LateCountOptions = { missingCountsAsLate: false }): LateReport[] {
+  const late: LateReport[] = [];
+  for (const d of deliverables) {
+    const dueOn = effectiveDueOn(d.dueOn, d.extensionDueOn);
+    const label = d.label ?? "";
+    if (d.submittedOn === null) {
+      if (options.missingCountsAsLate) late.push({ label, dueOn, submittedOn: null, daysLate: null });
+      continue;
+    }
+    const days = lateDays(dueOn, d.submittedOn);
+    if (days > 0) late.push({ label, dueOn, submittedOn: d.submittedOn, daysLate: days });
+  }
+  return late;
+}
+
+/** Number of required reports that count as late; each counts once. */
+export function countLateReports(deliverables: readonly Deliverable[], options?: LateCountOptions): number {
+  return lateReports(deliverables, options).length;
 }

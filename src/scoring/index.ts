@@ -21,6 +21,8 @@ export type {
   SheetResult,
   SheetStatus,
   TieBreak,
+  TieDecision,
+  TieOutcome,
   UnrankedRow,
 } from "./types.js";
 export { DEMO_RULES, RuleSetSchema } from "./rules.js";
@@ -36,11 +38,15 @@ export {
 } from "./points.js";
 export { checkScale, computeSheet } from "./sheet.js";
 export type { ScaleCheck } from "./sheet.js";
-export { countLateReports, effectiveDueOn, lateDays } from "./deadlines.js";
-export type { Deliverable } from "./deadlines.js";
+export { countLateReports, effectiveDueOn, lateDays, lateReports } from "./deadlines.js";
+export type { Deliverable, LateCountOptions, LateReport } from "./deadlines.js";
 export { classify, isAtLeast } from "./classify.js";
 export { compareForRank, rankAgencies } from "./rank.js";
 export type { RankComparison } from "./rank.js";
-export { hasVoteShare, proposeAwards } from "./proposals.js";
+export { hasVoteShare, maxVotesFor, proposeAwards, shareDenominator } from "./proposals.js";
+export { explainAgency, explainedTotal } from "./explain.js";
+export type { AwardCheck, ExplainedGroup, ExplainedItem, Explanation, Neighbour } from "./explain.js";
+export { mayReview, reviewerAgency } from "./conflict.js";
+export type { BlocLeadership, ReviewDecision, Reviewer } from "./conflict.js";
 export { scoreYear } from "./score-year.js";
 export type { AgencyYearInput, YearInput, YearResult } from "./score-year.js";

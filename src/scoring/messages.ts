@@ -30,10 +30,15 @@ export const messages = {
     discipline: (reason: string | null) =>
       reason && reason.trim() !== "" ? `Có vi phạm kỷ luật: ${reason.trim()}` : "Có vi phạm kỷ luật",
     noBallot: "Chưa có kết quả bỏ phiếu",
-    votesShort: (votesFor: number, validBallots: number, share: string, inclusive: boolean) =>
-      inclusive
-        ? `Đạt ${votesFor}/${validBallots} phiếu, chưa đủ ${share} số phiếu hợp lệ`
-        : `Đạt ${votesFor}/${validBallots} phiếu, chưa đạt quá ${share} số phiếu hợp lệ`,
+    votesShort: (votesFor: number, over: number, share: string, inclusive: boolean, selfExcluded = false) => {
+      const ballots = selfExcluded ? "số phiếu hợp lệ của các đơn vị khác" : "số phiếu hợp lệ";
+      return inclusive
+        ? `Đạt ${votesFor}/${over} phiếu, chưa đủ ${share} ${ballots}`
+        : `Đạt ${votesFor}/${over} phiếu, chưa đạt quá ${share} ${ballots}`;
+    },
+    tiePending: (award: Award) => `Đồng hạng — Hội nghị quyết định (${AWARD_LABELS[award]})`,
+    meetingChoseOther: (award: Award, reason: string) =>
+      `Đồng hạng; Hội nghị chọn đơn vị khác để đề nghị ${AWARD_LABELS[award]}: ${reason.trim().replace(/[.;]+$/, "")}`,
     alreadyProposed: (award: Award) => `Đã được đề nghị ${AWARD_LABELS[award]}`,
     quotaFull: (award: Award, quota: number) =>
       `Đã đủ số lượng đề nghị ${AWARD_LABELS[award]} (${quota} đơn vị)`,

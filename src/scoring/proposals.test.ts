@@ -105,19 +105,68 @@ describe("proposeAwards: the flag", () => {
     ]);
   });
 
-  it("when two agencies share rank 1, then they are considered in display (name) order", () => {
+  it("when two agencies tie for the only flag, then nobody gets it by order and the meeting decides", () => {
+    const tied = { total: 97, groupOneTotal: 55, deductionTotal: 0, sheetSubmittedAt: "2022-12-01T08:00:00Z" };
+    const candidates = [
+      candidate({ agencyId: 1, name: "Viện Kiểm sát", ...tied }),
+      candidate({ agencyId: 2, name: "Bộ Chỉ huy Quân sự", ...tied }),
+      candidate({ agencyId: 3, total: 90 }),
+    ];
+    const ballots = [sevenOf7(1), sevenOf7(2), sevenOf7(3)];
+    const pending = propose(candidates, ballots);
+    expect(awards(pending)).toEqual([["merit", 3]]);
+    expect(pending.ties).toEqual([{ award: "flag", rank: 1, places: 1, agencyIds: [1, 2], decision: null }]);
+    expect(pending.byAgency[1]).toEqual({ award: null, pendingTie: "flag", reasons: [`Đồng hạng — Hội nghị quyết định (${FLAG})`] });
+    expect(pending.byAgency[2]?.pendingTie).toBe("flag");
+
+    const decision = { award: "flag" as const, tiedAgencyIds: [2, 1], chosenAgencyIds: [1], reason: "Hội nghị biểu quyết 6/7 chọn Viện Kiểm sát." };
+    const decided = proposeAwards(rankAgencies(candidates, DEMO_RULES).ranked, ballots, DEMO_RULES, [decision]);
+    expect(awards(decided)).toEqual([
+      ["flag", 1],
+      ["merit", 2],
+      ["merit", 3],
+    ]);
+    expect(decided.ties[0]?.decision).toEqual(decision);
+    expect(decided.proposals[1]?.passedOver).toEqual([{ agencyId: 1, name: "Viện Kiểm sát", rank: 1, reasons: [`Đã được đề nghị ${FLAG}`] }]);
+    expect(decided.byAgency[2]?.reasons).toEqual([]);
+    expect(decided.proposals[0]?.passedOver).toEqual([
+      { agencyId: 2, name: "Bộ Chỉ huy Quân sự", rank: 1, reasons: [`Đồng hạng; Hội nghị chọn đơn vị khác để đề nghị ${FLAG}: Hội nghị biểu quyết 6/7 chọn Viện Kiểm sát`] },
+    ]);
+  });
+
+  it("when the tie the meeting decided has changed, then its decision no longer applies", () => {
+    const tied = { total: 97, groupOneTotal: 55, deductionTotal: 0, sheetSubmittedAt: "2022-12-01T08:00:00Z" };
+    const candidates = [1, 2, 3].map((agencyId) => candidate({ agencyId, ...tied }));
+    const decision = { award: "flag" as const, tiedAgencyIds: [1, 2], chosenAgencyIds: [1], reason: "Biểu quyết" };
+    const result = proposeAwards(rankAgencies(candidates, DEMO_RULES).ranked, [sevenOf7(1), sevenOf7(2), sevenOf7(3)], DEMO_RULES, [decision]);
+    expect(result.ties).toEqual([{ award: "flag", rank: 1, places: 1, agencyIds: [1, 2, 3], decision: null }]);
+    expect(awards(result)).toEqual([]);
+  });
+
+  it("when only one of two tied agencies qualifies, then it gets the flag without the meeting", () => {
     const tied = { total: 97, groupOneTotal: 55, deductionTotal: 0, sheetSubmittedAt: "2022-12-01T08:00:00Z" };
     const result = propose(
-      [candidate({ agencyId: 1, name: "Viện Kiểm sát", ...tied }), candidate({ agencyId: 2, name: "Bộ Chỉ huy Quân sự", ...tied })],
-      [sevenOf7(1), sevenOf7(2)],
+      [candidate({ agencyId: 1, ...tied }), candidate({ agencyId: 2, ...tied })],
+      [sevenOf7(1), { agencyId: 2, votesFor: 3, validBallots: 7 }],
     );
-    expect(awards(result)).toEqual([
-      ["flag", 2],
-      ["merit", 1],
-    ]);
-    expect(result.proposals[1]?.passedOver).toEqual([
-      { agencyId: 2, name: "Bộ Chỉ huy Quân sự", rank: 1, reasons: [`Đã được đề nghị ${FLAG}`] },
-    ]);
+    expect(result.ties).toEqual([]);
+    expect(awards(result)).toEqual([["flag", 1]]);
+  });
+});
+
+describe("proposeAwards: self-votes", () => {
+  it("when self-votes are off, then the share is over the other members' ballots and the reason says so", () => {
+    const noSelf: RuleSet = { ...DEMO_RULES, allowSelfVote: false };
+    // 4 of 7 ballots: < 2/3 of 7 but = 2/3 of the 6 other members.
+    const candidates = [candidate({ agencyId: 1, total: 97 })];
+    const ballots = [{ agencyId: 1, votesFor: 4, validBallots: 7 }];
+    expect(awards(propose(candidates, ballots, DEMO_RULES))).toEqual([["merit", 1]]);
+    const result = propose(candidates, ballots, noSelf);
+    expect(awards(result)).toEqual([["flag", 1]]);
+    expect(result.proposals[0]).toMatchObject({ votesFor: 4, validBallots: 7, shareOver: 6 });
+
+    const short = propose(candidates, [{ agencyId: 1, votesFor: 3, validBallots: 7 }], noSelf);
+    expect(short.byAgency[1]?.reasons).toContain("Đạt 3/6 phiếu, chưa đủ 2/3 số phiếu hợp lệ của các đơn vị khác");
   });
 });
 

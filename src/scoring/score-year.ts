@@ -2,6 +2,7 @@
 import { proposeAwards } from "./proposals.js";
 import { rankAgencies } from "./rank.js";
 import type { RuleSet } from "./rules.js";
+import type { LateReport } from "./deadlines.js";
 import { computeSheet } from "./sheet.js";
 import type {
   Ballot,
@@ -12,6 +13,7 @@ import type {
   SheetEntry,
   SheetResult,
   SheetStatus,
+  TieDecision,
 } from "./types.js";
 
 export interface AgencyYearInput {
@@ -24,14 +26,18 @@ export interface AgencyYearInput {
   disciplineFlag: boolean;
   disciplineReason: string | null;
   entries: readonly SheetEntry[];
-  /** Required reports submitted late this year (see `countLateReports`). */
+  /** Required reports that count as late this year (see `countLateReports`). */
   lateReports: number;
+  /** Which reports those are, for the explanation (optional: tests may give only the count). */
+  lateReportCauses?: readonly LateReport[];
 }
 
 export interface YearInput {
   agencies: readonly AgencyYearInput[];
   criteria: readonly CriterionDef[];
   ballots: readonly Ballot[];
+  /** The review meeting's choices between agencies tied for the last place of an award. */
+  decisions?: readonly TieDecision[];
 }
 
 export interface YearResult {
@@ -68,7 +74,7 @@ export function scoreYear(input: YearInput, rules: RuleSet): YearResult {
     return toCandidate(agency, sheet);
   });
   const ranking = rankAgencies(candidates, rules);
-  const proposals = proposeAwards(ranking.ranked, input.ballots, rules);
+  const proposals = proposeAwards(ranking.ranked, input.ballots, rules, input.decisions ?? []);
   for (const row of ranking.unranked) {
     proposals.byAgency[row.agencyId] = { award: null, reasons: [row.reason] };
   }

@@ -49,6 +49,8 @@ export interface SheetEntry {
   blocPoints: number | null;
   selfCount: number | null;
   blocCount: number | null;
+  /** The reviewer's written reason for a bloc value that differs (explanations only). */
+  blocReason?: string | null;
 }
 
 export interface SheetContext {
@@ -171,7 +173,9 @@ export interface Proposal {
   total: number;
   votesFor: number;
   validBallots: number;
-  /** Every agency displayed above this one that did not receive this award, and why. */
+  /** The ballots its share was taken over: validBallots, less its own when self-votes are off. */
+  shareOver: number;
+  /** Every agency ranked above (or level with) this one that did not receive this award, and why. */
   passedOver: PassedOver[];
 }
 
@@ -179,10 +183,33 @@ export interface AgencyProposalStatus {
   award: Award | null;
   /** Why the agency gets no award (empty when it gets one). */
   reasons: string[];
+  /** Tied for the last place of this award: the review meeting decides. */
+  pendingTie?: Award;
+}
+
+/** The review meeting's choice between agencies tied for the last place(s) of an award. */
+export interface TieDecision {
+  award: Award;
+  /** The qualifying agencies that were tied when the meeting decided. */
+  tiedAgencyIds: number[];
+  chosenAgencyIds: number[];
+  reason: string;
+}
+
+/** A tie for the last place(s) of an award: settled by a decision of the meeting, or still open. */
+export interface TieOutcome {
+  award: Award;
+  rank: number;
+  /** How many places were left for the tied agencies. */
+  places: number;
+  agencyIds: number[];
+  decision: TieDecision | null;
 }
 
 export interface ProposalResult {
   /** Flag proposals first, then merit, each in rank order. */
   proposals: Proposal[];
   byAgency: Record<number, AgencyProposalStatus>;
+  /** Ties for the last place of an award; publication waits until each has the meeting's decision. */
+  ties: TieOutcome[];
 }
