@@ -7,6 +7,7 @@ import * as m010 from "./20261124_010_performance_indexes.js";
 import * as m190 from "./20261129_190_notifications.js";
 import * as m200 from "./20261129_200_document_register.js";
 import * as m201 from "./20261129_201_agency_governing_body.js";
+import * as m014 from "./20261129_014_fair_ranking.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -27,6 +28,7 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ["20261129_190_notifications", m190],
   ["20261129_200_document_register", m200],
   ["20261129_201_agency_governing_body", m201],
+  ["20261129_014_fair_ranking", m014],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -15,6 +15,7 @@ import { rankingRepo } from "./ranking/ranking-repo.js";
 import { rankingService } from "./ranking/ranking-service.js";
 import { publicationRepo } from "./ranking/publication-repo.js";
 import { publicationService } from "./ranking/publication-service.js";
+import { tiesService } from "./ranking/ties-service.js";
 import { sheetsRepo } from "./scoresheets/sheets-repo.js";
 import { sheetsService } from "./scoresheets/sheets-service.js";
 import { ballotsRepo } from "./ballots/ballots-repo.js";
@@ -61,6 +62,7 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
     mail: opts.mail ?? { enabled: false, publicUrl: "http://localhost:3000" },
   });
   const reports = reportsService({ db, repo: reportsRepo(db), years, audit, notifications, now });
+  const publication = publicationService({ db, repo: publicationRepo(db), rankingRepo: rankingRepo(db), ranking, years, audit, notifications, now });
   return {
     db,
     now,
@@ -72,9 +74,10 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
     health: healthService(db),
     years,
     ranking,
-    publication: publicationService({ db, repo: publicationRepo(), ranking, years, audit, notifications, now }),
+    publication,
+    ties: tiesService({ db, years, ranking, rankingRepo: rankingRepo(db), audit, now }),
     sheets: sheetsService({ repo: sheetsRepo(), years, ranking, audit, notifications, db, now }),
-    ballots: ballotsService({ repo: ballotsRepo(db), years, audit, db }),
+    ballots: ballotsService({ repo: ballotsRepo(db), years, audit, db, ranking, rankingRepo: rankingRepo(db), now }),
     reports,
     home: homeService({ repo: homeRepo(db), years, now }),
     agencies: agenciesService({ repo: agenciesRepo(db), blocs: blocsRepo(db), audit, db }),

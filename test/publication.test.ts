@@ -34,7 +34,7 @@ describe("publishing the ranking", () => {
   it("when the leader publishes, the proposals are stored as computed, members read the ranking, sheets and ballots freeze", async () => {
     const leader = await loginAs(app, "lanhdao");
     const expected = (await leader.get(`${Y}/ranking.json`)).body as { agency: string; proposal: string | null; rank: number | null; total: number }[];
-    const res = await postForm(leader, `${Y}/ranking`, `${Y}/ranking/publish`, {});
+    const res = await postForm(leader, `${Y}/ranking/publish`, `${Y}/ranking/publish`, { confirm: "yes" });
     expect(res.status).toBe(303);
     expect(await publishedAt()).not.toBeNull();
     const stored = await db("proposals as p").join("agencies as a", "a.id", "p.agency_id").orderBy("p.rank").select("a.code", "p.award", "p.rank", "p.total", "p.status");
@@ -52,7 +52,7 @@ describe("publishing the ranking", () => {
     expect(sheet.status).toBe(409);
     const sec = await loginAs(app, "thuongtruc");
     expect((await postForm(sec, `${Y}/ballots`, `${Y}/ballots`, { valid_ballots: "7" })).status).toBe(409);
-    expect((await postForm(leader, `${Y}/ranking`, `${Y}/ranking/publish`, {})).status).toBe(409);
+    expect((await postForm(leader, `${Y}/ranking`, `${Y}/ranking/publish`, { confirm: "yes" })).status).toBe(409);
   });
 
   it("reopening needs a written reason, is audited, and hides the ranking from clerks again", async () => {

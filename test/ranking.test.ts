@@ -59,7 +59,7 @@ describe("ranking", () => {
     const res = await sec.get(`${BASE}/ranking`);
     expect(res.status).toBe(200);
     const { ranked, unranked } = tables(res.text);
-    expectInOrder(ranked, [NAMES.congan, "97,00", NAMES.bchqs, "95,00", NAMES.vks, "93,00", NAMES.toaan, "89,00", NAMES.stp, "84,00"]);
+    expectInOrder(ranked, [NAMES.congan, "97,00", NAMES.bchqs, "95,00", NAMES.vks, "93,00", NAMES.toaan, "89,00", NAMES.stp, "83,00"]); // stp's 6-month report never sent counts as late (−1)
     expect(ranked).not.toContain(NAMES.thads);
     expect(ranked).not.toContain(NAMES.thanhtra);
     expectInOrder(unranked, [NAMES.thads, "Bảng chấm điểm chưa được gửi", NAMES.thanhtra, "Bảng chấm điểm chưa được Khối thẩm định"]);
@@ -79,13 +79,13 @@ describe("ranking", () => {
     const rows = res.body as Record<string, unknown>[];
     expect(rows.map((r) => r.agency)).toEqual(["congan", "bchqs", "vks", "toaan", "stp", "thads", "thanhtra"]);
     expect(rows[0]).toEqual({
-      rank: 1, agency: "congan", name: NAMES.congan, total: 97, classification: "Hoàn thành xuất sắc nhiệm vụ",
+      rank: 1, agency: "congan", name: NAMES.congan, total: 97, provisional: false, classification: "Hoàn thành xuất sắc nhiệm vụ",
       proposal: "Cờ thi đua của UBND tỉnh", reason: null,
     });
     expect(rows[5]).toEqual({
-      rank: null, agency: "thads", name: NAMES.thads, total: 91, classification: null, proposal: null, reason: "Bảng chấm điểm chưa được gửi",
+      rank: null, agency: "thads", name: NAMES.thads, total: 91, provisional: true, classification: null, proposal: null, reason: "Bảng chấm điểm chưa được gửi",
     });
-    for (const row of rows) expect(Object.keys(row).sort()).toEqual(["agency", "classification", "name", "proposal", "rank", "reason", "total"]);
+    for (const row of rows) expect(Object.keys(row).sort()).toEqual(["agency", "classification", "name", "proposal", "provisional", "rank", "reason", "total"]);
     expect(JSON.parse(await rankingCommand(db, ["noichinh-tq", "2022", "--format", "json"]))).toEqual(rows);
   });
 
@@ -133,7 +133,7 @@ describe("ranking", () => {
     const sec = await loginAs(app, "thuongtruc");
     const reviewed = await postForm(sec, url, url, {
       action: "reviewed",
-      [`b_${ids["1.1"]}`]: "36",
+      [`b_${ids["1.1"]}`]: "38",
       [`r_${ids["1.1"]}`]: "Chỉ tiêu thi hành xong về tiền chưa đạt kế hoạch giao.",
     });
     expect(reviewed.status).toBe(303);
@@ -143,8 +143,8 @@ describe("ranking", () => {
     expect(sheet.reviewed_by).not.toBeNull();
     const review = await sec.get(url);
     expect(review.text).toContain("Chỉ tiêu thi hành xong về tiền chưa đạt kế hoạch giao.");
-    expect(review.text).toContain("-2,50"); // the difference on item 1.1
-    expect(review.text).toContain("98,00");
+    expect(review.text).toContain("-0,50"); // the difference on item 1.1
+    expect(review.text).toContain("98,00"); // 98 + 3 − 1 late registration − 2 reports never sent (6-month, annual)
 
     const page = await sec.get(`${BASE}/ranking`);
     const { ranked, unranked } = tables(page.text);

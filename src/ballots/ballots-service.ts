@@ -7,12 +7,15 @@ import { NotFoundError, RuleViolationError } from "../errors.js";
 import { formatDate, formatDateTime } from "../lib/dates.js";
 import type { YearContext, YearsService } from "../years/years-service.js";
 import type { BallotsRepo } from "./ballots-repo.js";
+import type { RankingService } from "../ranking/ranking-service.js";
+import type { RankingRepo } from "../ranking/ranking-repo.js";
+import { maxVotesFor } from "../scoring/index.js";
 import { MeetingForm } from "./schemas.js";
 
 type Errors = Record<string, string[]>;
 
-export function ballotsService(deps: { repo: BallotsRepo; years: YearsService; audit: AuditService; db: Knex }) {
-  const { repo, years, audit, db } = deps;
+export function ballotsService(deps: { repo: BallotsRepo; years: YearsService; audit: AuditService; db: Knex; ranking: RankingService; rankingRepo: RankingRepo; now: () => Date }) {
+  const { repo, years, audit, db, ranking, rankingRepo, now } = deps;
 
   async function buildView(user: User, ctx: YearContext, typed?: Record<string, string>, errors: Errors = {}, withConflict = false) {
     const [meeting, votes] = [await repo.meeting(ctx.year.id), await repo.votes(ctx.year.id)];
@@ -40,6 +43,8 @@ export function ballotsService(deps: { repo: BallotsRepo; years: YearsService; a
       ctx,
       canEdit,
       action: `${ctx.basePath}/ballots`,
+      /** Self-votes off: the form says a candidate's votes come from the other members only. */
+      selfVoteExcluded: !ctx.year.rules.allowSelfVote,
       version: meeting ? String(meeting.version) : "",
       conflict,
       heldOn: value("held_on", meeting ? formatDate(meeting.heldOn) : ""),
@@ -77,7 +82,13 @@ export function ballotsService(deps: { repo: BallotsRepo; years: YearsService; a
         const text = (values[name] ?? "").trim();
         if (text === "") continue;
         if (!/^\d{1,5}$/.test(text)) errors[name] = ["Số phiếu phải là số nguyên từ 0 trở lên."];
-        else if (valid !== null && Number(text) > valid) errors[name] = [`Số phiếu đồng ý không được lớn hơn số phiếu hợp lệ (${valid}).`];
+        else if (valid !== null && Number(text) > maxVotesFor(valid, ctx.year.rules)) {
+          errors[name] = [
+            ctx.year.rules.allowSelfVote
+              ? `Số phiếu đồng ý không được lớn hơn số phiếu hợp lệ (${valid}).`
+              : `Đơn vị không tự bỏ phiếu cho mình: số phiếu đồng ý không được lớn hơn ${maxVotesFor(valid, ctx.year.rules)} (số phiếu hợp lệ của các đơn vị khác).`,
+          ];
+        }
         else votes.push({ agencyId: a.id, votesFor: Number(text) });
       }
       const before = { meeting: await repo.meeting(ctx.year.id), votes: await repo.votes(ctx.year.id) };
@@ -88,10 +99,16 @@ export function ballotsService(deps: { repo: BallotsRepo; years: YearsService; a
       if (!parsed.success || Object.keys(errors).length) return { view: await buildView(user, ctx, values, errors) };
 
       const meeting = { heldOn: parsed.data.held_on, place: parsed.data.place, validBallots: parsed.data.valid_ballots };
+      // The ranking as it stands at the meeting, with these ballots: the minutes are built from it.
+      const atMeeting = ranking.rescore(await ranking.liveState(ctx), {
+        ballots: votes.map((v) => ({ agencyId: v.agencyId, votesFor: v.votesFor, validBallots: meeting.validBallots })),
+        meeting,
+      });
       class StaleSave extends Error {}
       try {
         await db.transaction(async (trx) => {
           if (!(await repo.save(trx, ctx.year.id, expected, meeting, votes))) throw new StaleSave();
+          await rankingRepo.saveSnapshot(trx, ctx.year.id, "meeting", atMeeting, now());
         await audit.record(
           { userId: user.id, username: user.username, action: "ballots.save", entity: "emulation_year", entityId: String(ctx.year.id), blocId: ctx.bloc.id, agencyId: null, before, after: { meeting, votes }, ip: ip ?? null },
           trx,

@@ -26,6 +26,10 @@ export const ACTIVITY_LABELS: Record<string, string> = {
   "score_sheet.reviewed": "Thẩm định xong bảng điểm",
   "score_sheet.return": "Trả lại bảng điểm",
   "ballots.save": "Ghi kết quả bỏ phiếu bình xét",
+  "ranking.tie_decision": "Ghi lựa chọn của Hội nghị khi đồng hạng",
+  "ranking.publish": "Công bố kết quả xếp hạng",
+  "ranking.reopen": "Mở lại kết quả xếp hạng",
+  "score_sheet.review_refused": "Từ chối thẩm định do xung đột lợi ích",
   "period.extension_set": "Gia hạn gửi báo cáo cho cơ quan",
   "period.extension_remove": "Bỏ gia hạn gửi báo cáo",
 };
@@ -138,19 +142,21 @@ export function dashboardService(deps: { repo: DashboardRepo; years: YearsServic
       const agencyName = new Map(ctx.agencies.map((a) => [a.id, a.shortName || a.name]));
       const shortOf = new Map(ctx.agencies.map((a) => [a.code, a.shortName || a.name]));
       const scale = ctx.year.rules.scale;
+      // An agency with no sheet has no total (null): its bar is empty.
       const chartRows = rows.map((r, i) => {
+        const total = r.total ?? 0;
         const y = CHART.top + i * CHART.rowHeight;
         const short = shortOf.get(r.agency) ?? r.name;
         const label = r.rank === null ? short : `${r.rank}. ${short}`;
         return {
           label,
-          value: r.rank === null ? `${formatPoints(r.total)} (không xếp hạng)` : formatPoints(r.total),
+          value: r.rank === null ? (r.total === null ? "chưa có bảng điểm" : `${formatPoints(total)} (tạm tính, không xếp hạng)`) : formatPoints(total),
           ranked: r.rank !== null,
           y,
           textY: y + CHART.barHeight / 2 + 5,
           x: CHART.labelWidth,
-          width: Math.round((Math.max(0, Math.min(r.total, scale)) / scale) * CHART.barMax * 10) / 10,
-          valueX: CHART.labelWidth + Math.round((Math.max(0, Math.min(r.total, scale)) / scale) * CHART.barMax) + 6,
+          width: Math.round((Math.max(0, Math.min(total, scale)) / scale) * CHART.barMax * 10) / 10,
+          valueX: CHART.labelWidth + Math.round((Math.max(0, Math.min(total, scale)) / scale) * CHART.barMax) + 6,
         };
       });
 
@@ -173,7 +179,7 @@ export function dashboardService(deps: { repo: DashboardRepo; years: YearsServic
           labelX: CHART.labelWidth - 8,
           barHeight: CHART.barHeight,
           rows: chartRows,
-          desc: rows.map((r) => `${r.name}: ${formatPoints(r.total)} điểm${r.rank === null ? " (không xếp hạng)" : `, hạng ${r.rank}`}`).join("; "),
+          desc: rows.map((r) => (r.total === null ? `${r.name}: chưa có bảng điểm` : `${r.name}: ${formatPoints(r.total)} điểm${r.rank === null ? " (tạm tính, không xếp hạng)" : `, hạng ${r.rank}`}`)).join("; "),
         },
         published: ctx.year.rankingPublishedAt !== null,
         readOnly: !(user.role === "secretariat" || user.role === "admin"),

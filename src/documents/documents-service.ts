@@ -170,16 +170,18 @@ export function documentsService(deps: { repo: DocumentsRepo; years: YearsServic
 
     /** The minutes of the review meeting (BIÊN BẢN) from the recorded ballots. */
     async minutes(user: User, blocCode: string, year: number): Promise<{ doc: OfficialDocument; ctx: YearContext; filename: string }> {
-      const page = await ranking.page(user, blocCode, year);
+      // The meeting's own ranking (stored when the ballot was recorded), not later data.
+      const page = await ranking.page(user, blocCode, year, { as: "meeting" });
       const { ctx } = page;
       const meeting = await repo.meeting(ctx.year.id);
       if (!meeting) throw new NotFoundError("Chưa ghi kết quả bỏ phiếu bình xét của năm này.");
-      const votes = await repo.votes(ctx.year.id);
       const { base } = await frame(page, "BIÊN BẢN", "minutes", `Họp bình xét thi đua năm ${ctx.year.year} của ${ctx.bloc.name}`);
-      const idOf = new Map(ctx.agencies.map((a) => [a.code, a.id]));
       const candidates = page.ranked
-        .map((r) => ({ r, v: votes.find((x) => x.agencyId === idOf.get(r.code)) }))
-        .filter((c) => c.v !== undefined);
+        .filter((r) => r.votes !== "—")
+        .map((r) => {
+          const [votesFor, valid] = r.votes.split("/").map(Number);
+          return { r, v: { votesFor: votesFor!, validBallots: valid! } };
+        });
       const chair = splitPerson(meeting.chair);
       const secretary = splitPerson(meeting.secretary);
       const doc: OfficialDocument = {
@@ -211,7 +213,8 @@ export function documentsService(deps: { repo: DocumentsRepo; years: YearsServic
                 { label: "Đề nghị", align: "left", width: 21 },
               ],
               rows: candidates.map(({ r, v }, i) => [
-                String(i + 1), r.name, r.rank, r.total, `${v!.votesFor}/${v!.validBallots}`, sharePercent(v!.votesFor, v!.validBallots), r.proposal ?? "Không đề nghị",
+                String(i + 1), r.name, r.rank, r.total, `${v.votesFor}/${v.validBallots}`, sharePercent(v.votesFor, v.validBallots),
+                r.proposal ?? (r.pendingTie ? `${r.pendingTie}` : `Không đề nghị${r.reasons.length ? `: ${r.reasons.join("; ")}` : ""}`),
               ]),
             },
           },
@@ -228,7 +231,7 @@ export function documentsService(deps: { repo: DocumentsRepo; years: YearsServic
 
     /** The proposal letter (TỜ TRÌNH): the agencies proposed for each award with their totals and votes. */
     async proposalLetter(user: User, blocCode: string, year: number): Promise<{ doc: OfficialDocument; ctx: YearContext; filename: string }> {
-      const page = await ranking.page(user, blocCode, year);
+      const page = await ranking.page(user, blocCode, year, { as: "document" });
       const { ctx } = page;
       const { signer, base } = await frame(page, "TỜ TRÌNH", "proposal_letter", `Về việc đề nghị khen thưởng thành tích thi đua năm ${ctx.year.year} cho các cơ quan, đơn vị thuộc ${ctx.bloc.name}`);
       const awards = AWARDS.map((a) => AWARD_LABELS[a]).map((label) => ({ label, rows: page.ranked.filter((r) => r.proposal === label) }));

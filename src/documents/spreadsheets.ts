@@ -55,7 +55,7 @@ const csvCell = (v: string) => csvField(v, ";");
 export function rankingCsv(file: RankingFile): string {
   const lines = [
     HEADERS,
-    ...file.rows.map((r) => [r.rank === null ? "" : String(r.rank), r.agency, r.name, r.total.toFixed(2).replace(".", ","), r.classification ?? "", r.proposal ?? "", r.reason ?? ""]),
+    ...file.rows.map((r) => [r.rank === null ? "" : String(r.rank), r.agency, r.name, r.total === null ? "" : r.total.toFixed(2).replace(".", ","), r.classification ?? "", r.proposal ?? "", r.reason ?? ""]),
   ];
   return "\uFEFF" + lines.map((cells) => cells.map(csvCell).join(";")).join("\r\n") + "\r\n";
 }

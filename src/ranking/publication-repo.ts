@@ -11,7 +11,7 @@ export interface ProposalRow {
 }
 
 /** Writes of the ranking's publication; callers pass their transaction. */
-export function publicationRepo() {
+export function publicationRepo(db: Knex) {
   return {
     /** Marks the year published unless it already is; false when someone published it first. */
     async markPublished(trx: Knex, yearId: number, at: Date): Promise<boolean> {
@@ -30,6 +30,15 @@ export function publicationRepo() {
           votes_for: p.votesFor, valid_ballots: p.validBallots, reason: p.reason, status: "proposed",
         })),
       );
+    },
+    /** The year's reports sent and still waiting for the secretariat's review (the checklist). */
+    async waitingReports(yearId: number, conn?: Knex): Promise<{ agencyId: number; period: string }[]> {
+      const rows: { agency_id: number; title: string | null; kind: string }[] = await (conn ?? db)("reports as r")
+        .join("periods as p", "p.id", "r.period_id")
+        .where({ "p.year_id": yearId, "r.status": "submitted" })
+        .orderBy(["p.id", "r.agency_id"])
+        .select("r.agency_id", "p.kind", "p.title");
+      return rows.map((r) => ({ agencyId: r.agency_id, period: r.title ?? (r.kind === "annual" ? "Báo cáo tổng kết năm" : "Báo cáo sơ kết 6 tháng") }));
     },
     /** The proposals still only proposed (not yet awarded or revoked) go with a reopening. */
     async deleteProposed(trx: Knex, yearId: number): Promise<{ agency_id: number; award: string }[]> {

@@ -11,7 +11,7 @@ const csvCell = (value: unknown): string => csvField(value, ",");
 
 function table(rows: RankingExportRow[]): string {
   const cells = [HEADERS, ...rows.map((r) => [
-    r.rank === null ? "—" : String(r.rank), r.agency, r.name, r.total.toFixed(2).replace(".", ","),
+    r.rank === null ? "—" : String(r.rank), r.agency, r.name, r.total === null ? "—" : r.total.toFixed(2).replace(".", ",") + (r.provisional ? " (tạm tính)" : ""),
     r.classification ?? "", r.proposal ?? "", r.reason ?? "",
   ])];
   const widths = HEADERS.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));

@@ -1,5 +1,6 @@
 import type { Knex } from "knex";
-import type { CriterionDef, Deliverable, SheetStatus } from "../scoring/index.js";
+import type { CriterionDef, Deliverable, SheetStatus, TieDecision } from "../scoring/index.js";
+import type { RankingState } from "./ranking-service.js";
 
 export interface SheetEntryRow {
   criterionId: number;
@@ -44,7 +45,21 @@ export interface YearData {
   deliverables: Map<number, Deliverable[]>;
   meeting: BallotMeeting | null;
   votes: VoteRow[];
+  /** The meeting's choices between agencies tied for an award's last place. */
+  decisions: TieDecision[];
 }
+
+export type SnapshotKind = "meeting" | "published";
+
+/** What people call each required deliverable (the late-report explanation names it). */
+const DELIVERABLE_LABELS = {
+  registration: "Bản đăng ký thi đua",
+  six_month: "Báo cáo sơ kết 6 tháng",
+  annual: "Báo cáo tổng kết năm",
+  sheet: "Bảng chấm điểm thi đua",
+} as const;
+
+const jsonOf = <T>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) as T;
 
 const num = (v: string | number | null): number | null => (v === null ? null : Number(v));
 
@@ -91,7 +106,7 @@ export function rankingRepo(db: Knex) {
         disciplineReason: s.discipline_reason, version: s.version,
         entries: (entriesBySheet.get(s.id) ?? []).map((e) => ({
           criterionId: e.criterion_id, selfPoints: num(e.self_points), blocPoints: num(e.bloc_points),
-          selfCount: e.self_count, blocCount: e.bloc_count, evidence: e.evidence, blocReason: e.bloc_reason,
+          selfCount: e.self_count, blocCount: e.bloc_count, evidence: e.evidence, blocReason: e.bloc_reason ?? null,
         })),
       }));
 
@@ -110,16 +125,16 @@ export function rankingRepo(db: Knex) {
         const list: Deliverable[] = [];
         if (year.registrationDueOn) {
           const reg = registrations.find((r) => r.agency_id === agencyId);
-          list.push({ dueOn: year.registrationDueOn, extensionDueOn: null, submittedOn: reg?.submitted_on ?? null });
+          list.push({ label: DELIVERABLE_LABELS.registration, dueOn: year.registrationDueOn, extensionDueOn: null, submittedOn: reg?.submitted_on ?? null });
         }
         for (const period of [sixMonth, annual]) {
           if (!period) continue;
           const report = reports.find((r) => r.period_id === period.id && r.agency_id === agencyId);
-          list.push({ dueOn: period.due_on, extensionDueOn: extensionOf(period.id, agencyId), submittedOn: report?.submitted_on ?? null });
+          list.push({ label: DELIVERABLE_LABELS[period.kind], dueOn: period.due_on, extensionDueOn: extensionOf(period.id, agencyId), submittedOn: report?.submitted_on ?? null });
         }
         if (annual) {
           const sheet = sheets.find((s) => s.agencyId === agencyId);
-          list.push({ dueOn: annual.due_on, extensionDueOn: extensionOf(annual.id, agencyId), submittedOn: sheet?.submittedOn ?? null });
+          list.push({ label: DELIVERABLE_LABELS.sheet, dueOn: annual.due_on, extensionDueOn: extensionOf(annual.id, agencyId), submittedOn: sheet?.submittedOn ?? null });
         }
         deliverables.set(agencyId, list);
       }
@@ -128,13 +143,45 @@ export function rankingRepo(db: Knex) {
         .where({ year_id: year.id })
         .first("held_on", "place", "valid_ballots");
       const voteRows: { agency_id: number; votes_for: number; valid_ballots: number }[] = await db("votes").where({ year_id: year.id });
+      const decisionRows: { award: TieDecision["award"]; tied_agency_ids: unknown; chosen_agency_ids: unknown; reason: string }[] =
+        await db("tie_decisions").where({ year_id: year.id }).orderBy("award");
       return {
+        decisions: decisionRows.map((d) => ({
+          award: d.award, tiedAgencyIds: jsonOf<number[]>(d.tied_agency_ids), chosenAgencyIds: jsonOf<number[]>(d.chosen_agency_ids), reason: d.reason,
+        })),
         criteria,
         sheets,
         deliverables,
         meeting: meetingRow ? { heldOn: meetingRow.held_on, place: meetingRow.place, validBallots: meetingRow.valid_ballots } : null,
         votes: voteRows.map((v) => ({ agencyId: v.agency_id, votesFor: v.votes_for, validBallots: v.valid_ballots })),
       };
+    },
+
+    /** A stored ranking (the meeting's or the published one), or null. */
+    async snapshot(yearId: number, kind: SnapshotKind): Promise<RankingState | null> {
+      const row: { payload: unknown; taken_at: Date } | undefined = await db("ranking_snapshots").where({ year_id: yearId, kind }).first("payload", "taken_at");
+      if (!row) return null;
+      const payload = jsonOf<Omit<RankingState, "source" | "takenAt">>(row.payload);
+      return { ...payload, source: kind, takenAt: new Date(row.taken_at).toISOString() };
+    },
+    /** Stores (or replaces) a snapshot inside the caller's transaction. */
+    async saveSnapshot(trx: Knex, yearId: number, kind: SnapshotKind, state: RankingState, at: Date): Promise<void> {
+      const { rules, input, result, meeting } = state;
+      const payload = JSON.stringify({ rules, input, result, meeting });
+      await trx("ranking_snapshots").insert({ year_id: yearId, kind, payload, taken_at: at }).onConflict(["year_id", "kind"]).merge();
+    },
+    async deleteSnapshot(trx: Knex, yearId: number, kind: SnapshotKind): Promise<number> {
+      return trx("ranking_snapshots").where({ year_id: yearId, kind }).del();
+    },
+    /** Records (or replaces) the meeting's choice for an award's tie, inside the caller's transaction. */
+    async saveDecision(trx: Knex, yearId: number, decision: TieDecision, userId: number, at: Date): Promise<void> {
+      await trx("tie_decisions")
+        .insert({
+          year_id: yearId, award: decision.award, tied_agency_ids: JSON.stringify(decision.tiedAgencyIds),
+          chosen_agency_ids: JSON.stringify(decision.chosenAgencyIds), reason: decision.reason, decided_by: userId, decided_at: at,
+        })
+        .onConflict(["year_id", "award"])
+        .merge();
     },
   };
 }

@@ -1,21 +1,27 @@
 import type { User } from "../auth/users-repo.js";
 import { NotFoundError } from "../errors.js";
+import { formatDate } from "../lib/dates.js";
 import {
   AWARD_LABELS,
   CLASSIFICATION_LABELS,
-  countLateReports,
+  explainAgency,
   formatPoints,
+  lateReports,
   scoreYear,
+  toHundredths,
   type AgencyYearInput,
   type Award,
+  type Explanation,
   type RuleSet,
   type SheetStatus,
+  type YearInput,
   type YearResult,
 } from "../scoring/index.js";
+import { messages as scoringMessages } from "../scoring/messages.js";
 import type { YearContext, YearsService } from "../years/years-service.js";
-import type { RankingRepo, YearData } from "./ranking-repo.js";
+import type { BallotMeeting, RankingRepo, YearData } from "./ranking-repo.js";
 
-/** One year scored: the raw data, the scoring input per agency and the result of the rules. */
+/** One year scored live: the raw data, the scoring input per agency and the result of the rules. */
 export interface YearComputation {
   ctx: YearContext;
   data: YearData;
@@ -23,15 +29,52 @@ export interface YearComputation {
   result: YearResult;
 }
 
+/**
+ * A scored ranking with everything its outputs need: the scoring input (agencies with their names,
+ * entries and late reports; criteria; ballots; the meeting's tie decisions), the rules in force, the
+ * result and the meeting. Stored whole at the meeting and at publication (`ranking_snapshots`), so a
+ * stored one never changes when rules, criteria or names change later.
+ */
+export interface RankingState {
+  source: "live" | "meeting" | "published";
+  /** ISO instant the snapshot was taken (null: live). */
+  takenAt: string | null;
+  rules: RuleSet;
+  input: YearInput;
+  result: YearResult;
+  meeting: BallotMeeting | null;
+}
+
 /** The row contract of ranking.json and of the CLI's json/csv output. */
 export interface RankingExportRow {
   rank: number | null;
   agency: string;
   name: string;
-  total: number;
+  /** Ranked: the total. Unranked: the provisional total of its sheet (`provisional`), or null with no sheet. */
+  total: number | null;
+  provisional: boolean;
   classification: string | null;
   proposal: string | null;
   reason: string | null;
+}
+
+const messages = scoringMessages.proposals;
+
+/** Who sees the free text of a disciplinary flag: the secretariat, the leader, the province's board. */
+export const seesDisciplineDetails = (user: User | null) => user === null || user.role !== "clerk";
+
+/** The award status reasons as `user` may read them (members: discipline without its details). */
+function reasonsFor(reasons: readonly string[], disciplineReason: string | null, user: User | null): string[] {
+  if (seesDisciplineDetails(user) || !disciplineReason) return [...reasons];
+  const detailed = messages.discipline(disciplineReason);
+  return reasons.map((r) => (r === detailed ? messages.discipline(null) : r));
+}
+
+/** A short signature of a result: who stands where with what, and who is proposed for what. */
+function signature(state: RankingState): string {
+  const ranked = state.result.ranking.ranked.map((r) => `${r.agencyId}:${r.rank}:${toHundredths(r.total)}:${r.classification}`).sort();
+  const awards = state.result.proposals.proposals.map((p) => `${p.award}:${p.agencyId}`).sort();
+  return JSON.stringify([ranked, awards]);
 }
 
 const share = (s: { numerator: number; denominator: number }) => `${s.numerator}/${s.denominator}`;
@@ -59,7 +102,7 @@ export function rulesText(rules: RuleSet): string[] {
 export function rankingService(deps: { repo: RankingRepo; years: YearsService }) {
   const { repo, years } = deps;
 
-  /** Loads and scores a year (a fixed number of queries, whatever the number of agencies). */
+  /** Loads and scores a year live (a fixed number of queries, whatever the number of agencies). */
   async function compute(ctx: YearContext): Promise<YearComputation> {
     const data = await repo.loadYear({
       id: ctx.year.id,
@@ -69,6 +112,8 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService })
     const inputs: AgencyYearInput[] = ctx.agencies.map((agency) => {
       const sheet = data.sheets.find((s) => s.agencyId === agency.id);
       const status: SheetStatus = sheet ? sheet.status : "none";
+      // Once the sheet is reviewed, a report never sent counts as a late one (scoring-rules.md).
+      const late = lateReports(data.deliverables.get(agency.id) ?? [], { missingCountsAsLate: status === "reviewed" });
       return {
         agencyId: agency.id,
         code: agency.code,
@@ -78,34 +123,63 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService })
         disciplineFlag: sheet?.disciplineFlag ?? false,
         disciplineReason: sheet?.disciplineReason ?? null,
         entries: sheet?.entries ?? [],
-        lateReports: countLateReports(data.deliverables.get(agency.id) ?? []),
+        lateReports: late.length,
+        lateReportCauses: late,
       };
     });
     const ballots = data.votes.filter((v) => ctx.agencies.some((a) => a.id === v.agencyId));
-    const result = scoreYear({ agencies: inputs, criteria: data.criteria, ballots }, ctx.year.rules);
+    const result = scoreYear({ agencies: inputs, criteria: data.criteria, ballots, decisions: data.decisions }, ctx.year.rules);
     return { ctx, data, inputs, result };
   }
 
-  function exportRows({ result }: YearComputation): RankingExportRow[] {
-    const { ranking, proposals } = result;
+  async function liveState(ctx: YearContext): Promise<RankingState> {
+    const { data, inputs, result } = await compute(ctx);
+    const ballots = data.votes.filter((v) => ctx.agencies.some((a) => a.id === v.agencyId));
+    return {
+      source: "live",
+      takenAt: null,
+      rules: ctx.year.rules,
+      input: { agencies: inputs, criteria: data.criteria, ballots, decisions: data.decisions },
+      result,
+      meeting: data.meeting,
+    };
+  }
+
+  /** THE read path of every ranking output: the published snapshot once published, else live. */
+  async function state(ctx: YearContext): Promise<RankingState> {
+    if (ctx.year.rankingPublishedAt !== null) {
+      const stored = await repo.snapshot(ctx.year.id, "published");
+      if (stored) return stored;
+    }
+    return liveState(ctx);
+  }
+
+  /** The ranking as it stood when the meeting's ballot (or tie decision) was last recorded. */
+  const meetingState = (ctx: YearContext) => repo.snapshot(ctx.year.id, "meeting");
+
+  function exportRows(st: RankingState, user: User | null): RankingExportRow[] {
+    const { ranking, proposals } = st.result;
     return [
       ...ranking.ranked.map((row) => {
         const status = proposals.byAgency[row.agencyId];
+        const reasons = status ? reasonsFor(status.reasons, row.disciplineReason, user) : [];
         return {
           rank: row.rank,
           agency: row.code,
           name: row.name,
           total: row.total,
+          provisional: false,
           classification: CLASSIFICATION_LABELS[row.classification],
           proposal: status?.award ? AWARD_LABELS[status.award] : null,
-          reason: status && !status.award && status.reasons.length ? status.reasons.join("; ") : null,
+          reason: status && !status.award && reasons.length ? reasons.join("; ") : null,
         };
       }),
       ...ranking.unranked.map((row) => ({
         rank: null,
         agency: row.code,
         name: row.name,
-        total: row.total,
+        total: row.sheetStatus === "none" ? null : row.total,
+        provisional: row.sheetStatus !== "none",
         classification: null,
         proposal: null,
         reason: row.reason,
@@ -113,42 +187,61 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService })
     ];
   }
 
-  function viewModel(comp: YearComputation) {
-    const { ctx, data, result } = comp;
-    const standardGroups = data.criteria.filter((c) => c.parentId === null && c.kind === "standard");
+  function viewModel(ctx: YearContext, st: RankingState, user: User, meeting: RankingState | null) {
+    const { result, input } = st;
+    const standardGroups = input.criteria.filter((c) => c.parentId === null && c.kind === "standard");
+    const nameOf = (agencyId: number) => input.agencies.find((a) => a.agencyId === agencyId)?.name ?? "";
     const voteOf = (agencyId: number) => {
-      const v = data.votes.find((x) => x.agencyId === agencyId);
+      const v = input.ballots.find((x) => x.agencyId === agencyId);
       return v ? `${v.votesFor}/${v.validBallots}` : "—";
     };
+    const details = seesDisciplineDetails(user);
     return {
       ctx,
       published: ctx.year.rankingPublishedAt !== null,
+      source: st.source,
+      takenAt: st.takenAt,
       groupHeaders: standardGroups.map((g) => ({ code: g.code, title: g.title })),
       ranked: result.ranking.ranked.map((row) => {
         const status = result.proposals.byAgency[row.agencyId];
         return {
+          agencyId: row.agencyId,
           rank: String(row.rank) + (row.shared ? " (đồng hạng)" : ""),
           code: row.code,
           name: row.name,
+          href: `${ctx.basePath}/ranking/${encodeURIComponent(row.code)}`,
           groups: standardGroups.map((g) => formatPoints(row.groupTotals.find((t) => t.code === g.code)?.total ?? 0)),
           bonus: formatPoints(row.bonusTotal),
           deductions: formatPoints(row.deductionTotal),
           total: formatPoints(row.total),
           classification: CLASSIFICATION_LABELS[row.classification],
-          discipline: row.disciplineFlag ? (row.disciplineReason ?? "Có vi phạm kỷ luật") : null,
+          discipline: row.disciplineFlag ? (details && row.disciplineReason ? row.disciplineReason : "") : null,
           votes: voteOf(row.agencyId),
           proposal: status?.award ? AWARD_LABELS[status.award] : null,
-          reasons: status && !status.award ? status.reasons : [],
+          pendingTie: status?.pendingTie ? "Đồng hạng — Hội nghị quyết định" : null,
+          reasons: status && !status.award ? reasonsFor(status.reasons, row.disciplineReason, user) : [],
         };
       }),
       unranked: result.ranking.unranked.map((row) => ({
         code: row.code,
         name: row.name,
-        total: formatPoints(row.total),
+        href: `${ctx.basePath}/ranking/${encodeURIComponent(row.code)}`,
+        total: row.sheetStatus === "none" ? "—" : formatPoints(row.total),
         reason: row.reason,
       })),
-      meeting: data.meeting ? { heldOn: data.meeting.heldOn, place: data.meeting.place, validBallots: data.meeting.validBallots } : null,
-      rules: rulesText(ctx.year.rules),
+      ties: result.proposals.ties.map((t) => ({
+        award: t.award,
+        awardLabel: AWARD_LABELS[t.award],
+        rank: t.rank,
+        places: t.places,
+        agencies: t.agencyIds.map((id) => ({ id, name: nameOf(id) })),
+        decision: t.decision ? { chosen: t.decision.chosenAgencyIds.map(nameOf), reason: t.decision.reason } : null,
+      })),
+      meeting: st.meeting,
+      /** Points or proposals changed since the meeting: the results now differ from the meeting's. */
+      differsFromMeeting: meeting !== null && signature(meeting) !== signature(st),
+      meetingHeldOn: meeting?.meeting ? formatDate(meeting.meeting.heldOn) : null,
+      rules: rulesText(st.rules),
     };
   }
 
@@ -159,19 +252,53 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService })
     return ctx;
   }
 
+  /** The same state with other ballots, meeting or tie decisions, scored again (no database). */
+  function rescore(st: RankingState, changes: Partial<Pick<YearInput, "ballots" | "decisions">> & { meeting?: BallotMeeting | null }): RankingState {
+    const input: YearInput = { ...st.input, ...(changes.ballots ? { ballots: changes.ballots } : {}), ...(changes.decisions ? { decisions: changes.decisions } : {}) };
+    return { ...st, input, result: scoreYear(input, st.rules), meeting: changes.meeting === undefined ? st.meeting : changes.meeting };
+  }
+
   return {
     compute,
-    /** The ranking page's view model: ranked rows, unranked rows with their reason, the rules in force. */
-    async page(user: User, blocCode: string, year: number) {
-      return viewModel(await compute(await openRanking(user, blocCode, year)));
+    liveState,
+    rescore,
+    state,
+    meetingState,
+    /**
+     * The ranking page's view model: ranked rows, unranked rows with their reason, the rules in force.
+     * `as: "meeting"` gives the ranking as it stood at the meeting (the minutes), when one is stored;
+     * `as: "document"` the published one once published, else the meeting's (the proposal letter).
+     */
+    async page(user: User, blocCode: string, year: number, opts: { as?: "current" | "meeting" | "document" } = {}) {
+      const ctx = await openRanking(user, blocCode, year);
+      const meeting = await meetingState(ctx);
+      const published = ctx.year.rankingPublishedAt !== null;
+      const chosen =
+        opts.as === "meeting" ? (meeting ?? (await state(ctx))) : opts.as === "document" && !published ? (meeting ?? (await state(ctx))) : await state(ctx);
+      return viewModel(ctx, chosen, user, meeting);
     },
-    /** The rows of ranking.json. */
+    /** The rows of ranking.json / CSV / XLSX and the dashboard. */
     async rows(user: User, blocCode: string, year: number): Promise<RankingExportRow[]> {
-      return exportRows(await compute(await openRanking(user, blocCode, year)));
+      const ctx = await openRanking(user, blocCode, year);
+      return exportRows(await state(ctx), user);
     },
     /** The rows for the CLI (no user: whoever runs the CLI has the database). */
     async rowsForCli(blocCode: string, year: number): Promise<RankingExportRow[]> {
-      return exportRows(await compute(await years.load(blocCode, year)));
+      return exportRows(await state(await years.load(blocCode, year)), null);
+    },
+    /**
+     * "Why this rank" for one agency: the secretariat, leader and observer always; clerks once the
+     * ranking is published (any agency of their bloc then).
+     */
+    async explain(user: User, blocCode: string, year: number, agencyCode: string): Promise<{ ctx: YearContext; st: RankingState; explanation: Explanation; details: boolean }> {
+      const ctx = await openRanking(user, blocCode, year);
+      const st = await state(ctx);
+      const agency = st.input.agencies.find((a) => a.code === agencyCode);
+      const explanation = agency ? explainAgency(st.input, st.result, st.rules, agency.agencyId) : null;
+      if (!explanation) throw new NotFoundError();
+      const details = seesDisciplineDetails(user);
+      const disciplineReason = agency?.disciplineReason ?? null;
+      return { ctx, st, explanation: { ...explanation, reasons: reasonsFor(explanation.reasons, disciplineReason, user) }, details };
     },
   };
 }

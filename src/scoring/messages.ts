@@ -28,7 +28,8 @@ export const messages = {
     classificationBelow: (actual: Classification, required: Classification) =>
       `Xếp loại ${CLASSIFICATION_LABELS[actual]}, chưa đạt ${CLASSIFICATION_LABELS[required]}`,
     discipline: (reason: string | null) =>
-      reason && reason.trim() !== "" ? `Có vi phạm kỷ luật: ${reason.trim()}` : "Có vi phạm kỷ luật",
+      // Trailing punctuation dropped: reasons are joined with "; " and must not read ".;".
+      reason && reason.trim() !== "" ? `Có vi phạm kỷ luật: ${reason.trim().replace(/[.;,\s]+$/u, "")}` : "Có vi phạm kỷ luật",
     noBallot: "Chưa có kết quả bỏ phiếu",
     votesShort: (votesFor: number, over: number, share: string, inclusive: boolean, selfExcluded = false) => {
       const ballots = selfExcluded ? "số phiếu hợp lệ của các đơn vị khác" : "số phiếu hợp lệ";
