@@ -163,6 +163,8 @@ export const CRITERIA: CriterionSeed[] = DEMO_CRITERIA.filter((g) => g.parentId 
 export const USERS = [
   { username: "quantri", full_name: "Quản trị hệ thống", role: "admin", agency: null },
   { username: "thuongtruc", full_name: "Thường trực Khối (Bộ CHQS tỉnh)", role: "secretariat", agency: null },
+  // The deputy's reviewer: the head's own sheet is reviewed only by the deputy agency's secretariat.
+  { username: "phokhoi", full_name: "Thường trực Phó Trưởng khối (Công an tỉnh)", role: "secretariat", agency: "congan" },
   { username: "lanhdao", full_name: "Lãnh đạo Khối thi đua", role: "leader", agency: null },
   { username: "bantdkt", full_name: "Ban Thi đua – Khen thưởng tỉnh", role: "observer", agency: null },
   ...AGENCIES.map((a) => ({

@@ -130,6 +130,7 @@ export async function seedDemo(db: Knex): Promise<{ created: boolean }> {
     }
 
     const secretariat = userIds["thuongtruc"];
+    const deputyReviewer = userIds["phokhoi"];
     const clerkOf = (code: string) => userIds[`canbo.${code}`];
     const agencyName = (code: string) => demo.AGENCIES.find((a) => a.code === code)?.short_name ?? code;
 
@@ -197,7 +198,8 @@ export async function seedDemo(db: Knex): Promise<{ created: boolean }> {
           submitted_on: s.submittedAt ? localDate(new Date(s.submittedAt)) : null,
           late_days: lateDays(annualDue, s.submittedAt),
           reviewed_at: s.status === "reviewed" ? "2023-01-05T09:00:00+07:00" : null,
-          reviewed_by: s.status === "reviewed" ? secretariat : null,
+          // Nobody reviews their own agency: the head's sheet by the deputy's reviewer (phokhoi).
+          reviewed_by: s.status === "reviewed" ? (s.agency === demo.YEAR.head ? deputyReviewer : secretariat) : null,
           discipline_flag: Boolean(s.discipline),
           discipline_reason: s.discipline ?? null,
         })

@@ -110,9 +110,12 @@ export function authorize(user: User, action: Action, target?: Target, forbidden
 /** Roles that may act at all, e.g. for the menu and docs/routes.md. */
 export const rolesFor = (action: Action): readonly Role[] => ACTIONS[action].roles;
 
-/** Shape of an account by role: a clerk belongs to an agency; admin and clerk get no bloc list. */
+/**
+ * Shape of an account by role: a clerk belongs to an agency; a secretariat account may (conflict of
+ * interest: it never reviews that agency; none = the head's); admin and clerk get no bloc list.
+ */
 export function accountShape(role: Role): { hasAgency: boolean; hasBlocs: boolean } {
-  return { hasAgency: role === C, hasBlocs: role !== C && role !== A };
+  return { hasAgency: role === C || role === S, hasBlocs: role !== C && role !== A };
 }
 
 /** Roles an actor may give to an account it creates (the table's account rule, for the form). */

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Knex } from "knex";
 import type { User } from "../auth/users-repo.js";
 import { access } from "../auth/access.js";
+import { assertMayReview, mayReviewAgency, whoReviews } from "../years/reviewers.js";
 import type { AuditService } from "../audit/audit-service.js";
 import type { YearsService, YearContext } from "../years/years-service.js";
 import { ConflictError, NotFoundError, RuleViolationError } from "../errors.js";
@@ -124,10 +125,13 @@ export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: Years
     saveAsAgency,
 
     /** 404 / 403 (or the lock's 409) before a posted form is read. */
-    async assertCanPost(user: User, t: ReportTarget, kind: "save" | "review"): Promise<void> {
+    async assertCanPost(user: User, t: ReportTarget, kind: "save" | "review", ip?: string): Promise<void> {
       const o = await open(user, t);
       if (kind === "save") assertAgencyMayChange(user, o);
-      else access.assertSecretariat(user, o.ctx.bloc.id);
+      else {
+        access.assertSecretariat(user, o.ctx.bloc.id);
+        await assertMayReview({ audit }, user, o.ctx, { agencyId: o.agency.id, thing: "report", entityId: o.report?.id ?? null }, ip);
+      }
     },
 
     /** The page's view model: what the form or the reading view needs, already labelled. */
@@ -149,7 +153,8 @@ export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: Years
         dueOn: effectiveDueOn(o.period.dueOn, o.extensionDueOn),
         canEdit: isOwnClerk && !o.period.locked && isEditableByAgency(status),
         lockedMessage: o.period.locked ? messages.locked(headName(o.ctx)) : null,
-        canReview: (user.role === "secretariat" || user.role === "admin") && status === "submitted",
+        canReview: (user.role === "secretariat" || user.role === "admin") && status === "submitted" && mayReviewAgency(user, o.ctx, o.agency.id),
+        reviewer: whoReviews(o.ctx, o.agency.id),
         basePath: `${o.ctx.basePath}/periods/${o.period.number}/reports/${o.agency.code}`,
       };
     },
@@ -158,6 +163,7 @@ export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: Years
     async review(user: User, t: ReportTarget, input: { action: "return" | "accept"; comment: string; version: number }, ip?: string): Promise<{ errors?: Record<string, string[]> }> {
       const o = await open(user, t);
       access.assertSecretariat(user, o.ctx.bloc.id);
+      await assertMayReview({ audit }, user, o.ctx, { agencyId: o.agency.id, thing: "report", entityId: o.report?.id ?? null }, ip);
       const current = o.report;
       const status = current ? nextStatus(current.status, input.action) : null;
       if (!current || !status) throw new RuleViolationError(messages.cannotReview);

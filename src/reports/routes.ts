@@ -74,7 +74,7 @@ export function reportRoutes(services: Services): Router {
   });
 
   router.post(`${BASE}/review`, requireUser, async (req, res) => {
-    await reports.assertCanPost(req.user!, target(req.params), "review");
+    await reports.assertCanPost(req.user!, target(req.params), "review", req.ip);
     const form = ReviewForm.safeParse(req.body);
     if (!form.success) return renderPage(req, res, 422, { errors: z.flattenError(form.error).fieldErrors, reviewValues: req.body });
     const result = await reports.review(req.user!, target(req.params), form.data, req.ip);

@@ -3,6 +3,7 @@ import type { NotificationsService } from "../notifications/notifications-servic
 import { returnedDraft, sheetReviewedDraft } from "../notifications/messages.js";
 import type { User } from "../auth/users-repo.js";
 import { access } from "../auth/access.js";
+import { assertMayReview, mayReviewAgency, reviewRefusal, whoReviews } from "../years/reviewers.js";
 import type { AuditService } from "../audit/audit-service.js";
 import { NotFoundError, RuleViolationError } from "../errors.js";
 import { formatDateTime, localDate } from "../lib/dates.js";
@@ -90,11 +91,11 @@ function readText(raw: string | undefined): string | null {
   return text === "" ? null : text;
 }
 
-function modeFor(user: User, sheet: SheetRow | undefined, published: boolean): SheetMode {
+function modeFor(user: User, sheet: SheetRow | undefined, published: boolean, mayReview: boolean): SheetMode {
   if (published) return "readonly";
   const status = sheet?.status ?? "none";
   if (user.role === "clerk") return status === "submitted" || status === "reviewed" ? "readonly" : "edit";
-  if (user.role === "secretariat" || user.role === "admin") return status === "submitted" || status === "reviewed" ? "review" : "readonly";
+  if (user.role === "secretariat" || user.role === "admin") return (status === "submitted" || status === "reviewed") && mayReview ? "review" : "readonly";
   return "readonly";
 }
 
@@ -117,7 +118,7 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
   /** The sheet page's view model; `typed` and `errors` come back from a refused form. */
   function buildView(user: User, l: Loaded, typed?: Values, errors: Errors = {}) {
     const { ctx, agency, comp, sheet } = l;
-    const mode = modeFor(user, sheet, ctx.year.rankingPublishedAt !== null);
+    const mode = modeFor(user, sheet, ctx.year.rankingPublishedAt !== null, mayReviewAgency(user, ctx, agency.id));
     const result = comp.result.sheets[agency.id]!;
     const lateReports = comp.inputs.find((i) => i.agencyId === agency.id)?.lateReports ?? 0;
     const entryOf = (id: number): SheetEntryRow | undefined => sheet?.entries.find((e) => e.criterionId === id);
@@ -179,6 +180,9 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
       returnComment: sheet?.returnComment ?? null,
       showBloc: reviewed || mode === "review" || user.role !== "clerk",
       headNotice: agency.id === ctx.year.headAgencyId ? messages.headNotice : null,
+      /** Who may review this sheet, and why this user may not (conflict of interest). */
+      reviewer: whoReviews(ctx, agency.id),
+      reviewRefusal: user.role === "clerk" ? null : reviewRefusal(user, ctx, agency.id, "score_sheet"),
       publishedNotice: ctx.year.rankingPublishedAt !== null ? messages.published : null,
       bonusCap: String(ctx.year.rules.bonusCap),
       lateReportPoints: String(ctx.year.rules.lateReportPoints),
@@ -394,6 +398,7 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
     async review(user: User, p: SheetParams, form: ReviewSheetForm, ip?: string) {
       const l = await load(user, p);
       access.assertSecretariat(user, l.ctx.bloc.id);
+      await assertMayReview({ audit }, user, l.ctx, { agencyId: l.agency.id, thing: "score_sheet", entityId: l.sheet?.id ?? null }, ip);
       if (l.ctx.year.rankingPublishedAt !== null) throw new RuleViolationError(messages.published);
       const sheet = l.sheet;
       if (sheet && isStale(sheet, form.version)) return { conflict: true, view: await conflictView(user, p, form.values, "review", l) };

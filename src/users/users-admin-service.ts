@@ -67,7 +67,10 @@ export function userAdminService(deps: { repo: UserAdminRepo; audit: AuditServic
     return errors;
   }
 
-  /** A clerk's bloc comes from its agency; other roles work on the blocs given. */
+  /**
+   * A clerk's bloc comes from its agency; other roles work on the blocs given. A secretariat account
+   * may belong to an agency (conflict of interest: it never reviews that agency); none = the head's.
+   */
   const normalise = (d: AccountData): AccountData => ({
     ...d,
     agencyId: accountShape(d.role).hasAgency ? d.agencyId : null,
