@@ -65,7 +65,7 @@ export function scoreSheetRoutes({ sheets }: Services): Router {
   router.post(sheetPath, requireUser, async (req, res) => {
     const params = SheetParams.parse(req.params);
     const user = req.user!;
-    await sheets.assertCanPost(user, params); // 404 / 403 before the form is read
+    await sheets.assertCanPost(user, params, req.ip); // 404 / 403 (conflict of interest: audited) before the form is read
     const result =
       user.role === "clerk"
         ? await sheets.saveOwn(user, params, parseOwnSheet(req.body), req.ip)

@@ -330,12 +330,15 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
     },
 
     /** 404 / 403 before a POSTed form is even read. */
-    async assertCanPost(user: User, p: SheetParams): Promise<void> {
+    async assertCanPost(user: User, p: SheetParams, ip?: string): Promise<void> {
       const ctx = await years.open(user, p.bloc, p.year);
       const agency = ctx.agencies.find((a) => a.code === p.agency);
       if (!agency) throw new NotFoundError();
       if (user.role === "clerk") access.assertOwnAgency(user, agency.id);
-      else access.assertSecretariat(user, ctx.bloc.id);
+      else {
+        access.assertSecretariat(user, ctx.bloc.id);
+        await assertMayReview({ audit }, user, ctx, { agencyId: agency.id, thing: "score_sheet", entityId: null }, ip);
+      }
     },
 
     /** The clerk saves a draft or submits; refused values come back with their messages, nothing saved. */
