@@ -87,15 +87,19 @@ export function rulesText(rules: RuleSet): string[] {
     return `${AWARD_LABELS[a]}: tối đa ${r.quota} đơn vị; xếp loại từ ${CLASSIFICATION_LABELS[r.minClassification]} trở lên, không có vi phạm kỷ luật, ${r.inclusive ? "đạt từ" : "đạt trên"} ${share(r.voteShare)} số phiếu hợp lệ.`;
   };
   return [
-    `Thang điểm ${formatPoints(rules.scale)}; điểm thưởng tính tối đa ${formatPoints(rules.bonusCap)} điểm; mỗi báo cáo gửi chậm trừ ${formatPoints(rules.lateReportPoints)} điểm.`,
+    `Thang điểm ${formatPoints(rules.scale)}; điểm thưởng tính tối đa ${formatPoints(rules.bonusCap)} điểm; mỗi báo cáo gửi chậm trừ ${formatPoints(rules.lateReportPoints)} điểm; báo cáo chưa gửi khi bảng điểm đã được thẩm định tính như một báo cáo gửi chậm.`,
     `Xếp loại: từ ${formatPoints(t.excellent)} điểm: ${CLASSIFICATION_LABELS.excellent}; từ ${formatPoints(t.good)} điểm: ${CLASSIFICATION_LABELS.good}; từ ${formatPoints(t.pass)} điểm: ${CLASSIFICATION_LABELS.pass}; dưới ${formatPoints(t.pass)} điểm: ${CLASSIFICATION_LABELS.fail}.`,
     `Đơn vị có vi phạm kỷ luật vượt mức cho phép: xếp loại tối đa ${CLASSIFICATION_LABELS[rules.disciplineCap]}.`,
     rules.requiredReviewed
       ? "Chỉ xếp hạng đơn vị có bảng chấm điểm đã được Khối thẩm định."
       : "Xếp hạng đơn vị có bảng chấm điểm đã gửi.",
     "Khi bằng điểm: xếp trên đơn vị có điểm nhóm I cao hơn, rồi đơn vị bị trừ ít điểm hơn, rồi đơn vị gửi bảng điểm sớm hơn.",
+    "Khi vẫn bằng nhau sau mọi tiêu chí phụ ở suất cuối của một danh hiệu: đồng hạng — Hội nghị quyết định; không đơn vị nào được chọn theo tên, mã hay thứ tự nhập.",
     award("flag"),
     award("merit"),
+    rules.allowSelfVote
+      ? "Tỷ lệ phiếu tính trên tổng số phiếu hợp lệ."
+      : "Đơn vị không được tự bỏ phiếu cho mình: tỷ lệ phiếu tính trên số phiếu hợp lệ của các đơn vị khác.",
   ];
 }
 

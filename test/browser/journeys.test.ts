@@ -1,3 +1,4 @@
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { browserTestsEnabled, expectAccessible, launchBrowser, loginWithKeyboard, logout, newContext, screenshot, startPortal, tabTo, type Portal } from "./harness.js";
@@ -140,6 +141,52 @@ describe.skipIf(!enabled)("browser journeys (Chromium)", () => {
     await leader.context().close();
   });
 
+  it("why this rank and publication (scripts off): the secretariat follows an agency to its explanation, the leader checks and confirms, a clerk then reads it", async () => {
+    const own = await startPortal();
+    const open = async (username: string) => {
+      const page = await (await newContext(browser, own.baseUrl, { javaScriptEnabled: false })).newPage();
+      await loginWithKeyboard(page, username);
+      return page;
+    };
+    const sec = await open("thuongtruc");
+    await sec.goto(`${Y}/ranking`);
+    await sec.getByRole("link", { name: "Viện kiểm sát nhân dân tỉnh Tuyên Quang" }).first().click();
+    await sec.waitForURL(`**${Y}/ranking/vks`);
+    await sec.getByRole("heading", { name: /Vì sao Viện kiểm sát nhân dân tỉnh Tuyên Quang xếp hạng như vậy/ }).waitFor();
+    const body = await sec.locator("main").textContent();
+    expect(body).toContain("Hạng 3 với 93,00 điểm");
+    expect(body).toContain("= 93,00");
+    expect(body).toMatch(/Xếp dưới Bộ Chỉ huy Quân sự tỉnh Tuyên Quang/);
+    await sec.setViewportSize({ width: 1366, height: 900 });
+    await sec.screenshot({ path: path.resolve("docs/screenshots/why-this-rank.png"), fullPage: true });
+    await sec.context().close();
+
+    const leader = await open("lanhdao");
+    await leader.goto(`${Y}/ranking`);
+    await leader.getByRole("link", { name: "Kiểm tra và công bố kết quả xếp hạng" }).click();
+    await leader.waitForURL(`**${Y}/ranking/publish`);
+    expect(await leader.locator("main").textContent()).toContain("Bảng chấm điểm chờ thẩm định");
+    await leader.setViewportSize({ width: 1366, height: 900 });
+    await leader.screenshot({ path: path.resolve("docs/screenshots/publication-checklist.png"), fullPage: true });
+    await leader.getByRole("button", { name: "Công bố kết quả xếp hạng" }).click();
+    await leader.getByText("Vui lòng đánh dấu xác nhận").first().waitFor();
+    await leader.getByLabel(/Tôi đã xem danh sách kiểm tra/).check();
+    await leader.getByRole("button", { name: "Công bố kết quả xếp hạng" }).click();
+    await leader.waitForURL(`**${Y}/ranking`);
+    await leader.getByText("Đã công bố kết quả xếp hạng").first().waitFor();
+    await leader.context().close();
+
+    const clerk = await open("canbo.stp");
+    await clerk.goto(`${Y}/ranking/stp`);
+    const own2 = await clerk.locator("main").textContent();
+    expect(own2).toContain("Theo kết quả đã công bố");
+    expect(own2).toContain("Có vi phạm kỷ luật");
+    expect(own2).not.toContain("cảnh cáo");
+    await screenshot(clerk, "j4-clerk-why-this-rank");
+    await clerk.context().close();
+    await own.close();
+  }, 120_000);
+
   it("keyboard alone: a clerk reaches the report form and saves a draft, then the score sheet, with no mouse", async () => {
     // its own portal and demo data, whatever the journeys above changed
     const own = await startPortal();
@@ -176,8 +223,8 @@ describe.skipIf(!enabled)("browser journeys (Chromium)", () => {
   // axe needs scripts, so the accessibility pass runs with them on, page by page.
   const MAIN_PAGES: [string, string[]][] = [
     ["canbo.congan", ["/", `${Y}/periods/2/reports/congan`, `${Y}/registration/congan`, `${Y}/sheets/congan`, "/account/password"]],
-    ["thuongtruc", ["/", `${Y}/dashboard`, `${Y}/periods/1/reports`, `${Y}/registrations`, `${Y}/sheets`, `${Y}/sheets/vks`, `${Y}/ballots`, `${Y}/ranking`, "/admin/users", "/admin/users/new", "/audit", `${Y}/setup`, `${Y}/campaigns`, `${Y}/periods/1`, `${Y}/criteria`, `${Y}/rules`, "/blocs/noichinh-tq/agencies"]],
-    ["lanhdao", ["/", `${Y}/ranking`, `${Y}/dashboard`]],
+    ["thuongtruc", ["/", `${Y}/dashboard`, `${Y}/periods/1/reports`, `${Y}/registrations`, `${Y}/sheets`, `${Y}/sheets/vks`, `${Y}/ballots`, `${Y}/ranking`, `${Y}/ranking/vks`, "/admin/users", "/admin/users/new", "/audit", `${Y}/setup`, `${Y}/campaigns`, `${Y}/periods/1`, `${Y}/criteria`, `${Y}/rules`, "/blocs/noichinh-tq/agencies"]],
+    ["lanhdao", ["/", `${Y}/ranking`, `${Y}/ranking/publish`, `${Y}/dashboard`]],
   ];
   for (const [username, paths] of MAIN_PAGES) {
     it(`axe: no serious or critical violation on ${username}'s main pages`, async () => {
