@@ -3,6 +3,7 @@ import { hashPassword } from "../src/auth/passwords.js";
 import { localDate, daysBetween } from "../src/lib/dates.js";
 import { DEMO_RULES } from "../src/scoring/rules.js";
 import * as demo from "./demo-data.js";
+import { takeRankingSnapshot } from "../src/ranking/snapshots.js";
 
 type Ids = Record<string, number>;
 
@@ -236,6 +237,8 @@ export async function seedDemo(db: Knex): Promise<{ created: boolean }> {
         valid_ballots: demo.BALLOT_MEETING.valid_ballots,
       });
     }
+    // The ranking as it stood at the review meeting: the minutes are built from it.
+    await takeRankingSnapshot(trx, demo.BLOC.code, demo.YEAR.year, "meeting", new Date(`${demo.BALLOT_MEETING.held_on}T17:00:00+07:00`));
     return { created: true };
   });
 }

@@ -1,12 +1,16 @@
 // Issue 14 over HTTP: conflicts of interest refused, ties left to the meeting, self-votes, the published
 // ranking frozen (and recomputed after reopening), the checklist before publication, the meeting's
 // ranking kept for the minutes, and "why this rank".
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Readable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
 import { createTestApp, loginAs, postForm } from "./http.js";
 import { seedDemo } from "../seeds/demo.js";
 import { rankingCommand } from "../src/ranking/ranking-command.js";
+import { createUserCommand } from "../src/users/create-user-command.js";
+
+const stdinWith = (input: string) => Object.assign(Readable.from([input]), { isTTY: false }) as unknown as NodeJS.ReadStream;
 
 const Y = "/blocs/noichinh-tq/years/2022";
 const NOW = new Date("2023-01-12T10:00:00+07:00");
@@ -88,6 +92,44 @@ describe("conflict of interest", () => {
     expect(accept.status).toBe(403);
     expect(await db("audit_log").where({ action: "report.review_refused", username: "tt.thanhtra" }).count({ n: "*" }).first()).toEqual({ n: 1 });
     expect((await db("reports").where({ agency_id: await agencyId(db, "thanhtra"), period_id: (await db("periods").where({ kind: "six_month" }).first("id")).id }).first("status")).status).toBe("submitted");
+  });
+});
+
+describe("secretariat accounts of an agency", () => {
+  let env: Awaited<ReturnType<typeof fresh>>;
+  beforeAll(async () => (env = await fresh()));
+  afterAll(() => env.database.close());
+
+  it("the user form and the CLI give a secretariat account an agency; that account may then not review it", async () => {
+    const { app, db } = env;
+    const admin = await loginAs(app, "quantri");
+    const toaan = await agencyId(db, "toaan");
+    const bloc = (await db("blocs").first("id")).id;
+    const res = await postForm(admin, "/admin/users/new", "/admin/users", {
+      username: "tt.toaan", password: "mat-khau-moi-2026", fullName: "Thường trực — Tòa án", role: "secretariat", agencyId: String(toaan), blocIds: String(bloc),
+    });
+    expect(res.status).toBe(303);
+    expect((await db("users").where({ username: "tt.toaan" }).first("agency_id")).agency_id).toBe(toaan);
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    await createUserCommand(db, ["tt.vks", "--role", "secretariat", "--bloc", "noichinh-tq", "--agency", "vks", "--name", "Thường trực — VKS"], stdinWith("mot-mat-khau-dai\n"));
+    log.mockRestore();
+    expect((await db("users").where({ username: "tt.vks" }).first("agency_id")).agency_id).toBe(await agencyId(db, "vks"));
+    const reviewer = await loginAs(app, "tt.vks", "mot-mat-khau-dai");
+    expect((await postForm(reviewer, `${Y}/sheets/vks`, `${Y}/sheets/vks`, { action: "review" })).status).toBe(403);
+    expect((await reviewer.get(`${Y}/sheets/toaan`)).text).toMatch(/name="b_\d+"/);
+  });
+
+  it("an agency with no score sheet has no total in ranking.json (null, not 0); a sheet not yet ranked gives a provisional one", async () => {
+    const { app, db } = env;
+    const thads = await agencyId(db, "thads");
+    const sheet = await db("score_sheets").where({ agency_id: thads }).first("id");
+    await db("score_entries").where({ sheet_id: sheet.id }).del();
+    await db("score_sheets").where({ id: sheet.id }).del();
+    const sec = await loginAs(app, "thuongtruc");
+    const rows = (await sec.get(`${Y}/ranking.json`)).body as { agency: string; total: number | null; provisional: boolean }[];
+    expect(rows.find((r) => r.agency === "thads")).toMatchObject({ total: null, provisional: false });
+    expect(rows.find((r) => r.agency === "thanhtra")).toMatchObject({ total: 94, provisional: true });
+    expect(text((await sec.get(`${Y}/ranking`)).text)).toContain("Điểm tạm tính");
   });
 });
 
