@@ -38,7 +38,9 @@ export function explanationView(x: { ctx: YearContext; st: RankingState; explana
         : "Theo số liệu hiện tại (kết quả chưa công bố).",
     place: e.ranked
       ? `Hạng ${e.rank}${e.shared ? " (đồng hạng)" : ""} với ${pts(e.total)} điểm.`
-      : `Không xếp hạng: ${e.unrankedReason ?? ""}. Điểm tạm tính: ${pts(e.total)}.`,
+      : e.sheetStatus === "none"
+        ? `Không xếp hạng: ${e.unrankedReason ?? ""}; chưa có điểm.`
+        : `Không xếp hạng: ${e.unrankedReason ?? ""}. Điểm tạm tính: ${pts(e.total)}.`,
     classification: CLASSIFICATION_LABELS[e.classification],
     cappedFrom: e.cappedFrom ? `Tổng điểm đạt mức ${CLASSIFICATION_LABELS[e.cappedFrom]}; do có vi phạm kỷ luật nên xếp loại tối đa ${CLASSIFICATION_LABELS[e.classification]}.` : null,
     groups: e.groups.map((g) => ({

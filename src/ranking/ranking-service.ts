@@ -217,6 +217,8 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService })
           groups: standardGroups.map((g) => formatPoints(row.groupTotals.find((t) => t.code === g.code)?.total ?? 0)),
           bonus: formatPoints(row.bonusTotal),
           deductions: formatPoints(row.deductionTotal),
+          /** Reports never sent that count as late (scoring-rules.md): the page names them. */
+          missingReports: (input.agencies.find((a) => a.agencyId === row.agencyId)?.lateReportCauses ?? []).filter((c) => c.submittedOn === null).map((c) => c.label),
           total: formatPoints(row.total),
           classification: CLASSIFICATION_LABELS[row.classification],
           discipline: row.disciplineFlag ? (details && row.disciplineReason ? row.disciplineReason : "") : null,

@@ -54,6 +54,8 @@ export interface Explanation {
   agencyId: number;
   name: string;
   ranked: boolean;
+  /** "none": no sheet at all, so no total either (not even a provisional one). */
+  sheetStatus: AgencyYearInput["sheetStatus"];
   rank: number | null;
   shared: boolean;
   unrankedReason: string | null;
@@ -131,6 +133,7 @@ export function explainAgency(input: YearInput, result: YearResult, rules: RuleS
     agencyId,
     name: agency.name,
     ranked: rankedRow !== undefined,
+    sheetStatus: agency.sheetStatus,
     rank: rankedRow?.rank ?? null,
     shared: rankedRow?.shared ?? false,
     unrankedReason: unrankedRow?.reason ?? null,
