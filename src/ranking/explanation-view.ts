@@ -1,8 +1,8 @@
 // Presents a scoring explanation ("why this rank") as text for the page: numbers formatted, rules said
 // in words. No SQL and no rule here: every number comes from the explanation object.
 import { formatDate } from "../lib/dates.js";
-import { AWARD_LABELS, CLASSIFICATION_LABELS, formatPoints, type Explanation, type Neighbour } from "../scoring/index.js";
-import type { RankingState } from "./ranking-service.js";
+import { AWARD_LABELS, AWARDS, CLASSIFICATION_LABELS, formatPoints, type Explanation, type Neighbour } from "../scoring/index.js";
+import { rulesText, type RankingState } from "./ranking-service.js";
 import type { YearContext } from "../years/years-service.js";
 
 const pts = (n: number | null) => (n === null ? "—" : formatPoints(n));
@@ -79,6 +79,20 @@ export function explanationView(x: { ctx: YearContext; st: RankingState; explana
         }
       : null,
     award: e.award ? `Được đề nghị ${AWARD_LABELS[e.award]}.` : e.pendingTie ? `Đồng hạng — Hội nghị quyết định (${AWARD_LABELS[e.pendingTie]}).` : "Không được đề nghị khen thưởng.",
+    /** The rule of each award in force, beside the outcome for this agency. */
+    awardRules: AWARDS.map((award) => ({
+      rule: rulesText(st.rules).find((line) => line.startsWith(`${AWARD_LABELS[award]}:`)) ?? AWARD_LABELS[award],
+      outcome:
+        e.award === award
+          ? "Đạt: được đề nghị."
+          : e.pendingTie === award
+            ? "Đồng hạng — Hội nghị quyết định."
+            : e.award === "flag"
+              ? "Không xét: đã được đề nghị danh hiệu cao hơn."
+              : e.ranked
+                ? "Không được đề nghị (lý do bên dưới)."
+                : "Không xét: đơn vị không được xếp hạng.",
+    })),
     reasons: e.reasons,
   };
 }

@@ -90,6 +90,23 @@ describe("fairness properties", () => {
     );
   });
 
+  it("an open tie never hands its award to any of the tied agencies, and never more than the quota is proposed", () => {
+    fc.assert(
+      fc.property(fc.array(agencyArb, { minLength: 2, maxLength: 7 }), rulesArb, (generated, rules) => {
+        const result = scoreYear(buildYear(generated), rules);
+        for (const tie of result.proposals.ties.filter((t) => !t.decision)) {
+          const holders = result.proposals.proposals.filter((p) => p.award === tie.award).map((p) => p.agencyId);
+          expect(holders.filter((id) => tie.agencyIds.includes(id))).toEqual([]);
+          for (const id of tie.agencyIds) expect(result.proposals.byAgency[id]?.pendingTie).toBeDefined();
+        }
+        for (const award of ["flag", "merit"] as const) {
+          expect(result.proposals.proposals.filter((p) => p.award === award).length).toBeLessThanOrEqual(rules[award].quota);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it("the explanation's numbers add up to the row's total for random sheets", () => {
     fc.assert(
       fc.property(fc.array(agencyArb, { minLength: 1, maxLength: 5 }), rulesArb, (generated, rules) => {
