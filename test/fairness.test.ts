@@ -267,7 +267,7 @@ describe("ties, self-votes, the meeting's ranking and why-this-rank", () => {
     expect(bchqs).toContain("Cờ thi đua của UBND tỉnh: cần từ 2/3");
     const stp = text((await sec.get(`${Y}/ranking/stp`)).text);
     expect(stp).toContain("Báo cáo sơ kết 6 tháng: chưa gửi");
-    expect(text((await sec.get(`${Y}/ranking`)).text)).toContain("gồm 1 báo cáo chưa gửi, tính như gửi chậm: Báo cáo sơ kết 6 tháng");
+    expect(text((await sec.get(`${Y}/ranking`)).text)).toContain("Điểm trừ gồm 1 báo cáo chưa gửi, tính như gửi chậm: Báo cáo sơ kết 6 tháng");
     expect(stp).toContain("Một công chức bị xử lý kỷ luật cảnh cáo");
 
     const clerk = await loginAs(app, "canbo.toaan");

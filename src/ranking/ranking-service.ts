@@ -224,8 +224,9 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService })
           discipline: row.disciplineFlag ? (details && row.disciplineReason ? row.disciplineReason : "") : null,
           votes: voteOf(row.agencyId),
           proposal: status?.award ? AWARD_LABELS[status.award] : null,
-          pendingTie: status?.pendingTie ? "Đồng hạng — Hội nghị quyết định" : null,
-          reasons: status && !status.award ? reasonsFor(status.reasons, row.disciplineReason, user) : [],
+          pendingTie: status?.pendingTie ? messages.tiePending(status.pendingTie) : null,
+          // The pending tie is shown on its own line: not again among the reasons.
+          reasons: status && !status.award ? reasonsFor(status.reasons, row.disciplineReason, user).filter((r) => !status.pendingTie || r !== messages.tiePending(status.pendingTie)) : [],
         };
       }),
       unranked: result.ranking.unranked.map((row) => ({
