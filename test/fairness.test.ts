@@ -9,6 +9,7 @@ import { createTestApp, loginAs, postForm } from "./http.js";
 import { seedDemo } from "../seeds/demo.js";
 import { rankingCommand } from "../src/ranking/ranking-command.js";
 import { createUserCommand } from "../src/users/create-user-command.js";
+import { createServices } from "../src/services.js";
 
 const stdinWith = (input: string) => Object.assign(Readable.from([input]), { isTTY: false }) as unknown as NodeJS.ReadStream;
 
@@ -220,6 +221,17 @@ describe("ties, self-votes, the meeting's ranking and why-this-rank", () => {
     expect(decided.find((r) => r.agency === "vks")?.proposal).toBe("Cờ thi đua của UBND tỉnh");
     expect(decided.find((r) => r.agency === "congan")?.proposal).toBe("Bằng khen của Chủ tịch UBND tỉnh");
     expect((await db("audit_log").where({ action: "ranking.tie_decision" }).first()).after.chosenAgencyIds).toEqual([vks]);
+    // The meeting's choice travels with the year bundle: re-imported, the same proposals.
+    const bundle = await createServices(db).bundle.exportYear("noichinh-tq", 2022);
+    expect(bundle.tieDecisions).toEqual([{ award: "flag", tied: ["congan", "vks"], chosen: ["vks"], reason: "Hội nghị biểu quyết 5/7 chọn Viện kiểm sát." }]);
+    const target = await createTestDatabase();
+    try {
+      expect((await createServices(target.knex).bundle.importYear(JSON.parse(JSON.stringify(bundle)), { replace: false })).ok).toBe(true);
+      const imported = await createServices(target.knex).ranking.rowsForCli("noichinh-tq", 2022);
+      expect(imported.map((r) => [r.agency, r.proposal])).toEqual(decided.map((r) => [r.agency, r.proposal]));
+    } finally {
+      await target.close();
+    }
     expect((await postForm(leader, `${Y}/ranking/publish`, `${Y}/ranking/publish`, { confirm: "yes" })).status).toBe(303);
     await postForm(leader, `${Y}/ranking`, `${Y}/ranking/reopen`, { reason: "Mở lại để kiểm thử các phần sau." });
   });

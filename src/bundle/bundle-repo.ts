@@ -35,6 +35,8 @@ export function bundleRepo(db: Knex) {
       const meeting: Row | undefined = await db("ballot_meetings").where({ year_id: y.id }).first();
       const votes: Row[] = await db("votes").where({ year_id: y.id });
       const documents: Row[] = await db("document_numbers").where({ year_id: y.id });
+      const ties: Row[] = await db("tie_decisions").where({ year_id: y.id }).orderBy("award");
+      const ids = (v: unknown): number[] => (typeof v === "string" ? JSON.parse(v) : v) as number[];
 
       const criterionCode = new Map(criteria.map((c) => [c.id as number, c.code as string]));
       const periodNumber = new Map(periods.map((p) => [p.id as number, p.number as number]));
@@ -149,6 +151,12 @@ export function bundleRepo(db: Knex) {
         documents: documents
           .map((d) => ({ kind: d.kind as YearBundle["documents"][number]["kind"], number: str(d.number), issuedOn: str(d.issued_on) }))
           .sort((a, b) => cmp(a.kind, b.kind)),
+        tieDecisions: ties.map((t) => ({
+          award: t.award as "flag" | "merit",
+          tied: ids(t.tied_agency_ids).map((id) => agencyCode(id)!).sort(cmp),
+          chosen: ids(t.chosen_agency_ids).map((id) => agencyCode(id)!).sort(cmp),
+          reason: t.reason as string,
+        })),
       };
     },
 
@@ -315,6 +323,13 @@ export function bundleRepo(db: Knex) {
       }
       if (b.documents.length) {
         await trx("document_numbers").insert(b.documents.map((d) => ({ year_id: yearId, kind: d.kind, number: d.number, issued_on: d.issuedOn })));
+      }
+      for (const t of b.tieDecisions) {
+        await trx("tie_decisions").insert({
+          year_id: yearId, award: t.award, reason: t.reason,
+          tied_agency_ids: JSON.stringify(t.tied.map((c) => aid(c)!).sort((x, y) => x - y)),
+          chosen_agency_ids: JSON.stringify(t.chosen.map((c) => aid(c)!).sort((x, y) => x - y)),
+        });
       }
       return { yearId, blocId };
     },

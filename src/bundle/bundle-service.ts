@@ -144,6 +144,18 @@ export function checkReferences(raw: unknown): BundleError[] {
       seen.add(code);
     });
   });
+  arr(doc.tieDecisions).forEach((t, i) => {
+    const o = obj(t);
+    for (const list of ["tied", "chosen"] as const) {
+      arr(o[list]).forEach((c, j) => {
+        if (typeof c === "string" && !agencyCodes.has(c)) err(["tieDecisions", i, list, j], `Không có cơ quan mã "${c}" trong danh sách agencies.`);
+      });
+    }
+    const tied = new Set(arr(o.tied).map(String));
+    arr(o.chosen).forEach((c, j) => {
+      if (!tied.has(String(c))) err(["tieDecisions", i, "chosen", j], "Đơn vị được chọn phải nằm trong danh sách đồng hạng.");
+    });
+  });
   arr(doc.votes).forEach((v, i) => {
     const o = obj(v);
     if (typeof o.votesFor === "number" && typeof o.validBallots === "number" && o.votesFor > o.validBallots) {

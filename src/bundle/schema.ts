@@ -164,6 +164,14 @@ export const BundleDocumentNumber = z.object({
 
 export const BundleVote = z.object({ agency: code, votesFor: count, validBallots: count });
 
+/** The review meeting's choice between agencies tied for the last place(s) of an award (issue 14). */
+export const BundleTieDecision = z.object({
+  award: z.enum(["flag", "merit"]),
+  tied: z.array(code).min(2),
+  chosen: z.array(code).min(1),
+  reason: str(2000).min(1),
+});
+
 export const YearBundleSchema = z.object({
   format: z.literal("thidua-year-bundle"),
   version: z.literal(1),
@@ -199,6 +207,8 @@ export const YearBundleSchema = z.object({
   votes: z.array(BundleVote),
   /** Absent in bundles made before the register existed. */
   documents: z.array(BundleDocumentNumber).default([]),
+  /** Optional in version 1: bundles written before ties were recorded have none. */
+  tieDecisions: z.array(BundleTieDecision).optional().default([]),
 });
 
 export type YearBundle = z.infer<typeof YearBundleSchema>;
