@@ -2,6 +2,8 @@
 // ranking frozen (and recomputed after reopening), the checklist before publication, the meeting's
 // ranking kept for the minutes, and "why this rank".
 import { Readable } from "node:stream";
+import ExcelJS from "exceljs";
+import type { Response } from "superagent";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
@@ -29,6 +31,23 @@ async function fresh() {
 }
 
 const agencyId = async (db: Knex, code: string): Promise<number> => (await db("agencies").where({ code }).first("id")).id;
+/** A supertest parser that keeps binary bodies as a Buffer. */
+function binary(response: Response, cb: (err: Error | null, body: unknown) => void) {
+  const res = response as unknown as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  res.on("data", (c: Buffer) => chunks.push(c));
+  res.on("end", () => cb(null, Buffer.concat(chunks)));
+}
+
+/** Every cell of every row of the workbook's first sheet. */
+async function xlsxRows(data: Buffer): Promise<string> {
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(data as unknown as Parameters<typeof book.xlsx.load>[0]);
+  const rows: unknown[] = [];
+  book.worksheets[0]!.eachRow((row) => rows.push(row.values));
+  return JSON.stringify(rows);
+}
+
 const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/\s+/g, " ");
 
 /** Makes `to` score exactly like `from`: same entries, flags, submission instants and report dates. */
@@ -148,6 +167,7 @@ describe("the published ranking is frozen", () => {
       rules: page.slice(page.indexOf('class="rules"')),
       json: await get("/ranking.json"),
       csv: await get("/ranking.csv"),
+      xlsx: await xlsxRows((await agent.get(`${Y}/ranking.xlsx`).buffer(true).parse(binary)).body as Buffer),
       print: await get("/ranking/print"),
       minutes: await get("/ballots/minutes"),
       letter: await get("/ranking/proposal-letter"),

@@ -1,6 +1,6 @@
 // Presents a scoring explanation ("why this rank") as text for the page: numbers formatted, rules said
 // in words. No SQL and no rule here: every number comes from the explanation object.
-import { formatDate } from "../lib/dates.js";
+import { formatDate, localDate } from "../lib/dates.js";
 import { AWARD_LABELS, AWARDS, CLASSIFICATION_LABELS, formatPoints, type Explanation, type Neighbour } from "../scoring/index.js";
 import { rulesText, type RankingState } from "./ranking-service.js";
 import type { YearContext } from "../years/years-service.js";
@@ -34,7 +34,7 @@ export function explanationView(x: { ctx: YearContext; st: RankingState; explana
     back: ranking,
     source:
       st.source === "published"
-        ? `Theo kết quả đã công bố${st.takenAt ? ` ngày ${formatDate(st.takenAt.slice(0, 10))}` : ""} (lưu nguyên như lúc công bố).`
+        ? `Theo kết quả đã công bố${st.takenAt ? ` ngày ${formatDate(localDate(new Date(st.takenAt)))}` : ""} (lưu nguyên như lúc công bố).`
         : "Theo số liệu hiện tại (kết quả chưa công bố).",
     place: e.ranked
       ? `Hạng ${e.rank}${e.shared ? " (đồng hạng)" : ""} với ${pts(e.total)} điểm.`

@@ -1,6 +1,6 @@
 import type { User } from "../auth/users-repo.js";
 import { NotFoundError } from "../errors.js";
-import { formatDate } from "../lib/dates.js";
+import { formatDate, localDate } from "../lib/dates.js";
 import {
   AWARD_LABELS,
   CLASSIFICATION_LABELS,
@@ -204,7 +204,8 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService })
       ctx,
       published: ctx.year.rankingPublishedAt !== null,
       source: st.source,
-      takenAt: st.takenAt,
+      /** The day (Vietnam time) the shown result was stored, dd/mm/yyyy; null when live. */
+      takenOn: st.takenAt ? formatDate(localDate(new Date(st.takenAt))) : null,
       groupHeaders: standardGroups.map((g) => ({ code: g.code, title: g.title })),
       ranked: result.ranking.ranked.map((row) => {
         const status = result.proposals.byAgency[row.agencyId];
