@@ -286,7 +286,7 @@ describe("reminder days in the year's rules", () => {
 describe("publishing the ranking", () => {
   it("when the leader publishes, then every member of the year but the leader is told once", async () => {
     const leader = await loginAs(app, "lanhdao");
-    expect((await postForm(leader, `${Y}/ranking`, `${Y}/ranking/publish`, {})).status).toBe(303);
+    expect((await postForm(leader, `${Y}/ranking/publish`, `${Y}/ranking/publish`, { confirm: "yes" })).status).toBe(303);
     const told = await db("notifications as n").join("users as u", "u.id", "n.user_id").where("n.kind", "ranking_published").pluck("u.username");
     expect(told).toContain("canbo.bchqs");
     expect(told).toContain("thuongtruc");
