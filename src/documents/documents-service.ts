@@ -67,7 +67,8 @@ export interface RankingWorkbook {
   /** "I. …" headers of the standard groups. */
   groups: string[];
   ranked: { rank: string; code: string; name: string; groups: number[]; bonus: number; deductions: number; total: number; classification: string; votes: string; proposal: string; reason: string }[];
-  unranked: { code: string; name: string; total: number; reason: string }[];
+  /** total: the provisional total, or null with no sheet at all (never a made-up 0). */
+  unranked: { code: string; name: string; total: number | null; reason: string }[];
 }
 
 export interface RankingFile {
@@ -301,7 +302,7 @@ export function documentsService(deps: { repo: DocumentsRepo; years: YearsServic
           proposal: r.proposal ?? "",
           reason: r.reasons.join("; "),
         })),
-        unranked: page.unranked.map((r) => ({ code: r.code, name: r.name, total: num(r.total), reason: r.reason })),
+        unranked: page.unranked.map((r) => ({ code: r.code, name: r.name, total: r.total === "—" ? null : num(r.total), reason: r.reason })),
       };
     },
 
