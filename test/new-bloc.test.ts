@@ -3,7 +3,8 @@ import type { Knex } from "knex";
 import * as cheerio from "cheerio";
 import request from "supertest";
 import { createTestDatabase } from "./db.js";
-import { createTestApp, loginAs, postForm, type Agent } from "./http.js";
+import ExcelJS from "exceljs";
+import { createTestApp, csrfFrom, loginAs, postForm, type Agent } from "./http.js";
 import { seedDemo } from "../seeds/demo.js";
 import { DEMO_CRITERIA } from "../src/scoring/index.js";
 import type { Database } from "../src/db/database.js";
@@ -282,5 +283,31 @@ describe("5. clerk accounts in one step, and the clerk's first login", () => {
     expect((await postForm(other, "/", `${B}/years/new`, { year: "2030", source: "empty" })).status).toBe(404);
     const anon = request.agent(app);
     expect((await anon.get(`${B}/clerk-accounts`)).status).toBe(303);
+  });
+});
+
+describe("6. agencies from an .xlsx", () => {
+  const upload = async (file: Buffer, name: string) => {
+    const page = await sec.get(`${B}/agencies/bulk`);
+    return sec.post(`${B}/agencies/bulk/upload?_csrf=${encodeURIComponent(csrfFrom(page.text))}`).field("joinedYear", "2026").attach("file", file, name);
+  };
+
+  it("reads name, short name and code from the first sheet (header row skipped) into the same preview", async () => {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet("Danh sách");
+    sheet.addRows([["Tên cơ quan, đơn vị", "Tên viết tắt", "Mã"], ["Trường Chính trị tỉnh", "Trường Chính trị", ""], ["Đảng ủy Khối cơ quan tỉnh", "ĐUK", "duk"]]);
+    const res = await upload(Buffer.from(await book.xlsx.writeBuffer()), "danh-sach.xlsx");
+    expect(res.status).toBe(200);
+    const $ = cheerio.load(res.text);
+    expect($("input[name=name]").map((_i, el) => $(el).attr("value")).get()).toEqual(["Trường Chính trị tỉnh", "Đảng ủy Khối cơ quan tỉnh"]);
+    expect($("input[name=code]").map((_i, el) => $(el).attr("value")).get()).toEqual(["truong-chinh-tri-tinh", "duk"]);
+  });
+
+  it("a file that is not an .xlsx is refused beside the file field, and nothing is saved", async () => {
+    const before = await count("agencies");
+    const res = await upload(Buffer.from("Tên;Mã\nSở Nội vụ;snv\n"), "danh-sach.xlsx");
+    expect(res.status).toBe(422);
+    expect(cheerio.load(res.text)("#file-error").text()).toContain("không phải bảng tính Excel (.xlsx)");
+    expect(await count("agencies")).toBe(before);
   });
 });

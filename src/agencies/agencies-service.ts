@@ -6,6 +6,7 @@ import type { Bloc, BlocsRepo } from "../blocs/blocs-repo.js";
 import { ForbiddenError, NotFoundError } from "../errors.js";
 import type { AgenciesRepo, Agency, AgencyFields, Membership } from "./agencies-repo.js";
 import { parseAgencyList, uniqueCodes, type PastedAgency } from "./agency-list.js";
+import { readAgencyWorkbook } from "./agency-workbook.js";
 
 export type FieldErrors = Record<string, string[]>;
 
@@ -17,6 +18,8 @@ const messages = {
   joinOrder: "Năm gia nhập lại phải sau năm đã rời Khối.",
   sharedAgency: "Cơ quan, đơn vị này còn thuộc Khối thi đua khác; chỉ quản trị hệ thống được sửa thông tin chung của cơ quan.",
   codeRepeated: "Mã này trùng với một dòng khác trong danh sách.",
+  noFile: "Vui lòng chọn tệp Excel (.xlsx) có danh sách cơ quan, đơn vị.",
+  notXlsx: "Tệp tải lên không phải bảng tính Excel (.xlsx). Hãy lưu danh sách bằng Excel dưới dạng .xlsx rồi tải lên lại.",
   nothingChosen: "Chưa có cơ quan, đơn vị nào: dán danh sách hoặc chọn cơ quan đã có.",
   notAvailable: "Cơ quan, đơn vị đã chọn không còn chọn được (đã là thành viên hoặc không tồn tại).",
 };
@@ -116,6 +119,18 @@ export function agenciesService(deps: { repo: AgenciesRepo; blocs: BlocsRepo; au
       await openBloc(user, blocCode, "write");
       const { rows, errors } = parseAgencyList(text);
       if (errors.length) return { errors: { list: errors } };
+      const proposed = uniqueCodes(rows.map((r) => r.code), await repo.allCodes());
+      return { rows: rows.map((r, i) => ({ ...r, code: proposed[i]! })) };
+    },
+
+    /** The same preview from an uploaded .xlsx (columns: name, short name, code). */
+    async previewWorkbook(user: User, blocCode: string, file: Buffer | undefined): Promise<{ rows?: PastedAgency[]; errors?: FieldErrors }> {
+      await openBloc(user, blocCode, "write");
+      if (!file || file.length === 0) return { errors: { file: [messages.noFile] } };
+      const text = await readAgencyWorkbook(file);
+      if (text === null) return { errors: { file: [messages.notXlsx] } };
+      const { rows, errors } = parseAgencyList(text);
+      if (errors.length) return { errors: { file: errors } };
       const proposed = uniqueCodes(rows.map((r) => r.code), await repo.allCodes());
       return { rows: rows.map((r, i) => ({ ...r, code: proposed[i]! })) };
     },

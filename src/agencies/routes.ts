@@ -1,10 +1,24 @@
 import { Router, type Request, type Response } from "express";
+import multer from "multer";
 import type { Services } from "../services.js";
 import { requireUser } from "../web/middleware/require-user.js";
 import { setFlash } from "../web/middleware/locals.js";
 import { formErrors } from "../setup/schemas.js";
 import { AgencyCodeParam, BulkListForm, BulkSaveForm, EditAgencyForm, MembershipForm, NewAgencyForm } from "./schemas.js";
 import { localDate } from "../lib/dates.js";
+
+const MAX_LIST_BYTES = 2 * 1024 * 1024;
+const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_LIST_BYTES, files: 1, fields: 5 } }).single("file");
+
+/** Runs multer; its errors (file too large, …) become a message beside the file field. */
+function receive(req: Request, res: Response): Promise<string | null> {
+  return new Promise((resolve) => {
+    upload(req, res, (err: unknown) => {
+      if (!err) return resolve(null);
+      resolve((err as { code?: string }).code === "LIMIT_FILE_SIZE" ? "Tệp lớn hơn 2 MB." : "Không đọc được tệp tải lên.");
+    });
+  });
+}
 
 const body = (req: Request) => (req.body ?? {}) as Record<string, string>;
 
@@ -75,6 +89,19 @@ export function agencyRoutes(services: Services): Router {
     const preview = form.data.list.trim() === "" && form.data.existingIds.length ? { rows: [] } : await agencies.previewList(req.user!, bloc, form.data.list);
     if (preview.errors) return renderBulk(req, res, 422, req.body ?? {}, null, preview.errors);
     await renderBulk(req, res, 200, req.body ?? {}, preview.rows ?? [], {});
+  });
+
+  router.post("/blocs/:bloc/agencies/bulk/upload", requireUser, async (req, res) => {
+    const bloc = String(req.params.bloc);
+    await agencies.openBloc(req.user!, bloc, "write");
+    const uploadError = await receive(req, res);
+    const form = { ...(req.body ?? {}), list: "" } as Record<string, unknown>;
+    if (uploadError) return renderBulk(req, res, 422, form, null, { file: [uploadError] });
+    const year = BulkListForm.safeParse({ ...form, list: "" });
+    if (!year.success) return renderBulk(req, res, 422, form, null, formErrors(year.error));
+    const preview = await agencies.previewWorkbook(req.user!, bloc, req.file?.buffer);
+    if (preview.errors) return renderBulk(req, res, 422, form, null, preview.errors);
+    await renderBulk(req, res, 200, form, preview.rows ?? [], {});
   });
 
   const renderEdit = async (req: Request, res: Response, status: number, typed: Record<string, string> | null, errors: Record<string, string[]>) => {
