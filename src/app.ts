@@ -24,6 +24,7 @@ import { anonymousCsrf, csrfProtection } from "./web/middleware/csrf.js";
 import { stripNul } from "./web/middleware/strip-nul.js";
 import { locals } from "./web/middleware/locals.js";
 import { requirePasswordChange } from "./web/middleware/password-change.js";
+import { brand } from "./web/middleware/brand.js";
 import { errorHandler, notFound } from "./web/error-handler.js";
 import { setupRoutes } from "./setup/routes.js";
 import { agencyRoutes } from "./agencies/routes.js";
@@ -117,6 +118,7 @@ export function createApp(services: Services, opts: AppOptions): Express {
   app.use(locals(anonymous));
   app.use(requirePasswordChange);
   app.use(unreadNotificationCount(services));
+  app.use(brand(services));
 
   app.use(authRoutes(services, passport));
   app.use(homeRoutes(services));

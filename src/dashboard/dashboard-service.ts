@@ -7,6 +7,7 @@ import type { RankingService } from "../ranking/ranking-service.js";
 import { effectiveDueOn, formatPoints } from "../scoring/index.js";
 import type { YearsService } from "../years/years-service.js";
 import type { DashboardRepo, SubmissionCell } from "./dashboard-repo.js";
+import { AUDIT_ACTION_LABELS } from "../audit/audit-service.js";
 
 /** Readable Vietnamese for the audit actions the dashboard shows (unknown actions show as they are). */
 export const ACTIVITY_LABELS: Record<string, string> = {
@@ -166,7 +167,7 @@ export function dashboardService(deps: { repo: DashboardRepo; years: YearsServic
         activity: activity.map((a) => ({
           at: formatDateTime(a.at),
           who: a.username ?? "",
-          label: ACTIVITY_LABELS[a.action] ?? a.action,
+          label: ACTIVITY_LABELS[a.action] ?? AUDIT_ACTION_LABELS[a.action] ?? a.action,
           agency: a.agencyId !== null ? (agencyName.get(a.agencyId) ?? "") : "",
         })),
         chart: {
