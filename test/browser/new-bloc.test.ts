@@ -16,10 +16,13 @@ const AGENCIES = [
   "Báo Tuyên Quang",
 ];
 
-/** The steps of this journey are the README's "Start your own bloc": their screenshots go to docs/screenshots/ too. */
+/**
+ * The steps of this journey are the README's "Start your own bloc": with UPDATE_DOC_SCREENSHOTS=1
+ * their screenshots also replace docs/screenshots/new-bloc-*.png (off by default: no churn in git).
+ */
 async function shot(page: Page, name: string): Promise<void> {
   await screenshot(page, name);
-  fs.copyFileSync(path.join(SCREENSHOTS, `${name}.png`), path.resolve("docs/screenshots", `${name}.png`));
+  if (process.env.UPDATE_DOC_SCREENSHOTS) fs.copyFileSync(path.join(SCREENSHOTS, `${name}.png`), path.resolve("docs/screenshots", `${name}.png`));
 }
 
 describe.skipIf(!enabled)("browser journey: a new bloc starts on the web (Chromium)", () => {
