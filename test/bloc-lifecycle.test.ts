@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
 import * as cheerio from "cheerio";
+import request from "supertest";
 import { createTestDatabase } from "./db.js";
 import { createTestApp, loginAs, postForm, type Agent } from "./http.js";
 import { seedDemo } from "../seeds/demo.js";
@@ -72,6 +73,11 @@ describe("the demo: a finished 2022 and a running current year", () => {
       expect(res.text).toContain("Năm thi đua đã kết thúc");
     }
     expect((await db("emulation_years").where({ year: 2022 }).first("plan_number")).plan_number).toBe(before.plan_number);
+    // Without a session (a form posted after it expired would be kept as a draft elsewhere) nothing is kept either.
+    const reports = await db("reports").count("* as n").first();
+    const anonymous = await request(app).post(`${Y22}/periods/1/reports/stp`).type("form").send({ action: "save", general: "x" });
+    expect(anonymous.status).toBe(409);
+    expect(await db("reports").count("* as n").first()).toEqual(reports);
   });
 
   it("a clerk's home shows the running year's deliverables", async () => {

@@ -22,13 +22,16 @@ export function yearPagesMiddleware(services: Services) {
     const bloc = String(req.params.bloc);
     const year = Number(req.params.year);
     if (!/^\d{4}$/.test(String(req.params.year)) || !/^[a-z0-9._-]{1,40}$/i.test(bloc)) return next();
-    // Anonymous visitors and readers of other blocs go on to the feature's own answer (login, 404).
-    if (!req.user) return next();
+    const writing = req.method !== "GET" && req.method !== "HEAD";
+    if (!req.user && !writing) return next();
     const closed = await services.yearLifecycle.isClosed(bloc, year);
     if (closed === undefined) return next();
+    // No session (e.g. a form posted after it expired, which would otherwise be kept as a draft): a closed year keeps nothing.
+    if (!req.user) return closed ? next(new RuleViolationError(lifecycleMessages.readOnly)) : next();
+    // Readers of other blocs go on to the feature's own answer (404).
     const spans = await services.years.switcher(req.user, bloc);
     if (!spans.length) return next();
-    if (req.method !== "GET" && req.method !== "HEAD") {
+    if (writing) {
       if (closed && !ALLOWED_ON_CLOSED.has(req.path)) return next(new RuleViolationError(lifecycleMessages.readOnly));
       return next();
     }
