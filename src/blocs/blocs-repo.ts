@@ -57,8 +57,8 @@ export function blocsRepo(db: Knex) {
     async list(): Promise<Bloc[]> {
       return (await db<BlocRow>("blocs").orderBy("id")).map(toBloc);
     },
-    async findByCode(code: string): Promise<Bloc | undefined> {
-      const row = await db<BlocRow>("blocs").where({ code }).first();
+    async findByCode(code: string, q: Knex = db): Promise<Bloc | undefined> {
+      const row = await q<BlocRow>("blocs").where({ code }).first();
       return row && toBloc(row);
     },
     async insert(trx: Knex, code: string, f: BlocFields): Promise<number> {

@@ -41,7 +41,7 @@ export function blocsService(deps: { repo: BlocsRepo; audit: AuditService; db: K
     async create(user: User, input: BlocFields & { code: string }, ip?: string): Promise<{ errors?: FieldErrors }> {
       assertAdmin(user);
       return db.transaction(async (trx) => {
-        if (await trx("blocs").where({ code: input.code }).first("id")) return { errors: { code: [blocMessages.codeTaken] } };
+        if (await repo.findByCode(input.code, trx)) return { errors: { code: [blocMessages.codeTaken] } };
         const id = await repo.insert(trx, input.code, input);
         await record(user, "bloc.create", id, null, input, trx, ip);
         return {};

@@ -64,12 +64,12 @@ export function yearLifecycleService(deps: { db: Knex; repo: YearBuilderRepo; bl
     async create(user: User, blocCode: string, input: NewYearInput, ip?: string): Promise<{ errors?: FieldErrors; year?: number }> {
       const bloc = await openBloc(user, blocCode);
       const errors: FieldErrors = {};
-      let from: { id: number; year: number } | null = null;
+      let from: { id: number; year: number; blocId: number } | null = null;
       if (input.source.kind === "copy") {
         const { blocCode: srcBloc, year: srcYear } = input.source;
         const found = (await repo.copyableYears()).find((y) => y.blocCode === srcBloc && y.year === srcYear);
         if (!found || !access.canReadBloc(user, found.blocId)) errors.source = [lifecycleMessages.sourceNotFound];
-        else from = { id: found.id, year: found.year };
+        else from = { id: found.id, year: found.year, blocId: found.blocId };
       }
       const members = await repo.membersDuring(bloc.id, input.year);
       for (const field of ["headAgencyId", "deputyAgencyId"] as const) {
@@ -89,8 +89,8 @@ export function yearLifecycleService(deps: { db: Knex; repo: YearBuilderRepo; bl
           headAgencyId: input.headAgencyId,
           deputyAgencyId: input.deputyAgencyId,
         });
-        const sameBlocSource = from && (await repo.copyableYears()).some((y) => y.id === from!.id && y.blocId === bloc.id);
-        const agencies = await repo.addMemberAgencies(trx, yearId, bloc.id, input.year, sameBlocSource ? from!.id : null);
+        // A copy of the bloc's own year keeps its agencies' order.
+        const agencies = await repo.addMemberAgencies(trx, yearId, bloc.id, input.year, from && from.blocId === bloc.id ? from.id : null);
         if (from) await repo.copyStructure(trx, from.id, yearId, from.year, input.year);
         else if (input.source.kind === "template") await repo.insertTemplate(trx, yearId, template);
         await audit.record(
