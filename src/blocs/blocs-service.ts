@@ -1,7 +1,8 @@
 import type { Knex } from "knex";
 import type { User } from "../auth/users-repo.js";
 import type { AuditService } from "../audit/audit-service.js";
-import { ForbiddenError, NotFoundError } from "../errors.js";
+import { NotFoundError } from "../errors.js";
+import { authorize } from "../auth/access.js";
 import type { Bloc, BlocFields, BlocsRepo } from "./blocs-repo.js";
 
 export type FieldErrors = Record<string, string[]>;
@@ -15,9 +16,7 @@ export const blocMessages = {
 export function blocsService(deps: { repo: BlocsRepo; audit: AuditService; db: Knex }) {
   const { repo, audit, db } = deps;
 
-  function assertAdmin(user: User): void {
-    if (user.role !== "admin") throw new ForbiddenError();
-  }
+  const assertAdmin = (user: User): void => authorize(user, "bloc.admin");
 
   async function find(user: User, code: string): Promise<Bloc> {
     assertAdmin(user);

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from "express";
 import type { Services } from "../services.js";
-import { requireUser, requireRole } from "../web/middleware/require-user.js";
+import { requireUser } from "../web/middleware/require-user.js";
 import { setFlash } from "../web/middleware/locals.js";
 import { formErrors } from "../setup/schemas.js";
 import { ROLE_LABELS } from "../web/navigation.js";
@@ -10,7 +10,8 @@ const typed = (req: Request) => (req.body ?? {}) as Record<string, string>;
 
 export function blocRoutes({ blocAdmin }: Services): Router {
   const router = Router();
-  const admin = [requireUser, requireRole("admin")];
+  // The service authorises ("bloc.admin") before any form is read.
+  const admin = [requireUser];
   const url = (code: string) => `/admin/blocs/${encodeURIComponent(code)}`;
 
   router.get("/admin/blocs", ...admin, async (req, res) => {
@@ -31,9 +32,13 @@ export function blocRoutes({ blocAdmin }: Services): Router {
     });
   };
 
-  router.get("/admin/blocs/new", ...admin, (req, res) => renderForm(req, res, 200, null, null, {}));
+  router.get("/admin/blocs/new", ...admin, async (req, res) => {
+    await blocAdmin.list(req.user!);
+    await renderForm(req, res, 200, null, null, {});
+  });
 
   router.post("/admin/blocs", ...admin, async (req, res) => {
+    await blocAdmin.list(req.user!);
     const form = NewBlocForm.safeParse(req.body);
     const result = form.success ? await blocAdmin.create(req.user!, form.data, req.ip) : { errors: formErrors(form.error) };
     if (result.errors) return renderForm(req, res, 422, null, typed(req), result.errors);
@@ -45,6 +50,7 @@ export function blocRoutes({ blocAdmin }: Services): Router {
 
   router.post("/admin/blocs/:code", ...admin, async (req, res) => {
     const code = BlocCodeParam.parse(req.params.code);
+    await blocAdmin.page(req.user!, code);
     const form = EditBlocForm.safeParse(req.body);
     if (!form.success) return renderForm(req, res, 422, code, { ...typed(req), code }, formErrors(form.error));
     await blocAdmin.update(req.user!, code, form.data, req.ip);
@@ -54,6 +60,7 @@ export function blocRoutes({ blocAdmin }: Services): Router {
 
   router.post("/admin/blocs/:code/accounts", ...admin, async (req, res) => {
     const code = BlocCodeParam.parse(req.params.code);
+    await blocAdmin.page(req.user!, code);
     const form = AccountsForm.safeParse(req.body);
     const result = form.success ? await blocAdmin.setAccounts(req.user!, code, form.data.userIds, req.ip) : { errors: formErrors(form.error) };
     if (result.errors) return renderForm(req, res, 422, code, null, result.errors);

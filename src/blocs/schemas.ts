@@ -19,7 +19,7 @@ export const NewBlocForm = z.object({
     .string({ error: "Vui lòng nhập mã khối." })
     .trim()
     .toLowerCase()
-    .regex(/^[a-z0-9._-]{2,40}$/, "Mã khối gồm 2–40 ký tự: chữ không dấu, số, dấu chấm, gạch ngang (ví dụ: dang-tq)."),
+    .regex(/^[a-z0-9-]{2,40}$/, "Mã khối gồm 2–40 ký tự: chữ không dấu, số, gạch ngang (ví dụ: dang-tq)."),
   ...blocFields,
 });
 export type NewBlocInput = z.infer<typeof NewBlocForm>;
@@ -33,7 +33,7 @@ export const AccountsForm = z.object({
     .pipe(z.array(z.string().regex(/^[1-9][0-9]{0,8}$/, "Giá trị không hợp lệ.").transform(Number))),
 });
 
-export const BlocCodeParam = z.string().regex(/^[a-z0-9._-]{1,40}$/i);
+export { BlocCodeParam } from "../web/params.js";
 
 export const BLOC_LEVEL_LABELS: Record<(typeof BLOC_LEVELS)[number], string> = {
   province: "Cấp tỉnh",

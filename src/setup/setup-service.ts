@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
 import { reminderDaysOf } from "../notifications/reminders.js";
 import type { User } from "../auth/users-repo.js";
-import { access } from "../auth/access.js";
+import { access, bloc as blocTarget, can } from "../auth/access.js";
 import type { AuditService } from "../audit/audit-service.js";
 import { ForbiddenError, NotFoundError, RuleViolationError } from "../errors.js";
 import type { YearContext, YearsService } from "../years/years-service.js";
@@ -39,8 +39,9 @@ export function setupService(deps: { repo: SetupRepo; years: YearsService; audit
   const log = (user: User, ctx: YearContext, action: string, entity: string, entityId: number | string, before: unknown, after: unknown, trx: Knex) =>
     audit.record({ userId: user.id, username: user.username, action, entity, entityId, blocId: ctx.bloc.id, before, after }, trx);
 
-  /** Forms show as editable to the secretariat and admin while the year is open. */
-  const canWrite = (user: User, ctx: YearContext) => (user.role === "secretariat" || user.role === "admin") && ctx.year.closedAt === null;
+  /** Forms show as editable to those who run the bloc, while the year is open. */
+  const mayManage = (user: User, ctx: YearContext) => can(user, "bloc.manage", blocTarget(ctx.bloc.id));
+  const canWrite = (user: User, ctx: YearContext) => mayManage(user, ctx) && ctx.year.closedAt === null;
 
   async function assertCriteriaOpen(yearId: number, q: Knex = db): Promise<void> {
     if (await repo.sheetsSubmitted(yearId, q)) throw new RuleViolationError(messages.sheetsSubmitted);
@@ -97,7 +98,8 @@ export function setupService(deps: { repo: SetupRepo; years: YearsService; audit
         canWrite: canWrite(user, ctx),
         closed: ctx.year.closedAt !== null,
         mayClose: canWrite(user, ctx) && ctx.year.rankingPublishedAt !== null,
-        mayReopen: user.role === "admin" && ctx.year.closedAt !== null,
+        mayReopen: ctx.year.closedAt !== null && can(user, "year.reopen", blocTarget(ctx.bloc.id)),
+        mayCreateYear: mayManage(user, ctx),
         form: {
           planNumber: details.planNumber ?? "",
           planDate: formatDate(details.planDate),

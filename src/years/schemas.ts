@@ -42,4 +42,4 @@ export const ReopenYearForm = z.object({
   reason: z.string({ error: "Vui lòng ghi rõ lý do mở lại năm thi đua." }).trim().min(10, "Vui lòng ghi rõ lý do mở lại năm thi đua (ít nhất 10 ký tự).").max(2000, "Lý do quá dài (tối đa 2000 ký tự)."),
 });
 
-export const BlocParam = z.string().regex(/^[a-z0-9._-]{1,40}$/i);
+export { BlocCodeParam as BlocParam } from "../web/params.js";

@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
 import type { User } from "../auth/users-repo.js";
-import { access } from "../auth/access.js";
+import { access, authorize, bloc as blocTarget } from "../auth/access.js";
 import type { AuditService } from "../audit/audit-service.js";
 import type { Bloc, BlocsRepo } from "../blocs/blocs-repo.js";
 import { ForbiddenError, NotFoundError, RuleViolationError } from "../errors.js";
@@ -116,8 +116,8 @@ export function yearLifecycleService(deps: { db: Knex; repo: YearBuilderRepo; bl
 
     /** Only the admin reopens a closed year, with a written reason kept in the audit log. */
     async reopen(user: User, blocCode: string, year: number, reason: string, ip?: string): Promise<void> {
-      if (user.role !== "admin") throw new ForbiddenError();
       const ctx = await years.open(user, blocCode, year);
+      authorize(user, "year.reopen", blocTarget(ctx.bloc.id));
       if (!ctx.year.closedAt) throw new RuleViolationError(lifecycleMessages.notClosed);
       await db.transaction(async (trx) => {
         if (!(await repo.markReopened(trx, ctx.year.id))) throw new RuleViolationError(lifecycleMessages.notClosed);
