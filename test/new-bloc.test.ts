@@ -311,3 +311,26 @@ describe("6. agencies from an .xlsx", () => {
     expect(await count("agencies")).toBe(before);
   });
 });
+
+describe("7. picking agencies that already exist, and passwords reset by someone else", () => {
+  it("an agency of another bloc joins this one and the open years from the year given", async () => {
+    const stp = String(await agencyId("stp"));
+    const preview = await postForm(sec, `${B}/agencies/bulk`, `${B}/agencies/bulk`, { list: "", existingIds: stp, joinedYear: "2026" });
+    expect(preview.status).toBe(200);
+    const saved = await sec.post(`${B}/agencies/bulk`).type("form").send(fieldsOf(preview.text));
+    expect(saved.status).toBe(303);
+    const y26 = (await yearId(2026))!;
+    expect(await count("year_agencies", { year_id: y26, agency_id: Number(stp) })).toBe(1);
+    expect(await count("year_agencies", { year_id: (await yearId(2025))!, agency_id: Number(stp) })).toBe(0);
+    const again = await sec.post(`${B}/agencies/bulk`).type("form").send(fieldsOf(preview.text));
+    expect(again.status).toBe(422);
+    expect(cheerio.load(again.text)("#existingIds-error").text()).toContain("không còn chọn được");
+  });
+
+  it("an account whose password the admin reset must change it at its next login", async () => {
+    const id = (await db("users").where({ username: "canbo.vp-tu" }).first("id")).id;
+    expect((await postForm(admin, `/admin/users/${id}`, `/admin/users/${id}/password`, { password: "Dat-lai-boi-quan-tri" })).status).toBe(303);
+    const clerk = await loginAs(app, "canbo.vp-tu", "Dat-lai-boi-quan-tri");
+    expect((await clerk.get("/")).headers.location).toBe("/account/password");
+  });
+});

@@ -9,10 +9,15 @@ import { access } from "../../auth/access.js";
  */
 export function brand(services: Services) {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const blocs = await services.blocs.list();
-    const user = req.user;
-    const bloc = user ? blocs.find((b) => access.canReadBloc(user, b.id)) : blocs.length === 1 ? blocs[0] : undefined;
-    res.locals.brand = bloc ? { kicker: bloc.issuingBody, name: bloc.name } : null;
+    res.locals.brand = null;
+    try {
+      const blocs = await services.blocs.list();
+      const user = req.user;
+      const bloc = user ? blocs.find((b) => access.canReadBloc(user, b.id)) : blocs.length === 1 ? blocs[0] : undefined;
+      if (bloc) res.locals.brand = { kicker: bloc.issuingBody, name: bloc.name };
+    } catch {
+      // The header is decoration: with the database away, the page itself decides (the login form stays usable).
+    }
     next();
   };
 }
