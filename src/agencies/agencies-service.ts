@@ -154,7 +154,7 @@ export function agenciesService(deps: { repo: AgenciesRepo; blocs: BlocsRepo; au
         if (Object.keys(errors).length) return { errors };
         const ids: number[] = [];
         for (const r of input.rows) {
-          const id = await repo.insert(trx, r.code, { name: r.name, shortName: r.shortName, headName: null, headPosition: null });
+          const id = await repo.insert(trx, r.code, { name: r.name, shortName: r.shortName, headName: null, headPosition: null, governingBody: null });
           await record(user, bloc, "agency.create", id, null, { ...r, joinedYear: input.joinedYear }, trx);
           ids.push(id);
         }
