@@ -4,6 +4,7 @@ import * as m002 from "./20261124_002_users_sessions_audit.js";
 import * as m003 from "./20261124_003_reports.js";
 import * as m004 from "./20261124_004_scoring.js";
 import * as m010 from "./20261124_010_performance_indexes.js";
+import * as m013 from "./20261129_013_bloc_lifecycle.js";
 import * as m190 from "./20261129_190_notifications.js";
 import * as m200 from "./20261129_200_document_register.js";
 import * as m201 from "./20261129_201_agency_governing_body.js";
@@ -25,6 +26,7 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ["20261124_003_reports", m003],
   ["20261124_004_scoring", m004],
   ["20261124_010_performance_indexes", m010],
+  ["20261129_013_bloc_lifecycle", m013],
   ["20261129_190_notifications", m190],
   ["20261129_200_document_register", m200],
   ["20261129_201_agency_governing_body", m201],

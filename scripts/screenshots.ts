@@ -1,5 +1,5 @@
 /**
- * Screenshots for docs/screenshots/: the secretariat's dashboard, page 1 of ranking.pdf, the documents
+ * Screenshots for docs/screenshots/: the secretariat's dashboards (2022, closed; the current year), page 1 of ranking.pdf, the documents
  * register, the ranking page as printed, the Word documents (.docx) rendered by LibreOffice to PNG, and a
  * refused score-sheet import.
  * Needs Debian's chromium, poppler-utils, libreoffice-writer-nogui and fonts-liberation2 (Liberation Serif stands in
@@ -35,6 +35,9 @@ async function main() {
 
     await page.goto(`${base}${year}/dashboard`);
     await page.screenshot({ path: path.join(out, "dashboard.png"), fullPage: true });
+    // The home page opens the running year of the demo.
+    await page.goto(`${base}/`);
+    await page.screenshot({ path: path.join(out, "dashboard-current-year.png"), fullPage: true });
 
     await page.goto(`${base}${year}/ranking/print`);
     await page.screenshot({ path: path.join(out, "ranking-print.png"), fullPage: true });

@@ -4,8 +4,13 @@
  */
 
 import { DEMO_CRITERIA } from "../src/scoring/index.js";
+import { usualPeriods } from "../src/years/year-template.js";
 
 export const DEMO_PASSWORD = "thidua2022";
+
+/** When 2022's ranking was published and the year closed (after the bloc's meeting of 10/01/2023). */
+export const PUBLISHED_AT = "2023-01-16T10:00:00+07:00";
+export const CLOSED_AT = "2023-01-20T10:00:00+07:00";
 
 export const BLOC = {
   code: "noichinh-tq",
@@ -106,31 +111,8 @@ export const CAMPAIGNS = [
   },
 ] as const;
 
-/** Section IV of the plan: two peaks with their report deadlines and data windows. */
-export const PERIODS = [
-  {
-    kind: "six_month",
-    number: 1,
-    title: "Đợt 1 — Sơ kết thi đua 6 tháng đầu năm 2022",
-    starts_on: "2022-01-01",
-    ends_on: "2022-05-31",
-    data_from: "2021-12-01",
-    data_to: "2022-05-31",
-    due_on: "2022-06-15",
-    conference_month: "2022-07",
-  },
-  {
-    kind: "annual",
-    number: 2,
-    title: "Đợt 2 — Tổng kết thi đua năm 2022",
-    starts_on: "2022-06-01",
-    ends_on: "2022-11-30",
-    data_from: "2021-12-01",
-    data_to: "2022-11-30",
-    due_on: "2022-12-15",
-    conference_month: "2023-01",
-  },
-] as const;
+/** Section IV of the plan: two peaks with their report deadlines and data windows (the portal's usual two). */
+export const PERIODS = usualPeriods(2022);
 
 type Kind = "standard" | "bonus" | "deduction";
 interface CriterionSeed {

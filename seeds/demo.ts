@@ -4,6 +4,9 @@ import { localDate, daysBetween } from "../src/lib/dates.js";
 import { DEMO_RULES } from "../src/scoring/rules.js";
 import * as demo from "./demo-data.js";
 import { takeRankingSnapshot } from "../src/ranking/snapshots.js";
+import { createServices } from "../src/services.js";
+import { usersRepo, type User } from "../src/auth/users-repo.js";
+import { seedCurrentYear } from "./demo-current-year.js";
 
 type Ids = Record<string, number>;
 
@@ -29,11 +32,23 @@ function reportContent(agencyName: string, campaigns: typeof demo.CAMPAIGNS, per
   };
 }
 
+export interface SeedDemoOptions {
+  /** The clock: the running year is the calendar year of this day (Vietnam time). */
+  now?: Date;
+  /**
+   * Keep 2022 in progress (ranking unpublished, year open) and add no current year: the demo as it
+   * was before years could close, for tests that exercise 2022's workflows.
+   */
+  keep2022InProgress?: boolean;
+}
+
 /**
- * Loads the demo bloc and its year 2022 in one transaction. A second load changes
- * nothing: the year is written only when it does not exist yet, users only when missing.
+ * Loads the demo bloc in one transaction: 2022 exactly as the plan has it, published through the
+ * publication service and closed, then the current calendar year made from 2022 by the same copy a
+ * secretariat uses. A second load changes nothing: the years are written only when 2022 does not
+ * exist yet, users only when missing.
  */
-export async function seedDemo(db: Knex): Promise<{ created: boolean }> {
+export async function seedDemo(db: Knex, opts: SeedDemoOptions = {}): Promise<{ created: boolean }> {
   const hashes = await Promise.all(demo.USERS.map(() => hashPassword(demo.DEMO_PASSWORD)));
   return db.transaction(async (trx) => {
     const existing = await trx("blocs").where({ code: demo.BLOC.code }).first("id");
@@ -239,6 +254,19 @@ export async function seedDemo(db: Knex): Promise<{ created: boolean }> {
     }
     // The ranking as it stood at the review meeting: the minutes are built from it.
     await takeRankingSnapshot(trx, demo.BLOC.code, demo.YEAR.year, "meeting", new Date(`${demo.BALLOT_MEETING.held_on}T17:00:00+07:00`));
+    if (opts.keep2022InProgress) return { created: true };
+
+    // 2022 ends as it did: the leader publishes the ranking, the secretariat closes the year.
+    const accounts = usersRepo(trx);
+    const as = async (username: string): Promise<User> => (await accounts.findById(userIds[username]!))!;
+    const at = (iso: string) => () => new Date(iso);
+    const published = await createServices(trx, { now: at(demo.PUBLISHED_AT) }).publication.publish(await as("lanhdao"), demo.BLOC.code, 2022, true);
+    if (published.errors) throw new Error(`demo 2022 could not be published: ${JSON.stringify(published.errors)}`);
+    await createServices(trx, { now: at(demo.CLOSED_AT) }).yearLifecycle.close(await as("thuongtruc"), demo.BLOC.code, 2022);
+
+    const now = opts.now ?? new Date();
+    const today = localDate(now);
+    if (Number(today.slice(0, 4)) > 2022) await seedCurrentYear(trx, createServices(trx, { now: () => now }), await as("thuongtruc"), today);
     return { created: true };
   });
 }

@@ -23,6 +23,8 @@ import { sessionMiddleware } from "./web/middleware/session.js";
 import { anonymousCsrf, csrfProtection } from "./web/middleware/csrf.js";
 import { stripNul } from "./web/middleware/strip-nul.js";
 import { locals } from "./web/middleware/locals.js";
+import { requirePasswordChange } from "./web/middleware/password-change.js";
+import { brand } from "./web/middleware/brand.js";
 import { errorHandler, notFound } from "./web/error-handler.js";
 import { setupRoutes } from "./setup/routes.js";
 import { agencyRoutes } from "./agencies/routes.js";
@@ -30,6 +32,8 @@ import { bundleRoutes } from "./bundle/routes.js";
 import { dashboardRoutes } from "./dashboard/routes.js";
 import { documentRoutes } from "./documents/routes.js";
 import { notificationRoutes, unreadNotificationCount } from "./notifications/routes.js";
+import { yearPagesMiddleware, yearRoutes } from "./years/routes.js";
+import { blocRoutes } from "./blocs/routes.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -97,6 +101,8 @@ export function createApp(services: Services, opts: AppOptions): Express {
   const passport = createPassport(services.users, services.login);
   app.use(passport.initialize());
   app.use(passport.session());
+  // A closed year refuses every change, whichever feature's form was posted (before any handler runs).
+  app.use("/blocs/:bloc/years/:year", yearPagesMiddleware(services));
   // Before the CSRF check: a form posted after its session expired is saved as a draft.
   app.use(
     rescueExpiredForm({
@@ -110,10 +116,14 @@ export function createApp(services: Services, opts: AppOptions): Express {
   const anonymous = anonymousCsrf({ secret: opts.sessionSecret, production: opts.production });
   app.use(csrfProtection(anonymous));
   app.use(locals(anonymous));
+  app.use(requirePasswordChange);
   app.use(unreadNotificationCount(services));
+  app.use(brand(services));
 
   app.use(authRoutes(services, passport));
   app.use(homeRoutes(services));
+  app.use(yearRoutes(services));
+  app.use(blocRoutes(services));
   app.use(userRoutes(services));
   app.use(auditRoutes(services));
   app.use(scoreSheetRoutes(services));

@@ -4,6 +4,7 @@ import { usersService } from "./auth/users-service.js";
 import { loginAttemptsRepo } from "./auth/login-attempts-repo.js";
 import { loginService } from "./auth/login-service.js";
 import { blocsRepo } from "./blocs/blocs-repo.js";
+import { blocsService } from "./blocs/blocs-service.js";
 import { healthService } from "./health/health-service.js";
 import { auditRepo } from "./audit/audit-repo.js";
 import { auditService } from "./audit/audit-service.js";
@@ -11,6 +12,8 @@ import { userAdminRepo } from "./users/users-admin-repo.js";
 import { userAdminService } from "./users/users-admin-service.js";
 import { yearsRepo } from "./years/years-repo.js";
 import { yearsService } from "./years/years-service.js";
+import { yearBuilderRepo } from "./years/year-builder-repo.js";
+import { yearLifecycleService } from "./years/year-lifecycle-service.js";
 import { rankingRepo } from "./ranking/ranking-repo.js";
 import { rankingService } from "./ranking/ranking-service.js";
 import { publicationRepo } from "./ranking/publication-repo.js";
@@ -53,7 +56,7 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
   const now = opts.now ?? (() => new Date());
   const audit = auditService(auditRepo(db));
   const users = usersService(usersRepo(db));
-  const years = yearsService({ repo: yearsRepo(db), blocs: blocsRepo(db) });
+  const years = yearsService({ repo: yearsRepo(db), blocs: blocsRepo(db), now });
   const ranking = rankingService({ repo: rankingRepo(db), years });
   const login = loginService({ users, attempts: loginAttemptsRepo(db), audit, now });
   const outbox = outboxRepo(db);
@@ -69,10 +72,12 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
     audit,
     users,
     login,
-    userAdmin: userAdminService({ repo: userAdminRepo(db), audit, login, db }),
+    userAdmin: userAdminService({ repo: userAdminRepo(db), audit, login, db, findBloc: (code) => blocsRepo(db).findByCode(code) }),
     blocs: blocsRepo(db),
+    blocAdmin: blocsService({ repo: blocsRepo(db), audit, db }),
     health: healthService(db),
     years,
+    yearLifecycle: yearLifecycleService({ db, repo: yearBuilderRepo(db), blocs: blocsRepo(db), years, audit, now }),
     ranking,
     publication,
     ties: tiesService({ db, years, ranking, rankingRepo: rankingRepo(db), audit, now }),

@@ -124,7 +124,7 @@ async function snapshot(): Promise<string> {
 beforeAll(async () => {
   database = await createTestDatabase();
   db = database.knex;
-  await seedDemo(db);
+  await seedDemo(db, { keep2022InProgress: true });
   const app = createTestApp(db);
   for (const r of ROLES) {
     agents[r] = r === "anonymous" ? request.agent(app) : await loginAs(app, r);

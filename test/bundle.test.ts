@@ -14,7 +14,7 @@ let db: Knex;
 beforeAll(async () => {
   source = await createTestDatabase();
   db = source.knex;
-  await seedDemo(db);
+  await seedDemo(db, { keep2022InProgress: true });
   target = await createTestDatabase();
 });
 afterAll(async () => {

@@ -33,7 +33,7 @@ describe("dashboard", () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     db = database.knex;
-    await seedDemo(db);
+    await seedDemo(db, { keep2022InProgress: true });
     app = createTestApp(db, { now: () => NOW });
   });
   afterAll(() => database.close());

@@ -58,7 +58,7 @@ describe("ranking documents and downloads", () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     db = database.knex;
-    await seedDemo(db);
+    await seedDemo(db, { keep2022InProgress: true });
     app = createTestApp(db, { now: () => NOW });
   });
   afterAll(() => database.close());

@@ -55,7 +55,7 @@ describe("schema constraints and types", () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     db = database.knex;
-    await seedDemo(db);
+    await seedDemo(db, { keep2022InProgress: true });
   });
   afterAll(() => database.close());
 
@@ -100,9 +100,9 @@ describe("demo seed", () => {
   afterAll(() => database.close());
 
   it("when loaded twice, then the second load changes nothing", async () => {
-    expect(await seedDemo(db)).toEqual({ created: true });
+    expect(await seedDemo(db, { keep2022InProgress: true })).toEqual({ created: true });
     const before = await snapshot(db);
-    expect(await seedDemo(db)).toEqual({ created: false });
+    expect(await seedDemo(db, { keep2022InProgress: true })).toEqual({ created: false });
     expect(await snapshot(db)).toBe(before);
   });
 
@@ -169,7 +169,7 @@ describe("web app", () => {
   let app: ReturnType<typeof createTestApp>;
   beforeAll(async () => {
     database = await createTestDatabase();
-    await seedDemo(database.knex);
+    await seedDemo(database.knex, { keep2022InProgress: true });
     app = createTestApp(database.knex);
   });
   afterAll(() => database.close());

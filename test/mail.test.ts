@@ -58,7 +58,7 @@ let app: ReturnType<typeof createTestApp>;
 
 /** The demo with 2022 open and unpublished (one place to switch when issue 13 closes the demo's 2022). */
 async function loadOpenDemo(k: Knex): Promise<void> {
-  await seedDemo(k);
+  await seedDemo(k, { keep2022InProgress: true });
 }
 
 function newSender(k: Knex = db, batchSize = 20) {
@@ -303,7 +303,7 @@ describe.skipIf(!onPostgres())("two real portal processes on one PostgreSQL (Pos
   it("when both deliver the same outbox, then every message arrives once, and a restart sends none again", async () => {
     pg = await freshPgDatabase();
     k = knex({ client: "pg", connection: pg.url, pool: { min: 0, max: 2 } });
-    await seedDemo(k);
+    await loadOpenDemo(k);
     let queued = 0;
     for (let i = 0; i < 5; i++) queued += await queueFor(`two-processes:${i}`);
     expect(queued).toBeGreaterThanOrEqual(40);

@@ -20,7 +20,7 @@ let app: ReturnType<typeof createTestApp>;
  * when the demo's 2022 becomes published and closed (issue 13).
  */
 async function loadOpenDemo(k: Knex): Promise<void> {
-  await seedDemo(k);
+  await seedDemo(k, { keep2022InProgress: true });
 }
 
 beforeAll(async () => {

@@ -20,7 +20,7 @@ let ids: Record<string, number>;
 beforeAll(async () => {
   database = await createTestDatabase();
   db = database.knex;
-  await seedDemo(db);
+  await seedDemo(db, { keep2022InProgress: true });
   app = createTestApp(db, { now: () => NOW });
   const rows: { id: number; code: string }[] = await db("criteria").select("id", "code");
   ids = Object.fromEntries(rows.map((r) => [r.code, r.id]));

@@ -23,7 +23,7 @@ const agents: Record<string, { agent: Agent; token: string }> = {};
 beforeAll(async () => {
   database = await createTestDatabase();
   db = database.knex;
-  await seedDemo(db);
+  await seedDemo(db, { keep2022InProgress: true });
   app = createTestApp(db, { now: () => NOW });
   for (const name of ["quantri", "thuongtruc", "canbo.thads"]) {
     const agent = await loginAs(app, name);

@@ -22,7 +22,7 @@ describe.skipIf(skip)("PostgreSQL goes down and comes back (PostgreSQL run with 
     pg = await startPrivatePostgres();
     database = openPostgres(pg.url, 5, 1_500);
     await migrateLatest(database.knex);
-    await seedDemo(database.knex);
+    await seedDemo(database.knex, { keep2022InProgress: true });
     app = createTestApp(database.knex);
   }, 90_000);
   afterAll(async () => {

@@ -95,6 +95,7 @@ describe.skipIf(pgOnly)("kill -9 in the middle of a write (PostgreSQL run only: 
   let bundleFile: string;
   beforeAll(async () => {
     const { db } = await fresh();
+    // The real demo, as the CLI loads it (2022 closed, plus the running year).
     await seedDemo(db);
     full = { criteria: await count(db, "criteria"), registrations: await count(db, "registrations"), sheets: await count(db, "score_sheets") };
     bundleFile = path.join(tmp, "bundle.json");
@@ -103,7 +104,7 @@ describe.skipIf(pgOnly)("kill -9 in the middle of a write (PostgreSQL run only: 
 
   it("when `seed-demo` is killed inside its transaction, or after a random delay, then each time the database holds the whole demo year or none of it", async () => {
     expect(full.criteria).toBeGreaterThan(0);
-    expect(full.registrations).toBe(7);
+    expect(full.registrations).toBeGreaterThanOrEqual(7);
     const outcomes: string[] = [];
     for (let i = 0; i < 6; i++) {
       const { url, db } = await fresh();
@@ -140,7 +141,7 @@ describe.skipIf(pgOnly)("kill -9 in the middle of a write (PostgreSQL run only: 
 describe.skipIf(pgOnly)("graceful shutdown on SIGTERM (PostgreSQL run only: a real server process)", () => {
   it("when SIGTERM arrives while a POST body is still being sent, then that request completes with 303, new connections are refused, and the process exits 0", async () => {
     const { url, db } = await fresh();
-    await seedDemo(db);
+    await seedDemo(db, { keep2022InProgress: true });
     const port = await freePort();
     const portal = await spawnPortal({ DATABASE_URL: url }, port);
     try {
@@ -193,7 +194,7 @@ describe.skipIf(pgOnly)("two portal processes on one database (PostgreSQL run on
   beforeAll(async () => {
     const d = await fresh();
     db = d.db;
-    await seedDemo(db);
+    await seedDemo(db, { keep2022InProgress: true });
     const [pa, pb] = await twoPorts([3001, 3002]);
     [a, b] = await Promise.all([spawnPortal({ DATABASE_URL: d.url }, pa), spawnPortal({ DATABASE_URL: d.url }, pb)]);
   }, 60_000);

@@ -47,7 +47,7 @@ describe("score sheets", () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     db = database.knex;
-    await seedDemo(db);
+    await seedDemo(db, { keep2022InProgress: true });
     app = createTestApp(db, { now: () => NOW });
     ids = await criterionIds(db);
   });

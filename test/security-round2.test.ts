@@ -19,7 +19,7 @@ let db: Knex;
 let app: ReturnType<typeof createTestApp>;
 
 /** The demo as these tests need it (one place, should the demo's options change). */
-const seed = (k: Knex) => seedDemo(k);
+const seed = (k: Knex) => seedDemo(k, { keep2022InProgress: true });
 
 beforeAll(async () => {
   database = await createTestDatabase();

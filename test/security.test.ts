@@ -16,7 +16,7 @@ const logLines: string[] = [];
 beforeAll(async () => {
   database = await createTestDatabase();
   db = database.knex;
-  await seedDemo(db);
+  await seedDemo(db, { keep2022InProgress: true });
   const sink = new Writable({
     write(chunk, _enc, cb) {
       logLines.push(String(chunk));

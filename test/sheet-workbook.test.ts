@@ -13,7 +13,7 @@ const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.s
 
 /** The demo year as these tests need it: 2022 unpublished, the Cục THADS sheet still a draft. */
 async function seedOpenDemo(db: Knex): Promise<void> {
-  await seedDemo(db);
+  await seedDemo(db, { keep2022InProgress: true });
 }
 
 function binary(response: Response, cb: (err: Error | null, body: unknown) => void) {

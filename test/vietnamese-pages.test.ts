@@ -24,7 +24,7 @@ let database: Database;
 let app: ReturnType<typeof createTestApp>;
 beforeAll(async () => {
   database = await createTestDatabase();
-  await seedDemo(database.knex);
+  await seedDemo(database.knex, { keep2022InProgress: true });
   app = createTestApp(database.knex);
 });
 afterAll(() => database.close());

@@ -24,7 +24,7 @@ const agencyId = async (code: string): Promise<number> => (await db("agencies").
 beforeAll(async () => {
   database = await createTestDatabase();
   db = database.knex;
-  await seedDemo(db);
+  await seedDemo(db, { keep2022InProgress: true });
   const [{ id: blocId }] = await db("blocs").insert({ code: "khoi-khac", name: "Khối thi đua khác", issuing_body: "UBND TỈNH", short_name: "KK", place_name: "Tuyên Quang" }).returning("id");
   const [{ id: userId }] = await db("users").insert({ username: "thuongtruc.khac", full_name: "Thường trực khối khác", role: "secretariat", password_hash: await hashPassword(DEMO_PASSWORD) }).returning("id");
   await db("user_blocs").insert({ user_id: userId, bloc_id: blocId });

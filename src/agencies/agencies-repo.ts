@@ -79,6 +79,32 @@ export function agenciesRepo(db: Knex) {
     async join(trx: Knex, blocId: number, agencyId: number, year: number): Promise<void> {
       await trx("bloc_memberships").insert({ bloc_id: blocId, agency_id: agencyId, joined_year: year });
     },
+    /** Every agency of the installation (to pick ones that already exist). */
+    async all(): Promise<Agency[]> {
+      return (await db("agencies").orderBy("id")).map(toAgency);
+    },
+    async existingIds(ids: number[], q: Knex = db): Promise<Set<number>> {
+      if (!ids.length) return new Set();
+      return new Set((await q("agencies").whereIn("id", ids).select("id")).map((r: { id: number }) => r.id));
+    },
+    async allCodes(q: Knex = db): Promise<Set<string>> {
+      return new Set((await q("agencies").select("code")).map((r: { code: string }) => r.code));
+    },
+    /**
+     * New members also join the bloc's open years from `fromYear` on (years made before they
+     * joined), with their current names, after the year's other agencies.
+     */
+    async addToOpenYears(trx: Knex, blocId: number, fromYear: number, agencyIds: number[]): Promise<void> {
+      if (!agencyIds.length) return;
+      const years: { id: number }[] = await trx("emulation_years").where({ bloc_id: blocId }).where("year", ">=", fromYear).whereNull("closed_at").select("id");
+      const agencies: Row[] = await trx("agencies").whereIn("id", agencyIds).orderBy("id");
+      for (const { id: yearId } of years) {
+        const present = new Set((await trx("year_agencies").where({ year_id: yearId }).select("agency_id")).map((r: { agency_id: number }) => r.agency_id));
+        const max = Number((await trx("year_agencies").where({ year_id: yearId }).max("sort_order as m").first())?.m ?? 0);
+        const rows = agencies.filter((a) => !present.has(a.id as number)).map((a, i) => ({ year_id: yearId, agency_id: a.id, name: a.name, short_name: a.short_name, sort_order: max + i + 1 }));
+        if (rows.length) await trx("year_agencies").insert(rows);
+      }
+    },
     async setLeftYear(trx: Knex, membershipId: number, leftYear: number): Promise<void> {
       await trx("bloc_memberships").where({ id: membershipId }).update({ left_year: leftYear });
     },

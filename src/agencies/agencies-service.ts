@@ -5,6 +5,8 @@ import type { AuditService } from "../audit/audit-service.js";
 import type { Bloc, BlocsRepo } from "../blocs/blocs-repo.js";
 import { ForbiddenError, NotFoundError } from "../errors.js";
 import type { AgenciesRepo, Agency, AgencyFields, Membership } from "./agencies-repo.js";
+import { parseAgencyList, uniqueCodes, type PastedAgency } from "./agency-list.js";
+import { readAgencyWorkbook } from "./agency-workbook.js";
 
 export type FieldErrors = Record<string, string[]>;
 
@@ -15,7 +17,18 @@ const messages = {
   leaveOrder: "Năm rời Khối phải sau năm gia nhập.",
   joinOrder: "Năm gia nhập lại phải sau năm đã rời Khối.",
   sharedAgency: "Cơ quan, đơn vị này còn thuộc Khối thi đua khác; chỉ quản trị hệ thống được sửa thông tin chung của cơ quan.",
+  codeRepeated: "Mã này trùng với một dòng khác trong danh sách.",
+  noFile: "Vui lòng chọn tệp Excel (.xlsx) có danh sách cơ quan, đơn vị.",
+  notXlsx: "Tệp tải lên không phải bảng tính Excel (.xlsx). Hãy lưu danh sách bằng Excel dưới dạng .xlsx rồi tải lên lại.",
+  nothingChosen: "Chưa có cơ quan, đơn vị nào: dán danh sách hoặc chọn cơ quan đã có.",
+  notAvailable: "Cơ quan, đơn vị đã chọn không còn chọn được (đã là thành viên hoặc không tồn tại).",
 };
+
+export interface BulkInput {
+  rows: PastedAgency[];
+  existingIds: number[];
+  joinedYear: number;
+}
 
 /** A membership's text: "Thành viên từ năm 2022", "Thành viên 2022–2023". */
 function membershipLabel(ms: Membership[]): { label: string; current: boolean } {
@@ -86,8 +99,69 @@ export function agenciesService(deps: { repo: AgenciesRepo; blocs: BlocsRepo; au
         if (await repo.findByCode(input.code, trx)) return { errors: { code: [messages.codeTaken] } };
         const id = await repo.insert(trx, input.code, input);
         await repo.join(trx, bloc.id, id, input.joinedYear);
+        await repo.addToOpenYears(trx, bloc.id, input.joinedYear, [id]);
         await record(user, bloc, "agency.create", id, null, input, trx);
         return {};
+      });
+    },
+
+    /** The bulk form: agencies of the installation that are not current members, to pick. */
+    async bulkPage(user: User, blocCode: string) {
+      const bloc = await openBloc(user, blocCode, "write");
+      const members = await repo.memberships(bloc.id);
+      const current = new Set(members.filter((m) => m.leftYear === null).map((m) => m.agencyId));
+      const collator = new Intl.Collator("vi");
+      return { bloc, available: (await repo.all()).filter((a) => !current.has(a.id)).sort((a, b) => collator.compare(a.name, b.name)) };
+    },
+
+    /** Reads a pasted list into rows with proposed codes (unique in the installation), or says which lines are wrong. */
+    async previewList(user: User, blocCode: string, text: string): Promise<{ rows?: PastedAgency[]; errors?: FieldErrors }> {
+      await openBloc(user, blocCode, "write");
+      const { rows, errors } = parseAgencyList(text);
+      if (errors.length) return { errors: { list: errors } };
+      const proposed = uniqueCodes(rows.map((r) => r.code), await repo.allCodes());
+      return { rows: rows.map((r, i) => ({ ...r, code: proposed[i]! })) };
+    },
+
+    /** The same preview from an uploaded .xlsx (columns: name, short name, code). */
+    async previewWorkbook(user: User, blocCode: string, file: Buffer | undefined): Promise<{ rows?: PastedAgency[]; errors?: FieldErrors }> {
+      await openBloc(user, blocCode, "write");
+      if (!file || file.length === 0) return { errors: { file: [messages.noFile] } };
+      const text = await readAgencyWorkbook(file);
+      if (text === null) return { errors: { file: [messages.notXlsx] } };
+      const { rows, errors } = parseAgencyList(text);
+      if (errors.length) return { errors: { file: errors } };
+      const proposed = uniqueCodes(rows.map((r) => r.code), await repo.allCodes());
+      return { rows: rows.map((r, i) => ({ ...r, code: proposed[i]! })) };
+    },
+
+    /** Adds the reviewed rows as new agencies and the picked ones as members, all or nothing. */
+    async addMany(user: User, blocCode: string, input: BulkInput): Promise<{ errors?: FieldErrors; added?: number }> {
+      const bloc = await openBloc(user, blocCode, "write");
+      if (!input.rows.length && !input.existingIds.length) return { errors: { list: [messages.nothingChosen] } };
+      return db.transaction(async (trx) => {
+        const errors: FieldErrors = {};
+        const taken = await repo.allCodes(trx);
+        const seen = new Set<string>();
+        input.rows.forEach((r, i) => {
+          if (taken.has(r.code)) errors[`code-${i}`] = [messages.codeTaken];
+          else if (seen.has(r.code)) errors[`code-${i}`] = [messages.codeRepeated];
+          seen.add(r.code);
+        });
+        const current = new Set((await repo.memberships(bloc.id, trx)).filter((m) => m.leftYear === null).map((m) => m.agencyId));
+        const all = await repo.existingIds(input.existingIds, trx);
+        if (input.existingIds.some((id) => current.has(id) || !all.has(id))) errors.existingIds = [messages.notAvailable];
+        if (Object.keys(errors).length) return { errors };
+        const ids: number[] = [];
+        for (const r of input.rows) {
+          const id = await repo.insert(trx, r.code, { name: r.name, shortName: r.shortName, headName: null, headPosition: null, governingBody: null });
+          await record(user, bloc, "agency.create", id, null, { ...r, joinedYear: input.joinedYear }, trx);
+          ids.push(id);
+        }
+        for (const id of input.existingIds) await record(user, bloc, "agency.join", id, null, { joinedYear: input.joinedYear }, trx);
+        for (const id of [...ids, ...input.existingIds]) await repo.join(trx, bloc.id, id, input.joinedYear);
+        await repo.addToOpenYears(trx, bloc.id, input.joinedYear, [...ids, ...input.existingIds]);
+        return { added: ids.length + input.existingIds.length };
       });
     },
 

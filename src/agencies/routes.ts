@@ -1,9 +1,24 @@
 import { Router, type Request, type Response } from "express";
+import multer from "multer";
 import type { Services } from "../services.js";
 import { requireUser } from "../web/middleware/require-user.js";
 import { setFlash } from "../web/middleware/locals.js";
 import { formErrors } from "../setup/schemas.js";
-import { AgencyCodeParam, EditAgencyForm, MembershipForm, NewAgencyForm } from "./schemas.js";
+import { AgencyCodeParam, BulkListForm, BulkSaveForm, EditAgencyForm, MembershipForm, NewAgencyForm } from "./schemas.js";
+import { localDate } from "../lib/dates.js";
+
+const MAX_LIST_BYTES = 2 * 1024 * 1024;
+const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_LIST_BYTES, files: 1, fields: 5 } }).single("file");
+
+/** Runs multer; its errors (file too large, …) become a message beside the file field. */
+function receive(req: Request, res: Response): Promise<string | null> {
+  return new Promise((resolve) => {
+    upload(req, res, (err: unknown) => {
+      if (!err) return resolve(null);
+      resolve((err as { code?: string }).code === "LIMIT_FILE_SIZE" ? "Tệp lớn hơn 2 MB." : "Không đọc được tệp tải lên.");
+    });
+  });
+}
 
 const body = (req: Request) => (req.body ?? {}) as Record<string, string>;
 
@@ -14,7 +29,7 @@ export function agencyRoutes(services: Services): Router {
 
   /** Menu link: the agencies of the user's first bloc. */
   router.get("/agencies", requireUser, async (req, res) => {
-    const latest = await years.latestFor(req.user!);
+    const latest = await years.currentFor(req.user!);
     if (!latest) return res.redirect(303, "/");
     res.redirect(303, base(latest.blocCode));
   });
@@ -42,6 +57,51 @@ export function agencyRoutes(services: Services): Router {
     if (result.errors) return renderNew(req, res, 422, body(req), result.errors);
     setFlash(req, "success", "Đã thêm cơ quan, đơn vị.");
     res.redirect(303, base(bloc));
+  });
+
+  // Agencies in bulk: paste a list (step "preview" shows the rows with proposed codes), then save them all.
+  const renderBulk = async (req: Request, res: Response, status: number, form: Record<string, unknown>, rows: { name: string; shortName: string; code: string }[] | null, errors: Record<string, string[]>) => {
+    const page = await agencies.bulkPage(req.user!, String(req.params.bloc));
+    const chosen = new Set(([] as unknown[]).concat(form.existingIds ?? []).map(Number));
+    res.status(status).render("agencies/bulk", { title: "Thêm nhiều cơ quan, đơn vị", ...page, base: base(page.bloc.code), form, chosen, rows, errors });
+  };
+  router.get("/blocs/:bloc/agencies/bulk", requireUser, (req, res) =>
+    renderBulk(req, res, 200, { list: "", joinedYear: localDate(services.now()).slice(0, 4) }, null, {}),
+  );
+  router.post("/blocs/:bloc/agencies/bulk", requireUser, async (req, res) => {
+    const bloc = String(req.params.bloc);
+    await agencies.openBloc(req.user!, bloc, "write");
+    const b = body(req);
+    if (b.step === "save") {
+      const form = BulkSaveForm.safeParse(req.body);
+      const result = form.success ? await agencies.addMany(req.user!, bloc, form.data) : { errors: formErrors(form.error) };
+      if (result.errors) {
+        const list = (v: unknown) => ([] as string[]).concat((v as string | string[] | undefined) ?? []);
+        const [names, shorts, codes] = [list(req.body?.name), list(req.body?.shortName), list(req.body?.code)];
+        const rows = names.map((name, i) => ({ name, shortName: shorts[i] ?? "", code: codes[i] ?? "" }));
+        return renderBulk(req, res, 422, req.body ?? {}, rows.length ? rows : null, result.errors);
+      }
+      setFlash(req, "success", `Đã thêm ${result.added} cơ quan, đơn vị vào Khối.`);
+      return res.redirect(303, base(bloc));
+    }
+    const form = BulkListForm.safeParse(req.body);
+    if (!form.success) return renderBulk(req, res, 422, req.body ?? {}, null, formErrors(form.error));
+    const preview = form.data.list.trim() === "" && form.data.existingIds.length ? { rows: [] } : await agencies.previewList(req.user!, bloc, form.data.list);
+    if (preview.errors) return renderBulk(req, res, 422, req.body ?? {}, null, preview.errors);
+    await renderBulk(req, res, 200, req.body ?? {}, preview.rows ?? [], {});
+  });
+
+  router.post("/blocs/:bloc/agencies/bulk/upload", requireUser, async (req, res) => {
+    const bloc = String(req.params.bloc);
+    await agencies.openBloc(req.user!, bloc, "write");
+    const uploadError = await receive(req, res);
+    const form = { ...(req.body ?? {}), list: "" } as Record<string, unknown>;
+    if (uploadError) return renderBulk(req, res, 422, form, null, { file: [uploadError] });
+    const year = BulkListForm.safeParse({ ...form, list: "" });
+    if (!year.success) return renderBulk(req, res, 422, form, null, formErrors(year.error));
+    const preview = await agencies.previewWorkbook(req.user!, bloc, req.file?.buffer);
+    if (preview.errors) return renderBulk(req, res, 422, form, null, preview.errors);
+    await renderBulk(req, res, 200, form, preview.rows ?? [], {});
   });
 
   const renderEdit = async (req: Request, res: Response, status: number, typed: Record<string, string> | null, errors: Record<string, string[]>) => {

@@ -39,3 +39,41 @@ export const NewAgencyForm = z.object({
 export const MembershipForm = z.object({ year: yearField });
 
 export { CodeParam as AgencyCodeParam } from "../web/params.js";
+
+const idList = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+  .pipe(z.array(z.string().regex(/^[1-9][0-9]{0,8}$/, "Giá trị không hợp lệ.").transform(Number)));
+
+const textList = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
+
+/** Step 1: the pasted list (one agency a line). */
+export const BulkListForm = z.object({
+  list: z.string().optional().transform((v) => v ?? ""),
+  joinedYear: yearField,
+  existingIds: idList,
+});
+
+/** Step 2: the reviewed rows (name, short name and code per row, codes editable). */
+export const BulkSaveForm = z
+  .object({
+    name: textList,
+    shortName: textList,
+    code: textList,
+    existingIds: idList,
+    joinedYear: yearField,
+  })
+  .transform((v, ctx) => {
+    const rows = v.name.map((name, i) => ({ name: name.trim(), shortName: (v.shortName[i] ?? "").trim() || name.trim(), code: (v.code[i] ?? "").trim().toLowerCase() }));
+    rows.forEach((r, i) => {
+      if (!r.name) ctx.addIssue({ code: "custom", path: [`name-${i}`], message: "Vui lòng nhập tên cơ quan, đơn vị." });
+      else if (r.name.length > 200) ctx.addIssue({ code: "custom", path: [`name-${i}`], message: "Tên quá dài (tối đa 200 ký tự)." });
+      if (r.shortName.length > 80) ctx.addIssue({ code: "custom", path: [`shortName-${i}`], message: "Tên viết tắt quá dài (tối đa 80 ký tự)." });
+      if (!/^[a-z0-9._-]{2,40}$/.test(r.code)) ctx.addIssue({ code: "custom", path: [`code-${i}`], message: "Mã gồm 2–40 ký tự: chữ không dấu, số, dấu chấm, gạch ngang." });
+    });
+    return { rows, existingIds: v.existingIds, joinedYear: v.joinedYear };
+  });

@@ -60,6 +60,8 @@ export const ACTIONS = {
   "account.manage": { roles: [A, S], scope: "account", label: "create, edit, reset or lock an account (S: clerks of agencies wholly in its blocs)" },
   "audit.read": { roles: [A, S], scope: "none", label: "read the audit log (S: its blocs)" },
   "year.import": { roles: [A], scope: "none", label: "import a year bundle" },
+  "bloc.admin": { roles: [A], scope: "none", label: "create and edit blocs, and give them their secretariat, leader and observer accounts" },
+  "year.reopen": { roles: [A], scope: "bloc", label: "reopen a closed year, with a written reason" },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof ACTIONS;

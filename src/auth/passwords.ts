@@ -1,3 +1,4 @@
+import { randomInt } from "node:crypto";
 import { hash, verify, type Algorithm } from "@node-rs/argon2";
 
 // Argon2id (OWASP: m=19 MiB, t=2, p=1). Algorithm is a const enum that isolatedModules
@@ -21,4 +22,12 @@ let dummyHash: Promise<string> | undefined;
 export function dummyPasswordHash(): Promise<string> {
   dummyHash ??= hashPassword("không-có-tài-khoản-này");
   return dummyHash;
+}
+
+/** Letters and digits that cannot be misread on paper (no 0/O, 1/l/I). */
+const ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/** A one-time password printed on paper: 12 unambiguous characters (about 69 bits). */
+export function oneTimePassword(): string {
+  return Array.from({ length: 12 }, () => ONE_TIME_ALPHABET[randomInt(ONE_TIME_ALPHABET.length)]).join("");
 }

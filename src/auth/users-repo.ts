@@ -9,6 +9,8 @@ export interface User {
   role: Role;
   agencyId: number | null;
   active: boolean;
+  /** Someone else set the password: the user changes it before anything else. */
+  mustChangePassword: boolean;
   /** Blocs the user works on: assigned ones, or for a clerk the blocs of their agency. */
   blocIds: number[];
 }
@@ -20,6 +22,7 @@ interface UserRow {
   role: Role;
   agency_id: number | null;
   active: boolean;
+  must_change_password: boolean;
   password_hash: string;
 }
 
@@ -31,6 +34,7 @@ function toUser(row: UserRow, blocIds: number[]): User {
     role: row.role,
     agencyId: row.agency_id,
     active: row.active,
+    mustChangePassword: row.must_change_password,
     blocIds,
   };
 }

@@ -7,6 +7,27 @@ export interface Bloc {
   issuingBody: string;
   shortName: string;
   placeName: string;
+  level: BlocLevel;
+}
+
+export const BLOC_LEVELS = ["province", "district", "commune_cluster"] as const;
+export type BlocLevel = (typeof BLOC_LEVELS)[number];
+
+export interface BlocFields {
+  name: string;
+  shortName: string;
+  issuingBody: string;
+  placeName: string;
+  level: BlocLevel;
+}
+
+/** An account a bloc can be given (secretariat, leader, observer). */
+export interface BlocAccount {
+  id: number;
+  username: string;
+  fullName: string;
+  role: string;
+  assigned: boolean;
 }
 
 interface BlocRow {
@@ -16,6 +37,7 @@ interface BlocRow {
   issuing_body: string;
   short_name: string;
   place_name: string;
+  level: BlocLevel;
 }
 
 const toBloc = (r: BlocRow): Bloc => ({
@@ -25,16 +47,42 @@ const toBloc = (r: BlocRow): Bloc => ({
   issuingBody: r.issuing_body,
   shortName: r.short_name,
   placeName: r.place_name,
+  level: r.level,
 });
+
+const toRow = (f: BlocFields) => ({ name: f.name, short_name: f.shortName, issuing_body: f.issuingBody, place_name: f.placeName, level: f.level });
 
 export function blocsRepo(db: Knex) {
   return {
     async list(): Promise<Bloc[]> {
       return (await db<BlocRow>("blocs").orderBy("id")).map(toBloc);
     },
-    async findByCode(code: string): Promise<Bloc | undefined> {
-      const row = await db<BlocRow>("blocs").where({ code }).first();
+    async findByCode(code: string, q: Knex = db): Promise<Bloc | undefined> {
+      const row = await q<BlocRow>("blocs").where({ code }).first();
       return row && toBloc(row);
+    },
+    async insert(trx: Knex, code: string, f: BlocFields): Promise<number> {
+      const [{ id }] = await trx("blocs").insert({ code, ...toRow(f) }).returning("id");
+      return id;
+    },
+    async update(trx: Knex, id: number, f: BlocFields): Promise<void> {
+      await trx("blocs").where({ id }).update({ ...toRow(f), updated_at: trx.fn.now() });
+    },
+    /** Every secretariat, leader and observer account, marked when it works on the bloc. */
+    async accounts(blocId: number): Promise<BlocAccount[]> {
+      const rows: { id: number; username: string; full_name: string; role: string; bloc_id: number | null }[] = await db("users as u")
+        .leftJoin("user_blocs as ub", function () {
+          this.on("ub.user_id", "u.id").andOn("ub.bloc_id", db.raw("?", [blocId]));
+        })
+        .whereIn("u.role", ["secretariat", "leader", "observer"])
+        .orderBy("u.username")
+        .select("u.id", "u.username", "u.full_name", "u.role", "ub.bloc_id");
+      return rows.map((r) => ({ id: r.id, username: r.username, fullName: r.full_name, role: r.role, assigned: r.bloc_id !== null }));
+    },
+    /** Gives the bloc exactly these accounts (among secretariat, leader, observer). */
+    async setAccounts(trx: Knex, blocId: number, userIds: number[]): Promise<void> {
+      await trx("user_blocs").where({ bloc_id: blocId }).whereIn("user_id", trx("users").whereIn("role", ["secretariat", "leader", "observer"]).select("id")).del();
+      if (userIds.length) await trx("user_blocs").insert(userIds.map((user_id) => ({ user_id, bloc_id: blocId })));
     },
   };
 }

@@ -7,6 +7,7 @@ import type { RankingService } from "../ranking/ranking-service.js";
 import { effectiveDueOn, formatPoints } from "../scoring/index.js";
 import type { YearsService } from "../years/years-service.js";
 import type { DashboardRepo, SubmissionCell } from "./dashboard-repo.js";
+import { AUDIT_ACTION_LABELS } from "../audit/audit-service.js";
 
 /** Readable Vietnamese for the audit actions the dashboard shows (unknown actions show as they are). */
 export const ACTIVITY_LABELS: Record<string, string> = {
@@ -77,6 +78,8 @@ export function dashboardService(deps: { repo: DashboardRepo; years: YearsServic
       const ctx = await years.open(user, blocCode, yearNumber);
       if (!access.isBlocReader(user)) throw new NotFoundError();
       const today = localDate(now());
+      // A closed year shows what was done; nothing of it can still be overdue (lateness stays as recorded).
+      const closed = ctx.year.closedAt !== null;
       const [subs, activity, rows] = [
         await repo.submissions(ctx.year.id),
         await repo.recentActivity(ctx.bloc.id, 10),
@@ -106,7 +109,7 @@ export function dashboardService(deps: { repo: DashboardRepo; years: YearsServic
           const status = rec?.status ?? "missing";
           const extension = extensionOf(col.periodId, agency.id);
           const dueOn = col.dueOn ? effectiveDueOn(col.dueOn, extension) : null;
-          const overdueDays = !isIn(status) && dueOn && today > dueOn ? daysBetween(dueOn, today) : 0;
+          const overdueDays = !closed && !isIn(status) && dueOn && today > dueOn ? daysBetween(dueOn, today) : 0;
           const href =
             col.key === "registration" ? `${ctx.basePath}/registration/${encodeURIComponent(agency.code)}`
             : col.key === "score_sheet" ? `${ctx.basePath}/sheets/${encodeURIComponent(agency.code)}`
@@ -128,13 +131,13 @@ export function dashboardService(deps: { repo: DashboardRepo; years: YearsServic
       const deadlines = columns
         .filter((c) => c.key !== "score_sheet" && c.dueOn)
         .map((c) => {
-          const due = dueText(today, c.dueOn!);
+          const due = closed ? { daysLeft: 0, text: "" } : dueText(today, c.dueOn!);
           const done = ctx.agencies.filter((a) => isIn(recordOf(c, a.id)?.status ?? "missing")).length;
           return {
             label: c.key === "registration" ? "Đăng ký thi đua" : c.key === "annual" ? "Báo cáo tổng kết năm và bảng chấm điểm" : c.label,
             dueOn: formatDate(c.dueOn),
             text: due.text,
-            overdue: due.daysLeft < 0,
+            overdue: !closed && due.daysLeft < 0,
             progress: `${done}/${ctx.agencies.length} cơ quan đã gửi`,
           };
         });
@@ -170,7 +173,7 @@ export function dashboardService(deps: { repo: DashboardRepo; years: YearsServic
         activity: activity.map((a) => ({
           at: formatDateTime(a.at),
           who: a.username ?? "",
-          label: ACTIVITY_LABELS[a.action] ?? a.action,
+          label: ACTIVITY_LABELS[a.action] ?? AUDIT_ACTION_LABELS[a.action] ?? a.action,
           agency: a.agencyId !== null ? (agencyName.get(a.agencyId) ?? "") : "",
         })),
         chart: {
@@ -182,6 +185,8 @@ export function dashboardService(deps: { repo: DashboardRepo; years: YearsServic
           desc: rows.map((r) => (r.total === null ? `${r.name}: chưa có bảng điểm` : `${r.name}: ${formatPoints(r.total)} điểm${r.rank === null ? " (tạm tính, không xếp hạng)" : `, hạng ${r.rank}`}`)).join("; "),
         },
         published: ctx.year.rankingPublishedAt !== null,
+        closed,
+        closedOn: closed ? formatDate(localDate(ctx.year.closedAt!)) : null,
         readOnly: !(user.role === "secretariat" || user.role === "admin"),
       };
     },

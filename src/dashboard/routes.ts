@@ -9,7 +9,7 @@ export function dashboardRoutes({ dashboard, years }: Services): Router {
   const router = Router();
 
   router.get("/dashboard", requireUser, async (req, res) => {
-    const latest = await years.latestFor(req.user!);
+    const latest = await years.currentFor(req.user!);
     if (!latest) throw new NotFoundError();
     res.redirect(303, `/blocs/${encodeURIComponent(latest.blocCode)}/years/${latest.year}/dashboard`);
   });

@@ -39,7 +39,7 @@ export function homeRepo(db: Knex) {
         },
         ...periods.map((p) => ({
           kind: p.kind as DeliverableRow["kind"], periodNumber: p.number as number,
-          title: p.kind === "six_month" ? "Báo cáo sơ kết 6 tháng" : "Báo cáo tổng kết năm",
+          title: p.kind === "six_month" ? "Báo cáo sơ kết 6 tháng" : p.kind === "annual" ? "Báo cáo tổng kết năm" : `Báo cáo ${String(p.title)}`,
           dueOn: p.due_on as string, extensionDueOn: (p.extension_due_on as string | null) ?? null, status: (p.status as string | null) ?? null,
           submittedOn: (p.submitted_on as string | null) ?? null, lateDays: (p.late_days as number | null) ?? 0,
           returnComment: (p.return_comment as string | null) ?? null, locked: p.locked as boolean,

@@ -18,7 +18,7 @@ export function homeService(deps: { repo: HomeRepo; years: YearsService; now: ()
   return {
     async clerkHome(user: User) {
       if (user.role !== "clerk" || user.agencyId === null) return null;
-      const latest = await deps.years.latestFor(user);
+      const latest = await deps.years.currentFor(user);
       if (!latest) return null;
       const ctx = await deps.years.load(latest.blocCode, latest.year);
       const agency = ctx.agencies.find((a) => a.id === user.agencyId);
@@ -28,7 +28,8 @@ export function homeService(deps: { repo: HomeRepo; years: YearsService; now: ()
       const items = rows.map((d) => {
         const dueOn = d.dueOn ? effectiveDueOn(d.dueOn, d.extensionDueOn) : null;
         const done = d.status === "submitted" || d.status === "accepted" || d.status === "reviewed";
-        const daysLeft = dueOn && !done ? daysBetween(today, dueOn) : null;
+        // A closed year has no deadlines left: lateness stays as recorded, nothing reads as overdue.
+        const daysLeft = dueOn && !done && !ctx.year.closedAt ? daysBetween(today, dueOn) : null;
         const href =
           d.kind === "registration" ? `${ctx.basePath}/registration/${agency.code}`
           : d.kind === "score_sheet" ? `${ctx.basePath}/sheets/${agency.code}`
@@ -46,7 +47,8 @@ export function homeService(deps: { repo: HomeRepo; years: YearsService; now: ()
       });
       // What needs action comes first: returned, then the nearest deadlines.
       const order = (i: (typeof items)[number]) => (i.status === "returned" ? -1e6 : i.done ? 1e6 : (i.daysLeft ?? 0));
-      return { ctx, agency, items, todo: [...items].filter((i) => !i.done).sort((a, b) => order(a) - order(b)) };
+      const todo = ctx.year.closedAt ? [] : [...items].filter((i) => !i.done).sort((a, b) => order(a) - order(b));
+      return { ctx, agency, items, todo, closed: ctx.year.closedAt !== null };
     },
   };
 }

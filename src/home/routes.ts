@@ -14,7 +14,7 @@ export function homeRoutes(services: Services): Router {
       const list = await services.dashboard.blocList(user);
       return res.render("dashboard/blocs", { title: "Trang chủ", roleLabel: ROLE_LABELS[user.role], list });
     }
-    const latest = clerk ? null : await services.years.latestFor(user);
+    const latest = clerk ? null : await services.years.currentFor(user);
     if (latest && access.isBlocReader(user)) {
       const view = await services.dashboard.dashboard(user, latest.blocCode, latest.year);
       return res.render("dashboard/page", { title: "Trang chủ", roleLabel: ROLE_LABELS[user.role], view });

@@ -12,7 +12,7 @@ import { rankingService } from "./ranking-service.js";
  */
 export async function takeRankingSnapshot(trx: Knex, blocCode: string, year: number, kind: SnapshotKind, at: Date): Promise<void> {
   const repo = rankingRepo(trx);
-  const years = yearsService({ repo: yearsRepo(trx), blocs: blocsRepo(trx) });
+  const years = yearsService({ repo: yearsRepo(trx), blocs: blocsRepo(trx), now: () => at });
   const ctx = await years.load(blocCode, year);
   const state = await rankingService({ repo, years }).liveState(ctx);
   await repo.saveSnapshot(trx, ctx.year.id, kind, state, at);

@@ -12,12 +12,16 @@ export const CAMPAIGN_KIND_LABELS: Record<CampaignKind, string> = {
   other: "Phong trào khác",
 };
 
-export const PERIOD_KINDS = ["six_month", "annual"] as const;
+export const PERIOD_KINDS = ["six_month", "annual", "quarter", "other"] as const;
 export type PeriodKind = (typeof PERIOD_KINDS)[number];
 export const PERIOD_KIND_LABELS: Record<PeriodKind, string> = {
   six_month: "Sơ kết 6 tháng",
   annual: "Tổng kết năm",
+  quarter: "Quý",
+  other: "Đợt khác",
 };
+/** A year has at most one 6-month review and one annual review; quarters and other periods are free. */
+export const SINGLE_PERIOD_KINDS: readonly PeriodKind[] = ["six_month", "annual"];
 
 export const CRITERION_KINDS = ["standard", "bonus", "deduction"] as const;
 export type CriterionKindName = (typeof CRITERION_KINDS)[number];
@@ -30,9 +34,11 @@ export const CRITERION_KIND_LABELS: Record<CriterionKindName, string> = {
 export const messages = {
   sheetsSubmitted:
     "Đã có cơ quan, đơn vị gửi bảng chấm điểm của năm này, nên không thể thay đổi bộ tiêu chí hay quy tắc chấm điểm nữa (để điểm đã chấm không bị sai lệch).",
-  nextYearExists: (y: number) => `Năm ${y} đã có trong Khối; không tạo lại để tránh ghi đè dữ liệu.`,
   codeTaken: "Mã này đã được dùng.",
-  kindTaken: "Năm này đã có một đợt thuộc loại này.",
+  kindTaken: "Năm này đã có một đợt thuộc loại này (mỗi năm chỉ có một đợt sơ kết 6 tháng và một đợt tổng kết năm).",
+  periodOutsideYear: (y: number) => `Ngày bắt đầu và kết thúc của đợt phải nằm trong năm ${y} (01/01/${y} – 31/12/${y}).`,
+  periodOverlaps: (others: string) => `Thời gian của đợt trùng với ${others}.`,
+  periodHasReports: "Không thể xóa đợt này vì đã có cơ quan, đơn vị gửi báo cáo của đợt. Có thể khóa đợt thay vì xóa.",
   parentNotGroup: "Chỉ chọn nhóm tiêu chí (cấp I, II, …) làm nhóm cha.",
   kindOfParent: "Loại của tiêu chí phải trùng với loại của nhóm.",
   groupHasItems: "Không thể chuyển nhóm đang có tiêu chí con thành tiêu chí con.",

@@ -3,6 +3,7 @@ import type { Services } from "../services.js";
 import { requireUser } from "../web/middleware/require-user.js";
 import { setFlash } from "../web/middleware/locals.js";
 import { CAMPAIGN_KIND_LABELS } from "./labels.js";
+import { RuleViolationError } from "../errors.js";
 import {
   CampaignForm,
   CriterionForm,
@@ -29,7 +30,7 @@ export function setupRoutes(services: Services): Router {
 
   /** Menu link: the latest year of the user's first bloc. */
   router.get("/setup", requireUser, async (req, res) => {
-    const latest = await years.latestFor(req.user!);
+    const latest = await years.currentFor(req.user!);
     if (!latest) return res.redirect(303, "/");
     res.redirect(303, `/blocs/${encodeURIComponent(latest.blocCode)}/years/${latest.year}/setup`);
   });
@@ -51,9 +52,12 @@ export function setupRoutes(services: Services): Router {
     setFlash(req, "success", "Đã lưu thông tin năm thi đua.");
     res.redirect(303, `${ctx.basePath}/setup`);
   });
+  /** "Tạo năm tiếp theo" is one case of creating a year: a copy of this one into year + 1. */
   router.post(`${Y}/next-year`, requireUser, async (req, res) => {
     const ctx = await write(req);
-    const next = await setup.createNextYear(...p(req));
+    const next = ctx.year.year + 1;
+    const result = await services.yearLifecycle.create(req.user!, ctx.bloc.code, { year: next, source: { kind: "copy", blocCode: ctx.bloc.code, year: ctx.year.year }, headAgencyId: null, deputyAgencyId: null }, req.ip);
+    if (result.errors) throw new RuleViolationError(Object.values(result.errors).flat()[0] ?? "");
     setFlash(req, "success", `Đã tạo năm thi đua ${next} từ năm ${ctx.year.year}.`);
     res.redirect(303, `/blocs/${encodeURIComponent(ctx.bloc.code)}/years/${next}/setup`);
   });
@@ -112,6 +116,25 @@ export function setupRoutes(services: Services): Router {
     });
   };
   const periodUrl = (req: Request, basePath: string) => `${basePath}/periods/${NumberParam.parse(req.params.number)}`;
+  const renderNewPeriod = async (req: Request, res: Response, status: number, form: Record<string, unknown> | null, errors: Errors) => {
+    const page = await setup.newPeriodPage(...p(req));
+    res.status(status).render("setup/period-new", { title: "Thêm đợt thi đua", ...page, base: page.ctx.basePath, form: form ?? page.form, errors });
+  };
+  router.get(`${Y}/periods/new`, requireUser, (req, res) => renderNewPeriod(req, res, 200, null, {}));
+  router.post(`${Y}/periods`, requireUser, async (req, res) => {
+    const ctx = await write(req);
+    const form = PeriodForm.safeParse(req.body);
+    const result = form.success ? await setup.addPeriod(...p(req), form.data) : { errors: formErrors(form.error) };
+    if (result.errors || result.number === undefined) return renderNewPeriod(req, res, 422, typed(req), result.errors ?? {});
+    setFlash(req, "success", "Đã thêm đợt thi đua.");
+    res.redirect(303, `${ctx.basePath}/periods/${result.number}`);
+  });
+  router.post(`${Y}/periods/:number/delete`, requireUser, async (req, res) => {
+    const ctx = await write(req);
+    await setup.removePeriod(...p(req), NumberParam.parse(req.params.number));
+    setFlash(req, "success", "Đã xóa đợt thi đua.");
+    res.redirect(303, `${ctx.basePath}/setup`);
+  });
   router.get(`${Y}/periods/:number`, requireUser, (req, res) => renderPeriod(req, res, 200, null, null, {}));
   router.post(`${Y}/periods/:number`, requireUser, async (req, res) => {
     const ctx = await write(req);

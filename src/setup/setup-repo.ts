@@ -84,14 +84,6 @@ const toCriterion = (r: Row): CriterionRow => ({
   sortOrder: r.sort_order as number,
 });
 
-/** Adds whole years to an ISO date; 29/02 becomes 28/02 in a common year. */
-export function addYears(iso: string, years: number): string {
-  const [y, m, d] = iso.split("-").map(Number) as [number, number, number];
-  const ny = y + years;
-  const last = new Date(Date.UTC(ny, m, 0)).getUTCDate();
-  return `${ny}-${String(m).padStart(2, "0")}-${String(Math.min(d, last)).padStart(2, "0")}`;
-}
-
 export function setupRepo(db: Knex) {
   return {
     async year(yearId: number, q: Knex = db): Promise<YearDetails> {
@@ -116,9 +108,6 @@ export function setupRepo(db: Knex) {
     /** Whether any score sheet of the year has left the draft status. */
     async sheetsSubmitted(yearId: number, q: Knex = db): Promise<boolean> {
       return Boolean(await q("score_sheets").where({ year_id: yearId }).whereNot({ status: "draft" }).first("id"));
-    },
-    async yearExists(blocId: number, year: number, q: Knex = db): Promise<boolean> {
-      return Boolean(await q("emulation_years").where({ bloc_id: blocId, year }).first("id"));
     },
 
     // Campaigns
@@ -148,8 +137,34 @@ export function setupRepo(db: Knex) {
     },
 
     // Periods
-    async periodKindTaken(yearId: number, kind: string, exceptId: number, q: Knex = db): Promise<boolean> {
-      return Boolean(await q("periods").where({ year_id: yearId, kind }).whereNot({ id: exceptId }).first("id"));
+    async periodKindTaken(yearId: number, kind: string, exceptId: number | null, q: Knex = db): Promise<boolean> {
+      const query = q("periods").where({ year_id: yearId, kind });
+      if (exceptId !== null) query.whereNot({ id: exceptId });
+      return Boolean(await query.first("id"));
+    },
+    /** The other periods of the year whose own dates overlap [startsOn, endsOn]. */
+    async overlappingPeriods(yearId: number, startsOn: string, endsOn: string, exceptId: number | null, q: Knex = db): Promise<{ number: number; title: string }[]> {
+      const query = q("periods").where({ year_id: yearId }).where("starts_on", "<=", endsOn).where("ends_on", ">=", startsOn);
+      if (exceptId !== null) query.whereNot({ id: exceptId });
+      return query.orderBy("number").select("number", "title");
+    },
+    async nextPeriodNumber(yearId: number, q: Knex = db): Promise<number> {
+      const row = await q("periods").where({ year_id: yearId }).max("number as n").first();
+      return Number(row?.n ?? 0) + 1;
+    },
+    async insertPeriod(trx: Knex, yearId: number, number: number, p: PeriodInput): Promise<number> {
+      const [{ id }] = await trx("periods")
+        .insert({ year_id: yearId, number, kind: p.kind, title: p.title, starts_on: p.startsOn, ends_on: p.endsOn, data_from: p.dataFrom, data_to: p.dataTo, due_on: p.dueOn, conference_month: p.conferenceMonth })
+        .returning("id");
+      return id;
+    },
+    /** Whether any agency has submitted a report of the period (a draft does not count). */
+    async periodHasSubmittedReport(periodId: number, q: Knex = db): Promise<boolean> {
+      return Boolean(await q("reports").where({ period_id: periodId }).whereNotNull("submitted_at").first("id"));
+    },
+    /** Removes a period; its extensions and unsent drafts go with it (ON DELETE CASCADE). */
+    async deletePeriod(trx: Knex, periodId: number): Promise<void> {
+      await trx("periods").where({ id: periodId }).del();
     },
     async updatePeriod(trx: Knex, id: number, p: PeriodInput): Promise<void> {
       await trx("periods").where({ id }).update({
@@ -209,91 +224,6 @@ export function setupRepo(db: Knex) {
       await trx("criteria").where({ id }).del();
     },
 
-    /**
-     * Creates year+1 from `yearId`: agencies from the bloc's memberships that year (with their
-     * current names), movements, periods (dates moved one year), the criteria tree and the rules.
-     */
-    async copyToNextYear(trx: Knex, yearId: number): Promise<number> {
-      const y = toYear(await trx("emulation_years").where({ id: yearId }).first());
-      const next = y.year + 1;
-      const [{ id: newId }] = await trx("emulation_years")
-        .insert({
-          bloc_id: y.blocId,
-          year: next,
-          theme: null,
-          registration_due_on: y.registrationDueOn ? addYears(y.registrationDueOn, 1) : null,
-          rules: JSON.stringify(y.rules),
-        })
-        .returning("id");
-      const members: Row[] = await trx("bloc_memberships as m")
-        .join("agencies as a", "a.id", "m.agency_id")
-        .leftJoin("year_agencies as ya", function () {
-          this.on("ya.agency_id", "=", "a.id").andOn("ya.year_id", "=", trx.raw("?", [yearId]));
-        })
-        .where("m.bloc_id", y.blocId)
-        .where("m.joined_year", "<=", next)
-        .where((w) => w.whereNull("m.left_year").orWhere("m.left_year", ">=", next))
-        .distinct("a.id", "a.name", "a.short_name", "ya.sort_order")
-        .orderBy([{ column: "ya.sort_order" }, { column: "a.id" }]);
-      if (members.length) {
-        await trx("year_agencies").insert(
-          members.map((m, i) => ({ year_id: newId, agency_id: m.id, name: m.name, short_name: m.short_name, sort_order: i + 1 })),
-        );
-      }
-      const shift = (d: string | null) => (d ? addYears(d, 1) : null);
-      const retitle = (t: string) => t.split(String(y.year)).join(String(next));
-      const campaigns: Row[] = await trx("campaigns").where({ year_id: yearId }).orderBy("id");
-      if (campaigns.length) {
-        await trx("campaigns").insert(
-          campaigns.map((c) => ({
-            year_id: newId,
-            kind: c.kind,
-            code: c.code,
-            title: retitle(c.title as string),
-            description: c.description,
-            starts_on: shift(c.starts_on as string | null),
-            ends_on: shift(c.ends_on as string | null),
-            sort_order: c.sort_order,
-          })),
-        );
-      }
-      const periods: Row[] = await trx("periods").where({ year_id: yearId }).orderBy("number");
-      if (periods.length) {
-        await trx("periods").insert(
-          periods.map((p) => ({
-            year_id: newId,
-            kind: p.kind,
-            number: p.number,
-            title: retitle(p.title as string),
-            starts_on: shift(p.starts_on as string),
-            ends_on: shift(p.ends_on as string),
-            data_from: shift(p.data_from as string),
-            data_to: shift(p.data_to as string),
-            due_on: shift(p.due_on as string),
-            conference_month: p.conference_month ? `${Number(String(p.conference_month).slice(0, 4)) + 1}${String(p.conference_month).slice(4)}` : null,
-          })),
-        );
-      }
-      const criteria = (await trx("criteria").where({ year_id: yearId }).orderBy("id")).map(toCriterion);
-      const idMap = new Map<number, number>();
-      // Groups first, then items, so every parent exists when its children are written.
-      for (const c of [...criteria.filter((c) => c.parentId === null), ...criteria.filter((c) => c.parentId !== null)]) {
-        const [{ id }] = await trx("criteria")
-          .insert({
-            year_id: newId,
-            parent_id: c.parentId === null ? null : idMap.get(c.parentId),
-            code: c.code,
-            title: retitle(c.title),
-            kind: c.kind,
-            max_points: c.maxPoints,
-            auto_source: c.autoSource,
-            sort_order: c.sortOrder,
-          })
-          .returning("id");
-        idMap.set(c.id, id);
-      }
-      return newId;
-    },
   };
 }
 

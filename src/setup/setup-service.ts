@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
 import { reminderDaysOf } from "../notifications/reminders.js";
 import type { User } from "../auth/users-repo.js";
-import { access } from "../auth/access.js";
+import { access, bloc as blocTarget, can } from "../auth/access.js";
 import type { AuditService } from "../audit/audit-service.js";
 import { ForbiddenError, NotFoundError, RuleViolationError } from "../errors.js";
 import type { YearContext, YearsService } from "../years/years-service.js";
@@ -9,9 +9,16 @@ import { checkScale, CLASSIFICATION_LABELS, formatPoints, RuleSetSchema, type Ru
 import { formatDate } from "../lib/dates.js";
 import type { SetupRepo } from "./setup-repo.js";
 import type { CampaignInput, CriterionInput, ExtensionInput, PeriodInput, YearInput } from "./schemas.js";
-import { CAMPAIGN_KIND_LABELS, CRITERION_KIND_LABELS, PERIOD_KIND_LABELS, messages, type CampaignKind, type CriterionKindName, type PeriodKind } from "./labels.js";
+import { CAMPAIGN_KIND_LABELS, CRITERION_KIND_LABELS, PERIOD_KIND_LABELS, SINGLE_PERIOD_KINDS, messages, type CampaignKind, type CriterionKindName, type PeriodKind } from "./labels.js";
 
 export type FieldErrors = Record<string, string[]>;
+
+/** 'YYYY-MM-DD' of the next day. */
+function nextDay(iso: string): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
 type Mode = "read" | "write";
 
 export function setupService(deps: { repo: SetupRepo; years: YearsService; audit: AuditService; db: Knex }) {
@@ -32,10 +39,26 @@ export function setupService(deps: { repo: SetupRepo; years: YearsService; audit
   const log = (user: User, ctx: YearContext, action: string, entity: string, entityId: number | string, before: unknown, after: unknown, trx: Knex) =>
     audit.record({ userId: user.id, username: user.username, action, entity, entityId, blocId: ctx.bloc.id, before, after }, trx);
 
-  const canWrite = (user: User) => user.role === "secretariat" || user.role === "admin";
+  /** Forms show as editable to those who run the bloc, while the year is open. */
+  const mayManage = (user: User, ctx: YearContext) => can(user, "bloc.manage", blocTarget(ctx.bloc.id));
+  const canWrite = (user: User, ctx: YearContext) => mayManage(user, ctx) && ctx.year.closedAt === null;
 
   async function assertCriteriaOpen(yearId: number, q: Knex = db): Promise<void> {
     if (await repo.sheetsSubmitted(yearId, q)) throw new RuleViolationError(messages.sheetsSubmitted);
+  }
+
+  /** A period's own dates stay inside its year and overlap no other period; one 6-month and one annual review a year. */
+  async function periodErrors(ctx: YearContext, input: PeriodInput, exceptId: number | null, trx: Knex): Promise<FieldErrors | null> {
+    const y = ctx.year.year;
+    const errors: FieldErrors = {};
+    if (input.startsOn < `${y}-01-01` || input.startsOn > `${y}-12-31`) errors.startsOn = [messages.periodOutsideYear(y)];
+    if (input.endsOn < `${y}-01-01` || input.endsOn > `${y}-12-31`) errors.endsOn = [messages.periodOutsideYear(y)];
+    if (!errors.startsOn && !errors.endsOn) {
+      const others = await repo.overlappingPeriods(ctx.year.id, input.startsOn, input.endsOn, exceptId, trx);
+      if (others.length) errors.startsOn = [messages.periodOverlaps(others.map((o) => `“${o.title}”`).join(", "))];
+    }
+    if (SINGLE_PERIOD_KINDS.includes(input.kind) && (await repo.periodKindTaken(ctx.year.id, input.kind, exceptId, trx))) errors.kind = [messages.kindTaken];
+    return Object.keys(errors).length ? errors : null;
   }
 
   const agencyOptions = (ctx: YearContext) => {
@@ -53,7 +76,7 @@ export function setupService(deps: { repo: SetupRepo; years: YearsService; audit
     const locked = await repo.sheetsSubmitted(ctx.year.id);
     return {
       ctx,
-      canWrite: canWrite(user) && !locked,
+      canWrite: canWrite(user, ctx) && !locked,
       lockedMessage: locked ? messages.sheetsSubmitted : null,
       tree: groups.map((g) => ({ ...view(g), items: rows.filter((r) => r.parentId === g.id).map(view) })),
       groupOptions: groups.map((g) => ({ id: g.id, label: `${g.code}. ${g.title}` })),
@@ -72,7 +95,11 @@ export function setupService(deps: { repo: SetupRepo; years: YearsService; audit
       const nameOf = (id: number | null) => ctx.agencies.find((a) => a.id === id)?.name ?? "";
       return {
         ctx,
-        canWrite: canWrite(user),
+        canWrite: canWrite(user, ctx),
+        closed: ctx.year.closedAt !== null,
+        mayClose: canWrite(user, ctx) && ctx.year.rankingPublishedAt !== null,
+        mayReopen: ctx.year.closedAt !== null && can(user, "year.reopen", blocTarget(ctx.bloc.id)),
+        mayCreateYear: mayManage(user, ctx),
         form: {
           planNumber: details.planNumber ?? "",
           planDate: formatDate(details.planDate),
@@ -113,24 +140,12 @@ export function setupService(deps: { repo: SetupRepo; years: YearsService; audit
       return {};
     },
 
-    /** "Tạo năm tiếp theo": refuses when year+1 exists already. */
-    async createNextYear(user: User, blocCode: string, year: number): Promise<number> {
-      const ctx = await open(user, blocCode, year, "write");
-      const next = ctx.year.year + 1;
-      return db.transaction(async (trx) => {
-        if (await repo.yearExists(ctx.bloc.id, next, trx)) throw new RuleViolationError(messages.nextYearExists(next));
-        const id = await repo.copyToNextYear(trx, ctx.year.id);
-        await log(user, ctx, "year.create_next", "emulation_year", id, null, { fromYear: ctx.year.year, year: next }, trx);
-        return next;
-      });
-    },
-
     // Campaigns (phong trào thi đua)
     async campaignsPage(user: User, blocCode: string, year: number) {
       const ctx = await open(user, blocCode, year, "read");
       return {
         ctx,
-        canWrite: canWrite(user),
+        canWrite: canWrite(user, ctx),
         campaigns: (await repo.campaigns(ctx.year.id)).map((c) => ({
           ...c,
           kindLabel: CAMPAIGN_KIND_LABELS[c.kind as CampaignKind],
@@ -181,8 +196,9 @@ export function setupService(deps: { repo: SetupRepo; years: YearsService; audit
       const month = p.conferenceMonth ? `${p.conferenceMonth.slice(5)}/${p.conferenceMonth.slice(0, 4)}` : "";
       return {
         ctx,
-        canWrite: canWrite(user),
+        canWrite: canWrite(user, ctx),
         period: { number: p.number, locked: p.locked, title: p.title },
+        removeBlocked: (await repo.periodHasSubmittedReport(p.id)) ? messages.periodHasReports : null,
         form: {
           kind: p.kind,
           title: p.title,
@@ -198,15 +214,50 @@ export function setupService(deps: { repo: SetupRepo; years: YearsService; audit
         kindLabels: PERIOD_KIND_LABELS,
       };
     },
+    /** The blank form of a new period: the day after the last period to the year's end. */
+    async newPeriodPage(user: User, blocCode: string, year: number) {
+      const ctx = await open(user, blocCode, year, "write");
+      const last = [...ctx.periods].sort((a, b) => a.endsOn.localeCompare(b.endsOn)).pop();
+      const start = last && last.endsOn < `${year}-12-31` ? nextDay(last.endsOn) : `${year}-01-01`;
+      return {
+        ctx,
+        form: { kind: "other", title: "", startsOn: formatDate(start), endsOn: formatDate(`${year}-12-31`), dataFrom: formatDate(start), dataTo: formatDate(`${year}-12-31`), dueOn: "", conferenceMonth: "" },
+        kindLabels: PERIOD_KIND_LABELS,
+      };
+    },
+    /** Adds a period with the next free number; the same checks as a change. */
+    async addPeriod(user: User, blocCode: string, year: number, input: PeriodInput): Promise<{ errors?: FieldErrors; number?: number }> {
+      const ctx = await open(user, blocCode, year, "write");
+      return db.transaction(async (trx) => {
+        const errors = await periodErrors(ctx, input, null, trx);
+        if (errors) return { errors };
+        const number = await repo.nextPeriodNumber(ctx.year.id, trx);
+        const id = await repo.insertPeriod(trx, ctx.year.id, number, input);
+        await log(user, ctx, "period.create", "period", id, null, { number, ...input }, trx);
+        return { number };
+      });
+    },
     async updatePeriod(user: User, blocCode: string, year: number, number: number, input: PeriodInput): Promise<{ errors?: FieldErrors }> {
       const ctx = await open(user, blocCode, year, "write");
       return db.transaction(async (trx) => {
         const before = await years.findPeriod(ctx.year.id, number, trx);
         if (!before) throw new NotFoundError();
-        if (await repo.periodKindTaken(ctx.year.id, input.kind, before.id, trx)) return { errors: { kind: [messages.kindTaken] } };
+        const errors = await periodErrors(ctx, input, before.id, trx);
+        if (errors) return { errors };
         await repo.updatePeriod(trx, before.id, input);
         await log(user, ctx, "period.update", "period", before.id, before, input, trx);
         return {};
+      });
+    },
+    /** Removes a period, unless an agency already submitted a report of it (then the page says why). */
+    async removePeriod(user: User, blocCode: string, year: number, number: number): Promise<void> {
+      const ctx = await open(user, blocCode, year, "write");
+      await db.transaction(async (trx) => {
+        const before = await years.findPeriod(ctx.year.id, number, trx);
+        if (!before) throw new NotFoundError();
+        if (await repo.periodHasSubmittedReport(before.id, trx)) throw new RuleViolationError(messages.periodHasReports);
+        await repo.deletePeriod(trx, before.id);
+        await log(user, ctx, "period.delete", "period", before.id, before, null, trx);
       });
     },
     async setPeriodLocked(user: User, blocCode: string, year: number, number: number, locked: boolean): Promise<void> {
@@ -298,7 +349,7 @@ export function setupService(deps: { repo: SetupRepo; years: YearsService; audit
       const locked = await repo.sheetsSubmitted(ctx.year.id);
       return {
         ctx,
-        canWrite: canWrite(user) && !locked,
+        canWrite: canWrite(user, ctx) && !locked,
         lockedMessage: locked ? messages.sheetsSubmitted : null,
         form: rulesToForm(ctx.year.rules),
         classificationLabels: CLASSIFICATION_LABELS,

@@ -4,7 +4,8 @@ import type { Services } from "../services.js";
 import { requireUser, requireRole } from "../web/middleware/require-user.js";
 import { setFlash } from "../web/middleware/locals.js";
 import { ROLE_LABELS } from "../web/navigation.js";
-import { ChangePasswordForm, EditUserForm, IdParam, NewUserForm, ResetPasswordForm } from "./schemas.js";
+import { BlocCodeParam, ChangePasswordForm, EditUserForm, IdParam, NewUserForm, ResetPasswordForm } from "./schemas.js";
+import { formatDate, localDate } from "../lib/dates.js";
 
 const fieldErrors = (error: z.ZodError) => z.flattenError(error).fieldErrors as Record<string, string[]>;
 
@@ -76,8 +77,23 @@ export function userRoutes(services: Services): Router {
     res.redirect(303, `/admin/users/${id}`);
   });
 
-  router.get("/account/password", requireUser, (_req, res) => {
-    res.render("users/password", { title: "Đổi mật khẩu", errors: {} });
+  // Clerk accounts of a bloc in one step; the one-time passwords are shown once, on a printable sheet.
+  router.get("/blocs/:bloc/clerk-accounts", requireUser, async (req, res) => {
+    const page = await userAdmin.clerkAccountsPage(req.user!, BlocCodeParam.parse(req.params.bloc));
+    res.render("users/clerk-accounts", { title: "Tài khoản cán bộ thi đua của các cơ quan, đơn vị", ...page });
+  });
+
+  router.post("/blocs/:bloc/clerk-accounts", requireUser, async (req, res) => {
+    const bloc = BlocCodeParam.parse(req.params.bloc);
+    const credentials = await userAdmin.createClerkAccounts(req.user!, bloc, req.ip);
+    const page = await userAdmin.clerkAccountsPage(req.user!, bloc);
+    // The passwords exist only in this response: no cache may keep it.
+    res.set("Cache-Control", "no-store");
+    res.render("users/credentials", { title: "Danh sách tài khoản cán bộ thi đua", bloc: page.bloc, credentials, portalUrl: `${req.protocol}://${req.get("host")}/login`, printedOn: formatDate(localDate(services.now())) });
+  });
+
+  router.get("/account/password", requireUser, (req, res) => {
+    res.render("users/password", { title: "Đổi mật khẩu", errors: {}, forced: req.user!.mustChangePassword });
   });
 
   router.post("/account/password", requireUser, async (req, res) => {
@@ -85,7 +101,7 @@ export function userRoutes(services: Services): Router {
     const result = form.success
       ? await userAdmin.changeOwnPassword(req.user!, form.data.currentPassword, form.data.newPassword, req.ip, req.sessionID)
       : { errors: fieldErrors(form.error) };
-    if (result.errors) return res.status(422).render("users/password", { title: "Đổi mật khẩu", errors: result.errors });
+    if (result.errors) return res.status(422).render("users/password", { title: "Đổi mật khẩu", errors: result.errors, forced: req.user!.mustChangePassword });
     setFlash(req, "success", "Đã đổi mật khẩu.");
     res.redirect(303, "/");
   });

@@ -72,4 +72,4 @@ export const ChangePasswordForm = z
     }
   });
 
-export { IdParam } from "../web/params.js";
+export { IdParam, BlocCodeParam } from "../web/params.js";

@@ -26,6 +26,8 @@ export interface NewUserRow {
   agencyId: number | null;
   passwordHash: string;
   blocIds: number[];
+  /** True when the password was chosen by someone else (admin, secretariat). */
+  mustChangePassword: boolean;
 }
 
 export function userAdminRepo(db: Knex) {
@@ -95,6 +97,7 @@ export function userAdminRepo(db: Knex) {
           agency_id: u.agencyId,
           password_hash: u.passwordHash,
           password_changed_at: trx.fn.now(),
+          must_change_password: u.mustChangePassword,
         })
         .returning("id");
       if (u.blocIds.length) await trx("user_blocs").insert(u.blocIds.map((bloc_id) => ({ user_id: id, bloc_id })));
@@ -116,8 +119,31 @@ export function userAdminRepo(db: Knex) {
       if (exceptSid) q.whereNot({ sid: exceptSid });
       await q.del();
     },
-    async setPasswordHash(trx: Knex, id: number, passwordHash: string): Promise<void> {
-      await trx("users").where({ id }).update({ password_hash: passwordHash, password_changed_at: trx.fn.now(), updated_at: trx.fn.now() });
+    /** `setByOther`: an admin or secretariat chose it, so the user must change it at the next login. */
+    async setPasswordHash(trx: Knex, id: number, passwordHash: string, setByOther: boolean): Promise<void> {
+      await trx("users").where({ id }).update({ password_hash: passwordHash, password_changed_at: trx.fn.now(), must_change_password: setByOther, updated_at: trx.fn.now() });
+    },
+    /** The bloc's current member agencies, each with its clerk accounts' usernames (none: needs one). */
+    async currentMembersWithClerks(blocId: number): Promise<{ id: number; code: string; name: string; shortName: string; clerks: string[] }[]> {
+      const rows: { id: number; code: string; name: string; short_name: string; username: string | null }[] = await db("bloc_memberships as m")
+        .join("agencies as a", "a.id", "m.agency_id")
+        .leftJoin("users as u", function () {
+          this.on("u.agency_id", "a.id").andOn("u.role", db.raw("'clerk'"));
+        })
+        .where("m.bloc_id", blocId)
+        .whereNull("m.left_year")
+        .orderBy([{ column: "a.id" }, { column: "u.username" }])
+        .select("a.id", "a.code", "a.name", "a.short_name", "u.username");
+      const map = new Map<number, { id: number; code: string; name: string; shortName: string; clerks: string[] }>();
+      for (const r of rows) {
+        const a = map.get(r.id) ?? { id: r.id, code: r.code, name: r.name, shortName: r.short_name, clerks: [] };
+        if (r.username) a.clerks.push(r.username);
+        map.set(r.id, a);
+      }
+      return [...map.values()];
+    },
+    async usernamesLike(prefix: string, q: Knex = db): Promise<string[]> {
+      return (await q("users").where("username", "like", `${prefix}%`).select("username")).map((r: { username: string }) => r.username);
     },
   };
 }

@@ -3,7 +3,9 @@ import type { User, Role } from "../auth/users-repo.js";
 import type { AuditService } from "../audit/audit-service.js";
 import type { AgencyOption, ManagedUser, UserAdminRepo } from "./users-admin-repo.js";
 import type { LoginService } from "../auth/login-service.js";
-import { hashPassword } from "../auth/passwords.js";
+import { hashPassword, oneTimePassword } from "../auth/passwords.js";
+import { access } from "../auth/access.js";
+import type { Bloc } from "../blocs/blocs-repo.js";
 import { ForbiddenError, NotFoundError } from "../errors.js";
 import { accountShape, assignableRoles, authorize, can, type Target } from "../auth/access.js";
 
@@ -25,8 +27,23 @@ const snapshot = (u: ManagedUser) => ({
   blocIds: u.blocIds,
 });
 
-export function userAdminService(deps: { repo: UserAdminRepo; audit: AuditService; login: LoginService; db: Knex }) {
-  const { repo, audit, login, db } = deps;
+export interface OneTimeCredential {
+  username: string;
+  fullName: string;
+  agencyName: string;
+  password: string;
+}
+
+export function userAdminService(deps: { repo: UserAdminRepo; audit: AuditService; login: LoginService; db: Knex; findBloc: (code: string) => Promise<Bloc | undefined> }) {
+  const { repo, audit, login, db, findBloc } = deps;
+
+  /** The bloc's secretariat (or the admin) makes its clerks' accounts. */
+  async function clerkBloc(actor: User, blocCode: string): Promise<Bloc> {
+    const bloc = await findBloc(blocCode);
+    if (!bloc) throw new NotFoundError();
+    access.assertSecretariat(actor, bloc.id);
+    return bloc;
+  }
 
   /** The table's view of an account: its role and, for a clerk, every bloc of its agency. */
   const accountTarget = (role: Role, agencyId: number | null, agencies: AgencyOption[], userId?: number): Target => ({
@@ -98,7 +115,7 @@ export function userAdminService(deps: { repo: UserAdminRepo; audit: AuditServic
       if (Object.keys(errors).length) return { errors };
       const passwordHash = await hashPassword(input.password);
       const id = await db.transaction(async (trx) => {
-        const newId = await repo.create(trx, { ...data, username: input.username, passwordHash });
+        const newId = await repo.create(trx, { ...data, username: input.username, passwordHash, mustChangePassword: true });
         await audit.record(
           { userId: actor.id, username: actor.username, action: "user.create", entity: "user", entityId: newId, agencyId: data.agencyId, after: { username: input.username, ...data }, ip },
           trx,
@@ -141,12 +158,49 @@ export function userAdminService(deps: { repo: UserAdminRepo; audit: AuditServic
       if (password.toLowerCase() === target.username) return { errors: { password: ["Mật khẩu không được trùng tên đăng nhập."] } };
       const hash = await hashPassword(password);
       await db.transaction(async (trx) => {
-        await repo.setPasswordHash(trx, id, hash);
+        await repo.setPasswordHash(trx, id, hash, true);
         // Whoever held the old password is signed out everywhere.
         await repo.endSessions(trx, id);
         await audit.record({ userId: actor.id, username: actor.username, action: "user.reset_password", entity: "user", entityId: id, agencyId: target.agencyId, ip }, trx);
       });
       return {};
+    },
+
+    /** The bloc's current member agencies and their clerk accounts. */
+    async clerkAccountsPage(actor: User, blocCode: string) {
+      const bloc = await clerkBloc(actor, blocCode);
+      const members = await repo.currentMembersWithClerks(bloc.id);
+      const collator = new Intl.Collator("vi");
+      return { bloc, members: members.sort((a, b) => collator.compare(a.name, b.name)), missing: members.filter((m) => m.clerks.length === 0).length };
+    },
+
+    /**
+     * One clerk account for every current member agency without one, each with a one-time password
+     * (shown once, never stored in clear; the clerk must change it at first login). One transaction.
+     */
+    async createClerkAccounts(actor: User, blocCode: string, ip: string | undefined): Promise<OneTimeCredential[]> {
+      const bloc = await clerkBloc(actor, blocCode);
+      const missing = (await repo.currentMembersWithClerks(bloc.id)).filter((m) => m.clerks.length === 0);
+      const passwords = missing.map(() => oneTimePassword());
+      const hashes = await Promise.all(passwords.map((p) => hashPassword(p)));
+      return db.transaction(async (trx) => {
+        const out: OneTimeCredential[] = [];
+        for (const [i, agency] of missing.entries()) {
+          const base = `canbo.${agency.code}`.slice(0, 56);
+          const taken = new Set(await repo.usernamesLike(base, trx));
+          let username = base;
+          for (let n = 2; taken.has(username); n++) username = `${base}${n}`;
+          const fullName = `Cán bộ thi đua — ${agency.shortName}`.slice(0, 120);
+          const data = { role: "clerk" as const, agencyId: agency.id, blocIds: [], fullName };
+          const id = await repo.create(trx, { ...data, username, passwordHash: hashes[i]!, mustChangePassword: true });
+          await audit.record(
+            { userId: actor.id, username: actor.username, action: "user.create", entity: "user", entityId: id, blocId: bloc.id, agencyId: agency.id, after: { username, ...data, oneTimePassword: true }, ip },
+            trx,
+          );
+          out.push({ username, fullName, agencyName: agency.name, password: passwords[i]! });
+        }
+        return out;
+      });
     },
 
     /**
@@ -160,7 +214,7 @@ export function userAdminService(deps: { repo: UserAdminRepo; audit: AuditServic
       if (next === current) return { errors: { newPassword: ["Mật khẩu mới phải khác mật khẩu hiện tại."] } };
       const newHash = await hashPassword(next);
       await db.transaction(async (trx) => {
-        await repo.setPasswordHash(trx, user.id, newHash);
+        await repo.setPasswordHash(trx, user.id, newHash, false);
         await repo.endSessions(trx, user.id, keepSessionId);
         await audit.record({ userId: user.id, username: user.username, action: "user.change_password", entity: "user", entityId: user.id, agencyId: user.agencyId, ip }, trx);
       });

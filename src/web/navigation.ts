@@ -16,6 +16,7 @@ const NAV: NavItem[] = [
   { href: "/sheets", label: "Bảng chấm điểm", roles: ["clerk"] },
   { href: "/sheets", label: "Bảng điểm", roles: ["secretariat", "leader", "observer", "admin"] },
   { href: "/ranking", label: "Xếp hạng", roles: ["secretariat", "leader", "observer", "admin"] },
+  { href: "/admin/blocs", label: "Khối thi đua", roles: ["admin"] },
   { href: "/admin/users", label: "Tài khoản", roles: ["admin", "secretariat"] },
   { href: "/audit", label: "Nhật ký", roles: ["admin", "secretariat"] },
   { href: "/admin/mail", label: "Thư thông báo", roles: ["admin"] },

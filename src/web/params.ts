@@ -20,8 +20,8 @@ export function pathParam<T extends z.ZodType>(schema: T) {
 export const IdParam = pathParam(z.string().regex(/^[1-9][0-9]{0,9}$/).transform(Number).pipe(z.number().max(INT_MAX)));
 /** A year of a bloc in a path. */
 export const YearParam = pathParam(z.coerce.number().int().min(2000).max(2100));
-/** A period's number in a path. */
-export const NumberParam = pathParam(z.coerce.number().int().min(1).max(9));
+/** A period's number in a path (a year may have any number of periods). */
+export const NumberParam = pathParam(z.coerce.number().int().min(1).max(99));
 /** A bloc code in a path. */
 export const BlocCodeParam = pathParam(z.string().regex(/^[a-z0-9-]{1,40}$/));
 /** An agency (or other record) code in a path. */

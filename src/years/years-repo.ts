@@ -9,6 +9,17 @@ export interface YearRow {
   deputyAgencyId: number | null;
   registrationDueOn: string | null;
   rankingPublishedAt: Date | null;
+  /** Set when the secretariat closed the year: everything of it is read-only. */
+  closedAt: Date | null;
+}
+
+/** A year of a bloc as the year switcher and the current-year choice see it. */
+export interface YearSpan {
+  year: number;
+  closed: boolean;
+  /** First and last day the year's periods cover (its calendar year when it has no periods). */
+  startsOn: string;
+  endsOn: string;
 }
 
 export interface YearAgency {
@@ -22,7 +33,7 @@ export interface YearAgency {
 
 export interface Period {
   id: number;
-  kind: "six_month" | "annual";
+  kind: "six_month" | "annual" | "quarter" | "other";
   number: number;
   title: string;
   startsOn: string;
@@ -44,6 +55,7 @@ interface EmulationYearRow {
   deputy_agency_id: number | null;
   registration_due_on: string | null;
   ranking_published_at: Date | null;
+  closed_at: Date | null;
 }
 
 const toYear = (r: EmulationYearRow): YearRow => ({
@@ -55,6 +67,7 @@ const toYear = (r: EmulationYearRow): YearRow => ({
   deputyAgencyId: r.deputy_agency_id,
   registrationDueOn: r.registration_due_on,
   rankingPublishedAt: r.ranking_published_at,
+  closedAt: r.closed_at,
 });
 
 const toPeriod = (r: Record<string, unknown>): Period => ({
@@ -77,10 +90,20 @@ export function yearsRepo(db: Knex) {
       const row = await db<EmulationYearRow>("emulation_years").where({ bloc_id: blocId, year }).first();
       return row && toYear(row);
     },
-    /** The newest year of a bloc (the one the menus open). */
-    async latestYear(blocId: number): Promise<number | undefined> {
-      const row = await db("emulation_years").where({ bloc_id: blocId }).orderBy("year", "desc").first("year");
-      return row?.year;
+    /** Every year of a bloc, newest first, with the span its periods cover. */
+    async spansOf(blocId: number): Promise<YearSpan[]> {
+      const rows: { year: number; closed_at: Date | null; starts_on: string | null; ends_on: string | null }[] = await db("emulation_years as y")
+        .leftJoin("periods as p", "p.year_id", "y.id")
+        .where("y.bloc_id", blocId)
+        .groupBy("y.id", "y.year", "y.closed_at")
+        .orderBy("y.year", "desc")
+        .select("y.year", "y.closed_at", db.raw("min(p.starts_on)::text as starts_on"), db.raw("max(p.ends_on)::text as ends_on"));
+      return rows.map((r) => ({
+        year: r.year,
+        closed: r.closed_at !== null,
+        startsOn: r.starts_on && r.starts_on < `${r.year}-01-01` ? r.starts_on : `${r.year}-01-01`,
+        endsOn: r.ends_on && r.ends_on > `${r.year}-12-31` ? r.ends_on : `${r.year}-12-31`,
+      }));
     },
     async agenciesOf(yearId: number): Promise<YearAgency[]> {
       const rows: { id: number; code: string; name: string; short_name: string; sort_order: number }[] = await db("year_agencies as ya")

@@ -4,7 +4,8 @@ import { access } from "../auth/access.js";
 import type { Bloc, BlocsRepo } from "../blocs/blocs-repo.js";
 import { NotFoundError } from "../errors.js";
 import { RuleSetSchema, type RuleSet } from "../scoring/index.js";
-import type { Period, YearAgency, YearsRepo } from "./years-repo.js";
+import type { Period, YearAgency, YearSpan, YearsRepo } from "./years-repo.js";
+import { localDate } from "../lib/dates.js";
 
 /** A bloc's emulation year with what every feature of the year needs. */
 export interface YearContext {
@@ -17,6 +18,7 @@ export interface YearContext {
     deputyAgencyId: number | null;
     registrationDueOn: string | null;
     rankingPublishedAt: Date | null;
+    closedAt: Date | null;
   };
   /** The year's agencies with the names they had then, in the year's order. */
   agencies: YearAgency[];
@@ -25,8 +27,23 @@ export interface YearContext {
   basePath: string;
 }
 
-export function yearsService(deps: { repo: YearsRepo; blocs: BlocsRepo }) {
-  const { repo, blocs } = deps;
+/** The bloc's current year: the open year whose dates hold today, else the latest. */
+export function currentYear(spans: YearSpan[], today: string): number | undefined {
+  const running = spans.find((s) => !s.closed && s.startsOn <= today && today <= s.endsOn);
+  return (running ?? spans[0])?.year;
+}
+
+export function yearsService(deps: { repo: YearsRepo; blocs: BlocsRepo; now: () => Date }) {
+  const { repo, blocs, now } = deps;
+
+  /** The current year of the user's first bloc, for the menu links and the home page; null when there is none. */
+  async function currentFor(user: User): Promise<{ blocCode: string; year: number } | null> {
+    const all = await blocs.list();
+    const bloc = all.find((b) => access.canReadBloc(user, b.id));
+    if (!bloc) return null;
+    const year = currentYear(await repo.spansOf(bloc.id), localDate(now()));
+    return year === undefined ? null : { blocCode: bloc.code, year };
+  }
 
   /** Loads a year by bloc code and year number, with no access check (CLI, exports). */
   async function load(blocCode: string, yearNumber: number): Promise<YearContext> {
@@ -55,13 +72,14 @@ export function yearsService(deps: { repo: YearsRepo; blocs: BlocsRepo }) {
       access.assertBloc(user, bloc.id);
       return load(blocCode, yearNumber);
     },
-    /** The latest year of the user's first bloc, for the menu links; null when there is none. */
-    async latestFor(user: User): Promise<{ blocCode: string; year: number } | null> {
-      const all = await blocs.list();
-      const bloc = all.find((b) => access.canReadBloc(user, b.id));
-      if (!bloc) return null;
-      const year = await repo.latestYear(bloc.id);
-      return year === undefined ? null : { blocCode: bloc.code, year };
+    currentFor,
+    /** Former name of `currentFor`, kept for callers written before issue 13. */
+    latestFor: currentFor,
+    /** The years of a bloc the user may read, newest first, for the year switcher. */
+    async switcher(user: User, blocCode: string): Promise<YearSpan[]> {
+      const bloc = await blocs.findByCode(blocCode);
+      if (!bloc || !access.canReadBloc(user, bloc.id)) return [];
+      return repo.spansOf(bloc.id);
     },
   };
 }

@@ -32,7 +32,7 @@ export interface Portal {
 /** The app on a free port of loopback, on a fresh demo database of its own. */
 export async function startPortal(): Promise<Portal> {
   const database = await createTestDatabase();
-  await seedDemo(database.knex);
+  await seedDemo(database.knex, { keep2022InProgress: true });
   const app = createTestApp(database.knex);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));

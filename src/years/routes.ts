@@ -1,0 +1,98 @@
+import { Router, type NextFunction, type Request, type Response } from "express";
+import type { Services } from "../services.js";
+import { requireUser } from "../web/middleware/require-user.js";
+import { setFlash } from "../web/middleware/locals.js";
+import { formErrors, YearParam } from "../setup/schemas.js";
+import { ForbiddenError, RuleViolationError } from "../errors.js";
+import { localDate } from "../lib/dates.js";
+import { BlocParam, NewYearForm, ReopenYearForm } from "./schemas.js";
+import { lifecycleMessages } from "./year-lifecycle-service.js";
+
+const yearUrl = (bloc: string, year: number) => `/blocs/${encodeURIComponent(bloc)}/years/${year}`;
+
+/** Posts that stay allowed on a closed year: the admin's reopening, and making the next year from it. */
+const ALLOWED_ON_CLOSED = new Set(["/reopen", "/next-year"]);
+
+/**
+ * Mounted on /blocs/:bloc/years/:year before the feature routes: a closed year refuses every change
+ * (one guard for all features), and its GET pages get the year switcher and the "year is over" banner.
+ */
+export function yearPagesMiddleware(services: Services) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const bloc = String(req.params.bloc);
+    const year = Number(req.params.year);
+    if (!/^\d{4}$/.test(String(req.params.year)) || !/^[a-z0-9._-]{1,40}$/i.test(bloc)) return next();
+    const writing = req.method !== "GET" && req.method !== "HEAD";
+    if (!req.user && !writing) return next();
+    const closed = await services.yearLifecycle.isClosed(bloc, year);
+    if (closed === undefined) return next();
+    // No session (e.g. a form posted after it expired, which would otherwise be kept as a draft): a closed year keeps nothing.
+    if (!req.user) return closed ? next(new RuleViolationError(lifecycleMessages.readOnly)) : next();
+    // Readers of other blocs go on to the feature's own answer (404).
+    const spans = await services.years.switcher(req.user, bloc);
+    if (!spans.length) return next();
+    if (writing) {
+      if (closed && !ALLOWED_ON_CLOSED.has(req.path)) return next(new RuleViolationError(lifecycleMessages.readOnly));
+      return next();
+    }
+    const rest = req.originalUrl.slice(yearUrl(bloc, year).length);
+    res.locals.yearNav = {
+      year,
+      closed,
+      years: spans.map((s) => ({ year: s.year, closed: s.closed, href: `${yearUrl(bloc, s.year)}${rest}`, current: s.year === year })),
+    };
+    next();
+  };
+}
+
+export function yearRoutes(services: Services): Router {
+  const router = Router();
+  const { yearLifecycle } = services;
+
+  const renderNew = async (req: Request, res: Response, status: number, form: Record<string, unknown>, errors: Record<string, string[]>) => {
+    const bloc = BlocParam.parse(req.params.bloc);
+    const year = Number(form.year) || Number(localDate(services.now()).slice(0, 4));
+    const page = await yearLifecycle.newYearForm(req.user!, bloc, year);
+    res.status(status).render("years/new", { title: "Tạo năm thi đua", ...page, form, errors });
+  };
+
+  router.get("/blocs/:bloc/years/new", requireUser, async (req, res) => {
+    const thisYear = localDate(services.now()).slice(0, 4);
+    await renderNew(req, res, 200, { year: thisYear, source: "template", headAgencyId: null, deputyAgencyId: null }, {});
+  });
+
+  router.post("/blocs/:bloc/years/new", requireUser, async (req, res) => {
+    const bloc = BlocParam.parse(req.params.bloc);
+    const form = NewYearForm.safeParse(req.body);
+    const result = form.success ? await yearLifecycle.create(req.user!, bloc, form.data, req.ip) : { errors: formErrors(form.error) };
+    if (result.errors || result.year === undefined) {
+      const b = (req.body ?? {}) as Record<string, string>;
+      return renderNew(req, res, 422, { ...b, headAgencyId: Number(b.headAgencyId) || null, deputyAgencyId: Number(b.deputyAgencyId) || null }, result.errors ?? {});
+    }
+    setFlash(req, "success", `Đã tạo năm thi đua ${result.year}. Kiểm tra các đợt, phong trào và bộ tiêu chí của năm.`);
+    res.redirect(303, `${yearUrl(bloc, result.year)}/setup`);
+  });
+
+  router.post("/blocs/:bloc/years/:year/close", requireUser, async (req, res) => {
+    const [bloc, year] = [BlocParam.parse(req.params.bloc), YearParam.parse(req.params.year)];
+    await yearLifecycle.close(req.user!, bloc, year, req.ip);
+    setFlash(req, "success", `Đã kết thúc năm thi đua ${year}: mọi dữ liệu của năm chỉ còn để xem.`);
+    res.redirect(303, `${yearUrl(bloc, year)}/dashboard`);
+  });
+
+  router.post("/blocs/:bloc/years/:year/reopen", requireUser, async (req, res) => {
+    const [bloc, year] = [BlocParam.parse(req.params.bloc), YearParam.parse(req.params.year)];
+    const form = ReopenYearForm.safeParse(req.body);
+    if (!form.success) {
+      const page = await services.setup.yearPage(req.user!, bloc, year);
+      if (!page.mayReopen) throw new ForbiddenError();
+      const reopenReason = typeof req.body?.reason === "string" ? req.body.reason : "";
+      return res.status(422).render("setup/year", { title: `Thiết lập năm thi đua ${year}`, ...page, errors: formErrors(form.error), reopenReason, base: page.ctx.basePath });
+    }
+    await yearLifecycle.reopen(req.user!, bloc, year, form.data.reason, req.ip);
+    setFlash(req, "success", `Đã mở lại năm thi đua ${year}; lý do đã được ghi vào nhật ký.`);
+    res.redirect(303, `${yearUrl(bloc, year)}/setup`);
+  });
+
+  return router;
+}

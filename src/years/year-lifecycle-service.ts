@@ -1,0 +1,130 @@
+import type { Knex } from "knex";
+import type { User } from "../auth/users-repo.js";
+import { access, authorize, bloc as blocTarget } from "../auth/access.js";
+import type { AuditService } from "../audit/audit-service.js";
+import type { Bloc, BlocsRepo } from "../blocs/blocs-repo.js";
+import { ForbiddenError, NotFoundError, RuleViolationError } from "../errors.js";
+import { RuleSetSchema } from "../scoring/index.js";
+import { addYears, type YearBuilderRepo } from "./year-builder-repo.js";
+import { yearTemplate } from "./year-template.js";
+import type { YearsService } from "./years-service.js";
+import type { NewYearInput, YearSource } from "./schemas.js";
+
+export type FieldErrors = Record<string, string[]>;
+
+export const lifecycleMessages = {
+  yearExists: (y: number) => `Năm ${y} đã có trong Khối; không tạo lại để tránh ghi đè dữ liệu.`,
+  sourceNotFound: "Không tìm thấy năm thi đua để sao chép (hoặc bạn không có quyền xem năm đó).",
+  agencyNotMember: "Cơ quan, đơn vị này không là thành viên của Khối trong năm đó.",
+  notPublished: "Chỉ kết thúc năm thi đua sau khi kết quả xếp hạng đã được công bố.",
+  alreadyClosed: "Năm thi đua này đã kết thúc.",
+  notClosed: "Năm thi đua này chưa kết thúc.",
+  closed: "Năm thi đua đã kết thúc",
+  readOnly: "Năm thi đua đã kết thúc: mọi dữ liệu của năm chỉ còn để xem. Quản trị hệ thống có thể mở lại năm nếu có lý do.",
+};
+
+/**
+ * A bloc's years from birth to closing: create (from the template, a copy of a readable year, or
+ * empty), close after publication (secretariat), reopen with a reason (admin). One transaction each.
+ */
+export function yearLifecycleService(deps: { db: Knex; repo: YearBuilderRepo; blocs: BlocsRepo; years: YearsService; audit: AuditService; now: () => Date }) {
+  const { db, repo, blocs, years, audit, now } = deps;
+
+  async function openBloc(user: User, blocCode: string): Promise<Bloc> {
+    const bloc = await blocs.findByCode(blocCode);
+    if (!bloc) throw new NotFoundError();
+    if (!access.isBlocReader(user)) throw new ForbiddenError();
+    access.assertSecretariat(user, bloc.id);
+    return bloc;
+  }
+
+  const sourceValue = (s: YearSource) => (s.kind === "copy" ? `copy:${s.blocCode}/${s.year}` : s.kind);
+
+  return {
+    /** Whether a year is closed (undefined: no such year); no access check, the guard of every year page uses it. */
+    isClosed: (blocCode: string, year: number) => repo.isClosed(blocCode, year),
+
+    /** What the "new year" form offers: the readable years to copy and the bloc's members. */
+    async newYearForm(user: User, blocCode: string, year: number) {
+      const bloc = await openBloc(user, blocCode);
+      const copyable = (await repo.copyableYears()).filter((y) => access.canReadBloc(user, y.blocId));
+      const collator = new Intl.Collator("vi");
+      const members = (await repo.membersDuring(bloc.id, year)).sort((a, b) => collator.compare(a.name, b.name));
+      return {
+        bloc,
+        sources: [
+          { value: "template", label: "Theo mẫu của cổng (bảng điểm 100 + 5 điểm thưởng, quy tắc, các phong trào và hai đợt thường lệ)" },
+          ...copyable.map((y) => ({ value: `copy:${y.blocCode}/${y.year}`, label: `Sao chép năm ${y.year} của ${y.blocName}` })),
+          { value: "empty", label: "Năm trống (tự nhập phong trào, đợt, tiêu chí)" },
+        ],
+        members,
+      };
+    },
+
+    async create(user: User, blocCode: string, input: NewYearInput, ip?: string): Promise<{ errors?: FieldErrors; year?: number }> {
+      const bloc = await openBloc(user, blocCode);
+      const errors: FieldErrors = {};
+      let from: { id: number; year: number; blocId: number } | null = null;
+      if (input.source.kind === "copy") {
+        const { blocCode: srcBloc, year: srcYear } = input.source;
+        const found = (await repo.copyableYears()).find((y) => y.blocCode === srcBloc && y.year === srcYear);
+        if (!found || !access.canReadBloc(user, found.blocId)) errors.source = [lifecycleMessages.sourceNotFound];
+        else from = { id: found.id, year: found.year, blocId: found.blocId };
+      }
+      const members = await repo.membersDuring(bloc.id, input.year);
+      for (const field of ["headAgencyId", "deputyAgencyId"] as const) {
+        const id = input[field];
+        if (id !== null && !members.some((m) => m.id === id)) errors[field] = [lifecycleMessages.agencyNotMember];
+      }
+      if (Object.keys(errors).length) return { errors };
+      return db.transaction(async (trx) => {
+        if (await repo.yearExists(bloc.id, input.year, trx)) return { errors: { year: [lifecycleMessages.yearExists(input.year)] } };
+        const template = yearTemplate(input.year);
+        const source = from && (await repo.rulesOf(from.id, trx));
+        const yearId = await repo.insertYear(trx, {
+          blocId: bloc.id,
+          year: input.year,
+          rules: source ? RuleSetSchema.parse(source.rules) : template.rules,
+          registrationDueOn: source ? (source.registrationDueOn ? addYears(source.registrationDueOn, input.year - source.year) : null) : input.source.kind === "template" ? template.registrationDueOn : null,
+          headAgencyId: input.headAgencyId,
+          deputyAgencyId: input.deputyAgencyId,
+        });
+        // A copy of the bloc's own year keeps its agencies' order.
+        const agencies = await repo.addMemberAgencies(trx, yearId, bloc.id, input.year, from && from.blocId === bloc.id ? from.id : null);
+        if (from) await repo.copyStructure(trx, from.id, yearId, from.year, input.year);
+        else if (input.source.kind === "template") await repo.insertTemplate(trx, yearId, template);
+        await audit.record(
+          { userId: user.id, username: user.username, action: "year.create", entity: "emulation_year", entityId: yearId, blocId: bloc.id, before: null, after: { year: input.year, source: sourceValue(input.source), agencies }, ip },
+          trx,
+        );
+        return { year: input.year };
+      });
+    },
+
+    /** The secretariat (or admin) closes a year once its ranking is published. */
+    async close(user: User, blocCode: string, year: number, ip?: string): Promise<void> {
+      const ctx = await years.open(user, blocCode, year);
+      if (!access.isBlocReader(user)) throw new ForbiddenError();
+      access.assertSecretariat(user, ctx.bloc.id);
+      if (ctx.year.closedAt) throw new RuleViolationError(lifecycleMessages.alreadyClosed);
+      if (!ctx.year.rankingPublishedAt) throw new RuleViolationError(lifecycleMessages.notPublished);
+      await db.transaction(async (trx) => {
+        if (!(await repo.markClosed(trx, ctx.year.id, now(), user.id))) throw new RuleViolationError(lifecycleMessages.alreadyClosed);
+        await audit.record({ userId: user.id, username: user.username, action: "year.close", entity: "emulation_year", entityId: ctx.year.id, blocId: ctx.bloc.id, before: { closed: false }, after: { closed: true }, ip }, trx);
+      });
+    },
+
+    /** Only the admin reopens a closed year, with a written reason kept in the audit log. */
+    async reopen(user: User, blocCode: string, year: number, reason: string, ip?: string): Promise<void> {
+      const ctx = await years.open(user, blocCode, year);
+      authorize(user, "year.reopen", blocTarget(ctx.bloc.id));
+      if (!ctx.year.closedAt) throw new RuleViolationError(lifecycleMessages.notClosed);
+      await db.transaction(async (trx) => {
+        if (!(await repo.markReopened(trx, ctx.year.id))) throw new RuleViolationError(lifecycleMessages.notClosed);
+        await audit.record({ userId: user.id, username: user.username, action: "year.reopen", entity: "emulation_year", entityId: ctx.year.id, blocId: ctx.bloc.id, before: { closed: true }, after: { closed: false, reason }, ip }, trx);
+      });
+    },
+  };
+}
+
+export type YearLifecycleService = ReturnType<typeof yearLifecycleService>;
