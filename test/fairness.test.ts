@@ -22,7 +22,7 @@ const BCHQS = "Bộ Chỉ huy Quân sự tỉnh Tuyên Quang";
 const VKS = "Viện kiểm sát nhân dân tỉnh Tuyên Quang";
 
 /** The demo as these tests need it: 2022 open and unpublished (one place to switch to i13's seed option). */
-const seedOpenDemo = (db: Knex) => seedDemo(db);
+const seedOpenDemo = (db: Knex) => seedDemo(db, { keep2022InProgress: true });
 
 async function fresh() {
   const database = await createTestDatabase();

@@ -219,7 +219,7 @@ describe("two senders on one database", () => {
   it("when two senders, each with its own connection pool, send at once, then each message is delivered exactly once", async () => {
     // Every member of the year is told: one message each.
     const leader = await loginAs(app, "lanhdao");
-    expect((await postForm(leader, `${Y}/ranking`, `${Y}/ranking/publish`, {})).status).toBe(303);
+    expect((await postForm(leader, `${Y}/ranking/publish`, `${Y}/ranking/publish`, { confirm: "yes" })).status).toBe(303);
     const queued: { id: number; to_address: string }[] = await db("mail_outbox").where({ status: "pending" }).select("id", "to_address");
     expect(queued.length).toBeGreaterThanOrEqual(8);
     const before = smtp.received.length;
