@@ -22,6 +22,7 @@ import { securityHeaders } from "./web/middleware/security.js";
 import { sessionMiddleware } from "./web/middleware/session.js";
 import { anonymousCsrf, csrfProtection } from "./web/middleware/csrf.js";
 import { stripNul } from "./web/middleware/strip-nul.js";
+import { multipartBody } from "./web/middleware/multipart.js";
 import { locals } from "./web/middleware/locals.js";
 import { errorHandler, notFound } from "./web/error-handler.js";
 import { setupRoutes } from "./setup/routes.js";
@@ -45,6 +46,11 @@ export interface AppOptions {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** A CSRF token put in a URL by an old page or a crafted link never reaches the access log. */
+export function withoutCsrfToken(url: string): string {
+  return url.replace(/([?&])_csrf=[^&#]*/gi, "$1_csrf=[ẩn]");
+}
+
 /** Builds the Express app from its services; never listens (server.ts does). */
 export function createApp(services: Services, opts: AppOptions): Express {
   const app = express();
@@ -65,7 +71,7 @@ export function createApp(services: Services, opts: AppOptions): Express {
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: withoutCsrfToken(req.url) }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
@@ -93,10 +99,12 @@ export function createApp(services: Services, opts: AppOptions): Express {
     }),
   );
   app.use(express.urlencoded({ extended: false, limit: "1mb", parameterLimit: 2000 }));
-  app.use(stripNul);
   const passport = createPassport(services.users, services.login);
   app.use(passport.initialize());
   app.use(passport.session());
+  // Multipart forms are parsed here, before the CSRF check, so their token travels in the body.
+  app.use(multipartBody);
+  app.use(stripNul);
   // Before the CSRF check: a form posted after its session expired is saved as a draft.
   app.use(
     rescueExpiredForm({

@@ -144,6 +144,20 @@ export function reportsRepo(db: Knex) {
         .returning("id");
       return id;
     },
+    /** The code of the year's criterion deducted automatically for late reports (e.g. "6.1"), if any. */
+    async lateReportCriterionCode(yearId: number): Promise<string | null> {
+      const row = await db("criteria").where({ year_id: yearId, auto_source: "late_reports" }).first("code");
+      return (row?.code as string | undefined) ?? null;
+    },
+    /** How many files, and how many bytes, the report holds (for its quota). */
+    async attachmentUsage(trx: Knex, reportId: number): Promise<{ count: number; bytes: number }> {
+      const row = await trx("report_attachments").where({ report_id: reportId }).first(trx.raw("count(*) as n"), trx.raw("coalesce(sum(size_bytes), 0) as bytes"));
+      return { count: Number(row?.n ?? 0), bytes: Number(row?.bytes ?? 0) };
+    },
+    /** Locks the report's row until the transaction ends; false when it is gone. */
+    async lockForAttachments(trx: Knex, reportId: number): Promise<boolean> {
+      return Boolean(await trx("reports").where({ id: reportId }).forUpdate().first("id"));
+    },
     async deleteAttachment(trx: Knex, reportId: number, id: number): Promise<number> {
       return trx("report_attachments").where({ report_id: reportId, id }).del();
     },
