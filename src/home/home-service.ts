@@ -46,7 +46,9 @@ export function homeService(deps: { repo: HomeRepo; years: YearsService; now: ()
       });
       // What needs action comes first: returned, then the nearest deadlines.
       const order = (i: (typeof items)[number]) => (i.status === "returned" ? -1e6 : i.done ? 1e6 : (i.daysLeft ?? 0));
-      return { ctx, agency, items, todo: [...items].filter((i) => !i.done).sort((a, b) => order(a) - order(b)) };
+      const publishedAt = ctx.year.rankingPublishedAt;
+      const ranking = { href: `${ctx.basePath}/ranking`, publishedOn: publishedAt ? localDate(publishedAt) : null };
+      return { ctx, agency, items, ranking, todo: [...items].filter((i) => !i.done).sort((a, b) => order(a) - order(b)) };
     },
   };
 }

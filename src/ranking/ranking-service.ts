@@ -273,6 +273,15 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService })
     state,
     meetingState,
     /**
+     * For a clerk of the bloc before publication: the year, so the page can say the ranking is
+     * not yet published (instead of a bare 404). Null for everyone who may see the ranking.
+     */
+    async waitingForPublication(user: User, blocCode: string, year: number): Promise<YearContext | null> {
+      if (user.role !== "clerk") return null;
+      const ctx = await years.open(user, blocCode, year);
+      return ctx.year.rankingPublishedAt === null ? ctx : null;
+    },
+    /**
      * The ranking page's view model: ranked rows, unranked rows with their reason, the rules in force.
      * `as: "meeting"` gives the ranking as it stood at the meeting (the minutes), when one is stored;
      * `as: "document"` the published one once published, else the meeting's (the proposal letter).

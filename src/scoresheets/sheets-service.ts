@@ -103,6 +103,9 @@ function entrySnapshot(sheet: SheetRow | undefined) {
   return sheet ? { status: sheet.status, entries: sheet.entries } : null;
 }
 
+/** The bloc column's word for "kept the agency's own score" (explained under the table). */
+export const AGREED = "Đồng ý";
+
 export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ranking: RankingService; audit: AuditService; notifications: NotificationsService; db: Knex; now: () => Date }) {
   const { repo, years, ranking, audit, notifications, db, now } = deps;
 
@@ -158,7 +161,8 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
             evidence: value(`e_${item.id}`, entry?.evidence ?? ""),
             blocName: `b_${item.id}`,
             blocValue: value(`b_${item.id}`, pointsInput(blocStored)),
-            blocText: isAuto(item) ? `${lateReports} lần` : show(blocStored),
+            // No bloc value means the bloc keeps the agency's own score: say "agreed", not a bare dash.
+            blocText: isAuto(item) ? `${lateReports} lần` : blocStored === null && selfStored !== null ? AGREED : show(blocStored),
             reasonName: `r_${item.id}`,
             reason: value(`r_${item.id}`, entry?.blocReason ?? ""),
             finalPoints: formatPoints(r.points),

@@ -15,7 +15,8 @@ const NAV: NavItem[] = [
   { href: "/reports", label: "Báo cáo", roles: ["secretariat", "leader", "observer", "admin"] },
   { href: "/sheets", label: "Bảng chấm điểm", roles: ["clerk"] },
   { href: "/sheets", label: "Bảng điểm", roles: ["secretariat", "leader", "observer", "admin"] },
-  { href: "/ranking", label: "Xếp hạng", roles: ["secretariat", "leader", "observer", "admin"] },
+  // Clerks see the ranking once it is published; before, the page says it is not yet.
+  { href: "/ranking", label: "Xếp hạng", roles: ["secretariat", "leader", "observer", "admin", "clerk"] },
   { href: "/admin/users", label: "Tài khoản", roles: ["admin", "secretariat"] },
   { href: "/audit", label: "Nhật ký", roles: ["admin", "secretariat"] },
   { href: "/admin/mail", label: "Thư thông báo", roles: ["admin"] },
