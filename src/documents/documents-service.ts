@@ -155,7 +155,7 @@ export function documentsService(deps: { repo: DocumentsRepo; years: YearsServic
                   caption: "Không xếp hạng",
                   columns: [
                     { label: "Cơ quan, đơn vị", align: "left" as const, width: 45 },
-                    { label: "Điểm hiện có", align: "right" as const, width: 15 },
+                    { label: "Điểm tạm tính", align: "right" as const, width: 15 },
                     { label: "Lý do", align: "left" as const, width: 40 },
                   ],
                   rows: page.unranked.map((r) => [r.name, r.total, r.reason]),

@@ -5,7 +5,7 @@ import { effectiveDueOn } from "../scoring/index.js";
 import { daysBetween, localDate } from "../lib/dates.js";
 
 const STATE_LABELS: Record<string, string> = {
-  none: "Chưa làm",
+  none: "Chưa gửi",
   draft: "Đang soạn (nháp)",
   submitted: "Đã gửi, chờ xem xét",
   returned: "Bị trả lại — cần sửa và gửi lại",

@@ -1,6 +1,7 @@
 import type { User } from "../auth/users-repo.js";
 import { NotFoundError } from "../errors.js";
 import { formatDate, localDate } from "../lib/dates.js";
+import { joinReasons } from "../lib/text.js";
 import {
   AWARD_LABELS,
   CLASSIFICATION_LABELS,
@@ -175,7 +176,7 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService })
           provisional: false,
           classification: CLASSIFICATION_LABELS[row.classification],
           proposal: status?.award ? AWARD_LABELS[status.award] : null,
-          reason: status && !status.award && reasons.length ? reasons.join("; ") : null,
+          reason: status && !status.award && reasons.length ? joinReasons(reasons) : null,
         };
       }),
       ...ranking.unranked.map((row) => ({
@@ -228,6 +229,7 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService })
           pendingTie: status?.pendingTie ? messages.tiePending(status.pendingTie) : null,
           // The pending tie is shown on its own line: not again among the reasons.
           reasons: status && !status.award ? reasonsFor(status.reasons, row.disciplineReason, user).filter((r) => !status.pendingTie || r !== messages.tiePending(status.pendingTie)) : [],
+          reasonsText: status && !status.award ? joinReasons(reasonsFor(status.reasons, row.disciplineReason, user).filter((r) => !status.pendingTie || r !== messages.tiePending(status.pendingTie))) : "",
         };
       }),
       unranked: result.ranking.unranked.map((row) => ({

@@ -2,7 +2,7 @@ import { formatPoints } from "../scoring/index.js";
 
 export const STATUS_LABELS: Record<"none" | "draft" | "submitted" | "returned" | "reviewed", string> = {
   none: "Chưa lập",
-  draft: "Đang soạn (bản nháp)",
+  draft: "Đang soạn (nháp)",
   submitted: "Đã gửi, chờ thẩm định",
   returned: "Bị trả lại",
   reviewed: "Đã thẩm định",

@@ -19,6 +19,8 @@ const NAV: NavItem[] = [
   { href: "/ranking", label: "Xếp hạng", roles: ["secretariat", "leader", "observer", "admin", "clerk"] },
   { href: "/admin/users", label: "Tài khoản", roles: ["admin", "secretariat"] },
   { href: "/audit", label: "Nhật ký", roles: ["admin", "secretariat"] },
+  // The same page, limited to the point changes of their blocs (read-only).
+  { href: "/audit", label: "Lịch sử điểm", roles: ["leader", "observer"] },
   { href: "/admin/mail", label: "Thư thông báo", roles: ["admin"] },
   { href: "/account/password", label: "Đổi mật khẩu", roles: "all" },
 ];
