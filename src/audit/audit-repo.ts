@@ -41,9 +41,23 @@ export interface AuditRow {
   ip: string | null;
 }
 
-/** Entries of these blocs, or about an agency that belongs to one of them. */
+/** The users of these blocs: their own accounts (secretariat, leader, observer) and their agencies' clerks. */
+function usersOfBlocs(q: Knex.QueryBuilder, blocIds: number[]): Knex.QueryBuilder {
+  return q
+    .from("users")
+    .whereIn("id", (s) => s.from("user_blocs").whereIn("bloc_id", blocIds).select("user_id"))
+    .orWhereIn("agency_id", (s) => s.from("bloc_memberships").whereIn("bloc_id", blocIds).select("agency_id"))
+    .select("id");
+}
+
+/** Entries of these blocs, about an agency of them, or made by one of their users (e.g. logins). */
 function scopeToBlocs(q: Knex.QueryBuilder, blocIds: number[]): void {
-  q.where((w) => w.whereIn("l.bloc_id", blocIds).orWhereIn("l.agency_id", (sub) => sub.from("bloc_memberships").whereIn("bloc_id", blocIds).select("agency_id")));
+  q.where((w) =>
+    w
+      .whereIn("l.bloc_id", blocIds)
+      .orWhereIn("l.agency_id", (sub) => sub.from("bloc_memberships").whereIn("bloc_id", blocIds).select("agency_id"))
+      .orWhereIn("l.user_id", (sub) => usersOfBlocs(sub, blocIds)),
+  );
 }
 
 const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
@@ -101,11 +115,10 @@ export function auditRepo(db: Knex) {
         })),
       };
     },
-    /** Everyone who has an entry in these blocs (all, for the admin), to filter by any of them. */
-    async actors(blocIds: number[] | undefined, actions?: readonly string[]): Promise<{ id: number; username: string; fullName: string }[]> {
-      const q = db("audit_log as l").join("users as u", "u.id", "l.user_id").distinct("u.id", "u.username", "u.full_name");
-      if (blocIds) scopeToBlocs(q, blocIds);
-      if (actions) q.whereIn("l.action", [...actions]);
+    /** Everyone who may appear in the log of these blocs (all users, for the admin), to filter by any of them. */
+    async actors(blocIds: number[] | undefined): Promise<{ id: number; username: string; fullName: string }[]> {
+      const q = db("users as u").select("u.id", "u.username", "u.full_name");
+      if (blocIds) q.whereIn("u.id", (sub) => usersOfBlocs(sub, blocIds));
       const rows = await q;
       return rows.map((r) => ({ id: r.id, username: r.username, fullName: r.full_name })).sort((x, y) => x.username.localeCompare(y.username, "vi"));
     },

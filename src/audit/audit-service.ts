@@ -97,7 +97,7 @@ export function auditService(repo: AuditRepo) {
       if (!["admin", "secretariat", "leader", "observer"].includes(user.role)) throw new ForbiddenError();
       const blocIds = user.role === "admin" ? undefined : user.blocIds;
       const actions = user.role === "leader" || user.role === "observer" ? POINT_CHANGE_ACTIONS : undefined;
-      const [{ rows, total }, people, agencies] = [await repo.list({ ...filter, blocIds, actions }), await repo.actors(blocIds, actions), await repo.agencies(blocIds)];
+      const [{ rows, total }, people, agencies] = [await repo.list({ ...filter, blocIds, actions }), await repo.actors(blocIds), await repo.agencies(blocIds)];
       const codes = await repo.criterionCodes(rows.flatMap((r) => criterionIdsIn(r.before, r.after)));
       return {
         pointsOnly: actions !== undefined,
