@@ -76,7 +76,7 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
     ranking,
     publication,
     ties: tiesService({ db, years, ranking, rankingRepo: rankingRepo(db), audit, now }),
-    sheets: sheetsService({ repo: sheetsRepo(), years, ranking, audit, notifications, db, now }),
+    sheets: sheetsService({ repo: sheetsRepo(), years, ranking, reports, audit, notifications, db, now }),
     ballots: ballotsService({ repo: ballotsRepo(db), years, audit, db, ranking, rankingRepo: rankingRepo(db), now }),
     reports,
     home: homeService({ repo: homeRepo(db), years, now }),

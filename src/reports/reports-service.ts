@@ -183,6 +183,36 @@ export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: Years
     campaignsOf,
     saveAsAgency,
 
+    /**
+     * An agency's reports of the year, to review its score sheet beside them: per period the
+     * due date, the real submission date, lateness (or days overdue), the state and the files.
+     * The caller has already checked that the user may read this agency's records.
+     */
+    async yearReportsOf(ctx: YearContext, agency: { id: number; code: string }) {
+      const today = localDate(now());
+      const out = [];
+      for (const period of ctx.periods) {
+        const [report, extension] = [await repo.find(period.id, agency.id), await repo.extensionDueOn(period.id, agency.id)];
+        const dueOn = effectiveDueOn(period.dueOn, extension);
+        const href = `${ctx.basePath}/periods/${period.number}/reports/${agency.code}`;
+        const waiting = !report?.submittedOn;
+        out.push({
+          number: period.number,
+          kind: period.kind,
+          title: period.title,
+          dueOn,
+          status: report?.status ?? "missing",
+          statusLabel: STATUS_LABELS[report?.status ?? "missing"],
+          submittedOn: report?.submittedOn ?? null,
+          lateDays: report?.lateDays ?? 0,
+          overdueDays: waiting && today > dueOn ? lateness(today, dueOn, null) : 0,
+          href,
+          attachments: report ? (await repo.attachments(report.id)).map((a) => ({ ...a, href: `${href}/attachments/${a.id}` })) : [],
+        });
+      }
+      return out;
+    },
+
     /** 404 / 403 (or the lock's 409) before a posted form is read. */
     async assertCanPost(user: User, t: ReportTarget, kind: "save" | "review", ip?: string): Promise<void> {
       const o = await open(user, t);
@@ -262,6 +292,7 @@ export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: Years
         const at = now();
         const patch = input.action === "return" ? { status, return_comment: input.comment.trim(), returned_at: at } : { status, accepted_at: at };
         if (!(await repo.update(trx, current.id, current.version, patch))) throw new ConflictError(messages.conflict);
+        if (input.action === "return") await repo.markLatestVersionReturned(trx, current.id, input.comment.trim(), at, user.id);
         await audit.record(
           { userId: user.id, username: user.username, action: `report.${input.action}`, entity: "report", entityId: current.id, blocId: o.ctx.bloc.id, agencyId: o.agency.id, before: { status: current.status }, after: { status, comment: input.action === "return" ? input.comment.trim() : undefined }, ip },
           trx,

@@ -33,6 +33,9 @@ export const messages = {
   importFileMissing: "Vui lòng chọn tệp bảng tính (.xlsx) đã điền.",
   importConflict: "Bảng điểm vừa được thay đổi trong lúc nhập: chưa lưu gì. Vui lòng tải lại trang rồi nhập lại.",
   importRefused: "Chưa nhập được bảng tính, không có gì được lưu:",
+  contradictsLateness: (n: number) => `Tự chấm đủ điểm nhưng có ${n} báo cáo gửi chậm hoặc quá hạn: vui lòng đối chiếu ngày gửi.`,
+  annualReportWaiting:
+    "Báo cáo tổng kết năm của cơ quan, đơn vị này đang chờ xem xét: vui lòng tiếp nhận hoặc trả lại báo cáo trước khi hoàn tất thẩm định bảng điểm.",
   submitted: "Đã gửi bảng điểm tới Thường trực Khối.",
   reviewSaved: "Đã lưu điểm Khối chấm.",
   reviewed: "Đã đánh dấu bảng điểm là đã thẩm định.",
