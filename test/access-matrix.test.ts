@@ -32,6 +32,7 @@ const GETS: [string, number[]][] = [
   [`${Y}/registration/bchqs`, [303, 200, 200, 200, 200, 200]],
   [`${Y}/registration/congan`, [303, 200, 200, 200, 200, 404]],
   [`${Y}/periods/1/reports`, [303, 200, 200, 200, 200, 404]],
+  [`${Y}/periods/1/reminder`, [303, 200, 200, 200, 200, 404]],
   [`${Y}/periods/1/reports/bchqs`, [303, 200, 200, 200, 200, 200]],
   [`${Y}/periods/1/reports/congan`, [303, 200, 200, 200, 200, 404]],
   [`${Y}/periods/1/reports/bchqs/attachments/ATT_bchqs`, [303, 200, 200, 200, 200, 200]],

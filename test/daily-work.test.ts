@@ -121,6 +121,30 @@ describe("the audit page reads like a log for people", () => {
   });
 });
 
+describe("a printable reminder letter (công văn đôn đốc) from the period page", () => {
+  it("the period page links it; it is addressed to the agencies behind, lists them with days overdue, and prints as PDF", async () => {
+    const sec = await loginAs(app, "thuongtruc");
+    const period = await sec.get(`${Y}/periods/1/reports`);
+    expect(period.text).toContain(`href="${Y}/periods/1/reminder"`);
+    const letter = await sec.get(`${Y}/periods/1/reminder`);
+    expect(letter.status).toBe(200);
+    expect(letter.text).toContain("V/v đôn đốc gửi báo cáo sơ kết thi đua 6 tháng đầu năm 2022");
+    expect(letter.text).toContain("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
+    expect(letter.text).toMatch(/Kính gửi: [^<]*Sở Tư pháp tỉnh Tuyên Quang/);
+    expect(letter.text).toContain("Thực hiện Kế hoạch số 01/KH-KTĐNC");
+    expect(letter.text).toContain("TRƯỞNG KHỐI THI ĐUA");
+    // those who sent are not addressed
+    expect(letter.text).not.toMatch(/Kính gửi: [^<]*Công an tỉnh/);
+    const rows = [...letter.text.matchAll(/<tr><td class="align-center">(\d+)<\/td><td class="align-left">([^<]+)<\/td>/g)].map((m) => m[2]);
+    const behind = (await db("reports as r").join("periods as p", "p.id", "r.period_id").join("agencies as a", "a.id", "r.agency_id").where("p.number", 1).whereIn("r.status", ["draft", "returned"]).select("a.name")).map((r) => r.name);
+    for (const name of behind) expect(rows).toContain(name);
+    const pdf = await sec.get(`${Y}/periods/1/reminder.pdf`);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers["content-type"]).toBe("application/pdf");
+    expect((await (await loginAs(app, "canbo.stp")).get(`${Y}/periods/1/reminder`)).status).toBe(404);
+  });
+});
+
 describe("a report returned twice keeps both comments in its history", () => {
   it("when the secretariat returns, the clerk resends and it is returned again, then both comments are listed under their submissions", async () => {
     const url = `${Y}/periods/1/reports/toaan`;
