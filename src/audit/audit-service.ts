@@ -1,6 +1,7 @@
 import type { Knex } from "knex";
 import type { User } from "../auth/users-repo.js";
 import { ForbiddenError } from "../errors.js";
+import { can } from "../auth/access.js";
 import type { AuditEntry, AuditFilter, AuditRepo } from "./audit-repo.js";
 import { criterionIdsIn, describeChanges, entityLabel, readableIp } from "./audit-format.js";
 
@@ -94,9 +95,9 @@ export function auditService(repo: AuditRepo) {
      * blocs, the leader and the observer the point changes of their blocs (read-only). Clerks: 403.
      */
     async page(user: User, filter: Omit<AuditFilter, "blocIds" | "actions">) {
-      if (!["admin", "secretariat", "leader", "observer"].includes(user.role)) throw new ForbiddenError();
-      const blocIds = user.role === "admin" ? undefined : user.blocIds;
-      const actions = user.role === "leader" || user.role === "observer" ? POINT_CHANGE_ACTIONS : undefined;
+      if (!can(user, "audit.read") && !can(user, "audit.readPoints")) throw new ForbiddenError();
+      const blocIds = can(user, "audit.readEveryBloc") ? undefined : user.blocIds;
+      const actions = can(user, "audit.read") ? undefined : POINT_CHANGE_ACTIONS;
       const [{ rows, total }, people, agencies] = [await repo.list({ ...filter, blocIds, actions }), await repo.actors(blocIds), await repo.agencies(blocIds)];
       const codes = await repo.criterionCodes(rows.flatMap((r) => criterionIdsIn(r.before, r.after)));
       return {

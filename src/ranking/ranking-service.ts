@@ -1,6 +1,7 @@
 import type { User } from "../auth/users-repo.js";
 import { NotFoundError } from "../errors.js";
 import { formatDate, localDate } from "../lib/dates.js";
+import { bloc, can } from "../auth/access.js";
 import { joinReasons } from "../lib/text.js";
 import {
   AWARD_LABELS,
@@ -279,9 +280,9 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService })
      * not yet published (instead of a bare 404). Null for everyone who may see the ranking.
      */
     async waitingForPublication(user: User, blocCode: string, year: number): Promise<YearContext | null> {
-      if (user.role !== "clerk") return null;
       const ctx = await years.open(user, blocCode, year);
-      return ctx.year.rankingPublishedAt === null ? ctx : null;
+      const waits = ctx.year.rankingPublishedAt === null && !can(user, "ranking.read", bloc(ctx.bloc.id)) && can(user, "ranking.readPublished", bloc(ctx.bloc.id));
+      return waits ? ctx : null;
     },
     /**
      * The ranking page's view model: ranked rows, unranked rows with their reason, the rules in force.

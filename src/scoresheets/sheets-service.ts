@@ -2,7 +2,7 @@ import type { Knex } from "knex";
 import type { NotificationsService } from "../notifications/notifications-service.js";
 import { returnedDraft, sheetReviewedDraft } from "../notifications/messages.js";
 import type { User } from "../auth/users-repo.js";
-import { access } from "../auth/access.js";
+import { access, bloc, can } from "../auth/access.js";
 import { assertMayReview, mayReviewAgency, reviewRefusal, whoReviews } from "../years/reviewers.js";
 import type { AuditService } from "../audit/audit-service.js";
 import { NotFoundError, RuleViolationError } from "../errors.js";
@@ -216,6 +216,8 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
       reviewer: whoReviews(ctx, agency.id),
       reviewRefusal: user.role === "clerk" ? null : reviewRefusal(user, ctx, agency.id, "score_sheet"),
       reports: l.reports,
+      /** Readers of the whole bloc see the agency's reports and dates beside the sheet. */
+      showEvidence: can(user, "bloc.overview", bloc(ctx.bloc.id)),
       annualReportWaiting: annualReportWaiting(l) ? messages.annualReportWaiting : null,
       publishedNotice: ctx.year.rankingPublishedAt !== null ? messages.published : null,
       bonusCap: String(ctx.year.rules.bonusCap),
