@@ -68,7 +68,7 @@ describe.skipIf(!enabled)("a clerk on a phone (Chromium, 390 × 844)", () => {
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
     await page.getByLabel("Loại tệp").selectOption("signed_scan");
     await page.getByLabel(/^Tệp \(tối đa/).setInputFiles({ name: "ban-scan.pdf", mimeType: "application/pdf", buffer: PDF });
-    await page.getByRole("button", { name: "Lưu nháp và đính kèm tệp" }).click();
+    await page.getByRole("button", { name: "Đính kèm tệp" }).click();
     await page.getByRole("link", { name: "ban-scan.pdf" }).waitFor();
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     expect(await page.getByLabel("Kết quả chung (bắt buộc khi gửi)").inputValue()).toBe("Đang gõ, chưa lưu, khi đính kèm tệp.");
@@ -97,7 +97,7 @@ describe.skipIf(!enabled)("a clerk on a phone (Chromium, 390 × 844)", () => {
     await page.getByLabel("Kết quả chung (bắt buộc khi gửi)").fill("Bổ sung theo ý kiến của Thường trực Khối.");
     await page.getByLabel("Loại tệp").selectOption("other");
     await page.getByLabel(/^Tệp \(tối đa/).setInputFiles({ name: "phu-luc.pdf", mimeType: "application/pdf", buffer: PDF });
-    await page.getByRole("button", { name: "Lưu nháp và đính kèm tệp" }).click();
+    await page.getByRole("button", { name: "Đính kèm tệp" }).click();
     await page.getByText("Đã lưu bản nháp và đính kèm tệp.").waitFor();
     expect(await page.getByLabel("Kết quả chung (bắt buộc khi gửi)").inputValue()).toBe("Bổ sung theo ý kiến của Thường trực Khối.");
     expect(await page.getByRole("link", { name: "phu-luc.pdf" }).isVisible()).toBe(true);

@@ -112,7 +112,7 @@ describe.skipIf(!enabled)("browser journeys (Chromium)", () => {
     const reason = sec.locator('textarea[name^="r_"]').first();
     await first.fill("35");
     await reason.fill("Chưa hoàn thành chỉ tiêu thi hành xong về tiền.");
-    await sec.getByRole("button", { name: "Đã thẩm định" }).click();
+    await sec.getByRole("button", { name: "Hoàn tất thẩm định" }).click();
     await sec.locator(".sheet-status").getByText(/thẩm định/i).waitFor();
     await sec.goto(`${Y}/ballots`);
     await sec.getByRole("button", { name: /Lưu/ }).first().click();
