@@ -19,7 +19,7 @@ import { scoreSheetRoutes } from "./scoresheets/routes.js";
 import { ballotRoutes } from "./ballots/routes.js";
 import { rankingRoutes } from "./ranking/routes.js";
 import { securityHeaders } from "./web/middleware/security.js";
-import { sessionMiddleware } from "./web/middleware/session.js";
+import { sessionMiddleware, saveSessionBeforeRedirect } from "./web/middleware/session.js";
 import { anonymousCsrf, csrfProtection } from "./web/middleware/csrf.js";
 import { stripNul } from "./web/middleware/strip-nul.js";
 import { multipartBody } from "./web/middleware/multipart.js";
@@ -98,6 +98,7 @@ export function createApp(services: Services, opts: AppOptions): Express {
       idleMinutes: opts.sessionIdleMinutes,
     }),
   );
+  app.use(saveSessionBeforeRedirect);
   app.use(express.urlencoded({ extended: false, limit: "1mb", parameterLimit: 2000 }));
   const passport = createPassport(services.users, services.login);
   app.use(passport.initialize());

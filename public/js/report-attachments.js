@@ -12,18 +12,10 @@
     return Boolean(fresh && old);
   }
 
-  form.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest("button[data-upload-url]");
-    if (!button) return;
-    event.preventDefault();
-    var data = new FormData();
-    data.append("_csrf", form.querySelector('input[name="_csrf"]').value);
-    data.append("kind", form.querySelector('select[name="kind"]').value);
-    var input = form.querySelector('input[name="file"]');
-    if (input.files && input.files[0]) data.append("file", input.files[0]);
+  /** Posts `data` to `url` and puts the answered page's attachment list in place of ours. */
+  function send(url, data, button, fallback) {
     button.disabled = true;
-    button.textContent = "Đang tải tệp lên…";
-    fetch(button.getAttribute("data-upload-url"), { method: "POST", body: data, credentials: "same-origin" })
+    return fetch(url, { method: "POST", body: data, credentials: "same-origin" })
       .then(function (res) { return res.text(); })
       .then(function (html) {
         var doc = new DOMParser().parseFromString(html, "text/html");
@@ -41,11 +33,33 @@
         var error = document.getElementById("file-error");
         (error ? document.getElementById("file") : document.querySelector("#attachments h2")).focus();
       })
-      .catch(function () {
-        // Anything unexpected: fall back to the form's own submission (draft and file together).
-        button.removeAttribute("data-upload-url");
-        button.disabled = false;
-        button.click();
-      });
+      .catch(fallback);
+  }
+
+  form.addEventListener("click", function (event) {
+    // "Xóa" beside a file: delete it without leaving the page, the typed text stays.
+    var remove = event.target.closest && event.target.closest("button[form^='delete-attachment-']");
+    if (remove) {
+      var target = document.getElementById(remove.getAttribute("form"));
+      if (!target) return;
+      event.preventDefault();
+      send(target.getAttribute("action"), new FormData(target), remove, function () { target.submit(); });
+      return;
+    }
+    var button = event.target.closest && event.target.closest("button[data-upload-url]");
+    if (!button) return;
+    event.preventDefault();
+    var data = new FormData();
+    data.append("_csrf", form.querySelector('input[name="_csrf"]').value);
+    data.append("kind", form.querySelector('select[name="kind"]').value);
+    var input = form.querySelector('input[name="file"]');
+    if (input.files && input.files[0]) data.append("file", input.files[0]);
+    button.textContent = "Đang tải tệp lên…";
+    send(button.getAttribute("data-upload-url"), data, button, function () {
+      // Anything unexpected: fall back to the form's own submission (draft and file together).
+      button.removeAttribute("data-upload-url");
+      button.disabled = false;
+      button.click();
+    });
   });
 })();
