@@ -216,7 +216,7 @@ describe("words: the glossary", () => {
 
   it("no raw action key in the dashboard's activity list, no '.;' in reasons, no 'Người ký: —'", async () => {
     const sec = await loginAs(app, "thuongtruc");
-    await postForm(await loginAs(app, "lanhdao"), `${Y}/ranking`, `${Y}/ranking/publish`, {});
+    await postForm(await loginAs(app, "lanhdao"), `${Y}/ranking/publish`, `${Y}/ranking/publish`, { confirm: "yes" });
     const dashboard = (await sec.get(`${Y}/dashboard`)).text;
     const activity = dashboard.slice(dashboard.indexOf('id="dash-activity"'));
     expect(activity).toContain("Công bố kết quả xếp hạng");
