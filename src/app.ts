@@ -19,9 +19,10 @@ import { scoreSheetRoutes } from "./scoresheets/routes.js";
 import { ballotRoutes } from "./ballots/routes.js";
 import { rankingRoutes } from "./ranking/routes.js";
 import { securityHeaders } from "./web/middleware/security.js";
-import { sessionMiddleware } from "./web/middleware/session.js";
+import { sessionMiddleware, saveSessionBeforeRedirect } from "./web/middleware/session.js";
 import { anonymousCsrf, csrfProtection } from "./web/middleware/csrf.js";
 import { stripNul } from "./web/middleware/strip-nul.js";
+import { multipartBody } from "./web/middleware/multipart.js";
 import { locals } from "./web/middleware/locals.js";
 import { requirePasswordChange } from "./web/middleware/password-change.js";
 import { brand } from "./web/middleware/brand.js";
@@ -49,6 +50,11 @@ export interface AppOptions {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** A CSRF token put in a URL by an old page or a crafted link never reaches the access log. */
+export function withoutCsrfToken(url: string): string {
+  return url.replace(/([?&])_csrf=[^&#]*/gi, "$1_csrf=[ẩn]");
+}
+
 /** Builds the Express app from its services; never listens (server.ts does). */
 export function createApp(services: Services, opts: AppOptions): Express {
   const app = express();
@@ -69,7 +75,7 @@ export function createApp(services: Services, opts: AppOptions): Express {
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: withoutCsrfToken(req.url) }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
@@ -96,11 +102,14 @@ export function createApp(services: Services, opts: AppOptions): Express {
       idleMinutes: opts.sessionIdleMinutes,
     }),
   );
+  app.use(saveSessionBeforeRedirect);
   app.use(express.urlencoded({ extended: false, limit: "1mb", parameterLimit: 2000 }));
-  app.use(stripNul);
   const passport = createPassport(services.users, services.login);
   app.use(passport.initialize());
   app.use(passport.session());
+  // Multipart forms are parsed here, before the CSRF check, so their token travels in the body.
+  app.use(multipartBody);
+  app.use(stripNul);
   // A closed year refuses every change, whichever feature's form was posted (before any handler runs).
   app.use("/blocs/:bloc/years/:year", yearPagesMiddleware(services));
   // Before the CSRF check: a form posted after its session expired is saved as a draft.

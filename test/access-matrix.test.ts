@@ -32,6 +32,7 @@ const GETS: [string, number[]][] = [
   [`${Y}/registration/bchqs`, [303, 200, 200, 200, 200, 200]],
   [`${Y}/registration/congan`, [303, 200, 200, 200, 200, 404]],
   [`${Y}/periods/1/reports`, [303, 200, 200, 200, 200, 404]],
+  [`${Y}/periods/1/reminder`, [303, 200, 200, 200, 200, 404]],
   [`${Y}/periods/1/reports/bchqs`, [303, 200, 200, 200, 200, 200]],
   [`${Y}/periods/1/reports/congan`, [303, 200, 200, 200, 200, 404]],
   [`${Y}/periods/1/reports/bchqs/attachments/ATT_bchqs`, [303, 200, 200, 200, 200, 200]],
@@ -52,7 +53,8 @@ const GETS: [string, number[]][] = [
   [`${Y}/periods/1/reports/congan/report.docx`, [303, 200, 200, 200, 200, 404]],
   [`${Y}/ballots`, [303, 200, 200, 200, 200, 404]],
   // the ranking and its documents: clerks only after the leader publishes it
-  [`${Y}/ranking`, [303, 200, 200, 200, 200, 404]],
+  // a clerk of the bloc: the page says the ranking is not yet published; its documents stay 404
+  [`${Y}/ranking`, [303, 200, 200, 200, 200, 200]],
   [`${Y}/ranking.json`, [303, 200, 200, 200, 200, 404]],
   [`${Y}/ranking.csv`, [303, 200, 200, 200, 200, 404]],
   [`${Y}/ranking.xlsx`, [303, 200, 200, 200, 200, 404]],
@@ -79,7 +81,8 @@ const GETS: [string, number[]][] = [
   ["/admin/users", [303, 200, 200, 403, 403, 403]],
   ["/admin/users/new", [303, 200, 200, 403, 403, 403]],
   ["/admin/import-year", [303, 200, 403, 403, 403, 403]],
-  ["/audit", [303, 200, 200, 403, 403, 403]],
+  // leader and observer: the point changes of their blocs, read-only
+  ["/audit", [303, 200, 200, 200, 200, 403]],
 ];
 
 const POSTS: [string, Record<string, string>, number[]][] = [

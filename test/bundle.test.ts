@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
-import { createTestApp, loginAs } from "./http.js";
+import { createTestApp, csrfFrom, loginAs } from "./http.js";
 import { seedDemo } from "../seeds/demo.js";
 import { createServices } from "../src/services.js";
 import { validateBundle } from "../src/bundle/bundle-service.js";
@@ -111,16 +111,21 @@ describe("year bundle", () => {
     const admin = await loginAs(app, "quantri");
     const form = await admin.get("/admin/import-year");
     expect(form.status).toBe(200);
-    const token = /_csrf=([^"&]+)/.exec(form.text)![1]!;
+    // The token travels in the multipart body, never in the form's URL (issue 15, finding 7).
+    expect(form.text).toContain('action="/admin/import-year"');
+    expect(form.text).not.toContain("_csrf=");
+    const token = csrfFrom(form.text);
     const doc = JSON.parse(JSON.stringify(await createServices(db).bundle.exportYear("noichinh-tq", 2022)));
     doc.year.year = 2031;
     const original = doc.votes[0].agency;
     doc.votes[0].agency = "khongco";
-    const bad = await admin.post(`/admin/import-year?_csrf=${token}`).attach("bundle", Buffer.from(JSON.stringify(doc)), "bundle.json");
+    const inUrlOnly = await admin.post(`/admin/import-year?_csrf=${encodeURIComponent(token)}`).attach("bundle", Buffer.from(JSON.stringify(doc)), "bundle.json");
+    expect(inUrlOnly.status).toBe(403);
+    const bad = await admin.post("/admin/import-year").field("_csrf", token).attach("bundle", Buffer.from(JSON.stringify(doc)), "bundle.json");
     expect(bad.status).toBe(422);
     expect(bad.text).toContain("votes[0].agency");
     doc.votes[0].agency = original;
-    const good = await admin.post(`/admin/import-year?_csrf=${decodeURIComponent(token)}`).attach("bundle", Buffer.from(JSON.stringify(doc)), "bundle.json");
+    const good = await admin.post("/admin/import-year").field("_csrf", token).attach("bundle", Buffer.from(JSON.stringify(doc)), "bundle.json");
     expect(good.status).toBe(303);
     expect(good.headers.location).toBe("/blocs/noichinh-tq/years/2031/setup");
     const secretariat = await loginAs(app, "thuongtruc");

@@ -23,7 +23,12 @@ const publishedAt = async () => (await db("emulation_years").first("ranking_publ
 describe("publishing the ranking", () => {
   it("before publication a clerk cannot read the ranking, and only the leader (or admin) may publish", async () => {
     const clerk = await loginAs(app, "canbo.stp");
-    expect((await clerk.get(`${Y}/ranking`)).status).toBe(404);
+    const waiting = await clerk.get(`${Y}/ranking`);
+    expect(waiting.status).toBe(200);
+    expect(waiting.text).toContain("Kết quả xếp hạng chưa được công bố.");
+    expect(waiting.text).not.toContain("Công an tỉnh");
+    expect((await clerk.get(`${Y}/ranking.json`)).status).toBe(404);
+    expect((await clerk.get("/")).text).toContain("Kết quả xếp hạng thi đua năm 2022 chưa được công bố.");
     const sec = await loginAs(app, "thuongtruc");
     expect((await sec.get(`${Y}/ranking`)).text).not.toContain("Công bố kết quả xếp hạng");
     expect((await postForm(sec, `${Y}/ranking`, `${Y}/ranking/publish`, {})).status).toBe(403);
@@ -48,6 +53,9 @@ describe("publishing the ranking", () => {
 
     const clerk = await loginAs(app, "canbo.stp");
     expect((await clerk.get(`${Y}/ranking`)).status).toBe(200);
+    const home = (await clerk.get("/")).text;
+    expect(home).toMatch(/đã được công bố ngày \d{2}\/\d{2}\/\d{4}: <a href="\/blocs\/noichinh-tq\/years\/2022\/ranking">Xem kết quả xếp hạng<\/a>/);
+    expect(home).toContain('<a href="/ranking"');
     const sheet = await postForm(clerk, `${Y}/sheets/stp`, `${Y}/sheets/stp`, { action: "save" });
     expect(sheet.status).toBe(409);
     const sec = await loginAs(app, "thuongtruc");
@@ -68,6 +76,7 @@ describe("publishing the ranking", () => {
     const audit = await db("audit_log").where({ action: "ranking.reopen" }).first();
     expect(audit.after.reason).toContain("kết luận thanh tra");
     const clerk = await loginAs(app, "canbo.stp");
-    expect((await clerk.get(`${Y}/ranking`)).status).toBe(404);
+    expect((await clerk.get(`${Y}/ranking`)).text).toContain("Kết quả xếp hạng chưa được công bố.");
+    expect((await clerk.get(`${Y}/ranking.json`)).status).toBe(404);
   });
 });

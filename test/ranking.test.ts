@@ -101,9 +101,11 @@ describe("ranking", () => {
     await expect(rankingCommand(db, ["noichinh-tq", "2022", "--format", "xml"])).rejects.toThrow(/Định dạng không hỗ trợ/);
   });
 
-  it("when a clerk asks for the unpublished ranking, then 404; the leader and the observer read it", async () => {
+  it("when a clerk asks for the unpublished ranking, then the page says it is not yet published and its data stays 404; the leader and the observer read it", async () => {
     const clerk = await loginAs(app, "canbo.congan");
-    expect((await clerk.get(`${BASE}/ranking`)).status).toBe(404);
+    const waiting = await clerk.get(`${BASE}/ranking`);
+    expect(waiting.text).toContain("Kết quả xếp hạng chưa được công bố.");
+    expect(waiting.text).not.toContain("Điểm tạm tính");
     expect((await clerk.get(`${BASE}/ranking.json`)).status).toBe(404);
     for (const username of ["lanhdao", "bantdkt"]) {
       const agent = await loginAs(app, username);

@@ -70,7 +70,7 @@ describe("the whole cycle: draft, submit, return, resubmit, accept", () => {
 
   it("submits on time, keeps version 1, and a double-clicked submit creates one submission", async () => {
     const page = await clerk.get(reportUrl(1, "thads"));
-    const body = formBody(page.text, { action: "submit", "s.PT1.done": "Đã phổ biến kế hoạch", general: "Hoàn thành tốt nhiệm vụ." });
+    const body = formBody(page.text, { action: "submit", confirm: "yes", "s.PT1.done": "Đã phổ biến kế hoạch", general: "Hoàn thành tốt nhiệm vụ." });
     const first = await clerk.post(reportUrl(1, "thads")).type("form").send(body);
     expect(first.status).toBe(303);
     const second = await clerk.post(reportUrl(1, "thads")).type("form").send(body);
@@ -96,7 +96,7 @@ describe("the whole cycle: draft, submit, return, resubmit, accept", () => {
   it("the clerk sees the comment, corrects and resubmits; the versions can be compared", async () => {
     const page = await clerk.get(reportUrl(1, "thads"));
     expect(page.text).toContain("Bổ sung số liệu phong trào Covid-19.");
-    const res = await clerk.post(reportUrl(1, "thads")).type("form").send(formBody(page.text, { action: "submit", "s.PT1.done": "Đã phổ biến kế hoạch", "s.PT6.figures": "100% cán bộ tiêm đủ 3 mũi", general: "Hoàn thành tốt nhiệm vụ." }));
+    const res = await clerk.post(reportUrl(1, "thads")).type("form").send(formBody(page.text, { action: "submit", confirm: "yes", "s.PT1.done": "Đã phổ biến kế hoạch", "s.PT6.figures": "100% cán bộ tiêm đủ 3 mũi", general: "Hoàn thành tốt nhiệm vụ." }));
     expect(res.status).toBe(303);
     const row = await reportRow(1, "thads");
     expect(row.status).toBe("submitted");
@@ -136,7 +136,7 @@ describe("deadlines and locking", () => {
     clock = new Date("2022-12-19T10:00:00+07:00"); // annual report due 15/12/2022
     const clerk = await loginAs(app, "canbo.thads");
     const page = await clerk.get(reportUrl(2, "thads"));
-    const res = await clerk.post(reportUrl(2, "thads")).type("form").send(formBody(page.text, { action: "submit", general: "Năm 2022 hoàn thành." }));
+    const res = await clerk.post(reportUrl(2, "thads")).type("form").send(formBody(page.text, { action: "submit", confirm: "yes", general: "Năm 2022 hoàn thành." }));
     expect(res.status).toBe(303);
     const row = await reportRow(2, "thads");
     expect(row.late_days).toBe(4);
@@ -151,7 +151,7 @@ describe("deadlines and locking", () => {
     const clerk = await loginAs(app, "canbo.stp");
     const page = await clerk.get(reportUrl(1, "stp"));
     expect(page.text).toContain("25/06/2022");
-    await clerk.post(reportUrl(1, "stp")).type("form").send(formBody(page.text, { action: "submit", general: "Đã hoàn thành." }));
+    await clerk.post(reportUrl(1, "stp")).type("form").send(formBody(page.text, { action: "submit", confirm: "yes", general: "Đã hoàn thành." }));
     expect((await reportRow(1, "stp")).late_days).toBe(0);
   });
 
@@ -177,7 +177,7 @@ describe("attachments", () => {
 
   async function upload(agent: Agent, url: string, file: Buffer, name: string, kind = "signed_scan") {
     const page = await agent.get(url);
-    return agent.post(`${url}/attachments?_csrf=${encodeURIComponent(csrfFrom(page.text))}`).field("kind", kind).attach("file", file, name);
+    return agent.post(`${url}/attachments`).field("_csrf", csrfFrom(page.text)).field("kind", kind).attach("file", file, name);
   }
 
   it("a signed scan (PDF) is stored with the report and downloadable by those allowed", async () => {

@@ -59,6 +59,8 @@ export const ACTIONS = {
   "account.list": { roles: [A, S], scope: "none", label: "open the accounts pages" },
   "account.manage": { roles: [A, S], scope: "account", label: "create, edit, reset or lock an account (S: clerks of agencies wholly in its blocs)" },
   "audit.read": { roles: [A, S], scope: "none", label: "read the audit log (S: its blocs)" },
+  "audit.readEveryBloc": { roles: [A], scope: "none", label: "read the audit log of every bloc" },
+  "audit.readPoints": { roles: [L, O], scope: "none", label: "read the point changes of their blocs in the audit log, read-only" },
   "year.import": { roles: [A], scope: "none", label: "import a year bundle" },
   "bloc.admin": { roles: [A], scope: "none", label: "create and edit blocs, and give them their secretariat, leader and observer accounts" },
   "year.reopen": { roles: [A], scope: "bloc", label: "reopen a closed year, with a written reason" },

@@ -1,24 +1,12 @@
-import { Router, type Request, type Response } from "express";
-import multer from "multer";
+import { Router, type Response } from "express";
 import type { Services } from "../services.js";
 import { requireRole, requireUser } from "../web/middleware/require-user.js";
 import { setFlash } from "../web/middleware/locals.js";
 import { YearParam } from "../setup/schemas.js";
 import type { BundleError } from "./bundle-service.js";
+import { MAX_UPLOAD_BYTES, uploadedFile } from "../web/middleware/multipart.js";
 
-export const MAX_BUNDLE_BYTES = 20 * 1024 * 1024;
-const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_BUNDLE_BYTES, files: 1, fields: 5 } }).single("bundle");
-
-/** Runs multer and turns its errors (file too large, …) into a message for the form. */
-function receive(req: Request, res: Response): Promise<string | null> {
-  return new Promise((resolve) => {
-    upload(req, res, (err: unknown) => {
-      if (!err) return resolve(null);
-      const code = (err as { code?: string }).code;
-      resolve(code === "LIMIT_FILE_SIZE" ? "Tệp lớn hơn 20 MB." : "Không đọc được tệp tải lên.");
-    });
-  });
-}
+export const MAX_BUNDLE_BYTES = MAX_UPLOAD_BYTES;
 
 export function bundleRoutes(services: Services): Router {
   const router = Router();
@@ -37,13 +25,13 @@ export function bundleRoutes(services: Services): Router {
   router.get("/admin/import-year", requireUser, requireRole("admin"), (_req, res) => render(res, 200, []));
 
   router.post("/admin/import-year", requireUser, requireRole("admin"), async (req, res) => {
-    const uploadError = await receive(req, res);
+    const file = uploadedFile(req, "bundle");
     const replace = Boolean((req.body as Record<string, unknown> | undefined)?.replace);
-    if (uploadError) return render(res, 422, [{ path: "tệp", message: uploadError }], replace);
-    if (!req.file) return render(res, 422, [{ path: "tệp", message: "Vui lòng chọn tệp JSON của gói dữ liệu năm." }], replace);
+    if (file && file.size > MAX_BUNDLE_BYTES) return render(res, 413, [{ path: "tệp", message: "Tệp lớn hơn 20 MB." }], replace);
+    if (!file) return render(res, 422, [{ path: "tệp", message: "Vui lòng chọn tệp JSON của gói dữ liệu năm." }], replace);
     let doc: unknown;
     try {
-      doc = JSON.parse(req.file.buffer.toString("utf8"));
+      doc = JSON.parse(file.buffer.toString("utf8"));
     } catch {
       return render(res, 422, [{ path: "tệp", message: "Tệp không phải JSON hợp lệ." }], replace);
     }

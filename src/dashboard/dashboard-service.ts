@@ -7,33 +7,8 @@ import type { RankingService } from "../ranking/ranking-service.js";
 import { effectiveDueOn, formatPoints } from "../scoring/index.js";
 import type { YearsService } from "../years/years-service.js";
 import type { DashboardRepo, SubmissionCell } from "./dashboard-repo.js";
-import { AUDIT_ACTION_LABELS } from "../audit/audit-service.js";
+import { auditActionLabel } from "../audit/audit-service.js";
 
-/** Readable Vietnamese for the audit actions the dashboard shows (unknown actions show as they are). */
-export const ACTIVITY_LABELS: Record<string, string> = {
-  "registration.save": "Lưu nháp đăng ký thi đua",
-  "registration.submit": "Gửi đăng ký thi đua",
-  "registration.return": "Trả lại đăng ký thi đua để bổ sung",
-  "registration.accept": "Tiếp nhận đăng ký thi đua",
-  "report.save": "Lưu nháp báo cáo",
-  "report.submit": "Gửi báo cáo",
-  "report.return": "Trả lại báo cáo để bổ sung, chỉnh sửa",
-  "report.accept": "Tiếp nhận báo cáo",
-  "report.attach": "Đính kèm tệp vào báo cáo",
-  "report.detach": "Xóa tệp đính kèm của báo cáo",
-  "score_sheet.save": "Lưu nháp bảng tự chấm điểm",
-  "score_sheet.submit": "Gửi bảng tự chấm điểm",
-  "score_sheet.review": "Khối chấm điểm bảng điểm",
-  "score_sheet.reviewed": "Thẩm định xong bảng điểm",
-  "score_sheet.return": "Trả lại bảng điểm",
-  "ballots.save": "Ghi kết quả bỏ phiếu bình xét",
-  "ranking.tie_decision": "Ghi lựa chọn của Hội nghị khi đồng hạng",
-  "ranking.publish": "Công bố kết quả xếp hạng",
-  "ranking.reopen": "Mở lại kết quả xếp hạng",
-  "score_sheet.review_refused": "Từ chối thẩm định do xung đột lợi ích",
-  "period.extension_set": "Gia hạn gửi báo cáo cho cơ quan",
-  "period.extension_remove": "Bỏ gia hạn gửi báo cáo",
-};
 
 const STATE_LABELS: Record<string, string> = {
   missing: "Chưa gửi",
@@ -173,7 +148,7 @@ export function dashboardService(deps: { repo: DashboardRepo; years: YearsServic
         activity: activity.map((a) => ({
           at: formatDateTime(a.at),
           who: a.username ?? "",
-          label: ACTIVITY_LABELS[a.action] ?? AUDIT_ACTION_LABELS[a.action] ?? a.action,
+          label: auditActionLabel(a.action),
           agency: a.agencyId !== null ? (agencyName.get(a.agencyId) ?? "") : "",
         })),
         chart: {

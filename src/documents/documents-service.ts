@@ -78,7 +78,7 @@ export interface RankingFile {
   year: number;
 }
 
-export function documentsService(deps: { repo: DocumentsRepo; years: YearsService; ranking: RankingService; reports: ReportsService; audit: AuditService; db: Knex }) {
+export function documentsService(deps: { repo: DocumentsRepo; years: YearsService; ranking: RankingService; reports: ReportsService; audit: AuditService; db: Knex; now: () => Date }) {
   const { repo, years, ranking, reports, audit, db } = deps;
 
   /** The publication's local date, when the ranking is published. */
@@ -155,7 +155,7 @@ export function documentsService(deps: { repo: DocumentsRepo; years: YearsServic
                   caption: "Không xếp hạng",
                   columns: [
                     { label: "Cơ quan, đơn vị", align: "left" as const, width: 45 },
-                    { label: "Điểm hiện có", align: "right" as const, width: 15 },
+                    { label: "Điểm tạm tính", align: "right" as const, width: 15 },
                     { label: "Lý do", align: "left" as const, width: 40 },
                   ],
                   rows: page.unranked.map((r) => [r.name, r.total, r.reason]),
@@ -270,6 +270,78 @@ export function documentsService(deps: { repo: DocumentsRepo; years: YearsServic
         signers: [signer],
       };
       return { doc, ctx, filename: `to-trinh-khen-thuong-${ctx.bloc.code}-${ctx.year.year}` };
+    },
+
+    /**
+     * The reminder letter (*công văn đôn đốc*) of a period to the agencies behind: those whose
+     * report is not sent (missing, draft or returned), with their due date and days overdue.
+     */
+    async reminderLetter(user: User, blocCode: string, year: number, periodNumber: number): Promise<{ doc: OfficialDocument; ctx: YearContext; filename: string }> {
+      const overview = await reports.periodOverview(user, blocCode, year, periodNumber);
+      const { ctx, period } = overview;
+      // "Đợt 1 — Sơ kết thi đua 6 tháng …" → "báo cáo sơ kết thi đua 6 tháng …"
+      const title = period.title.replace(/^Đợt \d+\s*[—–-]\s*/, "");
+      const reportName = `báo cáo ${title.charAt(0).toLocaleLowerCase("vi")}${title.slice(1)}`;
+      const today = localDate(deps.now());
+      const info = await repo.yearInfo(ctx.year.id);
+      const head = ctx.agencies.find((a) => a.id === ctx.year.headAgencyId);
+      // Signed like the year's other documents; a letter to send, so never a draft, and no register kind.
+      const signer: DocSigner = {
+        role: "TRƯỞNG KHỐI THI ĐUA",
+        subtitle: head ? head.name : null,
+        title: signerTitle(info.planSignerPosition, head ? [head.name, head.shortName] : []),
+        name: info.planSignerName ?? "",
+      };
+      const base = {
+        issuingBody: ctx.bloc.issuingBody.toLocaleUpperCase("vi"),
+        issuer: issuerName(ctx.bloc),
+        placeDate: `${ctx.bloc.placeName}, ${formatDocumentDate(today)}`,
+        draft: false,
+        kind: "",
+        summary: `V/v đôn đốc gửi ${reportName}`,
+      };
+      const behind = overview.missing;
+      const plan = info.planNumber ? `Kế hoạch số ${info.planNumber}${info.planDate ? ` ngày ${formatDate(info.planDate)}` : ""} của ${ctx.bloc.name}` : `kế hoạch thi đua năm ${ctx.year.year} của ${ctx.bloc.name}`;
+      const doc: OfficialDocument = {
+        title: `Công văn đôn đốc — ${period.title}`,
+        ...base,
+        // A công văn's number carries only the issuer's abbreviation.
+        symbol: `Số:      /${ctx.bloc.shortName}`,
+        addressee: behind.length ? `Kính gửi: ${behind.map((r) => r.agency.name).join("; ")}.` : null,
+        sections: [
+          {
+            paragraphs: [
+              `Thực hiện ${plan}, các cơ quan, đơn vị thành viên gửi ${reportName} (số liệu từ ngày ${formatDate(period.dataFrom)} đến ngày ${formatDate(period.dataTo)}) về Thường trực Khối trước ngày ${formatDate(period.dueOn)}.`,
+              behind.length
+                ? `Đến ngày ${formatDate(today)}, còn ${behind.length} cơ quan, đơn vị chưa gửi báo cáo hoặc có báo cáo bị trả lại chưa gửi lại:`
+                : `Đến ngày ${formatDate(today)}, tất cả cơ quan, đơn vị đã gửi báo cáo.`,
+            ],
+            table: behind.length
+              ? {
+                  caption: "Cơ quan, đơn vị chưa gửi báo cáo",
+                  columns: [
+                    { label: "STT", align: "center", width: 7 },
+                    { label: "Cơ quan, đơn vị", align: "left", width: 45 },
+                    { label: "Hạn gửi", align: "center", width: 14 },
+                    { label: "Tình trạng", align: "left", width: 20 },
+                    { label: "Quá hạn", align: "right", width: 14 },
+                  ],
+                  rows: behind.map((r, i) => [String(i + 1), r.agency.name, formatDate(r.dueOn), r.statusLabel, r.overdueDays > 0 ? `${r.overdueDays} ngày` : ""]),
+                }
+              : undefined,
+          },
+          {
+            paragraphs: behind.length
+              ? [
+                  "Thường trực Khối đề nghị các cơ quan, đơn vị nêu trên khẩn trương hoàn thành, gửi báo cáo (kèm bản scan có chữ ký, đóng dấu) qua Cổng thông tin thi đua của Khối. Báo cáo gửi chậm bị trừ điểm theo tiêu chí chấm điểm thi đua của Khối./.",
+                ]
+              : ["Thường trực Khối thông báo để các cơ quan, đơn vị biết./."],
+          },
+        ],
+        recipients: ["Như trên;", "Lãnh đạo Khối (để báo cáo);", "Lưu: VT."],
+        signers: [signer],
+      };
+      return { doc, ctx, filename: `cong-van-don-doc-${ctx.bloc.code}-${ctx.year.year}-dot-${period.number}` };
     },
 
     /** The rows of ranking.csv (the ranking service's export rows, same access). */

@@ -118,5 +118,18 @@ export function documentRoutes({ documents }: Services): Router {
     await sendDocx(res, await documents.agencyReport(req.user!, reportTarget(req.params)));
   });
 
+  // The reminder letter (công văn đôn đốc) of a period, for the agencies behind.
+  router.get(`${year}/periods/:period/reminder`, requireUser, async (req, res) => {
+    const { bloc, year: y, period } = PeriodParams.parse(req.params);
+    const built = await documents.reminderLetter(req.user!, bloc, y, period);
+    printPage(res, built, `${built.ctx.basePath}/periods/${period}/reminder.pdf`, `${built.ctx.basePath}/periods/${period}/reports`);
+  });
+  router.get(`${year}/periods/:period/reminder.pdf`, requireUser, async (req, res) => {
+    const { bloc, year: y, period } = PeriodParams.parse(req.params);
+    await sendPdf(res, await documents.reminderLetter(req.user!, bloc, y, period));
+  });
+
   return router;
 }
+
+const PeriodParams = YearParams.extend({ period: z.coerce.number().int().min(1).max(9) });

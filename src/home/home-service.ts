@@ -5,7 +5,7 @@ import { effectiveDueOn } from "../scoring/index.js";
 import { daysBetween, localDate } from "../lib/dates.js";
 
 const STATE_LABELS: Record<string, string> = {
-  none: "Chưa làm",
+  none: "Chưa gửi",
   draft: "Đang soạn (nháp)",
   submitted: "Đã gửi, chờ xem xét",
   returned: "Bị trả lại — cần sửa và gửi lại",
@@ -47,8 +47,10 @@ export function homeService(deps: { repo: HomeRepo; years: YearsService; now: ()
       });
       // What needs action comes first: returned, then the nearest deadlines.
       const order = (i: (typeof items)[number]) => (i.status === "returned" ? -1e6 : i.done ? 1e6 : (i.daysLeft ?? 0));
+      const publishedAt = ctx.year.rankingPublishedAt;
+      const ranking = { href: `${ctx.basePath}/ranking`, publishedOn: publishedAt ? localDate(publishedAt) : null };
       const todo = ctx.year.closedAt ? [] : [...items].filter((i) => !i.done).sort((a, b) => order(a) - order(b));
-      return { ctx, agency, items, todo, closed: ctx.year.closedAt !== null };
+      return { ctx, agency, items, ranking, todo, closed: ctx.year.closedAt !== null };
     },
   };
 }

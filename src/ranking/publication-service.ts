@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { joinReasons } from "../lib/text.js";
 import type { User } from "../auth/users-repo.js";
 import { access, authorize, rolesFor } from "../auth/access.js";
 import type { AuditService } from "../audit/audit-service.js";
@@ -115,7 +116,7 @@ export function publicationService(deps: { db: Knex; repo: PublicationRepo; rank
         total: p.total,
         votesFor: p.votesFor,
         validBallots: p.validBallots,
-        reason: p.passedOver.length ? p.passedOver.map((o) => `${o.name}: ${o.reasons.join("; ")}`).join(" | ") : null,
+        reason: p.passedOver.length ? p.passedOver.map((o) => `${o.name}: ${joinReasons(o.reasons)}`).join(" | ") : null,
       }));
       const at = now();
       await db.transaction(async (trx) => {

@@ -1,6 +1,8 @@
 import type { User } from "../auth/users-repo.js";
 import { NotFoundError } from "../errors.js";
 import { formatDate, localDate } from "../lib/dates.js";
+import { bloc, can } from "../auth/access.js";
+import { joinReasons } from "../lib/text.js";
 import {
   AWARD_LABELS,
   CLASSIFICATION_LABELS,
@@ -175,7 +177,7 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService })
           provisional: false,
           classification: CLASSIFICATION_LABELS[row.classification],
           proposal: status?.award ? AWARD_LABELS[status.award] : null,
-          reason: status && !status.award && reasons.length ? reasons.join("; ") : null,
+          reason: status && !status.award && reasons.length ? joinReasons(reasons) : null,
         };
       }),
       ...ranking.unranked.map((row) => ({
@@ -228,6 +230,7 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService })
           pendingTie: status?.pendingTie ? messages.tiePending(status.pendingTie) : null,
           // The pending tie is shown on its own line: not again among the reasons.
           reasons: status && !status.award ? reasonsFor(status.reasons, row.disciplineReason, user).filter((r) => !status.pendingTie || r !== messages.tiePending(status.pendingTie)) : [],
+          reasonsText: status && !status.award ? joinReasons(reasonsFor(status.reasons, row.disciplineReason, user).filter((r) => !status.pendingTie || r !== messages.tiePending(status.pendingTie))) : "",
         };
       }),
       unranked: result.ranking.unranked.map((row) => ({
@@ -272,6 +275,15 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService })
     rescore,
     state,
     meetingState,
+    /**
+     * For a clerk of the bloc before publication: the year, so the page can say the ranking is
+     * not yet published (instead of a bare 404). Null for everyone who may see the ranking.
+     */
+    async waitingForPublication(user: User, blocCode: string, year: number): Promise<YearContext | null> {
+      const ctx = await years.open(user, blocCode, year);
+      const waits = ctx.year.rankingPublishedAt === null && !can(user, "ranking.read", bloc(ctx.bloc.id)) && can(user, "ranking.readPublished", bloc(ctx.bloc.id));
+      return waits ? ctx : null;
+    },
     /**
      * The ranking page's view model: ranked rows, unranked rows with their reason, the rules in force.
      * `as: "meeting"` gives the ranking as it stood at the meeting (the minutes), when one is stored;

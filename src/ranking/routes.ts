@@ -27,6 +27,8 @@ export function rankingRoutes({ ranking, years, publication, ties }: Services): 
 
   router.get("/blocs/:bloc/years/:year/ranking", requireUser, async (req, res) => {
     const { bloc, year } = YearParams.parse(req.params);
+    const waiting = await ranking.waitingForPublication(req.user!, bloc, year);
+    if (waiting) return res.render("ranking/not-published", { title: `Xếp hạng thi đua năm ${waiting.year.year}`, ctx: waiting });
     const page = await ranking.page(req.user!, bloc, year);
     res.render("ranking/page", { title: title(page.ctx.year.year), page, mayPublish: publication.mayPublish(req.user!), errors: {} });
   });

@@ -1,3 +1,5 @@
+import { formatFileSize, MAX_ATTACHMENT_TOTAL_BYTES, MAX_ATTACHMENTS_PER_REPORT } from "./attachments.js";
+
 export const messages = {
   locked: (headName: string) =>
     `Đợt báo cáo này đã khóa sổ: không thể gửi hoặc sửa báo cáo. Nếu cần bổ sung, vui lòng liên hệ Thường trực Khối (${headName}) để được mở khóa hoặc gia hạn.`,
@@ -17,5 +19,9 @@ export const messages = {
   fileType: "Định dạng tệp không được chấp nhận. Bản scan có chữ ký: PDF, JPG hoặc PNG; tài liệu khác: PDF, ảnh, Word, Excel. Báo cáo không thay đổi.",
   fileMissing: "Vui lòng chọn tệp cần đính kèm.",
   attached: "Đã đính kèm tệp.",
+  savedAndAttached: "Đã lưu bản nháp và đính kèm tệp.",
+  quotaCount: `Mỗi báo cáo đính kèm tối đa ${MAX_ATTACHMENTS_PER_REPORT} tệp. Vui lòng xóa bớt tệp không cần thiết. Báo cáo không thay đổi.`,
+  quotaBytes: (usedBytes: number) =>
+    `Tổng dung lượng tệp đính kèm của một báo cáo tối đa ${MAX_ATTACHMENT_TOTAL_BYTES / 1024 / 1024} MB (đã dùng ${formatFileSize(usedBytes)}). Vui lòng xóa bớt tệp hoặc giảm dung lượng tệp. Báo cáo không thay đổi.`,
   detached: "Đã xóa tệp đính kèm.",
 } as const;

@@ -39,6 +39,10 @@ export interface VersionRow {
   content: ReportContent;
   submittedAt: Date;
   submittedBy: string | null;
+  /** The comment this version was returned with (each return keeps its own). */
+  returnComment: string | null;
+  returnedAt: Date | null;
+  returnedBy: string | null;
 }
 
 const EMPTY: ReportContent = { sections: {}, general: "", shortcomings: "", proposals: "" };
@@ -123,13 +127,22 @@ export function reportsRepo(db: Knex) {
       await trx("report_versions").insert({ report_id: reportId, number, content: JSON.stringify(content), submitted_at: at, submitted_by: userId });
       return number;
     },
+    /** Keeps the return's comment on the version it answers (the latest submitted one). */
+    async markLatestVersionReturned(trx: Knex, reportId: number, comment: string, at: Date, userId: number): Promise<void> {
+      const latest = trx("report_versions").where({ report_id: reportId }).max("number");
+      await trx("report_versions").where({ report_id: reportId }).andWhere("number", "=", latest).update({ return_comment: comment, returned_at: at, returned_by: userId });
+    },
     async versions(reportId: number): Promise<VersionRow[]> {
       const rows = await db("report_versions as v")
         .leftJoin("users as u", "u.id", "v.submitted_by")
         .where("v.report_id", reportId)
         .orderBy("v.number")
-        .select("v.number", "v.content", "v.submitted_at", "u.full_name");
-      return rows.map((r) => ({ number: r.number, content: parseContent(r.content), submittedAt: r.submitted_at, submittedBy: r.full_name ?? null }));
+        .leftJoin("users as ru", "ru.id", "v.returned_by")
+        .select("v.number", "v.content", "v.submitted_at", "u.full_name", "v.return_comment", "v.returned_at", "ru.full_name as returned_by_name");
+      return rows.map((r) => ({
+        number: r.number, content: parseContent(r.content), submittedAt: r.submitted_at, submittedBy: r.full_name ?? null,
+        returnComment: r.return_comment ?? null, returnedAt: r.returned_at ?? null, returnedBy: r.returned_by_name ?? null,
+      }));
     },
     async attachments(reportId: number): Promise<AttachmentMeta[]> {
       return (await db("report_attachments").where({ report_id: reportId }).orderBy("id").select(ATTACHMENT_COLUMNS)).map(toAttachment);
@@ -143,6 +156,20 @@ export function reportsRepo(db: Knex) {
         .insert({ report_id: a.reportId, kind: a.kind, filename: a.filename, mime_type: a.mimeType, size_bytes: a.content.length, sha256: a.sha256, content: a.content, uploaded_by: a.userId })
         .returning("id");
       return id;
+    },
+    /** The code of the year's criterion deducted automatically for late reports (e.g. "6.1"), if any. */
+    async lateReportCriterionCode(yearId: number): Promise<string | null> {
+      const row = await db("criteria").where({ year_id: yearId, auto_source: "late_reports" }).first("code");
+      return (row?.code as string | undefined) ?? null;
+    },
+    /** How many files, and how many bytes, the report holds (for its quota). */
+    async attachmentUsage(trx: Knex, reportId: number): Promise<{ count: number; bytes: number }> {
+      const row = await trx("report_attachments").where({ report_id: reportId }).first(trx.raw("count(*) as n"), trx.raw("coalesce(sum(size_bytes), 0) as bytes"));
+      return { count: Number(row?.n ?? 0), bytes: Number(row?.bytes ?? 0) };
+    },
+    /** Locks the report's row until the transaction ends; false when it is gone. */
+    async lockForAttachments(trx: Knex, reportId: number): Promise<boolean> {
+      return Boolean(await trx("reports").where({ id: reportId }).forUpdate().first("id"));
     },
     async deleteAttachment(trx: Knex, reportId: number, id: number): Promise<number> {
       return trx("report_attachments").where({ report_id: reportId, id }).del();

@@ -10,7 +10,7 @@ import { localDate } from "../lib/dates.js";
 import { effectiveDueOn } from "../scoring/index.js";
 import type { ReportContent, ReportsRepo, Report } from "./reports-repo.js";
 import { isEditableByAgency, lateness, nextStatus, STATUS_LABELS } from "./workflow.js";
-import { detectAllowedType, safeFilename } from "./attachments.js";
+import { detectAllowedType, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_TOTAL_BYTES, MAX_ATTACHMENTS_PER_REPORT, storedFilename } from "./attachments.js";
 import { messages } from "./messages.js";
 import type { NotificationsService } from "../notifications/notifications-service.js";
 import { acceptedDraft, reportTitle, returnedDraft } from "../notifications/messages.js";
@@ -26,6 +26,29 @@ export interface Campaign {
   code: string;
   title: string;
 }
+
+export type AttachmentKind = "signed_scan" | "other";
+export interface UploadedFile {
+  originalname: string;
+  buffer: Buffer;
+}
+interface PreparedAttachment {
+  kind: AttachmentKind;
+  filename: string;
+  mimeType: string;
+  content: Buffer;
+  sha256: string;
+}
+export interface SaveInput {
+  content: ReportContent;
+  version: number | null;
+  action: "save" | "submit" | "attach";
+  file?: UploadedFile;
+  kind?: AttachmentKind;
+}
+
+/** The quota refused the file: the whole step (the draft's save with it) is rolled back. */
+class QuotaExceeded extends Error {}
 
 export type SaveOutcome =
   | { ok: true; status: string; lateDays: number }
@@ -68,26 +91,57 @@ export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: Years
     if (o.period.locked) throw new RuleViolationError(messages.locked(headName(o.ctx)));
   }
 
+  /** Checks a file to attach (type by content, size); the row to insert, or the message for the form. */
+  async function prepareAttachment(file: UploadedFile | undefined, kind: AttachmentKind): Promise<{ error: string } | { row: PreparedAttachment }> {
+    if (!file || file.buffer.length === 0) return { error: messages.fileMissing };
+    if (file.buffer.length > MAX_ATTACHMENT_BYTES) return { error: messages.fileTooLarge };
+    const type = await detectAllowedType(file.buffer, kind);
+    if (!type) return { error: messages.fileType };
+    return {
+      row: {
+        kind, filename: storedFilename(file.originalname, type.extension), mimeType: type.mimeType, content: file.buffer,
+        sha256: createHash("sha256").update(file.buffer).digest("hex"),
+      },
+    };
+  }
+
+  /** Inserts a checked file into the report inside `trx`, within the report's quota. */
+  async function insertAttachment(trx: Knex, user: User, o: Opened, reportId: number, a: PreparedAttachment, ip?: string): Promise<{ error?: string }> {
+    const usage = await repo.attachmentUsage(trx, reportId);
+    if (usage.count + 1 > MAX_ATTACHMENTS_PER_REPORT) return { error: messages.quotaCount };
+    if (usage.bytes + a.content.length > MAX_ATTACHMENT_TOTAL_BYTES) return { error: messages.quotaBytes(usage.bytes) };
+    const id = await repo.addAttachment(trx, { reportId, ...a, userId: user.id });
+    await audit.record({ userId: user.id, username: user.username, action: "report.attach", entity: "report_attachment", entityId: id, blocId: o.ctx.bloc.id, agencyId: o.agency.id, after: { filename: a.filename, kind: a.kind, size: a.content.length }, ip }, trx);
+    return {};
+  }
+
   /**
-   * Saves the agency's draft or submits it. A submission keeps a version; the first one
-   * fixes the lateness. Version mismatch (someone saved in between) → conflict, nothing saved.
+   * Saves the agency's draft or submits it; "attach" saves the draft and adds a file in the same
+   * transaction, so typed text is never lost to an upload. A submission keeps a version; the
+   * first one fixes the lateness. Version mismatch (someone saved in between) → conflict, nothing saved.
    */
-  async function saveAsAgency(user: User, t: ReportTarget, input: { content: ReportContent; version: number | null; action: "save" | "submit" }, ip?: string): Promise<SaveOutcome> {
+  async function saveAsAgency(user: User, t: ReportTarget, input: SaveInput, ip?: string): Promise<SaveOutcome> {
     const o = await open(user, t);
     assertAgencyMayChange(user, o);
     if (input.action === "submit" && !input.content.general.trim()) return { ok: false, errors: { general: [messages.generalRequired] } };
+    let prepared: PreparedAttachment | null = null;
+    if (input.action === "attach") {
+      const checked = await prepareAttachment(input.file, input.kind ?? "other");
+      if ("error" in checked) return { ok: false, errors: { file: [checked.error] } };
+      prepared = checked.row;
+    }
     const current = o.report;
     if (current && !isEditableByAgency(current.status)) {
       if (input.action === "submit" && current.status === "submitted") return { ok: false, conflict: true };
       throw new RuleViolationError(messages.notEditable);
     }
     if (current && input.version !== current.version) return { ok: false, conflict: true };
-    const status = nextStatus(current?.status ?? null, input.action);
+    const status = nextStatus(current?.status ?? null, input.action === "submit" ? "submit" : "save");
     if (!status) throw new RuleViolationError(messages.notEditable);
     const at = now();
     // A save that lost the race inside the transaction (another process updated first) is
     // rolled back and answered like a stale form: the typed text is shown again, nothing saved.
-    return db.transaction(async (trx) => {
+    return db.transaction(async (trx): Promise<SaveOutcome> => {
       let saved = current ?? (await repo.insert(trx, { periodId: o.period.id, agencyId: o.agency.id, status: "draft", content: input.content, userId: user.id }));
       const patch: Record<string, unknown> = { status, content: JSON.stringify(input.content), updated_by: user.id };
       if (input.action === "submit") {
@@ -111,10 +165,15 @@ export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: Years
         },
         trx,
       );
+      if (prepared) {
+        const added = await insertAttachment(trx, user, o, saved.id, prepared, ip);
+        if (added.error) throw new QuotaExceeded(added.error);
+      }
       return { ok: true as const, status: saved.status, lateDays: saved.lateDays };
     }).catch((e: unknown): SaveOutcome => {
       // ConflictError: the version moved on; 23505: two first saves created the report at once.
       if (e instanceof ConflictError || (e as { code?: string }).code === "23505") return { ok: false, conflict: true };
+      if (e instanceof QuotaExceeded) return { ok: false, errors: { file: [e.message] } };
       throw e;
     });
   }
@@ -124,6 +183,36 @@ export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: Years
     campaignsOf,
     saveAsAgency,
 
+    /**
+     * An agency's reports of the year, to review its score sheet beside them: per period the
+     * due date, the real submission date, lateness (or days overdue), the state and the files.
+     * The caller has already checked that the user may read this agency's records.
+     */
+    async yearReportsOf(ctx: YearContext, agency: { id: number; code: string }) {
+      const today = localDate(now());
+      const out = [];
+      for (const period of ctx.periods) {
+        const [report, extension] = [await repo.find(period.id, agency.id), await repo.extensionDueOn(period.id, agency.id)];
+        const dueOn = effectiveDueOn(period.dueOn, extension);
+        const href = `${ctx.basePath}/periods/${period.number}/reports/${agency.code}`;
+        const waiting = !report?.submittedOn;
+        out.push({
+          number: period.number,
+          kind: period.kind,
+          title: period.title,
+          dueOn,
+          status: report?.status ?? "missing",
+          statusLabel: STATUS_LABELS[report?.status ?? "missing"],
+          submittedOn: report?.submittedOn ?? null,
+          lateDays: report?.lateDays ?? 0,
+          overdueDays: waiting && today > dueOn ? lateness(today, dueOn, null) : 0,
+          href,
+          attachments: report ? (await repo.attachments(report.id)).map((a) => ({ ...a, href: `${href}/attachments/${a.id}` })) : [],
+        });
+      }
+      return out;
+    },
+
     /** 404 / 403 (or the lock's 409) before a posted form is read. */
     async assertCanPost(user: User, t: ReportTarget, kind: "save" | "review", ip?: string): Promise<void> {
       const o = await open(user, t);
@@ -132,6 +221,36 @@ export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: Years
         access.assertSecretariat(user, o.ctx.bloc.id);
         await assertMayReview({ audit }, user, o.ctx, { agencyId: o.agency.id, thing: "report", entityId: o.report?.id ?? null }, ip);
       }
+    },
+
+    /**
+     * What sending will do, to confirm before it happens: the lateness it fixes (and the
+     * deduction under the criterion counted from it), and a missing signed scan.
+     */
+    async submitPreview(user: User, t: ReportTarget, content: ReportContent) {
+      const o = await open(user, t);
+      assertAgencyMayChange(user, o);
+      if (!content.general.trim()) return { errors: { general: [messages.generalRequired] } };
+      if (o.report && !isEditableByAgency(o.report.status)) throw new RuleViolationError(messages.notEditable);
+      const [attachments, lateCriterion] = await Promise.all([
+        o.report ? repo.attachments(o.report.id) : Promise.resolve([]),
+        repo.lateReportCriterionCode(o.ctx.year.id),
+      ]);
+      const dueOn = effectiveDueOn(o.period.dueOn, o.extensionDueOn);
+      // A resubmission keeps the lateness of the first submission.
+      const firstOn = o.report?.submittedOn ?? localDate(now());
+      const lateDays = lateness(firstOn, o.period.dueOn, o.extensionDueOn);
+      return {
+        ...o,
+        dueOn,
+        lateDays,
+        resubmission: Boolean(o.report?.submittedOn),
+        lateCriterion,
+        latePoints: o.ctx.year.rules.lateReportPoints,
+        hasSignedScan: attachments.some((a) => a.kind === "signed_scan"),
+        attachmentCount: attachments.length,
+        basePath: `${o.ctx.basePath}/periods/${o.period.number}/reports/${o.agency.code}`,
+      };
     },
 
     /** The page's view model: what the form or the reading view needs, already labelled. */
@@ -173,6 +292,7 @@ export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: Years
         const at = now();
         const patch = input.action === "return" ? { status, return_comment: input.comment.trim(), returned_at: at } : { status, accepted_at: at };
         if (!(await repo.update(trx, current.id, current.version, patch))) throw new ConflictError(messages.conflict);
+        if (input.action === "return") await repo.markLatestVersionReturned(trx, current.id, input.comment.trim(), at, user.id);
         await audit.record(
           { userId: user.id, username: user.username, action: `report.${input.action}`, entity: "report", entityId: current.id, blocId: o.ctx.bloc.id, agencyId: o.agency.id, before: { status: current.status }, after: { status, comment: input.action === "return" ? input.comment.trim() : undefined }, ip },
           trx,
@@ -219,22 +339,24 @@ export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: Years
       return { ctx, period, rows, missing: rows.filter((r) => r.status === "missing" || r.status === "draft" || r.status === "returned") };
     },
 
-    async addAttachment(user: User, t: ReportTarget, file: { originalname: string; buffer: Buffer } | undefined, kind: "signed_scan" | "other", ip?: string): Promise<{ error?: string }> {
+    /** Adds one file to the report (the upload made by the page's script, without the typed text). */
+    async addAttachment(user: User, t: ReportTarget, file: UploadedFile | undefined, kind: AttachmentKind, ip?: string): Promise<{ error?: string }> {
       const o = await open(user, t);
       assertAgencyMayChange(user, o);
       if (o.report && !isEditableByAgency(o.report.status)) throw new RuleViolationError(messages.notEditable);
-      if (!file || file.buffer.length === 0) return { error: messages.fileMissing };
-      const mimeType = await detectAllowedType(file.buffer, kind);
-      if (!mimeType) return { error: messages.fileType };
-      await db.transaction(async (trx) => {
+      const checked = await prepareAttachment(file, kind);
+      if ("error" in checked) return checked;
+      return db.transaction(async (trx) => {
         const report = o.report ?? (await repo.insert(trx, { periodId: o.period.id, agencyId: o.agency.id, status: "draft", content: { sections: {}, general: "", shortcomings: "", proposals: "" }, userId: user.id }));
-        const id = await repo.addAttachment(trx, {
-          reportId: report.id, kind, filename: safeFilename(file.originalname), mimeType, content: file.buffer,
-          sha256: createHash("sha256").update(file.buffer).digest("hex"), userId: user.id,
-        });
-        await audit.record({ userId: user.id, username: user.username, action: "report.attach", entity: "report_attachment", entityId: id, blocId: o.ctx.bloc.id, agencyId: o.agency.id, after: { filename: safeFilename(file.originalname), kind, size: file.buffer.length }, ip }, trx);
+        // Locks the report row so two uploads at once cannot both pass the quota.
+        if (o.report && !(await repo.lockForAttachments(trx, report.id))) throw new NotFoundError();
+        const added = await insertAttachment(trx, user, o, report.id, checked.row, ip);
+        if (added.error) throw new QuotaExceeded(added.error);
+        return {};
+      }).catch((e: unknown) => {
+        if (e instanceof QuotaExceeded) return { error: e.message };
+        throw e;
       });
-      return {};
     },
 
     async removeAttachment(user: User, t: ReportTarget, id: number, ip?: string): Promise<void> {

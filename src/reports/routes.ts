@@ -1,12 +1,12 @@
 import { Router, type Request, type Response } from "express";
-import multer from "multer";
 import { z } from "zod";
 import type { Services } from "../services.js";
 import { requireUser } from "../web/middleware/require-user.js";
 import { setFlash } from "../web/middleware/locals.js";
 import type { RescueHandler } from "../web/middleware/rescue-expired-form.js";
 import { AttachmentForm, IdParam, ReportParams, ReviewForm, reportFormSchema, SECTION_FIELDS, sectionField } from "./schemas.js";
-import { MAX_ATTACHMENT_BYTES } from "./attachments.js";
+import { uploadedFile } from "../web/middleware/multipart.js";
+import { formatFileSize, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_TOTAL_BYTES, MAX_ATTACHMENTS_PER_REPORT } from "./attachments.js";
 import { messages } from "./messages.js";
 import type { ReportTarget } from "./reports-service.js";
 
@@ -17,8 +17,15 @@ const target = (params: unknown): ReportTarget => {
   return { blocCode: p.bloc, year: p.year, period: p.period, agencyCode: p.agency };
 };
 
-// Browsers send UTF-8 file names without a charset: read them as UTF-8 (Vietnamese names).
-const upload = multer({ storage: multer.memoryStorage(), defParamCharset: "utf8", limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1, fields: 10 } });
+/** The quota as the form states it. */
+const QUOTA = { files: MAX_ATTACHMENTS_PER_REPORT, fileSize: formatFileSize(MAX_ATTACHMENT_BYTES), total: formatFileSize(MAX_ATTACHMENT_TOTAL_BYTES) };
+
+/** The typed fields of a posted report form, to carry through the confirmation page. */
+function carriedFields(body: unknown): [string, string][] {
+  return Object.entries((body ?? {}) as Record<string, unknown>).filter(
+    (e): e is [string, string] => typeof e[1] === "string" && !["_csrf", "action", "confirm", "kind"].includes(e[0]),
+  );
+}
 
 export function reportRoutes(services: Services): Router {
   const router = Router();
@@ -31,6 +38,8 @@ export function reportRoutes(services: Services): Router {
       page,
       sectionFields: SECTION_FIELDS,
       sectionField,
+      quota: QUOTA,
+      formatFileSize,
       errors: {},
       values: null,
       conflict: false,
@@ -61,7 +70,14 @@ export function reportRoutes(services: Services): Router {
     if (!form.success) {
       return renderPage(req, res, 422, { errors: z.flattenError(form.error).fieldErrors, values: req.body });
     }
-    const result = await reports.saveAsAgency(req.user!, t, form.data, req.ip);
+    if (form.data.action === "submit" && !form.data.confirmed) {
+      // Sending is confirmed on a page of its own (works without scripts); the typed text travels with it.
+      const preview = await reports.submitPreview(req.user!, t, form.data.content);
+      if ("errors" in preview) return renderPage(req, res, 422, { errors: preview.errors, values: req.body });
+      return res.render("reports/confirm-submit", { title: `Xác nhận gửi báo cáo — ${preview.agency.name}`, preview, fields: carriedFields(req.body) });
+    }
+    const file = form.data.action === "attach" ? uploadedFile(req, "file") : undefined;
+    const result = await reports.saveAsAgency(req.user!, t, { ...form.data, file }, req.ip);
     if (!result.ok) {
       return renderPage(req, res, "conflict" in result ? 409 : 422, {
         errors: "errors" in result ? result.errors : {},
@@ -69,8 +85,9 @@ export function reportRoutes(services: Services): Router {
         values: req.body,
       });
     }
-    setFlash(req, "success", form.data.action === "submit" ? messages.submitted(result.lateDays) : messages.saved);
-    res.redirect(303, req.originalUrl);
+    const flash = { submit: messages.submitted(result.lateDays), save: messages.saved, attach: messages.savedAndAttached }[form.data.action];
+    setFlash(req, "success", flash);
+    res.redirect(303, form.data.action === "attach" ? `${req.originalUrl}#attachments` : req.originalUrl);
   });
 
   router.post(`${BASE}/review`, requireUser, async (req, res) => {
@@ -83,23 +100,17 @@ export function reportRoutes(services: Services): Router {
     res.redirect(303, req.originalUrl.replace(/\/review$/, ""));
   });
 
-  router.post(`${BASE}/attachments`, requireUser, (req, res, next) => {
-    upload.single("file")(req, res, async (err: unknown) => {
-      try {
-        if ((err as { code?: string } | undefined)?.code === "LIMIT_FILE_SIZE") {
-          return await renderPage(req, res, 413, { errors: { file: [messages.fileTooLarge] } });
-        }
-        if (err) return next(err);
-        const form = AttachmentForm.safeParse(req.body);
-        if (!form.success) return await renderPage(req, res, 422, { errors: z.flattenError(form.error).fieldErrors });
-        const result = await reports.addAttachment(req.user!, target(req.params), req.file, form.data.kind, req.ip);
-        if (result.error) return await renderPage(req, res, 422, { errors: { file: [result.error] } });
-        setFlash(req, "success", messages.attached);
-        res.redirect(303, req.originalUrl.replace(/\/attachments(\?.*)?$/, ""));
-      } catch (e) {
-        next(e);
-      }
-    });
+  // The upload made by the page's script (no reload, the typed text stays in the page).
+  router.post(`${BASE}/attachments`, requireUser, async (req, res) => {
+    await reports.assertCanPost(req.user!, target(req.params), "save");
+    const form = AttachmentForm.safeParse(req.body);
+    if (!form.success) return renderPage(req, res, 422, { errors: z.flattenError(form.error).fieldErrors });
+    const file = uploadedFile(req, "file");
+    if (file && file.size > MAX_ATTACHMENT_BYTES) return renderPage(req, res, 413, { errors: { file: [messages.fileTooLarge] } });
+    const result = await reports.addAttachment(req.user!, target(req.params), file, form.data.kind, req.ip);
+    if (result.error) return renderPage(req, res, 422, { errors: { file: [result.error] } });
+    setFlash(req, "success", messages.attached);
+    res.redirect(303, req.originalUrl.replace(/\/attachments$/, "#attachments"));
   });
 
   router.get(`${BASE}/attachments/:id`, requireUser, async (req, res) => {

@@ -22,8 +22,11 @@ const version = z
 /** The report form: one section per movement of the year, then the narrative parts. */
 export function reportFormSchema(campaignCodes: string[]) {
   const shape: Record<string, z.ZodType> = {
-    action: z.enum(["save", "submit"], "Thao tác không hợp lệ."),
+    action: z.enum(["save", "submit", "attach"], "Thao tác không hợp lệ."),
     version,
+    // Set by the confirmation page: the clerk has seen what sending will do.
+    confirm: z.literal("yes").optional(),
+    kind: z.enum(["signed_scan", "other"]).optional(),
     general: text,
     shortcomings: text,
     proposals: text,
@@ -39,7 +42,8 @@ export function reportFormSchema(campaignCodes: string[]) {
       shortcomings: get("shortcomings"),
       proposals: get("proposals"),
     };
-    return { action: (v as { action: "save" | "submit" }).action, version: (v as { version: number | null }).version, content };
+    const f = v as { action: "save" | "submit" | "attach"; version: number | null; confirm?: "yes"; kind?: "signed_scan" | "other" };
+    return { action: f.action, version: f.version, confirmed: f.confirm === "yes", kind: f.kind, content };
   });
 }
 

@@ -2,7 +2,7 @@ import { formatPoints } from "../scoring/index.js";
 
 export const STATUS_LABELS: Record<"none" | "draft" | "submitted" | "returned" | "reviewed", string> = {
   none: "Chưa lập",
-  draft: "Đang soạn (bản nháp)",
+  draft: "Đang soạn (nháp)",
   submitted: "Đã gửi, chờ thẩm định",
   returned: "Bị trả lại",
   reviewed: "Đã thẩm định",
@@ -33,6 +33,9 @@ export const messages = {
   importFileMissing: "Vui lòng chọn tệp bảng tính (.xlsx) đã điền.",
   importConflict: "Bảng điểm vừa được thay đổi trong lúc nhập: chưa lưu gì. Vui lòng tải lại trang rồi nhập lại.",
   importRefused: "Chưa nhập được bảng tính, không có gì được lưu:",
+  contradictsLateness: (n: number) => `Tự chấm đủ điểm nhưng có ${n} báo cáo gửi chậm hoặc quá hạn: vui lòng đối chiếu ngày gửi.`,
+  annualReportWaiting:
+    "Báo cáo tổng kết năm của cơ quan, đơn vị này đang chờ xem xét: vui lòng tiếp nhận hoặc trả lại báo cáo trước khi hoàn tất thẩm định bảng điểm.",
   submitted: "Đã gửi bảng điểm tới Thường trực Khối.",
   reviewSaved: "Đã lưu điểm Khối chấm.",
   reviewed: "Đã đánh dấu bảng điểm là đã thẩm định.",

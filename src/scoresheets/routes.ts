@@ -1,14 +1,15 @@
 import { Router } from "express";
-import multer from "multer";
 import type { Services } from "../services.js";
 import { requireUser } from "../web/middleware/require-user.js";
+import { uploadedFile } from "../web/middleware/multipart.js";
 import { setFlash } from "../web/middleware/locals.js";
 import { YearParams } from "../ranking/schemas.js";
 import { parseOwnSheet, parseReviewSheet, SheetParams } from "./schemas.js";
 import { messages } from "./messages.js";
 
 /** A filled score sheet is small: 2 MB is far above any real one. */
-const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 2 * 1024 * 1024, files: 1, fields: 5 } });
+/** A filled score-sheet workbook is small; anything larger is not one downloaded from the portal. */
+const MAX_WORKBOOK_BYTES = 2 * 1024 * 1024;
 const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 const titleOf = (view: { agency: { name: string }; ctx: { year: { year: number } } }) =>
@@ -35,26 +36,20 @@ export function scoreSheetRoutes({ sheets }: Services): Router {
     res.attachment(`${file.filename}.xlsx`).type(XLSX_TYPE).send(file.content);
   });
 
-  // The filled workbook back into the draft (multipart field `file`; the CSRF token rides in the query, as for attachments).
-  router.post(`${sheetPath}/import`, requireUser, (req, res, next) => {
-    upload.single("file")(req, res, async (err: unknown) => {
-      try {
-        const params = SheetParams.parse(req.params);
-        const user = req.user!;
-        await sheets.assertCanPost(user, params);
-        const tooLarge = (err as { code?: string } | undefined)?.code === "LIMIT_FILE_SIZE";
-        if (err && !tooLarge) return next(err);
-        const result = tooLarge ? { errors: [messages.importTooLarge] } : await sheets.importOwn(user, params, req.file?.buffer, req.ip);
-        if ("errors" in result) {
-          const view = await sheets.view(user, params);
-          return res.status(tooLarge ? 413 : 422).render("scoresheets/sheet", { title: titleOf(view), view, importErrors: result.errors });
-        }
-        setFlash(req, "success", result.message);
-        res.redirect(303, req.originalUrl.replace(/\/import(\?.*)?$/, ""));
-      } catch (e) {
-        next(e);
-      }
-    });
+  // The filled workbook back into the draft (multipart field `file`, parsed with the token in the body by multipart.ts).
+  router.post(`${sheetPath}/import`, requireUser, async (req, res) => {
+    const params = SheetParams.parse(req.params);
+    const user = req.user!;
+    await sheets.assertCanPost(user, params);
+    const file = uploadedFile(req, "file");
+    const tooLarge = Boolean(file && file.size > MAX_WORKBOOK_BYTES);
+    const result = tooLarge ? { errors: [messages.importTooLarge] } : await sheets.importOwn(user, params, file?.buffer, req.ip);
+    if ("errors" in result) {
+      const view = await sheets.view(user, params);
+      return res.status(tooLarge ? 413 : 422).render("scoresheets/sheet", { title: titleOf(view), view, importErrors: result.errors });
+    }
+    setFlash(req, "success", result.message);
+    res.redirect(303, req.originalUrl.replace(/\/import$/, ""));
   });
 
   router.get(sheetPath, requireUser, async (req, res) => {

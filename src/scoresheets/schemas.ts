@@ -28,7 +28,7 @@ export function parseOwnSheet(body: unknown) {
   return z.object({ action: z.enum(["save", "submit"]), version, values: fields }).parse({ action: b.action, version: b.version, values: b });
 }
 
-/** The secretariat's form: "Lưu", "Đã thẩm định" (reviewed) or "Trả lại" (return), plus the values. */
+/** The secretariat's form: "Lưu", "Hoàn tất thẩm định" (reviewed) or "Trả lại" (return), plus the values. */
 export function parseReviewSheet(body: unknown) {
   const b = (body ?? {}) as Record<string, unknown>;
   return z.object({ action: z.enum(["save", "reviewed", "return"]), version, values: fields }).parse({ action: b.action, version: b.version, values: b });

@@ -2,7 +2,7 @@ import type { Knex } from "knex";
 import type { NotificationsService } from "../notifications/notifications-service.js";
 import { returnedDraft, sheetReviewedDraft } from "../notifications/messages.js";
 import type { User } from "../auth/users-repo.js";
-import { access } from "../auth/access.js";
+import { access, bloc, can } from "../auth/access.js";
 import { assertMayReview, mayReviewAgency, reviewRefusal, whoReviews } from "../years/reviewers.js";
 import type { AuditService } from "../audit/audit-service.js";
 import { NotFoundError, RuleViolationError } from "../errors.js";
@@ -20,6 +20,9 @@ import type { RankingService, YearComputation } from "../ranking/ranking-service
 import type { SheetEntryRow, SheetRow } from "../ranking/ranking-repo.js";
 import type { YearContext, YearsService } from "../years/years-service.js";
 import type { YearAgency } from "../years/years-repo.js";
+import type { ReportsService } from "../reports/reports-service.js";
+import { contradictsLateness, isTimelinessCriterion } from "../scoring/timeliness.js";
+import { formatDate } from "../lib/dates.js";
 import { messages, STATUS_LABELS } from "./messages.js";
 import type { OwnSheetForm, ReviewSheetForm, SheetParams } from "./schemas.js";
 import type { BlocEntry, SelfEntry, SheetsRepo } from "./sheets-repo.js";
@@ -29,11 +32,15 @@ export type SheetMode = "edit" | "review" | "readonly";
 type Errors = Record<string, string[]>;
 type Values = Record<string, string>;
 
+type YearReports = Awaited<ReturnType<ReportsService["yearReportsOf"]>>;
+
 interface Loaded {
   ctx: YearContext;
   agency: YearAgency;
   comp: YearComputation;
   sheet: SheetRow | undefined;
+  /** The agency's reports of the year, to review the sheet beside them. */
+  reports: YearReports;
 }
 
 const MAX_TEXT = 2000;
@@ -103,8 +110,27 @@ function entrySnapshot(sheet: SheetRow | undefined) {
   return sheet ? { status: sheet.status, entries: sheet.entries } : null;
 }
 
-export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ranking: RankingService; audit: AuditService; notifications: NotificationsService; db: Knex; now: () => Date }) {
+/** The bloc column's word for "kept the agency's own score" (explained under the table). */
+export const AGREED = "Đồng ý";
+
+/** What the dates say beside a timeliness criterion: each period's real submission date. */
+function submissionDatesText(reports: YearReports): string {
+  return reports
+    .map((r) => {
+      const when = r.submittedOn ? `gửi ngày ${formatDate(r.submittedOn)}` : r.overdueDays > 0 ? `chưa gửi, quá hạn ${r.overdueDays} ngày` : "chưa gửi";
+      const late = r.submittedOn ? (r.lateDays > 0 ? `chậm ${r.lateDays} ngày` : "đúng hạn") : null;
+      return `Đợt ${r.number}: ${when} (hạn ${formatDate(r.dueOn)}${late ? `, ${late}` : ""})`;
+    })
+    .join("; ");
+}
+
+export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ranking: RankingService; reports: ReportsService; audit: AuditService; notifications: NotificationsService; db: Knex; now: () => Date }) {
   const { repo, years, ranking, audit, notifications, db, now } = deps;
+
+  /** The agency's annual report was sent and still waits for the secretariat's review. */
+  function annualReportWaiting(l: Loaded): boolean {
+    return l.reports.some((r) => r.kind === "annual" && r.status === "submitted");
+  }
 
   async function load(user: User, p: SheetParams): Promise<Loaded> {
     const ctx = await years.open(user, p.bloc, p.year);
@@ -112,7 +138,8 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
     if (!agency) throw new NotFoundError();
     access.assertAgencyRecord(user, { agencyId: agency.id, blocId: ctx.bloc.id });
     const comp = await ranking.compute(ctx);
-    return { ctx, agency, comp, sheet: comp.data.sheets.find((s) => s.agencyId === agency.id) };
+    const reports = await deps.reports.yearReportsOf(ctx, agency);
+    return { ctx, agency, comp, reports, sheet: comp.data.sheets.find((s) => s.agencyId === agency.id) };
   }
 
   /** The sheet page's view model; `typed` and `errors` come back from a refused form. */
@@ -124,6 +151,8 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
     const entryOf = (id: number): SheetEntryRow | undefined => sheet?.entries.find((e) => e.criterionId === id);
     const value = (name: string, stored: string) => (typed ? (typed[name] ?? "") : stored);
     const reviewed = sheet?.status === "reviewed";
+    const lateOrOverdue = l.reports.filter((r) => r.lateDays > 0 || r.overdueDays > 0).length;
+    const datesText = submissionDatesText(l.reports);
 
     const groups = groupsOf(comp.data.criteria).map(({ group, leaves }) => {
       const groupResult = result.groups.find((g) => g.id === group.id)!;
@@ -158,10 +187,13 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
             evidence: value(`e_${item.id}`, entry?.evidence ?? ""),
             blocName: `b_${item.id}`,
             blocValue: value(`b_${item.id}`, pointsInput(blocStored)),
-            blocText: isAuto(item) ? `${lateReports} lần` : show(blocStored),
+            // No bloc value means the bloc keeps the agency's own score: say "agreed", not a bare dash.
+            blocText: isAuto(item) ? `${lateReports} lần` : blocStored === null && selfStored !== null ? AGREED : show(blocStored),
             reasonName: `r_${item.id}`,
             reason: value(`r_${item.id}`, entry?.blocReason ?? ""),
             finalPoints: formatPoints(r.points),
+            submissionDates: isTimelinessCriterion(item) ? datesText : null,
+            lateFlag: !deduction && isTimelinessCriterion(item) && contradictsLateness(selfStored, item.maxPoints, lateOrOverdue) ? messages.contradictsLateness(lateOrOverdue) : null,
             difference: r.differs ? formatPoints(fromHundredths(toHundredths(r.points) - toHundredths(r.selfContribution))) : "",
           };
         }),
@@ -183,6 +215,10 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
       /** Who may review this sheet, and why this user may not (conflict of interest). */
       reviewer: whoReviews(ctx, agency.id),
       reviewRefusal: user.role === "clerk" ? null : reviewRefusal(user, ctx, agency.id, "score_sheet"),
+      reports: l.reports,
+      /** Readers of the whole bloc see the agency's reports and dates beside the sheet. */
+      showEvidence: can(user, "bloc.overview", bloc(ctx.bloc.id)),
+      annualReportWaiting: annualReportWaiting(l) ? messages.annualReportWaiting : null,
       publishedNotice: ctx.year.rankingPublishedAt !== null ? messages.published : null,
       bonusCap: String(ctx.year.rules.bonusCap),
       lateReportPoints: String(ctx.year.rules.lateReportPoints),
@@ -429,6 +465,7 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
           blocReason: reason,
         });
       }
+      if (form.action === "reviewed" && annualReportWaiting(l)) errors.form = [messages.annualReportWaiting];
       const flag = form.values.discipline_flag === "1";
       const disciplineReason = readText(form.values.discipline_reason);
       if (flag && !disciplineReason) errors.discipline_reason = [messages.disciplineReasonRequired];

@@ -8,8 +8,8 @@ export const messages = {
     negative: (label: string) => `${label} không được nhỏ hơn 0`,
     tooManyDecimals: (label: string) => `${label} chỉ được có tối đa hai chữ số thập phân`,
     notAnInteger: (label: string) => `${label} phải là số nguyên`,
-    denominatorPositive: "Mẫu số của tỉ lệ phiếu phải lớn hơn 0",
-    numeratorAboveDenominator: "Tử số của tỉ lệ phiếu không được lớn hơn mẫu số",
+    denominatorPositive: "Mẫu số của tỷ lệ phiếu phải lớn hơn 0",
+    numeratorAboveDenominator: "Tử số của tỷ lệ phiếu không được lớn hơn mẫu số",
     goodAboveExcellent:
       "Ngưỡng Hoàn thành tốt nhiệm vụ không được cao hơn ngưỡng Hoàn thành xuất sắc nhiệm vụ",
     passAboveGood: "Ngưỡng Hoàn thành nhiệm vụ không được cao hơn ngưỡng Hoàn thành tốt nhiệm vụ",

@@ -27,10 +27,10 @@ describe("RuleSetSchema", () => {
   it("when a vote share has a zero denominator or a numerator above it, then it is rejected", () => {
     expect(
       messagesOf({ ...DEMO_RULES, flag: { ...DEMO_RULES.flag, voteShare: { numerator: 0, denominator: 0 } } }),
-    ).toEqual(["Mẫu số của tỉ lệ phiếu phải lớn hơn 0"]);
+    ).toEqual(["Mẫu số của tỷ lệ phiếu phải lớn hơn 0"]);
     expect(
       messagesOf({ ...DEMO_RULES, merit: { ...DEMO_RULES.merit, voteShare: { numerator: 3, denominator: 2 } } }),
-    ).toEqual(["Tử số của tỉ lệ phiếu không được lớn hơn mẫu số"]);
+    ).toEqual(["Tử số của tỷ lệ phiếu không được lớn hơn mẫu số"]);
   });
 
   it("when a quota is not a whole number, or a point has three decimals, then it is rejected", () => {

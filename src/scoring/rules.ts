@@ -39,8 +39,8 @@ const ThresholdsSchema = z
 /** A share of the valid ballots, e.g. 2/3. */
 const VoteShareSchema = z
   .object({
-    numerator: wholeNumberField("Tử số của tỉ lệ phiếu"),
-    denominator: wholeNumberField("Mẫu số của tỉ lệ phiếu").min(1, { error: m.denominatorPositive }),
+    numerator: wholeNumberField("Tử số của tỷ lệ phiếu"),
+    denominator: wholeNumberField("Mẫu số của tỷ lệ phiếu").min(1, { error: m.denominatorPositive }),
   })
   .refine((s) => s.numerator <= s.denominator, {
     error: m.numeratorAboveDenominator,
@@ -55,7 +55,7 @@ function awardRuleSchema(awardLabel: string) {
     minClassification: ClassificationSchema,
     voteShare: VoteShareSchema,
     /** true: share ≥ numerator/denominator; false: share > numerator/denominator. */
-    inclusive: booleanField(`Cách so tỉ lệ phiếu (${awardLabel})`),
+    inclusive: booleanField(`Cách so tỷ lệ phiếu (${awardLabel})`),
   });
 }
 

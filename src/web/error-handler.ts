@@ -4,6 +4,7 @@ import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError } from
 import type { Logger } from "../logger.js";
 import { viewHelpers } from "./view-helpers.js";
 import { SITE_TITLE } from "./middleware/locals.js";
+import { UploadRejectedError } from "./middleware/multipart.js";
 
 const DB_DOWN_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "57P01", "57P02", "57P03", "08006", "08001"]);
 
@@ -29,6 +30,7 @@ function mapError(err: unknown): Mapped {
   if (err instanceof ConflictError) return { status: 409, view: "errors/409", message: err.message };
   if (err instanceof RuleViolationError) return { status: 409, view: "errors/409", message: err.message };
   if (err instanceof ZodError) return { status: 400, view: "errors/400" };
+  if (err instanceof UploadRejectedError) return { status: err.status, view: "errors/400", message: err.userMessage };
   const status = (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode;
   if (status === 413) return { status: 413, view: "errors/400", message: "Dữ liệu gửi lên quá lớn." };
   if (status && status >= 400 && status < 500) return { status, view: "errors/400" };
@@ -66,7 +68,7 @@ export function errorHandler(opts: { showErrorDetail: boolean; logger: Logger })
     if (mapped.status === 503) res.setHeader("Retry-After", "30");
     // Stacks and SQL only for a developer who asked for them (NODE_ENV=development); the log has them anyway.
     const stack = opts.showErrorDetail && mapped.status >= 500 && err instanceof Error ? err.stack : undefined;
-    res.render(mapped.view, { title: titleFor(mapped.status), message: mapped.message, stack }, (renderErr, html) => {
+    res.render(mapped.view, { title: titleFor(mapped.status), status: mapped.status, message: mapped.message, stack }, (renderErr, html) => {
       if (renderErr) {
         opts.logger.error({ err: renderErr }, "error page failed to render");
         res.type("text/plain; charset=utf-8").send(`Lỗi ${mapped.status}`);
@@ -85,6 +87,8 @@ function titleFor(status: number): string {
       return "Không có quyền truy cập";
     case 404:
       return "Không tìm thấy trang";
+    case 413:
+      return "Dữ liệu gửi lên quá lớn";
     case 409:
       return "Không thể thực hiện";
     case 503:

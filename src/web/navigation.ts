@@ -1,4 +1,5 @@
 import type { User } from "../auth/users-repo.js";
+import { rolesFor } from "../auth/access.js";
 
 interface NavItem {
   href: string;
@@ -15,10 +16,13 @@ const NAV: NavItem[] = [
   { href: "/reports", label: "Báo cáo", roles: ["secretariat", "leader", "observer", "admin"] },
   { href: "/sheets", label: "Bảng chấm điểm", roles: ["clerk"] },
   { href: "/sheets", label: "Bảng điểm", roles: ["secretariat", "leader", "observer", "admin"] },
-  { href: "/ranking", label: "Xếp hạng", roles: ["secretariat", "leader", "observer", "admin"] },
+  // Clerks see the ranking once it is published; before, the page says it is not yet.
+  { href: "/ranking", label: "Xếp hạng", roles: [...rolesFor("ranking.readPublished")] },
   { href: "/admin/blocs", label: "Khối thi đua", roles: ["admin"] },
   { href: "/admin/users", label: "Tài khoản", roles: ["admin", "secretariat"] },
-  { href: "/audit", label: "Nhật ký", roles: ["admin", "secretariat"] },
+  { href: "/audit", label: "Nhật ký", roles: [...rolesFor("audit.read")] },
+  // The same page, limited to the point changes of their blocs (read-only).
+  { href: "/audit", label: "Lịch sử điểm", roles: [...rolesFor("audit.readPoints")] },
   { href: "/admin/mail", label: "Thư thông báo", roles: ["admin"] },
   { href: "/account/password", label: "Đổi mật khẩu", roles: "all" },
 ];

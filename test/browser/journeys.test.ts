@@ -40,6 +40,8 @@ describe.skipIf(!enabled)("browser journeys (Chromium)", () => {
     expect(await page.getByLabel("Nội dung đã triển khai").first().inputValue()).toBe("Tổ chức hội nghị phát động thi đua năm 2022.");
     await screenshot(page, "j1-report-draft");
     await page.getByRole("button", { name: "Gửi báo cáo" }).click();
+    await page.getByRole("heading", { name: "Xác nhận gửi báo cáo" }).waitFor();
+    await page.getByRole("button", { name: "Xác nhận gửi báo cáo" }).click();
     await page.getByText(/Đã gửi báo cáo/).first().waitFor();
     expect(await page.locator(".status").first().textContent()).toContain("Đã gửi, chờ xem xét");
     await screenshot(page, "j1-report-submitted");
@@ -72,6 +74,7 @@ describe.skipIf(!enabled)("browser journeys (Chromium)", () => {
     await clerk.getByRole("link", { name: "Báo cáo sơ kết 6 tháng" }).first().click();
     await clerk.getByLabel("Số liệu cụ thể").first().fill("Tiếp 152 lượt công dân.");
     await clerk.getByRole("button", { name: "Gửi báo cáo" }).click();
+    await clerk.getByRole("button", { name: "Xác nhận gửi báo cáo" }).click();
     await clerk.getByText(/Đã gửi báo cáo/).first().waitFor();
     await clerk.context().close();
 
@@ -109,7 +112,7 @@ describe.skipIf(!enabled)("browser journeys (Chromium)", () => {
     const reason = sec.locator('textarea[name^="r_"]').first();
     await first.fill("35");
     await reason.fill("Chưa hoàn thành chỉ tiêu thi hành xong về tiền.");
-    await sec.getByRole("button", { name: "Đã thẩm định" }).click();
+    await sec.getByRole("button", { name: "Hoàn tất thẩm định" }).click();
     await sec.locator(".sheet-status").getByText(/thẩm định/i).waitFor();
     await sec.goto(`${Y}/ballots`);
     await sec.getByRole("button", { name: /Lưu/ }).first().click();

@@ -5,10 +5,13 @@ import { readCookie } from "../cookies.js";
 
 const tokenOf = (req: Request): string | undefined =>
   ((req.body as Record<string, unknown> | undefined)?._csrf as string | undefined) ??
-  (req.headers["x-csrf-token"] as string | undefined) ??
-  (typeof req.query._csrf === "string" ? req.query._csrf : undefined);
+  (req.headers["x-csrf-token"] as string | undefined);
 
-/** Signed-in users: a synchronizer token kept in the session; forms send it as `_csrf` (multipart forms in the query). */
+/**
+ * Signed-in users: a synchronizer token kept in the session; forms send it as `_csrf` in the
+ * body (multipart ones too: see multipart.ts), scripts in the `X-CSRF-Token` header. Never from
+ * the URL, where it would reach logs, history and `Location` headers.
+ */
 export const csrf = csrfSync({
   getTokenFromRequest: tokenOf,
   errorConfig: { statusCode: 403, message: "csrf", code: "EBADCSRFTOKEN" },

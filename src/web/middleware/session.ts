@@ -1,4 +1,5 @@
 import session from "express-session";
+import type { NextFunction, Request, Response } from "express";
 import { ConnectSessionKnexStore } from "connect-session-knex";
 import type { Knex } from "knex";
 import type { Logger } from "../../logger.js";
@@ -132,4 +133,19 @@ export function scheduleSessionPruning(db: Knex, logger: Logger, everyMs = 60 * 
   const timer = setInterval(run, everyMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/**
+ * express-session sends a response's headers before its store write finishes (it holds back
+ * only the last byte), and a browser follows a 303 as soon as the headers arrive: the next page
+ * could read the session without the flash message just set. A redirect waits for the save.
+ */
+export function saveSessionBeforeRedirect(req: Request, res: Response, next: NextFunction): void {
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  res.redirect = ((...args: unknown[]) => {
+    // Anonymous visitors keep no session row (a logout's redirect included).
+    if (!req.user || !req.session || typeof req.session.save !== "function") return redirect(...args);
+    req.session.save(() => redirect(...args));
+  }) as typeof res.redirect;
+  next();
 }

@@ -1,0 +1,295 @@
+import { Writable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Knex } from "knex";
+import { createTestDatabase } from "./db.js";
+import { createTestApp, csrfFrom, loginAs, type Agent } from "./http.js";
+import { seedDemo } from "../seeds/demo.js";
+import { createLogger } from "../src/logger.js";
+import type { Database } from "../src/db/database.js";
+
+// Attachments and every multipart form: the clerk's upload with the typed text, sending with a
+// confirmation, and issue 15's findings 2, 7, 9 and 10.
+let database: Database;
+let db: Knex;
+let clock = new Date("2022-06-10T09:00:00+07:00");
+let app: ReturnType<typeof createTestApp>;
+const logLines: string[] = [];
+
+/** The demo in the state these tests need (2022 open): one place to switch when the demo seed changes. */
+const seedForUploads = (k: Knex) => seedDemo(k);
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = database.knex;
+  await seedForUploads(db);
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logLines.push(String(chunk));
+      cb();
+    },
+  });
+  app = createTestApp(db, { now: () => clock, logger: createLogger("info", sink) });
+});
+afterAll(() => database.close());
+
+const Y = "/blocs/noichinh-tq/years/2022";
+const reportUrl = (period: number, agency: string) => `${Y}/periods/${period}/reports/${agency}`;
+const PDF = Buffer.from("%PDF-1.4\n%âãÏÓ\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
+const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201e2a1d1a90000000049454e44ae426082", "hex");
+
+async function reportRow(period: number, agency: string) {
+  return db("reports as r").join("periods as p", "p.id", "r.period_id").join("agencies as a", "a.id", "r.agency_id").where({ "p.number": period, "a.code": agency }).first("r.*");
+}
+const attachmentsOf = async (reportId: number) => db("report_attachments").where({ report_id: reportId }).orderBy("id").select("id", "filename", "mime_type", "size_bytes");
+/** Puts an agency's report back to an unsent draft, as it is while the clerk writes it. */
+async function draftAgain(period: number, agency: string) {
+  const row = await reportRow(period, agency);
+  if (row) await db("reports").where({ id: row.id }).update({ status: "draft", submitted_at: null, submitted_on: null, late_days: 0, accepted_at: null });
+}
+const versionIn = (html: string) => /name="version" value="(\d*)"/.exec(html)?.[1] ?? "";
+
+/** The script's upload: the file alone, the token in the body. */
+async function upload(agent: Agent, url: string, file: Buffer, name: string, kind = "signed_scan") {
+  const page = await agent.get(url);
+  return agent.post(`${url}/attachments`).field("_csrf", csrfFrom(page.text)).field("kind", kind).attach("file", file, name);
+}
+
+describe("a clerk attaches files without losing typed text, and confirms before sending", () => {
+  beforeAll(async () => {
+    for (const agency of ["congan", "toaan"]) await draftAgain(2, agency);
+  });
+
+  it("the page has the attachments before the Send button, states the quota, and puts no token in any URL", async () => {
+    const clerk = await loginAs(app, "canbo.congan");
+    const page = await clerk.get(reportUrl(2, "congan"));
+    expect(page.status).toBe(200);
+    expect(page.text.indexOf('id="attachments"')).toBeGreaterThan(0);
+    expect(page.text.indexOf('id="attachments"')).toBeLessThan(page.text.indexOf('value="submit"'));
+    expect(page.text).toContain("Mỗi báo cáo tối đa 10 tệp, mỗi tệp tối đa 10 MB, tổng cộng tối đa 30 MB");
+    expect(page.text).not.toContain("_csrf=");
+  });
+
+  it("when 'Lưu nháp và đính kèm' is pressed without scripts, then the typed text and the file are saved together", async () => {
+    const clerk = await loginAs(app, "canbo.congan");
+    const page = await clerk.get(reportUrl(2, "congan"));
+    const res = await clerk
+      .post(reportUrl(2, "congan"))
+      .field("_csrf", csrfFrom(page.text))
+      .field("version", versionIn(page.text))
+      .field("action", "attach")
+      .field("kind", "signed_scan")
+      .field("general", "Đang gõ dở khi đính kèm")
+      .attach("file", PDF, "ban-scan.pdf");
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`${reportUrl(2, "congan")}#attachments`);
+    const row = await reportRow(2, "congan");
+    expect(row.content.general).toBe("Đang gõ dở khi đính kèm");
+    expect((await attachmentsOf(row.id)).map((a) => a.filename)).toContain("ban-scan.pdf");
+    const after = await clerk.get(reportUrl(2, "congan"));
+    expect(after.text).toContain("Đang gõ dở khi đính kèm");
+    expect(after.text).toContain("Đã lưu bản nháp và đính kèm tệp.");
+  });
+
+  it("when the file is refused, then the typed text comes back in the form and nothing is saved", async () => {
+    const clerk = await loginAs(app, "canbo.congan");
+    const page = await clerk.get(reportUrl(2, "congan"));
+    const before = await reportRow(2, "congan");
+    const res = await clerk
+      .post(reportUrl(2, "congan"))
+      .field("_csrf", csrfFrom(page.text))
+      .field("version", versionIn(page.text))
+      .field("action", "attach")
+      .field("kind", "signed_scan")
+      .field("general", "Văn bản mới chưa lưu")
+      .attach("file", Buffer.from("MZ not a scan"), "scan.pdf");
+    expect(res.status).toBe(422);
+    expect(res.text).toContain("Định dạng tệp không được chấp nhận.");
+    expect(res.text).toContain("Văn bản mới chưa lưu");
+    const row = await reportRow(2, "congan");
+    expect(row.version).toBe(before.version);
+    expect(row.content.general).toBe("Đang gõ dở khi đính kèm");
+  });
+
+  it("when Send is pressed late and without a signed scan, then a confirmation page says so and nothing is sent until confirmed", async () => {
+    clock = new Date("2022-12-18T10:00:00+07:00"); // annual report due 15/12/2022
+    const clerk = await loginAs(app, "canbo.toaan");
+    const page = await clerk.get(reportUrl(2, "toaan"));
+    const before = await reportRow(2, "toaan");
+    const res = await clerk.post(reportUrl(2, "toaan")).type("form").send({ _csrf: csrfFrom(page.text), version: versionIn(page.text), action: "submit", general: "Kết quả năm 2022" });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain("Xác nhận gửi báo cáo");
+    expect(res.text).toContain("Báo cáo gửi chậm 3 ngày");
+    expect(res.text).toContain("Theo mục 6.1 của bảng điểm, mỗi báo cáo gửi chậm bị trừ 1 điểm.");
+    expect(res.text).toContain("Chưa đính kèm bản scan có chữ ký, đóng dấu.");
+    // The typed text travels in the confirmation form; nothing was sent yet.
+    expect(res.text).toContain('name="general" value="Kết quả năm 2022"');
+    const unchanged = await reportRow(2, "toaan");
+    expect(unchanged?.status ?? null).toBe(before?.status ?? null);
+    const confirmed = await clerk.post(reportUrl(2, "toaan")).type("form").send({ _csrf: csrfFrom(res.text), version: versionIn(res.text), action: "submit", confirm: "yes", general: "Kết quả năm 2022" });
+    expect(confirmed.status).toBe(303);
+    const row = await reportRow(2, "toaan");
+    expect(row.status).toBe("submitted");
+    expect(row.late_days).toBe(3);
+    clock = new Date("2022-06-10T09:00:00+07:00");
+  });
+
+  it("when Send is pressed on time with a signed scan, then the confirmation says it is on time and the scan is there", async () => {
+    const clerk = await loginAs(app, "canbo.congan");
+    const page = await clerk.get(reportUrl(2, "congan"));
+    const res = await clerk.post(reportUrl(2, "congan")).type("form").send({ _csrf: csrfFrom(page.text), version: versionIn(page.text), action: "submit", general: "Đủ nội dung" });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain("gửi đúng hạn");
+    expect(res.text).toContain("Đã đính kèm bản scan có chữ ký, đóng dấu");
+    expect(res.text).not.toContain("Chưa đính kèm bản scan");
+  });
+});
+
+describe("issue 15 finding 2: stored names", () => {
+  it("when a PDF is uploaded as .bat, .hta or with a right-to-left override, then it is stored and served as .pdf without the control character", async () => {
+    const clerk = await loginAs(app, "canbo.stp");
+    for (const name of ["bao-cao.bat", "bao-cao.hta", "bao-cao\u202Efdp.bat"]) {
+      expect((await upload(clerk, reportUrl(1, "stp"), PDF, name)).status).toBe(303);
+    }
+    const files = await attachmentsOf((await reportRow(1, "stp")).id);
+    expect(files.map((f) => f.filename)).toEqual(["bao-cao.pdf", "bao-cao.pdf", "bao-caofdp.pdf"]);
+    const dl = await clerk.get(`${reportUrl(1, "stp")}/attachments/${files[2]!.id}`);
+    expect(dl.headers["content-type"]).toBe("application/pdf");
+    expect(dl.headers["content-disposition"]).toBe("attachment; filename*=UTF-8''bao-caofdp.pdf");
+  });
+
+  it("when a type outside the list is sent (a GIF, a ZIP), then it is refused", async () => {
+    const clerk = await loginAs(app, "canbo.stp");
+    const gif = Buffer.from("GIF89a\x01\x00\x01\x00\x00\x00\x00;", "latin1");
+    const zip = Buffer.from("504b0304140000000000", "hex");
+    expect((await upload(clerk, reportUrl(1, "stp"), gif, "anh.gif", "other")).status).toBe(422);
+    expect((await upload(clerk, reportUrl(1, "stp"), zip, "tai-lieu.zip", "other")).status).toBe(422);
+  });
+});
+
+describe("issue 15 finding 7: the CSRF token never in a URL", () => {
+  it("when the token comes only in the query string, then the upload is refused (403) and the access log hides it", async () => {
+    const clerk = await loginAs(app, "canbo.stp");
+    const page = await clerk.get(reportUrl(1, "stp"));
+    const token = csrfFrom(page.text);
+    const res = await clerk.post(`${reportUrl(1, "stp")}/attachments?_csrf=${encodeURIComponent(token)}`).field("kind", "other").attach("file", PNG, "anh.png");
+    expect(res.status).toBe(403);
+    expect(logLines.join("\n")).not.toContain(token);
+    expect(logLines.join("\n")).toContain("_csrf=[ẩn]");
+  });
+
+  it("every form on the clerk's and the admin's pages posts its token in the body", async () => {
+    const clerk = await loginAs(app, "canbo.stp");
+    const admin = await loginAs(app, "quantri");
+    for (const [agent, url] of [[clerk, reportUrl(1, "stp")], [clerk, "/"], [admin, "/admin/import-year"]] as const) {
+      const html = (await agent.get(url)).text;
+      expect([url, /action="[^"]*_csrf/.test(html)]).toEqual([url, false]);
+    }
+  });
+});
+
+describe("issue 15 finding 9: malformed multipart answers 400/413 in Vietnamese, never 500", () => {
+  let clerk: Agent;
+  let token: string;
+  beforeAll(async () => {
+    clerk = await loginAs(app, "canbo.vks");
+    token = csrfFrom((await clerk.get(reportUrl(1, "vks"))).text);
+  });
+  const url = () => `${reportUrl(1, "vks")}/attachments`;
+
+  function raw(parts: string[], boundary = "xBOUNDARYx") {
+    const body = parts.map((p) => `--${boundary}\r\n${p}\r\n`).join("") + `--${boundary}--\r\n`;
+    return clerk.post(url()).set("Content-Type", `multipart/form-data; boundary=${boundary}`).send(Buffer.from(body, "utf8"));
+  }
+  const field = (name: string, value: string) => `Content-Disposition: form-data; name="${name}"\r\n\r\n${value}`;
+  const file = (name: string, filename: string) => `Content-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: image/png\r\n\r\n${PNG.toString("latin1")}`;
+
+  it("two files", async () => {
+    const res = await clerk.post(url()).field("_csrf", token).field("kind", "other").attach("file", PNG, "a.png").attach("file", PNG, "b.png");
+    expect(res.status).toBe(400);
+    expect(res.text).toContain("Mỗi lần chỉ gửi được một tệp.");
+  });
+
+  it("a file under an unexpected field", async () => {
+    const res = await clerk.post(url()).field("_csrf", token).field("kind", "other").attach("evil", PNG, "a.png");
+    expect(res.status).toBe(400);
+    expect(res.text).toContain("Biểu mẫu có tệp ở vị trí không hợp lệ.");
+  });
+
+  it("too many fields", async () => {
+    const parts = [field("_csrf", token)];
+    for (let i = 0; i < 300; i++) parts.push(field(`f${i}`, "x"));
+    const res = await raw(parts);
+    expect(res.status).toBe(413);
+    expect(res.text).toContain("quá nhiều");
+  });
+
+  it("NUL, CR or LF in the file name", async () => {
+    for (const name of ["a\u0000.png", "a\r\nX-Evil: 1.png", "a\n.png"]) {
+      const res = await raw([field("_csrf", token), field("kind", "other"), file("file", name)]);
+      // A raw CRLF ends the part's header: the part is then unreadable (400) or has no file (422).
+      expect([JSON.stringify(name), [400, 422].includes(res.status)]).toEqual([JSON.stringify(name), true]);
+      expect(res.text).toMatch(/Tên tệp chứa ký tự không hợp lệ|Không đọc được biểu mẫu|Vui lòng chọn tệp/);
+    }
+  });
+
+  it("a body cut in the middle, or without its boundary", async () => {
+    const cut = await clerk.post(url()).set("Content-Type", "multipart/form-data; boundary=zz").send(Buffer.from(`--zz\r\n${field("_csrf", token)}\r\n--zz\r\nContent-Disp`));
+    expect(cut.status).toBe(400);
+    expect(cut.text).toContain("Không đọc được biểu mẫu gửi lên");
+    const noBoundary = await clerk.post(url()).set("Content-Type", "multipart/form-data").send("abc");
+    expect(noBoundary.status).toBe(400);
+  });
+
+  it("no attachment was stored by any of them", async () => {
+    const row = await reportRow(1, "vks");
+    expect(row ? (await attachmentsOf(row.id)).length : 0).toBe(0);
+  });
+});
+
+describe("issue 15 finding 10: a quota per report", () => {
+  beforeAll(async () => {
+    for (const agency of ["thads", "bchqs"]) await draftAgain(2, agency);
+  });
+
+  it("when the report holds 10 files, then an 11th is refused with the limit stated", async () => {
+    const clerk = await loginAs(app, "canbo.thads");
+    expect((await upload(clerk, reportUrl(2, "thads"), PNG, "1.png", "other")).status).toBe(303);
+    const report = await reportRow(2, "thads");
+    const user = await db("users").where({ username: "canbo.thads" }).first("id");
+    for (let i = 2; i <= 10; i++) {
+      await db("report_attachments").insert({ report_id: report.id, kind: "other", filename: `${i}.png`, mime_type: "image/png", size_bytes: PNG.length, sha256: "x", content: PNG, uploaded_by: user.id });
+    }
+    const res = await upload(clerk, reportUrl(2, "thads"), PNG, "11.png", "other");
+    expect(res.status).toBe(422);
+    expect(res.text).toContain("Mỗi báo cáo đính kèm tối đa 10 tệp.");
+    expect((await attachmentsOf(report.id)).length).toBe(10);
+  });
+
+  it("when the files already total 30 MB, then one more is refused, and the draft typed with it is not saved either", async () => {
+    const clerk = await loginAs(app, "canbo.bchqs");
+    expect((await upload(clerk, reportUrl(2, "bchqs"), PNG, "1.png", "other")).status).toBe(303);
+    const report = await reportRow(2, "bchqs");
+    // Sizes recorded as the database holds them; the content itself need not be large for the sum.
+    await db("report_attachments").where({ report_id: report.id }).update({ size_bytes: 10 * 1024 * 1024 });
+    const user = await db("users").where({ username: "canbo.bchqs" }).first("id");
+    for (let i = 0; i < 2; i++) {
+      await db("report_attachments").insert({ report_id: report.id, kind: "other", filename: `lon${i}.pdf`, mime_type: "application/pdf", size_bytes: 10 * 1024 * 1024, sha256: "x", content: PDF, uploaded_by: user.id });
+    }
+    const res = await upload(clerk, reportUrl(2, "bchqs"), PNG, "them.png", "other");
+    expect(res.status).toBe(422);
+    expect(res.text).toContain("Tổng dung lượng tệp đính kèm của một báo cáo tối đa 30 MB (đã dùng 30 MB)");
+    const page = await clerk.get(reportUrl(2, "bchqs"));
+    const before = await reportRow(2, "bchqs");
+    const withDraft = await clerk
+      .post(reportUrl(2, "bchqs"))
+      .field("_csrf", csrfFrom(page.text))
+      .field("version", versionIn(page.text))
+      .field("action", "attach")
+      .field("kind", "other")
+      .field("general", "Không được lưu vì tệp vượt hạn mức")
+      .attach("file", PNG, "them.png");
+    expect(withDraft.status).toBe(422);
+    expect(withDraft.text).toContain("Không được lưu vì tệp vượt hạn mức");
+    expect((await reportRow(2, "bchqs")).version).toBe(before.version);
+  });
+});
