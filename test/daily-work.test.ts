@@ -14,7 +14,7 @@ let db: Knex;
 let app: ReturnType<typeof createTestApp>;
 
 /** The demo in the state these tests need (2022 open, unpublished): one place to switch when the demo seed changes. */
-const seedForDailyWork = (k: Knex) => seedDemo(k);
+const seedForDailyWork = (k: Knex) => seedDemo(k, { keep2022InProgress: true });
 
 beforeAll(async () => {
   database = await createTestDatabase();

@@ -289,7 +289,7 @@ describe("5. clerk accounts in one step, and the clerk's first login", () => {
 describe("6. agencies from an .xlsx", () => {
   const upload = async (file: Buffer, name: string) => {
     const page = await sec.get(`${B}/agencies/bulk`);
-    return sec.post(`${B}/agencies/bulk/upload?_csrf=${encodeURIComponent(csrfFrom(page.text))}`).field("joinedYear", "2026").attach("file", file, name);
+    return sec.post(`${B}/agencies/bulk/upload`).field("_csrf", csrfFrom(page.text)).field("joinedYear", "2026").attach("file", file, name);
   };
 
   it("reads name, short name and code from the first sheet (header row skipped) into the same preview", async () => {

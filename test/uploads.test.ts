@@ -16,7 +16,7 @@ let app: ReturnType<typeof createTestApp>;
 const logLines: string[] = [];
 
 /** The demo in the state these tests need (2022 open): one place to switch when the demo seed changes. */
-const seedForUploads = (k: Knex) => seedDemo(k);
+const seedForUploads = (k: Knex) => seedDemo(k, { keep2022InProgress: true });
 
 beforeAll(async () => {
   database = await createTestDatabase();

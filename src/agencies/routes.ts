@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from "express";
-import multer from "multer";
+import { uploadedFile } from "../web/middleware/multipart.js";
 import type { Services } from "../services.js";
 import { requireUser } from "../web/middleware/require-user.js";
 import { setFlash } from "../web/middleware/locals.js";
@@ -8,16 +8,12 @@ import { AgencyCodeParam, BulkListForm, BulkSaveForm, EditAgencyForm, Membership
 import { localDate } from "../lib/dates.js";
 
 const MAX_LIST_BYTES = 2 * 1024 * 1024;
-const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_LIST_BYTES, files: 1, fields: 5 } }).single("file");
 
-/** Runs multer; its errors (file too large, …) become a message beside the file field. */
-function receive(req: Request, res: Response): Promise<string | null> {
-  return new Promise((resolve) => {
-    upload(req, res, (err: unknown) => {
-      if (!err) return resolve(null);
-      resolve((err as { code?: string }).code === "LIMIT_FILE_SIZE" ? "Tệp lớn hơn 2 MB." : "Không đọc được tệp tải lên.");
-    });
-  });
+/** The list's file, read by the one multipart parser (src/web/middleware/multipart.ts); too large → a message beside the field. */
+function receive(req: Request): { file?: Express.Multer.File; error: string | null } {
+  const file = uploadedFile(req, "file");
+  if (file && file.size > MAX_LIST_BYTES) return { error: "Tệp lớn hơn 2 MB." };
+  return { file, error: null };
 }
 
 const body = (req: Request) => (req.body ?? {}) as Record<string, string>;
@@ -94,12 +90,12 @@ export function agencyRoutes(services: Services): Router {
   router.post("/blocs/:bloc/agencies/bulk/upload", requireUser, async (req, res) => {
     const bloc = String(req.params.bloc);
     await agencies.openBloc(req.user!, bloc, "write");
-    const uploadError = await receive(req, res);
+    const { file, error: uploadError } = receive(req);
     const form = { ...(req.body ?? {}), list: "" } as Record<string, unknown>;
     if (uploadError) return renderBulk(req, res, 422, form, null, { file: [uploadError] });
     const year = BulkListForm.safeParse({ ...form, list: "" });
     if (!year.success) return renderBulk(req, res, 422, form, null, formErrors(year.error));
-    const preview = await agencies.previewWorkbook(req.user!, bloc, req.file?.buffer);
+    const preview = await agencies.previewWorkbook(req.user!, bloc, file?.buffer);
     if (preview.errors) return renderBulk(req, res, 422, form, null, preview.errors);
     await renderBulk(req, res, 200, form, preview.rows ?? [], {});
   });
