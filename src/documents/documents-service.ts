@@ -90,18 +90,23 @@ export function documentsService(deps: { repo: DocumentsRepo; years: YearsServic
     return publishedOn(ctx) ?? meeting?.heldOn ?? null;
   }
 
-  const symbolOf = (code: string, shortName: string, number: string | null) => `Số: ${number ?? "      "}/${code}-${shortName}`;
-
-  async function frame(page: RankingPage, kind: string, registerKind: RegisterKind, summary: string) {
-    const { ctx } = page;
-    const [info, meeting, register] = [await repo.yearInfo(ctx.year.id), await repo.meeting(ctx.year.id), await repo.register(ctx.year.id)];
+  /** The bloc head signs every document the bloc issues, with the title the plan's signer held. */
+  const blocSigner = (ctx: RankingPage["ctx"], info: { planSignerPosition: string | null; planSignerName: string | null }): DocSigner => {
     const head = ctx.agencies.find((a) => a.id === ctx.year.headAgencyId);
-    const signer: DocSigner = {
+    return {
       role: "TRƯỞNG KHỐI THI ĐUA",
       subtitle: head ? head.name : null,
       title: signerTitle(info.planSignerPosition, head ? [head.name, head.shortName] : []),
       name: info.planSignerName ?? "",
     };
+  };
+
+  const symbolOf = (code: string, shortName: string, number: string | null) => `Số: ${number ?? "      "}/${code}-${shortName}`;
+
+  async function frame(page: RankingPage, kind: string, registerKind: RegisterKind, summary: string) {
+    const { ctx } = page;
+    const [info, meeting, register] = [await repo.yearInfo(ctx.year.id), await repo.meeting(ctx.year.id), await repo.register(ctx.year.id)];
+    const signer = blocSigner(ctx, info);
     const entry = register.find((e) => e.kind === registerKind);
     const date = entry?.issuedOn ?? defaultDate(ctx, registerKind, meeting);
     return {
@@ -284,14 +289,8 @@ export function documentsService(deps: { repo: DocumentsRepo; years: YearsServic
       const reportName = `báo cáo ${title.charAt(0).toLocaleLowerCase("vi")}${title.slice(1)}`;
       const today = localDate(deps.now());
       const info = await repo.yearInfo(ctx.year.id);
-      const head = ctx.agencies.find((a) => a.id === ctx.year.headAgencyId);
       // Signed like the year's other documents; a letter to send, so never a draft, and no register kind.
-      const signer: DocSigner = {
-        role: "TRƯỞNG KHỐI THI ĐUA",
-        subtitle: head ? head.name : null,
-        title: signerTitle(info.planSignerPosition, head ? [head.name, head.shortName] : []),
-        name: info.planSignerName ?? "",
-      };
+      const signer = blocSigner(ctx, info);
       const base = {
         issuingBody: ctx.bloc.issuingBody.toLocaleUpperCase("vi"),
         issuer: issuerName(ctx.bloc),
