@@ -10,6 +10,8 @@ import * as m200 from "./20261129_200_document_register.js";
 import * as m201 from "./20261129_201_agency_governing_body.js";
 import * as m014 from "./20261129_014_fair_ranking.js";
 import * as m220 from "./20261129_220_report_return_history.js";
+import * as m260 from "./20261129_260_ranking_results.js";
+import * as m261 from "./20261129_261_ranking_results_backfill.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -33,6 +35,8 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ["20261129_201_agency_governing_body", m201],
   ["20261129_014_fair_ranking", m014],
   ["20261129_220_report_return_history", m220],
+  ["20261129_260_ranking_results", m260],
+  ["20261129_261_ranking_results_backfill", m261],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

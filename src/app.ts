@@ -35,6 +35,7 @@ import { documentRoutes } from "./documents/routes.js";
 import { notificationRoutes, unreadNotificationCount } from "./notifications/routes.js";
 import { yearPagesMiddleware, yearRoutes } from "./years/routes.js";
 import { blocRoutes } from "./blocs/routes.js";
+import { provinceRoutes } from "./province/routes.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -146,6 +147,7 @@ export function createApp(services: Services, opts: AppOptions): Express {
   app.use(dashboardRoutes(services));
   app.use(documentRoutes(services));
   app.use(notificationRoutes(services));
+  app.use(provinceRoutes(services));
   // Feature routes are mounted above this line.
 
   app.use(notFound);

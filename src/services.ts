@@ -43,6 +43,8 @@ import { notificationsRepo } from "./notifications/notifications-repo.js";
 import { outboxRepo } from "./notifications/outbox-repo.js";
 import { notificationsService, type MailOptions } from "./notifications/notifications-service.js";
 import { remindersService } from "./notifications/reminders-service.js";
+import { provinceRepo } from "./province/province-repo.js";
+import { provinceService } from "./province/province-service.js";
 
 export interface ServiceOptions {
   /** The clock: injected so deadlines and lockouts are testable. */
@@ -90,6 +92,7 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
     bundle: bundleService({ repo: bundleRepo(db), years, audit, db }),
     registrations: registrationsService({ db, repo: registrationsRepo(db), years, audit, notifications, now }),
     dashboard: dashboardService({ repo: dashboardRepo(db), years, ranking, blocs: blocsRepo(db), now }),
+    province: provinceService({ repo: provinceRepo(db), blocs: blocsRepo(db), now }),
     documents: documentsService({ repo: documentsRepo(db), years, ranking, reports, audit, db, now }),
     notifications,
     reminders: remindersService({ db, repo: notificationsRepo(db), notifications, now }),

@@ -83,6 +83,16 @@ const GETS: [string, number[]][] = [
   ["/admin/import-year", [303, 200, 403, 403, 403, 403]],
   // leader and observer: the point changes of their blocs, read-only
   ["/audit", [303, 200, 200, 200, 200, 403]],
+  // the province's view: the board (observer) and the admin only
+  ["/province", [303, 303, 403, 403, 303, 403]],
+  ["/province/2022", [303, 200, 403, 403, 200, 403]],
+  ["/province/2022/proposals.xlsx", [303, 200, 403, 403, 200, 403]],
+  ["/province/2022/proposals.docx", [303, 200, 403, 403, 200, 403]],
+  // year over year: published results, like the published ranking; an agency's: its own clerk, not another's
+  ["/blocs/noichinh-tq/history", [303, 200, 200, 200, 200, 200]],
+  ["/agencies/bchqs/history", [303, 200, 200, 200, 200, 200]],
+  ["/agencies/congan/history", [303, 200, 200, 200, 200, 404]],
+  ["/agencies/khong-co/history", [303, 404, 404, 404, 404, 404]],
 ];
 
 const POSTS: [string, Record<string, string>, number[]][] = [

@@ -64,6 +64,8 @@ export const ACTIONS = {
   "year.import": { roles: [A], scope: "none", label: "import a year bundle" },
   "bloc.admin": { roles: [A], scope: "none", label: "create and edit blocs, and give them their secretariat, leader and observer accounts" },
   "year.reopen": { roles: [A], scope: "bloc", label: "reopen a closed year, with a written reason" },
+  "province.read": { roles: [A, O], scope: "none", label: "read the province's view: every bloc given to it side by side, the consolidated proposals and their exports" },
+  "history.selfGap": { roles: [A, S, L, O], scope: "bloc", label: "read an agency's self-scoring gap (self-scored against bloc-reviewed points) across years" },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof ACTIONS;

@@ -8,6 +8,8 @@ import { effectiveDueOn, formatPoints } from "../scoring/index.js";
 import type { YearsService } from "../years/years-service.js";
 import type { DashboardRepo, SubmissionCell } from "./dashboard-repo.js";
 import { auditActionLabel } from "../audit/audit-service.js";
+import { isSent, overdueDays as overdueOf } from "./completeness.js";
+import { barChartFrame, barGeometry } from "../lib/bar-chart.js";
 
 
 const STATE_LABELS: Record<string, string> = {
@@ -36,10 +38,8 @@ function dueText(today: string, dueOn: string): { daysLeft: number; text: string
   return { daysLeft, text };
 }
 
-const isIn = (status: string) => status === "submitted" || status === "accepted" || status === "reviewed";
+const isIn = isSent;
 
-/** Geometry of the server-drawn bar chart (SVG user units). */
-const CHART = { width: 840, labelWidth: 250, barMax: 380, rowHeight: 30, barHeight: 20, top: 10 };
 
 export function dashboardService(deps: { repo: DashboardRepo; years: YearsService; ranking: RankingService; blocs: BlocsRepo; now: () => Date }) {
   const { repo, years, ranking, blocs, now } = deps;
@@ -84,7 +84,7 @@ export function dashboardService(deps: { repo: DashboardRepo; years: YearsServic
           const status = rec?.status ?? "missing";
           const extension = extensionOf(col.periodId, agency.id);
           const dueOn = col.dueOn ? effectiveDueOn(col.dueOn, extension) : null;
-          const overdueDays = !closed && !isIn(status) && dueOn && today > dueOn ? daysBetween(dueOn, today) : 0;
+          const overdueDays = overdueOf({ closed, status, dueOn, today }, daysBetween);
           const href =
             col.key === "registration" ? `${ctx.basePath}/registration/${encodeURIComponent(agency.code)}`
             : col.key === "score_sheet" ? `${ctx.basePath}/sheets/${encodeURIComponent(agency.code)}`
@@ -123,18 +123,13 @@ export function dashboardService(deps: { repo: DashboardRepo; years: YearsServic
       // An agency with no sheet has no total (null): its bar is empty.
       const chartRows = rows.map((r, i) => {
         const total = r.total ?? 0;
-        const y = CHART.top + i * CHART.rowHeight;
         const short = shortOf.get(r.agency) ?? r.name;
         const label = r.rank === null ? short : `${r.rank}. ${short}`;
         return {
           label,
           value: r.rank === null ? (r.total === null ? "chưa có bảng điểm" : `${formatPoints(total)} (tạm tính, không xếp hạng)`) : formatPoints(total),
           ranked: r.rank !== null,
-          y,
-          textY: y + CHART.barHeight / 2 + 5,
-          x: CHART.labelWidth,
-          width: Math.round((Math.max(0, Math.min(total, scale)) / scale) * CHART.barMax * 10) / 10,
-          valueX: CHART.labelWidth + Math.round((Math.max(0, Math.min(total, scale)) / scale) * CHART.barMax) + 6,
+          ...barGeometry(i, total, scale),
         };
       });
 
@@ -152,10 +147,7 @@ export function dashboardService(deps: { repo: DashboardRepo; years: YearsServic
           agency: a.agencyId !== null ? (agencyName.get(a.agencyId) ?? "") : "",
         })),
         chart: {
-          width: CHART.width,
-          height: CHART.top * 2 + rows.length * CHART.rowHeight,
-          labelX: CHART.labelWidth - 8,
-          barHeight: CHART.barHeight,
+          ...barChartFrame(rows.length),
           rows: chartRows,
           desc: rows.map((r) => (r.total === null ? `${r.name}: chưa có bảng điểm` : `${r.name}: ${formatPoints(r.total)} điểm${r.rank === null ? " (tạm tính, không xếp hạng)" : `, hạng ${r.rank}`}`)).join("; "),
         },

@@ -54,7 +54,7 @@ export const registerMessages = {
 } as const;
 
 /** Blank date to fill by hand: "ngày …… tháng …… năm ……". */
-const BLANK_DATE = "ngày …… tháng …… năm ……";
+export const BLANK_DATE = "ngày …… tháng …… năm ……";
 
 /** Share of the valid ballots as "85,71%". */
 const sharePercent = (votes: number, valid: number) => (valid > 0 ? `${formatPoints((votes * 100) / valid)}%` : "—");

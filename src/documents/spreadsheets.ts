@@ -1,5 +1,6 @@
 import ExcelJS from "exceljs";
 import type { RankingFile, RankingWorkbook } from "./documents-service.js";
+import type { ProposalsFile } from "../province/province-service.js";
 import { csvField } from "../lib/spreadsheet-cells.js";
 
 const HEADERS = ["Hạng", "Mã", "Cơ quan, đơn vị", "Tổng điểm", "Xếp loại", "Đề nghị khen thưởng", "Lý do (không xếp hạng / không đề nghị)"];
@@ -58,4 +59,34 @@ export function rankingCsv(file: RankingFile): string {
     ...file.rows.map((r) => [r.rank === null ? "" : String(r.rank), r.agency, r.name, r.total === null ? "" : r.total.toFixed(2).replace(".", ","), r.classification ?? "", r.proposal ?? "", r.reason ?? ""]),
   ];
   return "\uFEFF" + lines.map((cells) => cells.map(csvCell).join(";")).join("\r\n") + "\r\n";
+}
+
+/** Row of the column headers in the province's proposals.xlsx. */
+export const PROPOSALS_HEADER_ROW = 4;
+
+/**
+ * The province's consolidated proposals (proposals.xlsx): a title, then one row per proposal exactly as
+ * the page lists them (award, agency, bloc, rank, total, classification, votes); text as string cells.
+ */
+export async function provinceProposalsXlsx(file: ProposalsFile): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  book.creator = "Cổng thông tin thi đua";
+  const sheet = book.addWorksheet("De nghi khen thuong", {
+    views: [{ state: "frozen", ySplit: PROPOSALS_HEADER_ROW }],
+    pageSetup: { paperSize: 9, orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: `${PROPOSALS_HEADER_ROW}:${PROPOSALS_HEADER_ROW}` },
+  });
+  const headers = ["STT", "Hình thức khen thưởng", "Cơ quan, đơn vị", "Khối, cụm thi đua", "Hạng", "Tổng điểm", "Xếp loại", "Số phiếu đồng ý / hợp lệ"];
+  sheet.columns = [6, 32, 40, 40, 8, 11, 26, 14].map((width) => ({ width }));
+  sheet.mergeCells(1, 1, 1, headers.length);
+  sheet.mergeCells(2, 1, 2, headers.length);
+  Object.assign(sheet.getCell(1, 1), { value: file.title, font: { bold: true, size: 14 }, alignment: { horizontal: "center" } });
+  Object.assign(sheet.getCell(2, 1), { value: file.subtitle, font: { italic: true }, alignment: { horizontal: "center" } });
+  const header = sheet.getRow(PROPOSALS_HEADER_ROW);
+  header.values = headers;
+  header.font = { bold: true };
+  header.alignment = { vertical: "middle", horizontal: "center", wrapText: true };
+  file.lines.forEach((l, i) => sheet.addRow([i + 1, l.awardLabel, l.agency, l.bloc, l.rank, l.totalValue, l.classification, l.votes]));
+  for (let row = PROPOSALS_HEADER_ROW + 1; row <= sheet.rowCount; row++) sheet.getCell(row, 6).numFmt = "0.00";
+  sheet.autoFilter = { from: { row: PROPOSALS_HEADER_ROW, column: 1 }, to: { row: PROPOSALS_HEADER_ROW, column: headers.length } };
+  return Buffer.from(await book.xlsx.writeBuffer());
 }

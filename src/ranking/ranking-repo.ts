@@ -1,6 +1,7 @@
 import type { Knex } from "knex";
 import type { CriterionDef, Deliverable, SheetStatus, TieDecision } from "../scoring/index.js";
 import type { RankingState } from "./ranking-service.js";
+import { rankingResultRows } from "./ranking-results.js";
 
 export interface SheetEntryRow {
   criterionId: number;
@@ -169,6 +170,16 @@ export function rankingRepo(db: Knex) {
       const { rules, input, result, meeting } = state;
       const payload = JSON.stringify({ rules, input, result, meeting });
       await trx("ranking_snapshots").insert({ year_id: yearId, kind, payload, taken_at: at }).onConflict(["year_id", "kind"]).merge();
+      // The published result, one row per agency, beside its snapshot (the province's and history pages read these).
+      if (kind === "published") {
+        await trx("ranking_results").where({ year_id: yearId }).del();
+        const rows = rankingResultRows(state).map((r) => ({
+          year_id: yearId, kind, agency_id: r.agencyId, code: r.code, name: r.name, rank: r.rank,
+          total: r.total === null ? null : r.total.toFixed(2), self_total: r.selfTotal === null ? null : r.selfTotal.toFixed(2),
+          classification: r.classification, award: r.award, votes_for: r.votesFor, valid_ballots: r.validBallots,
+        }));
+        if (rows.length) await trx("ranking_results").insert(rows);
+      }
     },
     async deleteSnapshot(trx: Knex, yearId: number, kind: SnapshotKind): Promise<number> {
       return trx("ranking_snapshots").where({ year_id: yearId, kind }).del();

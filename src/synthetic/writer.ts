@@ -2,6 +2,7 @@
 import type { Knex } from "knex";
 import { hashPassword } from "../auth/passwords.js";
 import { DEMO_RULES } from "../scoring/rules.js";
+import { takeRankingSnapshot } from "../ranking/snapshots.js";
 import { generateBloc, provinceOf, prng, personName, type GenBloc, type GenSubmission, type SyntheticOptions } from "./generator.js";
 
 /** Rows per INSERT: well under PostgreSQL's 65,535 bind parameters for the widest table here. */
@@ -43,11 +44,13 @@ export interface WriteSummary {
   sheets: number;
   entries: number;
   users: number;
+  /** Bloc-years whose ranking is published (every year but the last). */
+  published: number;
 }
 
 /** Writes one generated bloc (its agencies, users, years and everything in them) in one transaction. */
 export async function writeBloc(db: Knex, bloc: GenBloc, ctx: { placeName: string; issuingBody: string; passwordHash: string; seed: number }): Promise<WriteSummary> {
-  const sum: WriteSummary = { blocs: 1, agencies: bloc.agencies.length, years: bloc.years.length, reports: 0, sheets: 0, entries: 0, users: 0 };
+  const sum: WriteSummary = { blocs: 1, agencies: bloc.agencies.length, years: bloc.years.length, reports: 0, sheets: 0, entries: 0, users: 0, published: 0 };
   const rng = prng(ctx.seed + bloc.code.length * 97 + bloc.agencies.length);
   await db.transaction(async (trx) => {
     if (await trx("blocs").where({ code: bloc.code }).first("id")) {
@@ -184,6 +187,13 @@ export async function writeBloc(db: Knex, bloc: GenBloc, ctx: { placeName: strin
       await trx("ballot_meetings").insert({ year_id: yearId, held_on: y.meeting.heldOn, place: y.meeting.place, valid_ballots: y.meeting.validBallots });
       await insertMany(trx, "votes", y.votes.map((v) => ({ year_id: yearId, agency_id: aid(v.agency), votes_for: v.votesFor, valid_ballots: y.meeting.validBallots })));
     }
+    // Every year but the last is over: its ranking was published (stored as the leader's publication stores it).
+    for (const y of bloc.years.slice(0, -1)) {
+      const at = new Date(`${y.year + 1}-01-20T09:00:00+07:00`);
+      await takeRankingSnapshot(trx, bloc.code, y.year, "published", at);
+      await trx("emulation_years").where({ bloc_id: blocId, year: y.year }).update({ ranking_published_at: at });
+      sum.published++;
+    }
   });
   return sum;
 }
@@ -192,7 +202,7 @@ export async function writeBloc(db: Knex, bloc: GenBloc, ctx: { placeName: strin
 export async function writeSynthetic(db: Knex, opts: SyntheticOptions, onBloc?: (code: string, i: number) => void): Promise<WriteSummary> {
   const province = provinceOf(opts);
   const passwordHash = await hashPassword("thidua2022");
-  const total: WriteSummary = { blocs: 0, agencies: 0, years: 0, reports: 0, sheets: 0, entries: 0, users: 0 };
+  const total: WriteSummary = { blocs: 0, agencies: 0, years: 0, reports: 0, sheets: 0, entries: 0, users: 0, published: 0 };
   for (let i = 0; i < opts.blocs; i++) {
     const bloc = generateBloc(opts, i);
     const s = await writeBloc(db, bloc, { placeName: province.name, issuingBody: province.issuingBody, passwordHash, seed: opts.seed + i });

@@ -18,6 +18,8 @@ const NAV: NavItem[] = [
   { href: "/sheets", label: "Bảng điểm", roles: ["secretariat", "leader", "observer", "admin"] },
   // Clerks see the ranking once it is published; before, the page says it is not yet.
   { href: "/ranking", label: "Xếp hạng", roles: [...rolesFor("ranking.readPublished")] },
+  // The province's board (and the admin): every bloc given to it side by side.
+  { href: "/province", label: "Toàn tỉnh", roles: [...rolesFor("province.read")] },
   { href: "/admin/blocs", label: "Khối thi đua", roles: ["admin"] },
   { href: "/admin/users", label: "Tài khoản", roles: ["admin", "secretariat"] },
   { href: "/audit", label: "Nhật ký", roles: [...rolesFor("audit.read")] },

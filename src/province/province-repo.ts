@@ -1,0 +1,162 @@
+import type { Knex } from "knex";
+import { SENT_STATUSES } from "../dashboard/completeness.js";
+import type { Award, Classification } from "../scoring/index.js";
+
+export interface ProvinceYear {
+  id: number;
+  blocId: number;
+  year: number;
+  rankingPublishedAt: Date | null;
+  closedAt: Date | null;
+  agencies: number;
+}
+
+export interface PeriodProgress {
+  yearId: number;
+  number: number;
+  kind: string;
+  title: string | null;
+  dueOn: string;
+  agencies: number;
+  sent: number;
+  late: number;
+  /** Not sent and past the (extended) due date, as of `today` (closed years: the service zeroes it). */
+  overdue: number;
+}
+
+export interface ResultRow {
+  yearId: number;
+  agencyId: number;
+  code: string;
+  name: string;
+  rank: number | null;
+  total: number | null;
+  selfTotal: number | null;
+  classification: Classification | null;
+  award: Award | null;
+  votesFor: number | null;
+  validBallots: number | null;
+}
+
+export interface HistoryRow extends ResultRow {
+  year: number;
+  blocId: number;
+  /** Agencies ranked that year in that bloc. */
+  rankedCount: number;
+}
+
+const num = (v: string | number | null): number | null => (v === null ? null : Number(v));
+
+type ResultDbRow = {
+  year_id: number; agency_id: number; code: string; name: string; rank: number | null; total: string | null; self_total: string | null;
+  classification: Classification | null; award: Award | null; votes_for: number | null; valid_ballots: number | null;
+};
+const toResult = (r: ResultDbRow): ResultRow => ({
+  yearId: r.year_id, agencyId: r.agency_id, code: r.code, name: r.name, rank: r.rank, total: num(r.total), selfTotal: num(r.self_total),
+  classification: r.classification, award: r.award, votesFor: r.votes_for, validBallots: r.valid_ballots,
+});
+
+/**
+ * The province's view: every query is set-based across the blocs (never one per bloc or agency), and
+ * published results come from `ranking_results` (the published snapshots' rows), never rescored.
+ */
+export function provinceRepo(db: Knex) {
+  return {
+    /** The year `year` of each of these blocs, with its number of agencies. */
+    async years(blocIds: number[], year: number): Promise<ProvinceYear[]> {
+      if (!blocIds.length) return [];
+      const rows: { id: number; bloc_id: number; year: number; ranking_published_at: Date | null; closed_at: Date | null; agencies: number | string }[] = await db("emulation_years as y")
+        .whereIn("y.bloc_id", blocIds)
+        .andWhere("y.year", year)
+        .select("y.id", "y.bloc_id", "y.year", "y.ranking_published_at", "y.closed_at", db.raw("(SELECT count(*) FROM year_agencies ya WHERE ya.year_id = y.id) AS agencies"));
+      return rows.map((r) => ({ id: r.id, blocId: r.bloc_id, year: r.year, rankingPublishedAt: r.ranking_published_at, closedAt: r.closed_at, agencies: Number(r.agencies) }));
+    },
+    /** Every year any of these blocs has, newest first (the year switcher). */
+    async yearNumbers(blocIds: number[]): Promise<number[]> {
+      if (!blocIds.length) return [];
+      const rows: { year: number }[] = await db("emulation_years").whereIn("bloc_id", blocIds).distinct("year").orderBy("year", "desc");
+      return rows.map((r) => r.year);
+    },
+    /** The latest year with a published ranking in any of these blocs. */
+    async latestPublishedYear(blocIds: number[]): Promise<number | null> {
+      if (!blocIds.length) return null;
+      const row: { year: number | null } | undefined = await db("emulation_years").whereIn("bloc_id", blocIds).whereNotNull("ranking_published_at").first(db.raw("max(year) AS year"));
+      return row?.year ?? null;
+    },
+    /** Each period of these years: agencies, reports sent, sent late, overdue today. */
+    async periods(yearIds: number[], today: string): Promise<PeriodProgress[]> {
+      if (!yearIds.length) return [];
+      const sent = SENT_STATUSES.map(() => "?").join(", ");
+      const { rows } = (await db.raw(
+        `SELECT p.year_id, p.number, p.kind, p.title, p.due_on,
+           count(ya.agency_id) AS agencies,
+           count(*) FILTER (WHERE r.status IN (${sent})) AS sent,
+           count(*) FILTER (WHERE r.status IN (${sent}) AND r.late_days > 0) AS late,
+           count(*) FILTER (WHERE (r.status IS NULL OR r.status NOT IN (${sent})) AND coalesce(e.due_on, p.due_on) < ?::date) AS overdue
+         FROM periods p
+         JOIN year_agencies ya ON ya.year_id = p.year_id
+         LEFT JOIN reports r ON r.period_id = p.id AND r.agency_id = ya.agency_id
+         LEFT JOIN period_extensions e ON e.period_id = p.id AND e.agency_id = ya.agency_id
+         WHERE p.year_id IN (${yearIds.map(() => "?").join(", ")})
+         GROUP BY p.id
+         ORDER BY p.year_id, p.number`,
+        [...SENT_STATUSES, ...SENT_STATUSES, ...SENT_STATUSES, today, ...yearIds],
+      )) as { rows: { year_id: number; number: number; kind: string; title: string | null; due_on: string; agencies: string | number; sent: string | number; late: string | number; overdue: string | number }[] };
+      return rows.map((r) => ({
+        yearId: r.year_id, number: r.number, kind: r.kind, title: r.title, dueOn: r.due_on,
+        agencies: Number(r.agencies), sent: Number(r.sent), late: Number(r.late), overdue: Number(r.overdue),
+      }));
+    },
+    /** Score sheets of these years by state. */
+    async sheetCounts(yearIds: number[]): Promise<{ yearId: number; status: string; n: number }[]> {
+      if (!yearIds.length) return [];
+      const rows: { year_id: number; status: string; n: string | number }[] = await db("score_sheets").whereIn("year_id", yearIds).groupBy("year_id", "status").select("year_id", "status", db.raw("count(*) AS n"));
+      return rows.map((r) => ({ yearId: r.year_id, status: r.status, n: Number(r.n) }));
+    },
+    /** Per published year: how many agencies were ranked. */
+    async rankedCounts(yearIds: number[]): Promise<Map<number, number>> {
+      if (!yearIds.length) return new Map();
+      const rows: { year_id: number; n: string | number }[] = await db("ranking_results").whereIn("year_id", yearIds).whereNotNull("rank").groupBy("year_id").select("year_id", db.raw("count(*) AS n"));
+      return new Map(rows.map((r) => [r.year_id, Number(r.n)]));
+    },
+    /** The published proposals of these years (agencies proposed for an award), optionally of one award. */
+    async proposals(yearIds: number[], award: Award | null): Promise<ResultRow[]> {
+      if (!yearIds.length) return [];
+      const q = db<ResultDbRow>("ranking_results").whereIn("year_id", yearIds).whereNotNull("award");
+      if (award) q.andWhere("award", award);
+      return (await q.orderBy([{ column: "rank" }, { column: "agency_id" }])).map(toResult);
+    },
+    /** Published results of one agency across every year (any bloc), oldest first. */
+    async agencyHistory(agencyId: number): Promise<HistoryRow[]> {
+      const rows: (ResultDbRow & { year: number; bloc_id: number; ranked_count: string | number })[] = await db("ranking_results as rr")
+        .join("emulation_years as y", "y.id", "rr.year_id")
+        .where("rr.agency_id", agencyId)
+        .orderBy([{ column: "y.year" }, { column: "y.bloc_id" }])
+        .select("rr.*", "y.year", "y.bloc_id", db.raw("(SELECT count(*) FROM ranking_results x WHERE x.year_id = rr.year_id AND x.rank IS NOT NULL) AS ranked_count"));
+      return rows.map((r) => ({ ...toResult(r), year: r.year, blocId: r.bloc_id, rankedCount: Number(r.ranked_count) }));
+    },
+    /** Published results of every agency of one bloc across its years, oldest year first. */
+    async blocHistory(blocId: number): Promise<HistoryRow[]> {
+      const rows: (ResultDbRow & { year: number; bloc_id: number; ranked_count: string | number })[] = await db("ranking_results as rr")
+        .join("emulation_years as y", "y.id", "rr.year_id")
+        .where("y.bloc_id", blocId)
+        .orderBy([{ column: "y.year" }, { column: "rr.agency_id" }])
+        .select("rr.*", "y.year", "y.bloc_id", db.raw("count(*) FILTER (WHERE rr.rank IS NOT NULL) OVER (PARTITION BY rr.year_id) AS ranked_count"));
+      return rows.map((r) => ({ ...toResult(r), year: r.year, blocId: r.bloc_id, rankedCount: Number(r.ranked_count) }));
+    },
+    /** Every year of one bloc (published or not), oldest first. */
+    async blocYears(blocId: number): Promise<{ year: number; rankingPublishedAt: Date | null }[]> {
+      const rows: { year: number; ranking_published_at: Date | null }[] = await db("emulation_years").where({ bloc_id: blocId }).orderBy("year").select("year", "ranking_published_at");
+      return rows.map((r) => ({ year: r.year, rankingPublishedAt: r.ranking_published_at }));
+    },
+    /** An agency by code, with the blocs it belongs or belonged to. */
+    async agency(code: string): Promise<{ id: number; code: string; name: string; blocIds: number[] } | undefined> {
+      const row: { id: number; code: string; name: string; bloc_ids: number[] | null } | undefined = await db("agencies as a")
+        .where("a.code", code)
+        .first("a.id", "a.code", "a.name", db.raw("(SELECT array_agg(DISTINCT m.bloc_id) FROM bloc_memberships m WHERE m.agency_id = a.id) AS bloc_ids"));
+      return row && { id: row.id, code: row.code, name: row.name, blocIds: (row.bloc_ids ?? []).map(Number) };
+    },
+  };
+}
+
+export type ProvinceRepo = ReturnType<typeof provinceRepo>;

@@ -1,0 +1,178 @@
+// Issue 20: the province's view (every bloc given to the observer, side by side), its consolidated
+// proposals and their exports, and the year-over-year pages with the self-scoring gap.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Knex } from "knex";
+import * as cheerio from "cheerio";
+import ExcelJS from "exceljs";
+import JSZip from "jszip";
+import type { Response } from "superagent";
+import { createTestDatabase } from "./db.js";
+import { createTestApp, loginAs, postForm, type Agent } from "./http.js";
+import { writeSynthetic } from "../src/synthetic/writer.js";
+import { rankingResultRows } from "../src/ranking/ranking-results.js";
+import * as backfill from "../migrations/20261129_261_ranking_results_backfill.js";
+import type { Database } from "../src/db/database.js";
+import type { RankingExportRow, RankingState } from "../src/ranking/ranking-service.js";
+
+const OPTS = { blocs: 3, agencies: 5, criteria: 12, years: 3, seed: 20, prefix: "pv", lastYear: 2024 };
+const PUBLISHED = 2023;
+
+function binary(response: Response, cb: (err: Error | null, body: unknown) => void) {
+  const res = response as unknown as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  res.on("data", (c: Buffer) => chunks.push(c));
+  res.on("end", () => cb(null, Buffer.concat(chunks)));
+}
+
+/** The consolidated list as the page shows it: one array of cell texts per row. */
+function pageRows(html: string): string[][] {
+  const $ = cheerio.load(html);
+  return $("table.province-proposals tbody tr")
+    .toArray()
+    .map((tr) => $(tr).find("td").toArray().map((td) => $(td).text().trim()));
+}
+
+const proposalKeys = (html: string) => cheerio.load(html)("table.province-proposals tbody tr").toArray().map((tr) => cheerio.load(tr)("tr").attr("data-proposal")!);
+
+describe("province: /province/<year>, its exports, year over year", () => {
+  let database: Database;
+  let db: Knex;
+  let app: ReturnType<typeof createTestApp>;
+  let observer: Agent;
+  let admin: Agent;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = database.knex;
+    await writeSynthetic(db, OPTS);
+    // The board's observer is given pv01 and pv03, not pv02; an admin sees every bloc.
+    const hash = (await db("users").where({ username: "thuongtruc.pv01" }).first("password_hash")).password_hash;
+    const [{ id: obs }] = await db("users").insert({ username: "quansat.pv", full_name: "Ban Thi đua – Khen thưởng tỉnh", role: "observer", password_hash: hash }).returning("id");
+    await db("users").insert({ username: "quantri.pv", full_name: "Quản trị", role: "admin", password_hash: hash });
+    const blocIds = await db("blocs").whereIn("code", ["pv01", "pv03"]).pluck("id");
+    await db("user_blocs").insert(blocIds.map((bloc_id: number) => ({ user_id: obs, bloc_id })));
+    app = createTestApp(db, { now: () => new Date("2025-03-10T09:00:00+07:00") });
+    observer = await loginAs(app, "quansat.pv");
+    admin = await loginAs(app, "quantri.pv");
+  });
+  afterAll(() => database.close());
+
+  it("when the observer opens /province/<year>, then it sees exactly the blocs given to it, each with its state, and no other bloc's proposals", async () => {
+    const res = await observer.get(`/province/${PUBLISHED}`);
+    expect(res.status).toBe(200);
+    const $ = cheerio.load(res.text);
+    expect($("table.province-blocs tbody tr").toArray().map((tr) => $(tr).attr("data-bloc"))).toEqual(["pv01", "pv03"]);
+    const names = await db("blocs").orderBy("code").pluck("name");
+    expect(res.text).not.toContain(`>${names[1]}<`);
+    const keys = proposalKeys(res.text);
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.every((k) => k.startsWith("pv01/") || k.startsWith("pv03/"))).toBe(true);
+    // Each bloc: its periods' completeness, its sheets reviewed, its ranking published.
+    const row = $("tr[data-bloc=pv01]").text();
+    expect(row).toMatch(/Sơ kết 6 tháng|6 tháng/);
+    expect(row).toMatch(/\d+\/5 \(\d+%\)/);
+    expect(row).toContain("Đã công bố");
+    // The menu link for the observer.
+    expect($("nav.site-nav a[href='/province']").text()).toBe("Toàn tỉnh");
+    // Its unpublished year shows state only.
+    const open = await observer.get(`/province/${OPTS.lastYear}`);
+    expect(cheerio.load(open.text)("tr[data-bloc=pv01]").text()).toContain("Chưa công bố");
+    expect(pageRows(open.text)).toEqual([]);
+  });
+
+  it("when others ask: a clerk or a secretariat gets 403, an anonymous visitor is sent to log in, and the admin sees every bloc", async () => {
+    expect((await (await loginAs(app, "canbo.pv01-a01")).get(`/province/${PUBLISHED}`)).status).toBe(403);
+    const sec = await loginAs(app, "thuongtruc.pv01");
+    expect((await sec.get(`/province/${PUBLISHED}`)).status).toBe(403);
+    expect((await sec.get(`/province/${PUBLISHED}/proposals.xlsx`)).status).toBe(403);
+    expect(cheerio.load((await sec.get("/")).text)("nav.site-nav a[href='/province']").length).toBe(0);
+    const { agent } = { agent: (await import("supertest")).default.agent(app) };
+    expect((await agent.get(`/province/${PUBLISHED}`)).status).toBe(303);
+    const all = cheerio.load((await admin.get(`/province/${PUBLISHED}`)).text);
+    expect(all("table.province-blocs tbody tr").toArray().map((tr) => all(tr).attr("data-bloc"))).toEqual(["pv01", "pv02", "pv03"]);
+  });
+
+  it("when the consolidated list is compared with each bloc's published ranking, then it is exactly the union of their proposals", async () => {
+    const page = await observer.get(`/province/${PUBLISHED}`);
+    const expected: string[] = [];
+    for (const bloc of ["pv01", "pv03"]) {
+      const rows = (await observer.get(`/blocs/${bloc}/years/${PUBLISHED}/ranking.json`)).body as RankingExportRow[];
+      for (const r of rows) if (r.proposal) expected.push(`${bloc}/${r.agency}/${r.proposal.startsWith("Cờ") ? "flag" : "merit"}`);
+    }
+    expect(expected.length).toBeGreaterThan(0);
+    expect([...proposalKeys(page.text)].sort()).toEqual(expected.sort());
+    // Totals, classification and votes as the bloc's ranking shows them.
+    const rows = (await observer.get(`/blocs/pv01/years/${PUBLISHED}/ranking.json`)).body as RankingExportRow[];
+    const first = pageRows(page.text).find((r) => rows.some((x) => x.name === r[2] && x.proposal === r[1]))!;
+    const same = rows.find((x) => x.name === first[2])!;
+    expect(first[6]).toBe(same.classification);
+    expect(first[5]).toBe(same.total!.toFixed(2).replace(".", ","));
+  });
+
+  it("when filtered by award, then only that award's proposals show; an unknown award answers 422 with a message by the field", async () => {
+    const all = pageRows((await observer.get(`/province/${PUBLISHED}`)).text);
+    const flags = await observer.get(`/province/${PUBLISHED}?award=flag`);
+    expect(flags.status).toBe(200);
+    const rows = pageRows(flags.text);
+    expect(rows.length).toBe(all.filter((r) => r[1] === "Cờ thi đua của UBND tỉnh").length);
+    expect(rows.every((r) => r[1] === "Cờ thi đua của UBND tỉnh")).toBe(true);
+    const bad = await observer.get(`/province/${PUBLISHED}?award=huan-chuong`);
+    expect(bad.status).toBe(422);
+    expect(cheerio.load(bad.text)("#award-error").text()).toContain("Chọn một hình thức khen thưởng");
+  });
+
+  it("when the proposals are exported as .xlsx and .docx, then their rows equal the page's, filter included", async () => {
+    for (const query of ["", "?award=merit"]) {
+      const page = pageRows((await observer.get(`/province/${PUBLISHED}${query}`)).text);
+      const xlsx = await observer.get(`/province/${PUBLISHED}/proposals.xlsx${query}`).buffer(true).parse(binary);
+      expect(xlsx.status).toBe(200);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(xlsx.body as Parameters<typeof book.xlsx.load>[0]);
+      const sheet = book.worksheets[0]!;
+      const fromXlsx: string[][] = [];
+      for (let r = 5; r <= sheet.rowCount; r++) {
+        const v = (c: number) => sheet.getCell(r, c).value;
+        const total = v(6);
+        fromXlsx.push([String(v(1)), String(v(2)), String(v(3)), String(v(4)), v(5) === null ? "—" : String(v(5)), total === null ? "—" : Number(total).toFixed(2).replace(".", ","), String(v(7)), String(v(8))]);
+      }
+      expect(fromXlsx).toEqual(page);
+
+      const docx = await observer.get(`/province/${PUBLISHED}/proposals.docx${query}`).buffer(true).parse(binary);
+      expect(docx.status).toBe(200);
+      const xml = await (await JSZip.loadAsync(docx.body as Buffer)).file("word/document.xml")!.async("string");
+      const tables = [...xml.matchAll(/<w:tbl>[\s\S]*?<\/w:tbl>/g)].map((t) => t[0]).slice(1, -1); // header and signature tables aside
+      const cells = (row: string) => [...row.matchAll(/<w:tc>[\s\S]*?<\/w:tc>/g)].map((c) => [...c[0].matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((t) => t[1]).join(""));
+      const fromDocx = tables.flatMap((t) => [...t.matchAll(/<w:tr>[\s\S]*?<\/w:tr>|<w:tr [\s\S]*?<\/w:tr>/g)].slice(1).map((r) => cells(r[0])));
+      // Word: STT, agency, bloc, rank, total, classification, votes (one table per award, numbered afresh).
+      expect(fromDocx.map((r) => r.slice(1))).toEqual(page.map((r) => [r[2], r[3], r[4], r[5], r[6], r[7]]));
+      expect(xml).toContain("Hội đồng Thi đua – Khen thưởng tỉnh");
+    }
+  });
+
+  it("when the backfill migration rebuilds ranking_results from the stored snapshots, then it gives the rows the publication wrote", async () => {
+    const before = await db("ranking_results").orderBy(["year_id", "agency_id"]);
+    expect(before.length).toBeGreaterThan(0);
+    await db("ranking_results").del();
+    await backfill.up(db);
+    expect(await db("ranking_results").orderBy(["year_id", "agency_id"])).toEqual(before);
+    // And both come from the snapshot: the pure function over the stored state gives the same totals.
+    const snap = await db("ranking_snapshots").where({ kind: "published" }).first("year_id", "payload");
+    const rows = rankingResultRows({ ...(snap.payload as Omit<RankingState, "source" | "takenAt">), source: "published", takenAt: null });
+    const stored = before.filter((r: { year_id: number }) => r.year_id === snap.year_id);
+    expect(stored.map((r: { total: string | null }) => (r.total === null ? null : Number(r.total)))).toEqual(
+      [...rows].sort((a, b) => a.agencyId - b.agencyId).map((r) => (r.total === null ? null : Math.round(r.total * 100) / 100)),
+    );
+  });
+
+  it("when the leader (here the admin) reopens a bloc's published ranking, then its proposals leave the province's list and the bloc shows its state only", async () => {
+    const before = proposalKeys((await observer.get(`/province/${PUBLISHED}`)).text);
+    expect(before.some((k) => k.startsWith("pv03/"))).toBe(true);
+    const res = await postForm(admin, `/blocs/pv03/years/${PUBLISHED}/ranking`, `/blocs/pv03/years/${PUBLISHED}/ranking/reopen`, { reason: "Sửa điểm sau khiếu nại của đơn vị" });
+    expect(res.status).toBe(303);
+    const after = await observer.get(`/province/${PUBLISHED}`);
+    expect(proposalKeys(after.text)).toEqual(before.filter((k) => !k.startsWith("pv03/")));
+    expect(cheerio.load(after.text)("tr[data-bloc=pv03]").text()).toContain("Chưa công bố");
+    const yearId = (await db("emulation_years as y").join("blocs as b", "b.id", "y.bloc_id").where({ "b.code": "pv03", "y.year": PUBLISHED }).first("y.id")).id;
+    expect(Number((await db("ranking_results").where({ year_id: yearId }).count({ n: "*" }))[0]!.n)).toBe(0);
+  });
+});
