@@ -164,6 +164,68 @@ describe("province: /province/<year>, its exports, year over year", () => {
     );
   });
 
+  it("when the secretariat opens an agency's history, then each published year shows its rank, total and classification as published, the self-scoring gap, and one bar per year", async () => {
+    const sec = await loginAs(app, "thuongtruc.pv01");
+    // An agency of pv01 with a score sheet in both published years.
+    const code: string = (
+      await db("ranking_results as r").join("emulation_years as y", "y.id", "r.year_id").join("blocs as b", "b.id", "y.bloc_id")
+        .where({ "b.code": "pv01" }).whereNotNull("r.self_total").groupBy("r.code").havingRaw("count(*) = 2").orderBy("r.code").first("r.code")
+    ).code;
+    const res = await sec.get(`/agencies/${code}/history`);
+    expect(res.status).toBe(200);
+    const $ = cheerio.load(res.text);
+    expect($("tr[data-year]").toArray().map((tr) => $(tr).attr("data-year"))).toEqual(["2022", "2023"]);
+    for (const year of [2022, 2023]) {
+      const row = ((await sec.get(`/blocs/pv01/years/${year}/ranking.json`)).body as RankingExportRow[]).find((r) => r.agency === code)!;
+      const cells = $(`tr[data-year=${year}] td`).toArray().map((td) => $(td).text().trim());
+      expect(cells[1]).toBe(row.rank === null ? "Không xếp hạng" : `${row.rank}/${((await sec.get(`/blocs/pv01/years/${year}/ranking.json`)).body as RankingExportRow[]).filter((r) => r.rank !== null).length}`);
+      expect(cells[2]).toBe(row.total === null ? "—" : row.total.toFixed(2).replace(".", ","));
+      const stored = await db("ranking_results as r").join("emulation_years as y", "y.id", "r.year_id").join("blocs as b", "b.id", "y.bloc_id").where({ "b.code": "pv01", "y.year": year, "r.code": code }).first("r.self_total", "r.total");
+      expect(cells[3]).toBe(Number(stored.self_total).toFixed(2).replace(".", ","));
+      const gap = Math.round((Number(stored.self_total) - Number(stored.total)) * 100) / 100;
+      expect(cells[4]).toBe(`${gap > 0 ? "+" : ""}${gap.toFixed(2).replace(".", ",")}`);
+    }
+    expect($("thead").text()).toContain("Điểm tự chấm");
+    expect($("h2#gap-title").text()).toContain("Chênh lệch giữa điểm tự chấm và điểm Khối chấm");
+    expect($("figure.dash-chart svg g.dash-bar").length).toBe(2);
+    // The ranking page and the agency's page link here.
+    expect((await sec.get("/blocs/pv01/years/2023/ranking")).text).toContain(`href="/agencies/${code}/history"`);
+    expect((await sec.get(`/blocs/pv01/agencies/${code}`)).text).toContain(`href="/agencies/${code}/history"`);
+  });
+
+  it("when a clerk opens its own agency's history, then it sees its results without the gap; another agency's answers 404, as does a bloc not given to the observer", async () => {
+    const clerk = await loginAs(app, "canbo.pv01-a01");
+    const own = await clerk.get("/agencies/pv01-a01/history");
+    expect(own.status).toBe(200);
+    expect(cheerio.load(own.text)("tr[data-year]").length).toBe(2);
+    expect(own.text).not.toContain("Điểm tự chấm");
+    expect(own.text).not.toContain("gap-title");
+    expect((await clerk.get("/agencies/pv01-a02/history")).status).toBe(404);
+    expect((await observer.get("/agencies/pv02-a01/history")).status).toBe(404);
+    expect((await observer.get("/blocs/pv02/history")).status).toBe(404);
+    const seen = await observer.get("/agencies/pv01-a02/history");
+    expect(seen.status).toBe(200);
+    expect(seen.text).toContain("Điểm tự chấm");
+  });
+
+  it("when a bloc's history is opened, then every agency has its rank per published year, the unpublished year says so, and the chart has one bar per published year", async () => {
+    const res = await observer.get("/blocs/pv01/history");
+    expect(res.status).toBe(200);
+    const $ = cheerio.load(res.text);
+    expect($("table.bloc-history thead th").toArray().map((th) => $(th).text().trim())).toEqual(["Cơ quan, đơn vị", "2022", "2023", "2024", "Tự chấm so với Khối chấm"]);
+    expect($("table.bloc-history tbody tr").length).toBe(OPTS.agencies);
+    expect(res.text).toMatch(/Năm 2024<\/a>: Chưa công bố/);
+    expect(res.text).toMatch(/Năm 2023<\/a>: Đã công bố/);
+    expect($("figure.dash-chart svg g.dash-bar").length).toBe(2);
+    const rows = (await observer.get("/blocs/pv01/years/2023/ranking.json")).body as RankingExportRow[];
+    const top = rows.find((r) => r.rank === 1)!;
+    expect($(`tr[data-agency=${top.agency}] td`).eq(1).text()).toContain("Hạng 1");
+    // A clerk of the bloc reads the published results, not the self-scoring gap.
+    const clerk = await (await loginAs(app, "canbo.pv01-a01")).get("/blocs/pv01/history");
+    expect(clerk.status).toBe(200);
+    expect(clerk.text).not.toContain("Tự chấm so với Khối chấm");
+  });
+
   it("when the leader (here the admin) reopens a bloc's published ranking, then its proposals leave the province's list and the bloc shows its state only", async () => {
     const before = proposalKeys((await observer.get(`/province/${PUBLISHED}`)).text);
     expect(before.some((k) => k.startsWith("pv03/"))).toBe(true);

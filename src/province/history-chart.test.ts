@@ -25,3 +25,13 @@ describe("historyChart", () => {
     expect(chart.rows.map((r) => r.width)).toEqual([BAR_CHART.barMax, 0]);
   });
 });
+
+describe("gapSummary", () => {
+  it("when self-scores ran above the review every year, then it is persistent with the mean gap; one year below breaks it", async () => {
+    const { gapSummary } = await import("./province-service.js");
+    expect(gapSummary([2, 3.5, 1])).toEqual({ years: 3, above: 3, mean: "+2,17", persistent: true });
+    expect(gapSummary([2, -1, 1])).toEqual({ years: 3, above: 2, mean: "+0,67", persistent: false });
+    expect(gapSummary([4])).toMatchObject({ persistent: false });
+    expect(gapSummary([])).toBeNull();
+  });
+});
