@@ -95,3 +95,54 @@ describe("query counts (no N+1)", () => {
     expect(report).toEqual(PAGES.map((p) => `${p.name}: ${small[p.name]} → ${small[p.name]}`));
   });
 });
+
+describe("query count of the province's view (issue 20)", () => {
+  let database: Database;
+  let db: Knex;
+  let observer: Agent;
+
+  async function queriesOf(path: string): Promise<string[]> {
+    expect((await observer.get(path)).status, path).toBe(200);
+    const seen: string[] = [];
+    const count = (q: { sql: string }) => seen.push(q.sql);
+    db.on("query", count);
+    try {
+      expect((await observer.get(path)).status, path).toBe(200);
+    } finally {
+      db.off("query", count);
+    }
+    return seen;
+  }
+
+  async function giveAllBlocs(userId: number) {
+    await db("user_blocs").where({ user_id: userId }).del();
+    await db("user_blocs").insert((await db("blocs").pluck("id")).map((bloc_id: number) => ({ user_id: userId, bloc_id })));
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = database.knex;
+    await writeSynthetic(db, { blocs: 2, agencies: 3, criteria: 12, years: 2, seed: 21, prefix: "qp", lastYear: 2024 });
+    const hash = (await db("users").where({ username: "thuongtruc.qp01" }).first("password_hash")).password_hash;
+    await db("users").insert({ username: "quansat.qp", full_name: "Ban Thi đua – Khen thưởng tỉnh", role: "observer", password_hash: hash });
+    const app = createTestApp(db, { now: () => new Date("2025-01-20T09:00:00+07:00") });
+    const id = (await db("users").where({ username: "quansat.qp" }).first("id")).id;
+    await giveAllBlocs(id);
+    observer = await loginAs(app, "quansat.qp");
+  });
+  afterAll(() => database.close());
+
+  it("when the province grows from 2 to 6 blocs, then /province/<year> makes the same number of queries, at most 8 of its own", async () => {
+    // What every signed-in page costs (session, user, blocs, the header's notifications): the page adds the rest.
+    const base = (await queriesOf("/account/password")).length;
+    const small = await queriesOf("/province/2023");
+    await writeSynthetic(db, { blocs: 4, agencies: 4, criteria: 12, years: 2, seed: 22, prefix: "qr", lastYear: 2024 });
+    await giveAllBlocs((await db("users").where({ username: "quansat.qp" }).first("id")).id);
+    const page = await observer.get("/province/2023");
+    expect(page.text.match(/<tr data-bloc=/g)?.length).toBe(6);
+    const large = await queriesOf("/province/2023");
+    if (process.env.SHOW_QUERY_COUNTS) console.log(JSON.stringify({ base, small: small.length, large: large.length, sql: large }));
+    expect(large.length).toBe(small.length);
+    expect(large.length - base).toBeLessThanOrEqual(8);
+  });
+});
