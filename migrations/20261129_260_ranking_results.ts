@@ -17,6 +17,8 @@ export async function up(knex: Knex): Promise<void> {
     // null: no score sheet at all; unranked with a sheet: its provisional total.
     t.decimal("total", 8, 2);
     t.decimal("self_total", 8, 2);
+    // The sheet's state when published: the self-scoring gap counts reviewed sheets only.
+    t.text("sheet_status").notNullable();
     t.text("classification");
     t.text("award");
     t.integer("votes_for");
@@ -24,6 +26,7 @@ export async function up(knex: Knex): Promise<void> {
     t.primary(["year_id", "kind", "agency_id"]);
     t.foreign(["year_id", "kind"]).references(["year_id", "kind"]).inTable("ranking_snapshots").onDelete("CASCADE");
     t.check("kind = 'published'", [], "ranking_results_kind");
+    t.check("sheet_status IN ('none', 'draft', 'submitted', 'returned', 'reviewed')", [], "ranking_results_sheet_status");
     t.check("award IS NULL OR award IN ('flag', 'merit')", [], "ranking_results_award");
     t.check("classification IS NULL OR classification IN ('excellent', 'good', 'pass', 'fail')", [], "ranking_results_classification");
     t.index(["agency_id"], "ranking_results_agency");

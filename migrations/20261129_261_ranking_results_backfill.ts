@@ -5,7 +5,7 @@ import type { Knex } from "knex";
 // Frozen SQL: the payload's shape as it was written on this date.
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`
-    INSERT INTO ranking_results (year_id, kind, agency_id, code, name, rank, total, self_total, classification, award, votes_for, valid_ballots)
+    INSERT INTO ranking_results (year_id, kind, agency_id, code, name, rank, total, self_total, sheet_status, classification, award, votes_for, valid_ballots)
     SELECT s.year_id, 'published', (a->>'agencyId')::int, a->>'code', a->>'name',
       (rr.r->>'rank')::int,
       CASE WHEN rr.r IS NOT NULL THEN (rr.r->>'total')::numeric
@@ -13,6 +13,7 @@ export async function up(knex: Knex): Promise<void> {
            ELSE (s.payload->'result'->'sheets'->(a->>'agencyId')->>'total')::numeric END,
       CASE WHEN a->>'sheetStatus' = 'none' THEN NULL
            ELSE (s.payload->'result'->'sheets'->(a->>'agencyId')->>'selfTotal')::numeric END,
+      a->>'sheetStatus',
       rr.r->>'classification',
       s.payload->'result'->'proposals'->'byAgency'->(a->>'agencyId')->>'award',
       (b.b->>'votesFor')::int,

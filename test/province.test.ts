@@ -166,10 +166,10 @@ describe("province: /province/<year>, its exports, year over year", () => {
 
   it("when the secretariat opens an agency's history, then each published year shows its rank, total and classification as published, the self-scoring gap, and one bar per year", async () => {
     const sec = await loginAs(app, "thuongtruc.pv01");
-    // An agency of pv01 with a score sheet in both published years.
+    // An agency of pv01 whose sheet the bloc reviewed in both published years.
     const code: string = (
       await db("ranking_results as r").join("emulation_years as y", "y.id", "r.year_id").join("blocs as b", "b.id", "y.bloc_id")
-        .where({ "b.code": "pv01" }).whereNotNull("r.self_total").groupBy("r.code").havingRaw("count(*) = 2").orderBy("r.code").first("r.code")
+        .where({ "b.code": "pv01", "r.sheet_status": "reviewed" }).groupBy("r.code").havingRaw("count(*) = 2").orderBy("r.code").first("r.code")
     ).code;
     const res = await sec.get(`/agencies/${code}/history`);
     expect(res.status).toBe(200);
@@ -206,6 +206,15 @@ describe("province: /province/<year>, its exports, year over year", () => {
     const seen = await observer.get("/agencies/pv01-a02/history");
     expect(seen.status).toBe(200);
     expect(seen.text).toContain("Điểm tự chấm");
+  });
+
+  it("when a year's sheet was not reviewed by the bloc, then its gap is not counted (its total is the agency's own points)", async () => {
+    const row = await db("ranking_results as r").join("emulation_years as y", "y.id", "r.year_id").join("blocs as b", "b.id", "y.bloc_id")
+      .whereIn("b.code", ["pv01", "pv03"]).whereNot("r.sheet_status", "reviewed").whereNotNull("r.total").orderBy("r.code").first("r.code", "y.year");
+    expect(row).toBeDefined();
+    const res = await observer.get(`/agencies/${row.code}/history`);
+    const $ = cheerio.load(res.text);
+    expect($(`tr[data-year=${row.year}] td`).eq(4).text().trim()).toBe("chưa thẩm định");
   });
 
   it("when a bloc's history is opened, then every agency has its rank per published year, the unpublished year says so, and the chart has one bar per published year", async () => {

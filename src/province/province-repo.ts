@@ -32,6 +32,8 @@ export interface ResultRow {
   rank: number | null;
   total: number | null;
   selfTotal: number | null;
+  /** The sheet was reviewed by the bloc when the ranking was published. */
+  reviewed: boolean;
   classification: Classification | null;
   award: Award | null;
   votesFor: number | null;
@@ -48,11 +50,11 @@ export interface HistoryRow extends ResultRow {
 const num = (v: string | number | null): number | null => (v === null ? null : Number(v));
 
 type ResultDbRow = {
-  year_id: number; agency_id: number; code: string; name: string; rank: number | null; total: string | null; self_total: string | null;
+  year_id: number; agency_id: number; code: string; name: string; rank: number | null; total: string | null; self_total: string | null; sheet_status: string;
   classification: Classification | null; award: Award | null; votes_for: number | null; valid_ballots: number | null;
 };
 const toResult = (r: ResultDbRow): ResultRow => ({
-  yearId: r.year_id, agencyId: r.agency_id, code: r.code, name: r.name, rank: r.rank, total: num(r.total), selfTotal: num(r.self_total),
+  yearId: r.year_id, agencyId: r.agency_id, code: r.code, name: r.name, rank: r.rank, total: num(r.total), selfTotal: num(r.self_total), reviewed: r.sheet_status === "reviewed",
   classification: r.classification, award: r.award, votesFor: r.votes_for, validBallots: r.valid_ballots,
 });
 

@@ -233,7 +233,7 @@ export function provinceService(deps: { repo: ProvinceRepo; blocs: BlocsRepo; no
       const showGap = agency.blocIds.some((blocId) => readable(blocId) && can(user, "history.selfGap", blocTarget(blocId)));
       const blocName = (id: number) => all.find((b) => b.id === id)?.name ?? "";
       const years = rows.map((r) => yearLine(r, blocName(r.blocId), `/blocs/${encodeURIComponent(all.find((b) => b.id === r.blocId)?.code ?? "")}/years/${r.year}/ranking/${encodeURIComponent(r.code)}`));
-      const gaps = rows.filter((r) => r.selfTotal !== null && r.total !== null).map((r) => r.selfTotal! - r.total!);
+      const gaps = rows.filter(hasGap).map((r) => r.selfTotal! - r.total!);
       return {
         agency: { code: agency.code, name: rows.at(-1)?.name ?? agency.name },
         years,
@@ -242,7 +242,7 @@ export function provinceService(deps: { repo: ProvinceRepo; blocs: BlocsRepo; no
             label: `${r.year} · ${r.rank === null ? "không xếp hạng" : `hạng ${r.rank}/${r.rankedCount}`}`,
             value: r.total,
             muted: r.rank === null,
-            text: r.total === null ? "chưa có bảng điểm" : `${formatPoints(r.total)}${showGap && r.selfTotal !== null ? ` (tự chấm ${formatPoints(r.selfTotal)})` : ""}`,
+            text: r.total === null ? "chưa có bảng điểm" : `${formatPoints(r.total)}${r.reviewed ? "" : " (chưa thẩm định)"}${showGap && hasGap(r) ? ` (tự chấm ${formatPoints(r.selfTotal!)})` : ""}`,
           })),
           SCALE,
         ),
@@ -264,14 +264,20 @@ export function provinceService(deps: { repo: ProvinceRepo; blocs: BlocsRepo; no
         .map((code) => {
           const mine = rows.filter((r) => r.code === code);
           const last = mine.at(-1)!;
-          const gaps = mine.filter((r) => r.selfTotal !== null && r.total !== null).map((r) => r.selfTotal! - r.total!);
+          const gaps = mine.filter(hasGap).map((r) => r.selfTotal! - r.total!);
           return {
             code,
             name: last.name,
             href: `/agencies/${encodeURIComponent(code)}/history`,
             cells: years.map((y) => {
               const r = mine.find((x) => x.year === y.year);
-              return r ? { rank: r.rank === null ? "—" : String(r.rank), total: points(r.total), classification: r.classification ? CLASSIFICATION_LABELS[r.classification] : "", award: r.award ? AWARD_LABELS[r.award] : "" } : null;
+              if (!r) return null;
+              return {
+                rank: r.rank === null ? null : String(r.rank),
+                total: r.total === null ? "chưa có bảng điểm" : `${formatPoints(r.total)}${r.rank === null ? " (tạm tính)" : ""}`,
+                classification: r.classification ? CLASSIFICATION_LABELS[r.classification] : "",
+                award: r.award ? AWARD_LABELS[r.award] : "",
+              };
             }),
             gap: showGap ? gapSummary(gaps) : null,
             lastRank: last.rank ?? Number.MAX_SAFE_INTEGER,
@@ -295,14 +301,17 @@ export function provinceService(deps: { repo: ProvinceRepo; blocs: BlocsRepo; no
       rank: r.rank === null ? "Không xếp hạng" : `${r.rank}/${r.rankedCount}`,
       total: points(r.total),
       selfTotal: points(r.selfTotal),
-      gap: r.selfTotal !== null && r.total !== null ? signed(r.selfTotal - r.total) : "—",
-      high: r.selfTotal !== null && r.total !== null && r.selfTotal - r.total > 0,
+      gap: hasGap(r) ? signed(r.selfTotal! - r.total!) : r.total === null ? "—" : "chưa thẩm định",
+      high: hasGap(r) && r.selfTotal! - r.total! > 0,
       classification: r.classification ? CLASSIFICATION_LABELS[r.classification] : "—",
       award: r.award ? AWARD_LABELS[r.award] : "—",
       votes: votes(r),
     };
   }
 }
+
+/** The gap counts where the bloc reviewed the sheet: before, its total is the agency's own points. */
+const hasGap = (r: ResultRow) => r.reviewed && r.selfTotal !== null && r.total !== null;
 
 const signed = (v: number) => (v > 0 ? `+${formatPoints(v)}` : formatPoints(v));
 

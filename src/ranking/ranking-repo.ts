@@ -175,7 +175,7 @@ export function rankingRepo(db: Knex) {
         await trx("ranking_results").where({ year_id: yearId }).del();
         const rows = rankingResultRows(state).map((r) => ({
           year_id: yearId, kind, agency_id: r.agencyId, code: r.code, name: r.name, rank: r.rank,
-          total: r.total === null ? null : r.total.toFixed(2), self_total: r.selfTotal === null ? null : r.selfTotal.toFixed(2),
+          total: r.total === null ? null : r.total.toFixed(2), self_total: r.selfTotal === null ? null : r.selfTotal.toFixed(2), sheet_status: r.sheetStatus,
           classification: r.classification, award: r.award, votes_for: r.votesFor, valid_ballots: r.validBallots,
         }));
         if (rows.length) await trx("ranking_results").insert(rows);

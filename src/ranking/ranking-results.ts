@@ -1,4 +1,4 @@
-import type { Award, Classification } from "../scoring/index.js";
+import type { Award, Classification, SheetStatus } from "../scoring/index.js";
 import type { RankingState } from "./ranking-service.js";
 
 /**
@@ -16,6 +16,8 @@ export interface RankingResultRow {
   total: number | null;
   /** The total from the agency's own points only (null: no sheet). */
   selfTotal: number | null;
+  /** The sheet's state when published (the self-scoring gap counts reviewed sheets only). */
+  sheetStatus: SheetStatus;
   classification: Classification | null;
   award: Award | null;
   votesFor: number | null;
@@ -37,6 +39,7 @@ export function rankingResultRows(st: RankingState): RankingResultRow[] {
       rank: ranked?.rank ?? null,
       total: ranked ? ranked.total : hasSheet && sheet ? sheet.total : null,
       selfTotal: hasSheet && sheet ? sheet.selfTotal : null,
+      sheetStatus: a.sheetStatus,
       classification: ranked?.classification ?? null,
       award: result.proposals.byAgency[a.agencyId]?.award ?? null,
       votesFor: ballot?.votesFor ?? null,
