@@ -13,7 +13,8 @@ import { cleanEnv, PROXY_HEADERS, ROOT, login, loginRequests, measure, startServ
 
 const env = process.env;
 const PG_SERVER = env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const PG_DB = "thidua_bench";
+const PG_DB = env.BENCH_PG_DB ?? "thidua_bench";
+const PORT_BASE = Number(env.BENCH_PORT_BASE ?? 3990); // baseline, PostgreSQL, PGlite: base, +1, +2
 const SIZE = {
   blocs: Number(env.BENCH_BLOCS ?? 40),
   agencies: Number(env.BENCH_AGENCIES ?? 25),
@@ -30,6 +31,8 @@ const YEAR = 2025;
 const Y = `/blocs/${BLOC}/years/${YEAR}`;
 const SECRETARIAT = `thuongtruc.${BLOC}`;
 const CLERK = `canbo.${BLOC}-a01`;
+/** The demo's admin: the province's view of every bloc (41), as the board's observer sees those given to it. */
+const ADMIN = "quantri";
 
 const PAGES: (PageSpec & { label: string })[] = [
   { name: "dashboard", label: "Dashboard (thường trực)", path: `${Y}/dashboard`, user: SECRETARIAT },
@@ -38,6 +41,8 @@ const PAGES: (PageSpec & { label: string })[] = [
   { name: "sheet", label: "Score sheet form (clerk)", path: `${Y}/sheets/${BLOC}-a01`, user: CLERK },
   { name: "print", label: "Ranking print page", path: `${Y}/ranking/print`, user: SECRETARIAT },
   { name: "login", label: "GET /login", path: "/login", user: null },
+  // The year before YEAR: published in every synthetic bloc (the demo bloc has no such year).
+  { name: "province", label: "Province view /province/<year> (41 blocs)", path: `/province/${YEAR - 1}`, user: ADMIN },
 ];
 const selected = (name: string) => !ONLY || ONLY.includes(name);
 
@@ -92,7 +97,7 @@ async function benchPortal(kind: "postgres" | "pglite", dbEnv: Record<string, st
   const server = await startServer("src/server.ts", dbEnv, port);
   try {
     const cookies = new Map<string | null, string>([[null, ""]]);
-    for (const u of [SECRETARIAT, CLERK]) cookies.set(u, await login(server.url, u));
+    for (const u of new Set(PAGES.filter((p) => selected(p.name) && p.user).map((p) => p.user!).concat(SECRETARIAT))) cookies.set(u, await login(server.url, u));
     const out: TargetResults = {};
     for (const p of PAGES) {
       if (!selected(p.name)) continue;
@@ -145,7 +150,7 @@ async function main() {
 
   console.error("baseline…");
   const baseline: TargetResults = {};
-  const base = await startServer("bench/baseline-server.ts", { BENCH_VIEWS: viewsFile }, 3990);
+  const base = await startServer("bench/baseline-server.ts", { BENCH_VIEWS: viewsFile }, PORT_BASE);
   try {
     const bytes = Object.fromEntries(await Promise.all(PAGES.map(async (p) => [p.name, (await (await fetch(`${base.url}/${p.name}`)).text()).length] as const)));
     for (const p of PAGES) {
@@ -158,9 +163,9 @@ async function main() {
   }
 
   console.error("portal on PostgreSQL…");
-  const postgres = await benchPortal("postgres", { DATABASE_URL: pgUrl }, 3991);
+  const postgres = await benchPortal("postgres", { DATABASE_URL: pgUrl }, PORT_BASE + 1);
   console.error("portal on PGlite…");
-  const pglite = await benchPortal("pglite", { DATA_DIR: pgliteDir, DATABASE_URL: "" }, 3992);
+  const pglite = await benchPortal("pglite", { DATA_DIR: pgliteDir, DATABASE_URL: "" }, PORT_BASE + 2);
 
   const rows = [...PAGES.map((p) => ({ name: p.name, label: p.label })), { name: "loginPost", label: "Login (GET /login + POST /login, argon2)" }].filter((r) => selected(r.name));
   const ratio = (a?: Measure, b?: Measure) => (a && b && b.reqPerSec ? Math.round((a.reqPerSec / b.reqPerSec) * 1000) / 10 : null);

@@ -45,7 +45,7 @@ async function main() {
 
     await page.goto(`${base}/province/2022`);
     await page.screenshot({ path: path.join(out, "province.png"), fullPage: true });
-    await page.goto(`${base}/agencies/sx01-a01/history`);
+    await page.goto(`${base}/agencies/sx03-a05/history`);
     await page.screenshot({ path: path.join(out, "province-agency-history.png"), fullPage: true });
     await page.goto(`${base}/blocs/sx01/history`);
     await page.screenshot({ path: path.join(out, "province-bloc-history.png"), fullPage: true });
