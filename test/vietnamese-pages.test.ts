@@ -14,7 +14,7 @@ const Y = "/blocs/noichinh-tq/years/2022";
 const PAGES: [string, string[]][] = [
   ["canbo.vks", ["/", `${Y}/periods/1/reports/vks`, `${Y}/periods/2/reports/vks`, `${Y}/registration/vks`, `${Y}/sheets/vks`, "/account/password", "/notifications", "/account/notifications"]],
   ["thuongtruc", ["/", `${Y}/dashboard`, `${Y}/periods/1/reports`, `${Y}/periods/1/reports/toaan`, `${Y}/periods/1/reports/toaan/versions/1`, `${Y}/registrations`, `${Y}/registration/thads`, `${Y}/sheets`, `${Y}/sheets/thanhtra`, `${Y}/ballots`, `${Y}/ranking`, `${Y}/ranking/print`, `${Y}/ballots/minutes`, `${Y}/ranking/proposal-letter`, `${Y}/setup`, `${Y}/campaigns`, `${Y}/periods/1`, `${Y}/periods/2`, `${Y}/criteria`, `${Y}/rules`, "/blocs/noichinh-tq/agencies", "/admin/users", "/admin/users/new", "/audit"]],
-  ["bantdkt", ["/"]],
+  ["bantdkt", ["/", "/province/2022", "/blocs/noichinh-tq/history", "/agencies/congan/history"]],
   ["quantri", ["/admin/import-year", "/admin/mail"]],
 ];
 const ISO_DATE = /(?<!\d)(19|20)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?!\d)/;
