@@ -12,6 +12,7 @@ import * as m014 from "./20261129_014_fair_ranking.js";
 import * as m220 from "./20261129_220_report_return_history.js";
 import * as m260 from "./20261129_260_ranking_results.js";
 import * as m261 from "./20261129_261_ranking_results_backfill.js";
+import * as m262 from "./20261129_262_report_progress_index.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -37,6 +38,7 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ["20261129_220_report_return_history", m220],
   ["20261129_260_ranking_results", m260],
   ["20261129_261_ranking_results_backfill", m261],
+  ["20261129_262_report_progress_index", m262],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {
