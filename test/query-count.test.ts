@@ -132,8 +132,8 @@ describe("query count of the province's view (issue 20)", () => {
   });
   afterAll(() => database.close());
 
-  it("when the province grows from 2 to 6 blocs, then /province/<year> makes the same number of queries, at most 8 of its own", async () => {
-    // What every signed-in page costs (session, user, blocs, the header's notifications): the page adds the rest.
+  it("when the province grows from 2 to 6 blocs, then /province/<year> makes the same number of queries, at most 8 of its own (4 today)", async () => {
+    // What every signed-in page costs (session, user, blocs, the header's bloc and notifications): the page adds the rest.
     const base = (await queriesOf("/account/password")).length;
     const small = await queriesOf("/province/2023");
     await writeSynthetic(db, { blocs: 4, agencies: 4, criteria: 12, years: 2, seed: 22, prefix: "qr", lastYear: 2024 });

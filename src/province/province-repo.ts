@@ -9,6 +9,8 @@ export interface ProvinceYear {
   rankingPublishedAt: Date | null;
   closedAt: Date | null;
   agencies: number;
+  sheetsReviewed: number;
+  sheetsWaiting: number;
 }
 
 export interface PeriodProgress {
@@ -64,20 +66,30 @@ const toResult = (r: ResultDbRow): ResultRow => ({
  */
 export function provinceRepo(db: Knex) {
   return {
-    /** The year `year` of each of these blocs, with its number of agencies. */
-    async years(blocIds: number[], year: number): Promise<ProvinceYear[]> {
-      if (!blocIds.length) return [];
-      const rows: { id: number; bloc_id: number; year: number; ranking_published_at: Date | null; closed_at: Date | null; agencies: number | string }[] = await db("emulation_years as y")
+    /**
+     * Every year of these blocs (the year switcher), and for the years numbered `year` their agencies and
+     * score sheets reviewed and waiting, in one query.
+     */
+    async years(blocIds: number[], year: number): Promise<{ numbers: number[]; years: ProvinceYear[] }> {
+      if (!blocIds.length) return { numbers: [], years: [] };
+      const rows: { id: number; bloc_id: number; year: number; ranking_published_at: Date | null; closed_at: Date | null; agencies: number | string | null; reviewed: number | string | null; waiting: number | string | null }[] = await db("emulation_years as y")
         .whereIn("y.bloc_id", blocIds)
-        .andWhere("y.year", year)
-        .select("y.id", "y.bloc_id", "y.year", "y.ranking_published_at", "y.closed_at", db.raw("(SELECT count(*) FROM year_agencies ya WHERE ya.year_id = y.id) AS agencies"));
-      return rows.map((r) => ({ id: r.id, blocId: r.bloc_id, year: r.year, rankingPublishedAt: r.ranking_published_at, closedAt: r.closed_at, agencies: Number(r.agencies) }));
-    },
-    /** Every year any of these blocs has, newest first (the year switcher). */
-    async yearNumbers(blocIds: number[]): Promise<number[]> {
-      if (!blocIds.length) return [];
-      const rows: { year: number }[] = await db("emulation_years").whereIn("bloc_id", blocIds).distinct("year").orderBy("year", "desc");
-      return rows.map((r) => r.year);
+        .orderBy([{ column: "y.year", order: "desc" }, { column: "y.bloc_id" }])
+        .select(
+          "y.id", "y.bloc_id", "y.year", "y.ranking_published_at", "y.closed_at",
+          db.raw("CASE WHEN y.year = ? THEN (SELECT count(*) FROM year_agencies ya WHERE ya.year_id = y.id) END AS agencies", [year]),
+          db.raw("CASE WHEN y.year = ? THEN (SELECT count(*) FROM score_sheets s WHERE s.year_id = y.id AND s.status = 'reviewed') END AS reviewed", [year]),
+          db.raw("CASE WHEN y.year = ? THEN (SELECT count(*) FROM score_sheets s WHERE s.year_id = y.id AND s.status = 'submitted') END AS waiting", [year]),
+        );
+      return {
+        numbers: [...new Set(rows.map((r) => r.year))],
+        years: rows
+          .filter((r) => r.year === year)
+          .map((r) => ({
+            id: r.id, blocId: r.bloc_id, year: r.year, rankingPublishedAt: r.ranking_published_at, closedAt: r.closed_at,
+            agencies: Number(r.agencies), sheetsReviewed: Number(r.reviewed), sheetsWaiting: Number(r.waiting),
+          })),
+      };
     },
     /** The latest year with a published ranking in any of these blocs. */
     async latestPublishedYear(blocIds: number[]): Promise<number | null> {
@@ -113,24 +125,22 @@ export function provinceRepo(db: Knex) {
         agencies: Number(r.agencies), sent: Number(r.sent), late: Number(r.late), overdue: Number(r.overdue),
       }));
     },
-    /** Score sheets of these years by state. */
-    async sheetCounts(yearIds: number[]): Promise<{ yearId: number; status: string; n: number }[]> {
-      if (!yearIds.length) return [];
-      const rows: { year_id: number; status: string; n: string | number }[] = await db("score_sheets").whereIn("year_id", yearIds).groupBy("year_id", "status").select("year_id", "status", db.raw("count(*) AS n"));
-      return rows.map((r) => ({ yearId: r.year_id, status: r.status, n: Number(r.n) }));
-    },
-    /** Per published year: how many agencies were ranked. */
-    async rankedCounts(yearIds: number[]): Promise<Map<number, number>> {
-      if (!yearIds.length) return new Map();
-      const rows: { year_id: number; n: string | number }[] = await db("ranking_results").whereIn("year_id", yearIds).whereNotNull("rank").groupBy("year_id").select("year_id", db.raw("count(*) AS n"));
-      return new Map(rows.map((r) => [r.year_id, Number(r.n)]));
-    },
-    /** The published proposals of these years (agencies proposed for an award), optionally of one award. */
-    async proposals(yearIds: number[], award: Award | null): Promise<ResultRow[]> {
-      if (!yearIds.length) return [];
-      const q = db<ResultDbRow>("ranking_results").whereIn("year_id", yearIds).whereNotNull("award");
-      if (award) q.andWhere("award", award);
-      return (await q.orderBy([{ column: "rank" }, { column: "agency_id" }])).map(toResult);
+    /**
+     * Per published year: how many agencies were ranked, and its proposals (agencies proposed for an
+     * award, optionally of one award), in one query.
+     */
+    async published(yearIds: number[], award: Award | null): Promise<{ ranked: Map<number, number>; proposals: ResultRow[] }> {
+      if (!yearIds.length) return { ranked: new Map(), proposals: [] };
+      const { rows } = (await db.raw(
+        `SELECT year_id, count(*) FILTER (WHERE rank IS NOT NULL) AS ranked,
+           coalesce(json_agg(rr ORDER BY rank, agency_id) FILTER (WHERE award IS NOT NULL AND (?::text IS NULL OR award = ?)), '[]') AS proposals
+         FROM ranking_results rr WHERE year_id IN (${yearIds.map(() => "?").join(", ")}) GROUP BY year_id`,
+        [award, award, ...yearIds],
+      )) as { rows: { year_id: number; ranked: number | string; proposals: ResultDbRow[] | string }[] };
+      return {
+        ranked: new Map(rows.map((r) => [r.year_id, Number(r.ranked)])),
+        proposals: rows.flatMap((r) => (typeof r.proposals === "string" ? (JSON.parse(r.proposals) as ResultDbRow[]) : r.proposals).map(toResult)),
+      };
     },
     /** Published results of one agency across every year (any bloc), oldest first. */
     async agencyHistory(agencyId: number): Promise<HistoryRow[]> {

@@ -70,8 +70,9 @@ export function provinceService(deps: { repo: ProvinceRepo; blocs: BlocsRepo; no
   /** The published proposals of `year` across the user's blocs (the page's list and both exports). */
   async function consolidated(user: User, year: number, award: Award | null) {
     const list = await visibleBlocs(user);
-    const years = (await repo.years(list.map((b) => b.id), year)).filter((y) => rankingStage(y) !== "open");
-    return { list, years, lines: proposalLines(list, years, await repo.proposals(years.map((y) => y.id), award)) };
+    const all = (await repo.years(list.map((b) => b.id), year)).years;
+    const years = all.filter((y) => rankingStage(y) !== "open");
+    return { list, all, years, lines: proposalLines(list, years, (await repo.published(years.map((y) => y.id), award)).proposals) };
   }
 
   return {
@@ -83,17 +84,10 @@ export function provinceService(deps: { repo: ProvinceRepo; blocs: BlocsRepo; no
     async page(user: User, year: number, award: Award | null) {
       const list = await visibleBlocs(user);
       const ids = list.map((b) => b.id);
-      const years = await repo.years(ids, year);
-      const yearIds = years.map((y) => y.id);
+      const { numbers: yearNumbers, years } = await repo.years(ids, year);
       const published = years.filter((y) => rankingStage(y) !== "open");
       const today = localDate(now());
-      const [yearNumbers, periods, sheets, ranked, proposals] = [
-        await repo.yearNumbers(ids),
-        await repo.periods(yearIds, today),
-        await repo.sheetCounts(yearIds),
-        await repo.rankedCounts(published.map((y) => y.id)),
-        await repo.proposals(published.map((y) => y.id), award),
-      ];
+      const [periods, { ranked, proposals }] = [await repo.periods(years.map((y) => y.id), today), await repo.published(published.map((y) => y.id), award)];
       const lines = proposalLines(list, published, proposals);
       const rows = list.map((b) => {
         const y = years.find((x) => x.blocId === b.id);
@@ -101,8 +95,6 @@ export function provinceService(deps: { repo: ProvinceRepo; blocs: BlocsRepo; no
         if (!y) return { code: b.code, name: b.name, hasYear: false as const, historyHref: `${blocPath(b)}/history` };
         const closed = y.closedAt !== null;
         const stage = rankingStage(y);
-        const sheetsOf = sheets.filter((s) => s.yearId === y.id);
-        const count = (status: string) => sheetsOf.find((s) => s.status === status)?.n ?? 0;
         return {
           code: b.code,
           name: b.name,
@@ -125,7 +117,7 @@ export function provinceService(deps: { repo: ProvinceRepo; blocs: BlocsRepo; no
               overdue: closed ? 0 : p.overdue,
               href: `${base}/periods/${p.number}/reports`,
             })),
-          sheets: { reviewed: count("reviewed"), waiting: count("submitted"), agencies: y.agencies },
+          sheets: { reviewed: y.sheetsReviewed, waiting: y.sheetsWaiting, agencies: y.agencies },
           stage,
           stageLabel: RANKING_STAGE_LABELS[stage],
           ranked: ranked.get(y.id) ?? null,
@@ -149,7 +141,7 @@ export function provinceService(deps: { repo: ProvinceRepo; blocs: BlocsRepo; no
     /** The year `/province` opens: the latest with a published ranking in the user's blocs, else the latest, else this year. */
     async defaultYear(user: User): Promise<number> {
       const list = await visibleBlocs(user);
-      const numbers = await repo.yearNumbers(list.map((b) => b.id));
+      const { numbers } = await repo.years(list.map((b) => b.id), 0);
       const published = await repo.latestPublishedYear(list.map((b) => b.id));
       return published ?? numbers[0] ?? Number(localDate(now()).slice(0, 4));
     },
@@ -171,8 +163,7 @@ export function provinceService(deps: { repo: ProvinceRepo; blocs: BlocsRepo; no
      * the user's has not published its ranking of the year.
      */
     async proposalsDocument(user: User, year: number, award: Award | null): Promise<{ doc: OfficialDocument; filename: string; lines: ProposalLine[] }> {
-      const { lines, list, years } = await consolidated(user, year, award);
-      const allYears = await repo.years(list.map((b) => b.id), year);
+      const { lines, list, years, all: allYears } = await consolidated(user, year, award);
       const first = list[0];
       const table = (rows: ProposalLine[], caption: string): DocTable => ({
         caption,
