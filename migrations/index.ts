@@ -10,6 +10,7 @@ import * as m200 from "./20261129_200_document_register.js";
 import * as m201 from "./20261129_201_agency_governing_body.js";
 import * as m014 from "./20261129_014_fair_ranking.js";
 import * as m220 from "./20261129_220_report_return_history.js";
+import * as m240 from "./20261129_240_year_revision.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -33,6 +34,7 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ["20261129_201_agency_governing_body", m201],
   ["20261129_014_fair_ranking", m014],
   ["20261129_220_report_return_history", m220],
+  ["20261129_240_year_revision", m240],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {
