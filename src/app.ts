@@ -34,6 +34,7 @@ import { dashboardRoutes } from "./dashboard/routes.js";
 import { documentRoutes } from "./documents/routes.js";
 import { notificationRoutes, unreadNotificationCount } from "./notifications/routes.js";
 import { yearPagesMiddleware, yearRoutes } from "./years/routes.js";
+import { readOnlyRequestScope } from "./years/year-cache.js";
 import { blocRoutes } from "./blocs/routes.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -94,6 +95,8 @@ export function createApp(services: Services, opts: AppOptions): Express {
     next();
   });
 
+  // GET pages read their year once, however many services open it (issue 16).
+  app.use(readOnlyRequestScope);
   app.use(
     sessionMiddleware({
       db: services.db,

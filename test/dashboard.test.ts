@@ -115,6 +115,8 @@ describe("dashboard", () => {
     await sec.get(`${BASE}/dashboard`);
     const year = await db("emulation_years").first("id");
     const removed = await db("year_agencies").where({ year_id: year.id }).orderBy("sort_order", "desc").limit(3);
+    // Both counted visits follow a change of the year (a new revision), so both build the year afresh.
+    await db("emulation_years").where({ id: year.id }).update({ theme: db.raw("theme") });
     db.on("query", onQuery);
     try {
       await sec.get(`${BASE}/dashboard`);

@@ -49,9 +49,19 @@ export function usersRepo(db: Knex) {
   }
 
   return {
+    /** The user with their blocs in one query: every signed-in request reads it (issue 16's query budget). */
     async findById(id: number): Promise<User | undefined> {
-      const row = await db<UserRow>("users").where({ id }).first();
-      return row && toUser(row, await blocIdsOf(row));
+      const row: (UserRow & { bloc_ids: number[] | string | null }) | undefined = await db("users as u")
+        .where("u.id", id)
+        .first(
+          "u.*",
+          db.raw(`case when u.role = 'clerk'
+                    then (select json_agg(distinct m.bloc_id) from bloc_memberships m where m.agency_id = u.agency_id)
+                    else (select json_agg(ub.bloc_id) from user_blocs ub where ub.user_id = u.id) end as bloc_ids`),
+        );
+      if (!row) return undefined;
+      const blocIds = (typeof row.bloc_ids === "string" ? (JSON.parse(row.bloc_ids) as number[]) : (row.bloc_ids ?? [])).map(Number);
+      return toUser(row, blocIds.sort((a, b) => a - b));
     },
     /** The user with their password hash, for verification only: never rendered or logged. */
     async findCredentials(username: string): Promise<(User & { passwordHash: string }) | undefined> {

@@ -8,6 +8,7 @@ import { effectiveDueOn, formatPoints } from "../scoring/index.js";
 import type { YearsService } from "../years/years-service.js";
 import type { DashboardRepo, SubmissionCell } from "./dashboard-repo.js";
 import { auditActionLabel } from "../audit/audit-service.js";
+import { noYearCache, type ComputedYearCache } from "../years/year-cache.js";
 
 
 const STATE_LABELS: Record<string, string> = {
@@ -41,8 +42,9 @@ const isIn = (status: string) => status === "submitted" || status === "accepted"
 /** Geometry of the server-drawn bar chart (SVG user units). */
 const CHART = { width: 840, labelWidth: 250, barMax: 380, rowHeight: 30, barHeight: 20, top: 10 };
 
-export function dashboardService(deps: { repo: DashboardRepo; years: YearsService; ranking: RankingService; blocs: BlocsRepo; now: () => Date }) {
+export function dashboardService(deps: { repo: DashboardRepo; years: YearsService; ranking: RankingService; blocs: BlocsRepo; now: () => Date; cache?: ComputedYearCache }) {
   const { repo, years, ranking, blocs, now } = deps;
+  const cache = deps.cache ?? noYearCache;
 
   return {
     /**
@@ -56,7 +58,8 @@ export function dashboardService(deps: { repo: DashboardRepo; years: YearsServic
       // A closed year shows what was done; nothing of it can still be overdue (lateness stays as recorded).
       const closed = ctx.year.closedAt !== null;
       const [subs, activity, rows] = [
-        await repo.submissions(ctx.year.id),
+        // The year's deliverables change only with the year's revision (issue 16); overdue is worked out below, today.
+        await cache.memo(ctx.year.id, ctx.year.revision, "submissions", () => repo.submissions(ctx.year.id)),
         await repo.recentActivity(ctx.bloc.id, 10),
         await ranking.rows(user, blocCode, yearNumber),
       ];

@@ -4,12 +4,14 @@ import { requireRole, requireUser } from "../web/middleware/require-user.js";
 import { setFlash } from "../web/middleware/locals.js";
 import { formErrors } from "../setup/schemas.js";
 import { messages } from "./messages.js";
+import { pageHeader } from "../web/middleware/brand.js";
 import { IdParam, MailSettingsForm, PageQuery } from "./schemas.js";
 
 /** The unread count shown in the header of every page a signed-in user sees. */
-export function unreadNotificationCount({ notifications }: Services) {
+export function unreadNotificationCount(services: Services) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    res.locals.unreadNotifications = req.user ? await notifications.unreadCount(req.user) : 0;
+    // Read with the header's blocs in one query on GET pages (issue 16); alone on a posted form.
+    res.locals.unreadNotifications = !req.user ? 0 : req.method === "GET" ? (await pageHeader(services, req)).unread : await services.notifications.unreadCount(req.user);
     next();
   };
 }

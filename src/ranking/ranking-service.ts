@@ -21,6 +21,7 @@ import {
 } from "../scoring/index.js";
 import { messages as scoringMessages } from "../scoring/messages.js";
 import type { YearContext, YearsService } from "../years/years-service.js";
+import { noYearCache, type ComputedYearCache } from "../years/year-cache.js";
 import type { BallotMeeting, RankingRepo, YearData } from "./ranking-repo.js";
 
 /** One year scored live: the raw data, the scoring input per agency and the result of the rules. */
@@ -105,8 +106,9 @@ export function rulesText(rules: RuleSet): string[] {
   ];
 }
 
-export function rankingService(deps: { repo: RankingRepo; years: YearsService }) {
+export function rankingService(deps: { repo: RankingRepo; years: YearsService; cache?: ComputedYearCache }) {
   const { repo, years } = deps;
+  const cache = deps.cache ?? noYearCache;
 
   /** Loads and scores a year live (a fixed number of queries, whatever the number of agencies). */
   async function compute(ctx: YearContext): Promise<YearComputation> {
@@ -152,16 +154,18 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService })
   }
 
   /** THE read path of every ranking output: the published snapshot once published, else live. */
+  // Issue 16: the stored and the live ranking are read/scored once per revision of the year, whatever
+  // page (ranking, print, PDF, XLSX, CSV, JSON, dashboard) asks; the cached states are shared: read only.
   async function state(ctx: YearContext): Promise<RankingState> {
     if (ctx.year.rankingPublishedAt !== null) {
-      const stored = await repo.snapshot(ctx.year.id, "published");
+      const stored = await cache.memo(ctx.year.id, ctx.year.revision, "snapshot:published", () => repo.snapshot(ctx.year.id, "published"));
       if (stored) return stored;
     }
-    return liveState(ctx);
+    return cache.memo(ctx.year.id, ctx.year.revision, "live", () => liveState(ctx));
   }
 
   /** The ranking as it stood when the meeting's ballot (or tie decision) was last recorded. */
-  const meetingState = (ctx: YearContext) => repo.snapshot(ctx.year.id, "meeting");
+  const meetingState = (ctx: YearContext) => cache.memo(ctx.year.id, ctx.year.revision, "snapshot:meeting", () => repo.snapshot(ctx.year.id, "meeting"));
 
   function exportRows(st: RankingState, user: User | null): RankingExportRow[] {
     const { ranking, proposals } = st.result;

@@ -24,12 +24,12 @@ export function yearPagesMiddleware(services: Services) {
     if (!/^\d{4}$/.test(String(req.params.year)) || !/^[a-z0-9._-]{1,40}$/i.test(bloc)) return next();
     const writing = req.method !== "GET" && req.method !== "HEAD";
     if (!req.user && !writing) return next();
-    const closed = await services.yearLifecycle.isClosed(bloc, year);
+    // One read (shared with the page's own, issue 16): is the year closed, and the bloc's years for the switcher.
+    const { closed, spans } = await services.years.nav(req.user ?? null, bloc, year);
     if (closed === undefined) return next();
     // No session (e.g. a form posted after it expired, which would otherwise be kept as a draft): a closed year keeps nothing.
     if (!req.user) return closed ? next(new RuleViolationError(lifecycleMessages.readOnly)) : next();
     // Readers of other blocs go on to the feature's own answer (404).
-    const spans = await services.years.switcher(req.user, bloc);
     if (!spans.length) return next();
     if (writing) {
       if (closed && !ALLOWED_ON_CLOSED.has(req.path)) return next(new RuleViolationError(lifecycleMessages.readOnly));
