@@ -67,7 +67,7 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
     db, repo: notificationsRepo(db), outbox, audit, now,
     mail: opts.mail ?? { enabled: false, publicUrl: "http://localhost:3000" },
   });
-  const reports = reportsService({ db, repo: reportsRepo(db), years, audit, notifications, now });
+  const reports = reportsService({ db, repo: reportsRepo(db), years, audit, notifications, now, cache: yearCache });
   const publication = publicationService({ db, repo: publicationRepo(db), rankingRepo: rankingRepo(db), ranking, years, audit, notifications, now });
   return {
     db,
@@ -88,7 +88,7 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
     sheets: sheetsService({ repo: sheetsRepo(), years, ranking, reports, audit, notifications, db, now }),
     ballots: ballotsService({ repo: ballotsRepo(db), years, audit, db, ranking, rankingRepo: rankingRepo(db), now }),
     reports,
-    home: homeService({ repo: homeRepo(db), years, now }),
+    home: homeService({ repo: homeRepo(db), years, now, cache: yearCache }),
     agencies: agenciesService({ repo: agenciesRepo(db), blocs: blocsRepo(db), audit, db }),
     setup: setupService({ repo: setupRepo(db), years, audit, db }),
     bundle: bundleService({ repo: bundleRepo(db), years, audit, db }),

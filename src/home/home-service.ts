@@ -3,6 +3,7 @@ import type { YearsService } from "../years/years-service.js";
 import type { HomeRepo } from "./home-repo.js";
 import { effectiveDueOn } from "../scoring/index.js";
 import { daysBetween, localDate } from "../lib/dates.js";
+import { noYearCache, type ComputedYearCache } from "../years/year-cache.js";
 
 const STATE_LABELS: Record<string, string> = {
   none: "Chưa gửi",
@@ -14,7 +15,8 @@ const STATE_LABELS: Record<string, string> = {
 };
 
 /** The clerk's home: what is due, by when, in what state, with the returned comments. */
-export function homeService(deps: { repo: HomeRepo; years: YearsService; now: () => Date }) {
+export function homeService(deps: { repo: HomeRepo; years: YearsService; now: () => Date; cache?: ComputedYearCache }) {
+  const cache = deps.cache ?? noYearCache;
   return {
     async clerkHome(user: User) {
       if (user.role !== "clerk" || user.agencyId === null) return null;
@@ -24,7 +26,8 @@ export function homeService(deps: { repo: HomeRepo; years: YearsService; now: ()
       const agency = ctx.agencies.find((a) => a.id === user.agencyId);
       if (!agency) return null;
       const today = localDate(deps.now());
-      const rows = await deps.repo.deliverables(ctx.year.id, agency.id);
+      // The agency's deliverables change only with the year's revision (issue 16); days left are worked out today.
+      const rows = await cache.memo(ctx.year.id, ctx.year.revision, `deliverables:${agency.id}`, () => deps.repo.deliverables(ctx.year.id, agency.id));
       const items = rows.map((d) => {
         const dueOn = d.dueOn ? effectiveDueOn(d.dueOn, d.extensionDueOn) : null;
         const done = d.status === "submitted" || d.status === "accepted" || d.status === "reviewed";

@@ -110,8 +110,15 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService; c
   const { repo, years } = deps;
   const cache = deps.cache ?? noYearCache;
 
+  /**
+   * The year scored live, once per revision of the year (issue 16): the sheets pages, the ranking and
+   * the dashboard share it. Shared between requests: read only.
+   */
+  const compute = (ctx: YearContext): Promise<YearComputation> =>
+    cache.memo(ctx.year.id, ctx.year.revision, "computation", () => computeNow(ctx));
+
   /** Loads and scores a year live (a fixed number of queries, whatever the number of agencies). */
-  async function compute(ctx: YearContext): Promise<YearComputation> {
+  async function computeNow(ctx: YearContext): Promise<YearComputation> {
     const data = await repo.loadYear({
       id: ctx.year.id,
       registrationDueOn: ctx.year.registrationDueOn,

@@ -8,6 +8,7 @@ import type { Period, YearAgency, YearSpan, YearsRepo } from "./years-repo.js";
 import { localDate } from "../lib/dates.js";
 import { noYearCache, requestMemo, type ComputedYearCache } from "./year-cache.js";
 import type { YearContextRow } from "./years-repo.js";
+import { blocHeader } from "../blocs/bloc-header.js";
 
 /** A bloc's emulation year with what every feature of the year needs. */
 export interface YearContext {
@@ -42,13 +43,15 @@ export function yearsService(deps: { repo: YearsRepo; blocs: BlocsRepo; now: () 
   const cache = deps.cache ?? noYearCache;
 
   /** The current year of the user's first bloc, for the menu links and the home page; null when there is none. */
-  async function currentFor(user: User): Promise<{ blocCode: string; year: number } | null> {
-    const all = await blocs.list();
-    const bloc = all.find((b) => access.canReadBloc(user, b.id));
-    if (!bloc) return null;
-    const year = currentYear(await repo.spansOf(bloc.id), localDate(now()));
-    return year === undefined ? null : { blocCode: bloc.code, year };
-  }
+  // Once per GET request (the menu's route and the home page both ask), from the header's list of blocs.
+  const currentFor = (user: User): Promise<{ blocCode: string; year: number } | null> =>
+    requestMemo(`current-year:${user.id}`, async () => {
+      const all = (await blocHeader(blocs, user.id)).blocs;
+      const bloc = all.find((b) => access.canReadBloc(user, b.id));
+      if (!bloc) return null;
+      const year = currentYear(await repo.spansOf(bloc.id), localDate(now()));
+      return year === undefined ? null : { blocCode: bloc.code, year };
+    });
 
   /** The bloc, the year and its revision, the spans of the bloc's years: one query, once per GET request. */
   const contextRow = (blocCode: string, yearNumber: number): Promise<YearContextRow | undefined> =>

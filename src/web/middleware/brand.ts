@@ -1,11 +1,10 @@
 import type { NextFunction, Request, Response } from "express";
 import type { Services } from "../../services.js";
 import { access } from "../../auth/access.js";
-import { requestMemo } from "../../years/year-cache.js";
+import { blocHeader } from "../../blocs/bloc-header.js";
 
 /** The header's blocs and unread count, one query shared by `brand` and the unread count (per GET request). */
-export const pageHeader = (services: Services, req: Request) =>
-  requestMemo(`page-header:${req.user?.id ?? 0}`, () => services.blocs.header(req.user?.id ?? null));
+export const pageHeader = (services: Services, req: Request) => blocHeader(services.blocs, req.user?.id ?? null);
 
 /**
  * The page header names the bloc the reader works on (its body above it, e.g. "UBND TỈNH TUYÊN
