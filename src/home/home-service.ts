@@ -3,16 +3,8 @@ import type { YearsService } from "../years/years-service.js";
 import type { HomeRepo } from "./home-repo.js";
 import { effectiveDueOn } from "../scoring/index.js";
 import { daysBetween, localDate } from "../lib/dates.js";
+import { CLERK_STATE_LABELS, dueTextOf, isIn } from "../years/deliverables.js";
 import { noYearCache, type ComputedYearCache } from "../years/year-cache.js";
-
-const STATE_LABELS: Record<string, string> = {
-  none: "Chưa gửi",
-  draft: "Đang soạn (nháp)",
-  submitted: "Đã gửi, chờ xem xét",
-  returned: "Bị trả lại — cần sửa và gửi lại",
-  accepted: "Đã tiếp nhận",
-  reviewed: "Đã thẩm định",
-};
 
 /** The clerk's home: what is due, by when, in what state, with the returned comments. */
 export function homeService(deps: { repo: HomeRepo; years: YearsService; now: () => Date; cache?: ComputedYearCache }) {
@@ -30,7 +22,7 @@ export function homeService(deps: { repo: HomeRepo; years: YearsService; now: ()
       const rows = await cache.memo(ctx.year.id, ctx.year.revision, `deliverables:${agency.id}`, () => deps.repo.deliverables(ctx.year.id, agency.id));
       const items = rows.map((d) => {
         const dueOn = d.dueOn ? effectiveDueOn(d.dueOn, d.extensionDueOn) : null;
-        const done = d.status === "submitted" || d.status === "accepted" || d.status === "reviewed";
+        const done = isIn(d.status);
         // A closed year has no deadlines left: lateness stays as recorded, nothing reads as overdue.
         const daysLeft = dueOn && !done && !ctx.year.closedAt ? daysBetween(today, dueOn) : null;
         const href =
@@ -41,10 +33,10 @@ export function homeService(deps: { repo: HomeRepo; years: YearsService; now: ()
           ...d,
           dueOn,
           done,
-          stateLabel: STATE_LABELS[d.status ?? "none"] ?? d.status,
+          stateLabel: CLERK_STATE_LABELS[d.status ?? "none"] ?? d.status,
           stateKey: d.status ?? "none",
           daysLeft,
-          dueText: daysLeft === null ? null : daysLeft > 0 ? `còn ${daysLeft} ngày` : daysLeft === 0 ? "hạn là hôm nay" : `quá hạn ${-daysLeft} ngày`,
+          dueText: daysLeft === null ? null : dueTextOf(daysLeft, "clerk").text,
           href,
         };
       });
