@@ -10,6 +10,8 @@ import { errorHandler } from "../src/web/error-handler.js";
 import { createLogger } from "../src/logger.js";
 import { seedDemo } from "../seeds/demo.js";
 import { pruneExpiredSessions } from "../src/web/middleware/session.js";
+import { createServices } from "../src/services.js";
+import type { YearBundleInput } from "../src/bundle/schema.js";
 import type { Database } from "../src/db/database.js";
 
 /** Issue 15, "security round 2": one regression test (at least) per finding. */
@@ -304,5 +306,42 @@ describe("finding 4: user text cannot become a formula in CSV or XLSX downloads"
       await db("agencies").where({ code: "thads" }).update({ name: original });
       await db("year_agencies").where({ agency_id: await idOf("agencies", { code: "thads" }) }).update({ name: original });
     }
+  });
+});
+
+describe("finding 12: a bundle's codes obey the web forms' rules; deep nesting is refused by its path", () => {
+  const importing = async (mutate: (doc: YearBundleInput) => void, rewrite: (json: string) => string = (j) => j) => {
+    const admin = await loginAs(app, "quantri");
+    const token = csrfFrom((await admin.get("/account/password")).text);
+    const doc = JSON.parse(JSON.stringify(await createServices(db).bundle.exportYear("noichinh-tq", 2022)));
+    doc.year.year = 2040;
+    mutate(doc);
+    return admin.post("/admin/import-year").set("x-csrf-token", token).attach("bundle", Buffer.from(rewrite(JSON.stringify(doc))), "bundle.json");
+  };
+
+  it("when a bloc, agency or campaign code breaks the form's rule, then the import is refused naming the field", async () => {
+    const cases: [(d: YearBundleInput) => void, string][] = [
+      [(d) => (d.bloc.code = "Khối/../x"), "bloc.code"],
+      [(d) => (d.agencies[0]!.code = "Công An"), "agencies[0].code"],
+      [(d) => (d.campaigns[0]!.code = "phong trào 1"), "campaigns[0].code"],
+      [(d) => (d.criteria[0]!.code = "<b>I</b>"), "criteria[0].code"],
+    ];
+    for (const [mutate, field] of cases) {
+      const res = await importing(mutate);
+      expect([field, res.status]).toEqual([field, 422]);
+      expect(res.text).toContain(field);
+    }
+    expect(Number((await db("emulation_years").where({ year: 2040 }).count("* as n"))[0]!.n)).toBe(0);
+  });
+
+  it("when a value is nested thousands of levels deep, then the import answers 422 with that value's path, never 500", async () => {
+    const deep = '{"x":'.repeat(5000) + '"đáy"' + "}".repeat(5000);
+    const res = await importing(
+      (d) => (d.reports[0]!.content.general = "__SAU__"),
+      (json) => json.replace('"__SAU__"', deep),
+    );
+    expect(res.status).toBe(422);
+    expect(res.text).toContain("reports[0].content.general.x");
+    expect(res.text).toContain("lồng quá sâu");
   });
 });
