@@ -56,11 +56,13 @@ export const ACTIONS = {
   "agency.read": { roles: [A, S, L, O, C], scope: "agencyRecord", label: "read one agency's report, sheet, registration" },
   "agency.submit": { roles: [C], scope: "ownAgency", label: "fill in and submit one's own agency's report, sheet, registration" },
   "agency.edit": { roles: [A, S], scope: "wholeAgency", outside: "forbid", label: "rename an agency (every bloc it belongs to must be the secretariat's)" },
+  "home.blocList": { roles: [O], scope: "none", label: "a home page listing every bloc one reads (the provincial office)" },
   "account.list": { roles: [A, S], scope: "none", label: "open the accounts pages" },
   "account.manage": { roles: [A, S], scope: "account", label: "create, edit, reset or lock an account (S: clerks of agencies wholly in its blocs)" },
   "audit.read": { roles: [A, S], scope: "none", label: "read the audit log (S: its blocs)" },
   "audit.readEveryBloc": { roles: [A], scope: "none", label: "read the audit log of every bloc" },
   "audit.readPoints": { roles: [L, O], scope: "none", label: "read the point changes of their blocs in the audit log, read-only" },
+  "mail.admin": { roles: [A], scope: "none", label: "see the e-mail outbox and send a failed message again" },
   "year.import": { roles: [A], scope: "none", label: "import a year bundle" },
   "bloc.admin": { roles: [A], scope: "none", label: "create and edit blocs, and give them their secretariat, leader and observer accounts" },
   "year.reopen": { roles: [A], scope: "bloc", label: "reopen a closed year, with a written reason" },
@@ -100,6 +102,16 @@ export function decide(user: User, action: Action, target: Target = { kind: "non
   return inScope(user, rule.scope, target) ? "allow" : (rule.outside ?? "hide");
 }
 
+/** Whether the role has the right at all, whatever the record (e.g. "is this user a submitter?"). */
+export function hasRight(user: User, action: Action): boolean {
+  return (ACTIONS[action] as Rule).roles.includes(user.role);
+}
+
+/** The blocs whose records the user reads: "all" for the admin. */
+export function blocScope(user: User): number[] | "all" {
+  return user.role === A ? "all" : user.blocIds;
+}
+
 export function can(user: User, action: Action, target?: Target): boolean {
   return decide(user, action, target) === "allow";
 }
@@ -112,7 +124,7 @@ export function authorize(user: User, action: Action, target?: Target, forbidden
 }
 
 /** Roles that may act at all, e.g. for the menu and docs/routes.md. */
-export const rolesFor = (action: Action): readonly Role[] => ACTIONS[action].roles;
+export const rolesFor = (action: Action): readonly Role[] => (ACTIONS[action] as Rule).roles;
 
 /**
  * Shape of an account by role: a clerk belongs to an agency; a secretariat account may (conflict of

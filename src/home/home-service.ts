@@ -3,6 +3,7 @@ import type { YearsService } from "../years/years-service.js";
 import type { HomeRepo } from "./home-repo.js";
 import { effectiveDueOn } from "../scoring/index.js";
 import { daysBetween, localDate } from "../lib/dates.js";
+import { hasRight } from "../auth/access.js";
 
 const STATE_LABELS: Record<string, string> = {
   none: "Chưa gửi",
@@ -17,7 +18,7 @@ const STATE_LABELS: Record<string, string> = {
 export function homeService(deps: { repo: HomeRepo; years: YearsService; now: () => Date }) {
   return {
     async clerkHome(user: User) {
-      if (user.role !== "clerk" || user.agencyId === null) return null;
+      if (!hasRight(user, "agency.submit") || user.agencyId === null) return null;
       const latest = await deps.years.currentFor(user);
       if (!latest) return null;
       const ctx = await deps.years.load(latest.blocCode, latest.year);
