@@ -134,9 +134,14 @@ export function accountShape(role: Role): { hasAgency: boolean; hasBlocs: boolea
   return { hasAgency: role === C || role === S, hasBlocs: role !== C && role !== A };
 }
 
-/** Roles an actor may give to an account it creates (the table's account rule, for the form). */
+/** Whether the actor may give this role to an account (the table's account rule). */
+export function mayAssignRole(user: User, role: Role): boolean {
+  return decide(user, "account.manage", { kind: "account", role, agencyBlocIds: user.blocIds }) === "allow";
+}
+
+/** Roles an actor may give to an account it creates, for the form. */
 export function assignableRoles(user: User): Role[] {
-  return ROLES.filter((role) => decide(user, "account.manage", { kind: "account", role, agencyBlocIds: user.blocIds }) === "allow");
+  return ROLES.filter((role) => mayAssignRole(user, role));
 }
 
 export const bloc = (blocId: number): Target => ({ kind: "bloc", blocId });

@@ -197,8 +197,8 @@ export function bundleService(deps: { repo: BundleRepo; years: YearsService; aud
 
     /** The download of the year's page: bloc readers only (clerks 403, another bloc 404). */
     async exportFor(user: User, blocCode: string, year: number): Promise<YearBundle> {
+      await years.open(user, blocCode, year); // an unseen bloc: 404, then the role: 403
       if (!access.isBlocReader(user)) throw new ForbiddenError();
-      await years.open(user, blocCode, year);
       return exportYear(blocCode, year);
     },
 

@@ -30,8 +30,9 @@ export function setupService(deps: { repo: SetupRepo; years: YearsService; audit
    * not found (404).
    */
   async function open(user: User, blocCode: string, year: number, mode: Mode): Promise<YearContext> {
-    if (!access.isBlocReader(user)) throw new ForbiddenError();
+    // Like every page of a bloc: an unseen bloc is not found (404), then the role (403).
     const ctx = await years.open(user, blocCode, year);
+    if (!access.isBlocReader(user)) throw new ForbiddenError();
     if (mode === "write") access.assertSecretariat(user, ctx.bloc.id);
     return ctx;
   }
