@@ -180,21 +180,33 @@ describe("finding 6: anonymous visits write no session; old sessions are pruned;
     expect(await db("sessions").whereIn("sid", ["cu-25h", "cu-2h", "con-han"]).orderBy("sid").pluck("sid")).toEqual(["con-han", "cu-2h"]);
   });
 
-  it("when a form is posted more than 24 hours after its session expired, then it is not rescued", async () => {
+  it("when a form is posted after its session expired, then it is rescued as a draft within 24 hours and not after", async () => {
     const clock = new Date("2022-06-12T10:00:00+07:00");
     const dated = createTestApp(db, { now: () => clock });
     const url = "/blocs/noichinh-tq/years/2022/periods/2/reports/vks";
-    const clerk = await loginAs(dated, "canbo.vks");
-    const page = await clerk.get(url);
-    expect(page.status).toBe(200);
+    const reportId = async () => (await db("reports as r").join("periods as p", "p.id", "r.period_id").where({ "p.number": 2, "r.agency_id": await idOf("agencies", { code: "vks" }) }).first("r.id")).id;
+    await db("reports").where({ id: await reportId() }).update({ status: "returned", return_comment: "Bổ sung" });
     const userId = String(await idOf("users", { username: "canbo.vks" }));
-    const version = /name="version" value="(\d*)"/.exec(page.text)?.[1] ?? "";
-    const before = JSON.stringify(await db("reports as r").join("periods as p", "p.id", "r.period_id").where({ "p.number": 2, "r.agency_id": await idOf("agencies", { code: "vks" }) }).first("r.content", "r.version"));
-    await db("sessions").whereRaw("(sess::jsonb -> 'passport' ->> 'user') = ?", [userId]).update({ expired: new Date(Date.now() - 25 * 60 * 60_000) });
-    const res = await clerk.post(url).type("form").send({ _csrf: csrfFrom(page.text), version, action: "save", general: "Gõ từ hôm kia" });
-    expect(res.status).toBe(403);
-    const after = JSON.stringify(await db("reports as r").join("periods as p", "p.id", "r.period_id").where({ "p.number": 2, "r.agency_id": await idOf("agencies", { code: "vks" }) }).first("r.content", "r.version"));
-    expect(after).toBe(before);
+    const expireSessions = (msAgo: number) => db("sessions").whereRaw("(sess::jsonb -> 'passport' ->> 'user') = ?", [userId]).update({ expired: new Date(Date.now() - msAgo) });
+    const typeAfterExpiry = async (msAgo: number, text: string) => {
+      const clerk = await loginAs(dated, "canbo.vks");
+      const page = await clerk.get(url);
+      expect(page.status).toBe(200);
+      const version = /name="version" value="(\d*)"/.exec(page.text)?.[1] ?? "";
+      await expireSessions(msAgo);
+      return clerk.post(url).type("form").send({ _csrf: csrfFrom(page.text), version, action: "submit", general: text });
+    };
+    const general = async () => (await db("reports").where({ id: await reportId() }).first("content", "status"));
+
+    const soon = await typeAfterExpiry(60_000, "Gõ lúc vừa hết phiên");
+    expect(soon.status).toBe(303);
+    expect(soon.headers.location).toBe("/login");
+    expect((await general()).content.general).toBe("Gõ lúc vừa hết phiên");
+    expect((await general()).status).toBe("returned"); // only ever a draft
+
+    const late = await typeAfterExpiry(25 * 60 * 60_000, "Gõ từ hôm kia");
+    expect(late.status).toBe(403);
+    expect((await general()).content.general).toBe("Gõ lúc vừa hết phiên");
   });
 });
 
