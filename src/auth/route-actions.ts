@@ -112,6 +112,15 @@ export const ROUTE_RULES: RouteRule[] = [
   post("/admin/users/:id/password", ["account.list", "account.manage"], "/admin/users/<id>/password"),
   post("/admin/users/:id/active", ["account.list", "account.manage"], "/admin/users/<id>/password"),
   get("/audit", ["audit.read"], "/audit?userId=&agencyId=&from=dd/mm/yyyy&to=dd/mm/yyyy"),
+
+  // notifications: one's own only (the service answers 404 for another user's id)
+  get("/notifications", ["session.own"], "/notifications?page="),
+  post("/notifications/:id/read", ["session.own"], "/notifications/<id>/read"),
+  post("/notifications/read-all", ["session.own"], "/notifications/<id>/read"),
+  get("/account/notifications", ["session.own"], "/account/notifications"),
+  post("/account/notifications", ["session.own"], "/account/notifications"),
+  get("/admin/mail", ["mail.admin"], "/admin/mail"),
+  post("/admin/mail/:id/retry", ["mail.admin"], "/admin/mail/<id>/retry"),
 ];
 
 /** The rule of a registered route, e.g. ruleFor("POST", "/blocs/:bloc/agencies"). */
