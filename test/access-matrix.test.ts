@@ -78,7 +78,7 @@ interface Variant {
 
 function variantsOf(rule: RouteRule): Variant[] {
   const p = rule.path;
-  const base: Record<string, string> = { year: "2022", period: "1", number: "1", file: "tinos-vietnamese-400-normal.woff2" };
+  const base: Record<string, string> = { year: "2022", period: "1", number: "1", file: "tinos-vietnamese-400-normal.woff2", kind: "minutes" };
   if (p.includes(":agency")) {
     return [
       ["own agency", "noichinh-tq", "bchqs"],
@@ -143,9 +143,9 @@ function expected(rule: RouteRule, who: Who, v: Variant): number | "valid" | "sk
   if (v.bloc && decide(user, "bloc.read", { kind: "bloc", blocId: ids.bloc[v.bloc]! }) !== "allow") return 404;
   const published = v.bloc !== undefined && ids.published[v.bloc] === true;
   const checks = published && rule.whenPublished ? [rule.whenPublished, ...rule.checks.slice(1)] : rule.checks;
-  for (const check of checks) {
+  for (const [i, check] of checks.entries()) {
     const d = decideCheck(user, check, v);
-    if (d !== "allow") return d === "hide" || rule.refusedAs404 ? 404 : 403;
+    if (d !== "allow") return d === "hide" || rule.refusedAs404 === true || (rule.refusedAs404 === "first" && i === 0) ? 404 : 403;
   }
   if (rule.method === "POST") return ACTS_WITHOUT_FIELDS.some((re) => re.test(rule.path)) ? "skip" : "valid";
   const redirects = ["/dashboard", "/reports", "/sheets", "/ranking", "/setup", "/agencies"].includes(rule.path) || (rule.path.endsWith("/years/:year/sheets") && user.role === "clerk");

@@ -7,14 +7,15 @@ import type { Action } from "./access.js";
  * disagrees with the table, or a route answering otherwise than the table says, fails a test.
  *
  * `checks`: the actions in order; an inner array passes when any of its actions allows.
- * `refusedAs404`: the route hides itself (404) from roles without the right instead of 403.
+ * `refusedAs404`: the route hides itself (404) from roles without the right instead of 403
+ *   ("first": only from roles without its first right; later refusals are 403).
  * `doc`: the first path written in that route's row of docs/routes.md.
  */
 export interface RouteRule {
   method: "GET" | "POST";
   path: string;
   checks: (Action | Action[])[] | "public";
-  refusedAs404?: boolean;
+  refusedAs404?: boolean | "first";
   /** Once the year's ranking is published, this action replaces the first check (clerks may read). */
   whenPublished?: Action;
   doc: string;
@@ -51,23 +52,33 @@ export const ROUTE_RULES: RouteRule[] = [
   get(`${R}/attachments/:id`, ["agency.read"], "…/periods/<n>/reports/<agency>/attachments/<id>"),
   post(`${R}/attachments/:id/delete`, ["agency.read", "agency.submit"], "…/periods/<n>/reports/<agency>/attachments/<id>/delete", { refusedAs404: true }),
   get(`${R}/versions/:number`, ["agency.read"], "…/periods/<n>/reports/<agency>/versions/<k>"),
+  get(`${R}/print`, ["agency.read"], "…/periods/<n>/reports/<agency>/print"),
+  get(`${R}/report.pdf`, ["agency.read"], "…/periods/<n>/reports/<agency>/print"),
+  get(`${R}/report.docx`, ["agency.read"], "…/periods/<n>/reports/<agency>/print"),
   // a clerk's list of sheets is their own sheet (redirect)
   get(`${Y}/sheets`, ["bloc.read"], "…/sheets"),
   get(`${Y}/sheets/:agency`, ["agency.read"], "…/sheets/<agency>"),
   post(`${Y}/sheets/:agency`, ["agency.read", ["agency.submit", "bloc.manage"]], "…/sheets/<agency>"),
+  get(`${Y}/sheets/:agency.xlsx`, ["agency.read"], "…/sheets/<agency>.xlsx"),
+  post(`${Y}/sheets/:agency/import`, ["agency.read", "agency.submit"], "…/sheets/<agency>/import"),
   get(`${Y}/ballots`, ["bloc.overview"], "…/ballots", { refusedAs404: true }),
   post(`${Y}/ballots`, ["bloc.manage"], "…/ballots"),
 
   get(`${Y}/ranking`, ["ranking.read"], "…/ranking", { refusedAs404: true, whenPublished: "ranking.readPublished" }),
   get(`${Y}/ranking.json`, ["ranking.read"], "…/ranking.json", { refusedAs404: true, whenPublished: "ranking.readPublished" }),
   get(`${Y}/ranking.csv`, ["ranking.read"], "…/ranking.json", { refusedAs404: true, whenPublished: "ranking.readPublished" }),
-  get(`${Y}/ranking.xlsx`, ["ranking.read"], "…/ranking.json", { refusedAs404: true, whenPublished: "ranking.readPublished" }),
+  get(`${Y}/ranking.xlsx`, ["ranking.read"], "…/ranking.xlsx", { refusedAs404: true, whenPublished: "ranking.readPublished" }),
   get(`${Y}/ranking.pdf`, ["ranking.read"], "…/ranking.json", { refusedAs404: true, whenPublished: "ranking.readPublished" }),
   get(`${Y}/ranking/print`, ["ranking.read"], "…/ranking/print", { refusedAs404: true, whenPublished: "ranking.readPublished" }),
   get(`${Y}/ranking/proposal-letter`, ["ranking.read"], "…/ranking/proposal-letter", { refusedAs404: true, whenPublished: "ranking.readPublished" }),
   get(`${Y}/ranking/proposal-letter.pdf`, ["ranking.read"], "…/ranking/proposal-letter", { refusedAs404: true, whenPublished: "ranking.readPublished" }),
   get(`${Y}/ballots/minutes`, ["ranking.read"], "…/ballots/minutes", { refusedAs404: true, whenPublished: "ranking.readPublished" }),
   get(`${Y}/ballots/minutes.pdf`, ["ranking.read"], "…/ballots/minutes", { refusedAs404: true, whenPublished: "ranking.readPublished" }),
+  get(`${Y}/ranking.docx`, ["ranking.read"], "…/ranking.json", { refusedAs404: true, whenPublished: "ranking.readPublished" }),
+  get(`${Y}/ranking/proposal-letter.docx`, ["ranking.read"], "…/ranking/proposal-letter", { refusedAs404: true, whenPublished: "ranking.readPublished" }),
+  get(`${Y}/ballots/minutes.docx`, ["ranking.read"], "…/ballots/minutes", { refusedAs404: true, whenPublished: "ranking.readPublished" }),
+  get(`${Y}/documents`, ["bloc.overview"], "…/documents", { refusedAs404: true }),
+  post(`${Y}/documents/:kind`, ["bloc.overview", "bloc.manage"], "…/documents/<kind>", { refusedAs404: "first" }),
   post(`${Y}/ranking/publish`, ["ranking.publish"], "…/ranking/publish"),
   post(`${Y}/ranking/reopen`, ["ranking.publish"], "…/ranking/reopen"),
 
