@@ -145,7 +145,7 @@ function expected(rule: RouteRule, who: Who, v: Variant): number | "valid" | "sk
   const checks = published && rule.whenPublished ? [rule.whenPublished, ...rule.checks.slice(1)] : rule.checks;
   for (const [i, check] of checks.entries()) {
     const d = decideCheck(user, check, v);
-    if (d !== "allow") return d === "hide" || rule.refusedAs404 === true || (rule.refusedAs404 === "first" && i === 0) ? 404 : 403;
+    if (d !== "allow") return d === "hide" || rule.refusedAs404 === true || (rule.refusedAs404 === "first" && i === 0) || (rule.refusedAs404 === "last" && i === checks.length - 1) ? 404 : 403;
   }
   if (rule.method === "POST") return ACTS_WITHOUT_FIELDS.some((re) => re.test(rule.path)) ? "skip" : "valid";
   const redirects = ["/dashboard", "/reports", "/sheets", "/ranking", "/setup", "/agencies"].includes(rule.path) || (rule.path.endsWith("/years/:year/sheets") && user.role === "clerk");

@@ -8,14 +8,14 @@ import type { Action } from "./access.js";
  *
  * `checks`: the actions in order; an inner array passes when any of its actions allows.
  * `refusedAs404`: the route hides itself (404) from roles without the right instead of 403
- *   ("first": only from roles without its first right; later refusals are 403).
+ *   ("first"/"last": only when that check refuses; the others answer 403).
  * `doc`: the first path written in that route's row of docs/routes.md.
  */
 export interface RouteRule {
   method: "GET" | "POST";
   path: string;
   checks: (Action | Action[])[] | "public";
-  refusedAs404?: boolean | "first";
+  refusedAs404?: boolean | "first" | "last";
   /** Once the year's ranking is published, this action replaces the first check (clerks may read). */
   whenPublished?: Action;
   doc: string;
@@ -60,7 +60,7 @@ export const ROUTE_RULES: RouteRule[] = [
   get(`${Y}/sheets/:agency`, ["agency.read"], "…/sheets/<agency>"),
   post(`${Y}/sheets/:agency`, ["agency.read", ["agency.submit", "bloc.manage"]], "…/sheets/<agency>"),
   get(`${Y}/sheets/:agency.xlsx`, ["agency.read"], "…/sheets/<agency>.xlsx"),
-  post(`${Y}/sheets/:agency/import`, ["agency.read", "agency.submit"], "…/sheets/<agency>/import"),
+  post(`${Y}/sheets/:agency/import`, ["agency.read", ["agency.submit", "bloc.manage"], "agency.submit"], "…/sheets/<agency>/import", { refusedAs404: "last" }),
   get(`${Y}/ballots`, ["bloc.overview"], "…/ballots", { refusedAs404: true }),
   post(`${Y}/ballots`, ["bloc.manage"], "…/ballots"),
 

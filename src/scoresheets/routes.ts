@@ -7,7 +7,7 @@ import { YearParams } from "../ranking/schemas.js";
 import { parseOwnSheet, parseReviewSheet, SheetParams } from "./schemas.js";
 import { messages } from "./messages.js";
 import { hasRight } from "../auth/access.js";
-import { ForbiddenError } from "../errors.js";
+import { NotFoundError } from "../errors.js";
 
 /** A filled score sheet is small: 2 MB is far above any real one. */
 /** A filled score-sheet workbook is small; anything larger is not one downloaded from the portal. */
@@ -43,7 +43,7 @@ export function scoreSheetRoutes({ sheets }: Services): Router {
     const params = SheetParams.parse(req.params);
     const user = req.user;
     await sheets.assertCanPost(user, params);
-    if (!hasRight(user, "agency.submit")) throw new ForbiddenError();
+    if (!hasRight(user, "agency.submit")) throw new NotFoundError(); // the draft is the agency's own
     const file = uploadedFile(req, "file");
     const tooLarge = Boolean(file && file.size > MAX_WORKBOOK_BYTES);
     const result = tooLarge ? { errors: [messages.importTooLarge] } : await sheets.importOwn(user, params, file?.buffer, req.ip);
