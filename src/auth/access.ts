@@ -52,6 +52,7 @@ export const ACTIONS = {
   "bloc.manage": { roles: [A, S], scope: "bloc", label: "run a bloc: year setup, reviews, ballots, memberships" },
   "ranking.read": { roles: [A, S, L, O], scope: "bloc", label: "read a ranking before it is published" },
   "ranking.readPublished": { roles: [A, S, L, O, C], scope: "bloc", label: "read a published ranking and its documents" },
+  "ranking.ties": { roles: [S], scope: "bloc", label: "record the review meeting's choice for a tie" },
   "ranking.publish": { roles: [A, L], scope: "bloc", label: "publish or reopen the ranking" },
   "agency.read": { roles: [A, S, L, O, C], scope: "agencyRecord", label: "read one agency's report, sheet, registration" },
   "agency.submit": { roles: [C], scope: "ownAgency", label: "fill in and submit one's own agency's report, sheet, registration" },
@@ -122,6 +123,9 @@ export function authorize(user: User, action: Action, target?: Target, forbidden
   if (d === "forbid") throw new ForbiddenError(forbiddenMessage);
   if (d === "hide") throw new NotFoundError();
 }
+
+/** A secretariat reviews on behalf of an agency (its own, or the head's): conflict-of-interest rules apply. */
+export const reviewsForAgency = (role: string): boolean => role === S;
 
 /** Roles that may act at all, e.g. for the menu and docs/routes.md. */
 export const rolesFor = (action: Action): readonly Role[] => (ACTIONS[action] as Rule).roles;

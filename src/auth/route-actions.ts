@@ -79,7 +79,10 @@ export const ROUTE_RULES: RouteRule[] = [
   get(`${Y}/ballots/minutes.docx`, ["ranking.read"], "…/ballots/minutes", { refusedAs404: true, whenPublished: "ranking.readPublished" }),
   get(`${Y}/documents`, ["bloc.overview"], "…/documents", { refusedAs404: true }),
   post(`${Y}/documents/:kind`, ["bloc.overview", "bloc.manage"], "…/documents/<kind>", { refusedAs404: "first" }),
+  get(`${Y}/ranking/publish`, ["ranking.publish"], "…/ranking/publish"),
   post(`${Y}/ranking/publish`, ["ranking.publish"], "…/ranking/publish"),
+  post(`${Y}/ranking/ties`, ["ranking.ties"], "…/ranking/ties"),
+  get(`${Y}/ranking/:agency`, ["ranking.read"], "…/ranking/<agency>", { refusedAs404: true, whenPublished: "ranking.readPublished" }),
   post(`${Y}/ranking/reopen`, ["ranking.publish"], "…/ranking/reopen"),
 
   get(`${Y}/setup`, ["bloc.overview"], "…/setup"),
