@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ACTIONS, assignableRoles, can, decide } from "./access.js";
 import type { Role, User } from "./users-repo.js";
 
-const user = (role: Role, blocIds: number[], agencyId: number | null = null): User => ({ id: 1, username: "x", fullName: "X", role, agencyId, active: true, blocIds });
+const user = (role: Role, blocIds: number[], agencyId: number | null = null): User => ({ id: 1, username: "x", fullName: "X", role, agencyId, active: true, mustChangePassword: false, blocIds });
 const admin = user("admin", []);
 const sec = user("secretariat", [1]);
 const leader = user("leader", [1]);

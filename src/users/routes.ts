@@ -1,7 +1,7 @@
 import { Router, type Request } from "express";
 import { z } from "zod";
 import type { Services } from "../services.js";
-import { requireRight, requireUser, type SignedInRequest } from "../web/middleware/require-user.js";
+import { requireRight, requireUser } from "../web/middleware/require-user.js";
 import { setFlash } from "../web/middleware/locals.js";
 import { ROLE_LABELS } from "../web/navigation.js";
 import { BlocCodeParam, ChangePasswordForm, EditUserForm, IdParam, NewUserForm, ResetPasswordForm } from "./schemas.js";
