@@ -11,6 +11,7 @@ import { createServices } from "../src/services.js";
 import { usersRepo, type User, type Role } from "../src/auth/users-repo.js";
 import { ACTIONS, decide, type Action, type Decision, type Target } from "../src/auth/access.js";
 import { ROUTE_RULES, type RouteRule } from "../src/auth/route-actions.js";
+import { mayReview, type BlocLeadership } from "../src/scoring/conflict.js";
 
 /**
  * The access matrix, driven by the permission table: every GET and POST route × every role
@@ -27,7 +28,7 @@ type Who = "anonymous" | (typeof USERS)[number];
 const WHO: Who[] = ["anonymous", ...USERS];
 
 /** POSTs that act without any field: an allowed role would change data, so only refusals are walked. */
-const ACTS_WITHOUT_FIELDS = [/\/next-year$/, /\/publish$/, /\/lock$/, /\/unlock$/, /\/delete$/, /^\/logout$/, /\/read$/, /\/read-all$/, /\/retry$/];
+const ACTS_WITHOUT_FIELDS = [/\/next-year$/, /\/publish$/, /\/lock$/, /\/unlock$/, /\/delete$/, /^\/logout$/, /\/read$/, /\/read-all$/, /\/retry$/, /\/close$/, /\/clerk-accounts$/, /\/accounts$/];
 
 const DATA_TABLES = ["reports", "report_attachments", "registrations", "score_sheets", "score_entries", "ballot_meetings", "votes", "emulation_years", "campaigns", "periods", "period_extensions", "criteria", "agencies", "bloc_memberships", "users"];
 
@@ -40,7 +41,8 @@ const users = {} as Record<(typeof USERS)[number], User>;
 
 /** The demo (one place, should the demo's options change) and a second bloc with its own agencies. */
 async function seed(k: Knex): Promise<void> {
-  await seedDemo(k);
+  // 2022 in progress: a closed year answers 409 to every POST before any role is checked.
+  await seedDemo(k, { keep2022InProgress: true });
   const services = createServices(k);
   const doc = JSON.parse(JSON.stringify(await services.bundle.exportYear("noichinh-tq", 2022)));
   const rename = (code: string | null) => (code === null ? null : `k2-${code}`);
@@ -64,8 +66,9 @@ interface Ids {
   criterion: Record<string, number>;
   user: Record<string, { id: number; role: Role; agencyId: number | null }>;
   published: Record<string, boolean>;
+  leadership: Record<string, BlocLeadership>;
 }
-const ids: Ids = { bloc: {}, agency: {}, agencyBlocs: {}, attachment: {}, campaign: {}, criterion: {}, user: {}, published: {} };
+const ids: Ids = { bloc: {}, agency: {}, agencyBlocs: {}, attachment: {}, campaign: {}, criterion: {}, user: {}, published: {}, leadership: {} };
 
 /** One way to fill a route's parameters, with what the table needs to know about it. */
 interface Variant {
@@ -98,6 +101,7 @@ function variantsOf(rule: RouteRule): Variant[] {
     }));
   }
   if (p.includes("/admin/mail/:id") || p.includes("/notifications/:id")) return [{ label: "-", params: { id: "999999" } }];
+  if (p.startsWith("/admin/blocs/:code")) return [{ label: "-", params: { code: "noichinh-tq" } }];
   if (p.includes("/admin/users/:id")) {
     return ["canbo.congan", "lanhdao", "canbo.k2-congan"].map((account) => ({ label: account, account, params: { id: String(ids.user[account]!.id) } }));
   }
@@ -147,6 +151,9 @@ function expected(rule: RouteRule, who: Who, v: Variant): number | "valid" | "sk
     const d = decideCheck(user, check, v);
     if (d !== "allow") return d === "hide" || rule.refusedAs404 === true || (rule.refusedAs404 === "first" && i === 0) || (rule.refusedAs404 === "last" && i === checks.length - 1) ? 404 : 403;
   }
+  // Conflict of interest (src/scoring/conflict.ts; reports and sheets, not registrations): nobody reviews their own agency, the head's only the deputy's secretariat.
+  const reviews = rule.method === "POST" && (rule.path.endsWith("/reports/:agency/review") || rule.path.endsWith("/sheets/:agency")) && user.role !== "clerk";
+  if (reviews && v.bloc && v.agency && !mayReview(user, ids.agency[v.agency]!, ids.leadership[v.bloc]!).allowed) return 403;
   if (rule.method === "POST") return ACTS_WITHOUT_FIELDS.some((re) => re.test(rule.path)) ? "skip" : "valid";
   const redirects = ["/dashboard", "/reports", "/sheets", "/ranking", "/setup", "/agencies"].includes(rule.path) || (rule.path.endsWith("/years/:year/sheets") && user.role === "clerk");
   return redirects ? 303 : 200;
@@ -175,7 +182,9 @@ beforeAll(async () => {
     const year = db("emulation_years").where({ bloc_id: ids.bloc[bloc], year: 2022 }).select("id");
     ids.campaign[bloc] = (await db("campaigns").whereIn("year_id", year).orderBy("id").first("id")).id;
     ids.criterion[bloc] = (await db("criteria").whereIn("year_id", year).orderBy("id").first("id")).id;
-    ids.published[bloc] = (await db("emulation_years").where({ bloc_id: ids.bloc[bloc], year: 2022 }).first("ranking_published_at")).ranking_published_at !== null;
+    const y = await db("emulation_years").where({ bloc_id: ids.bloc[bloc], year: 2022 }).first("ranking_published_at", "head_agency_id", "deputy_agency_id");
+    ids.published[bloc] = y.ranking_published_at !== null;
+    ids.leadership[bloc] = { headAgencyId: y.head_agency_id, deputyAgencyId: y.deputy_agency_id };
   }
   const pdf = Buffer.from("%PDF-1.4\n%%EOF\n");
   for (const code of ["bchqs", "congan", "k2-bchqs"]) {

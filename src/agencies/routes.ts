@@ -1,7 +1,7 @@
-import { Router, type Request, type Response } from "express";
+import { Router, type Response } from "express";
 import { uploadedFile } from "../web/middleware/multipart.js";
 import type { Services } from "../services.js";
-import { requireUser } from "../web/middleware/require-user.js";
+import { requireUser, type SignedInRequest } from "../web/middleware/require-user.js";
 import { setFlash } from "../web/middleware/locals.js";
 import { formErrors } from "../setup/schemas.js";
 import { AgencyCodeParam, BulkListForm, BulkSaveForm, EditAgencyForm, MembershipForm, NewAgencyForm } from "./schemas.js";
@@ -10,13 +10,13 @@ import { localDate } from "../lib/dates.js";
 const MAX_LIST_BYTES = 2 * 1024 * 1024;
 
 /** The list's file, read by the one multipart parser (src/web/middleware/multipart.ts); too large → a message beside the field. */
-function receive(req: Request): { file?: Express.Multer.File; error: string | null } {
+function receive(req: SignedInRequest): { file?: Express.Multer.File; error: string | null } {
   const file = uploadedFile(req, "file");
   if (file && file.size > MAX_LIST_BYTES) return { error: "Tệp lớn hơn 2 MB." };
   return { file, error: null };
 }
 
-const body = (req: Request) => (req.body ?? {}) as Record<string, string>;
+const body = (req: SignedInRequest) => (req.body ?? {}) as Record<string, string>;
 
 export function agencyRoutes(services: Services): Router {
   const router = Router();
@@ -35,8 +35,8 @@ export function agencyRoutes(services: Services): Router {
     res.render("agencies/list", { title: `Cơ quan, đơn vị — ${page.bloc.name}`, ...page, base: base(page.bloc.code), errors: {}, form: {} });
   }));
 
-  const renderNew = async (req: Request, res: Response, status: number, form: Record<string, string>, errors: Record<string, string[]>) => {
-    const page = await agencies.list(req.user!, String(req.params.bloc));
+  const renderNew = async (req: SignedInRequest, res: Response, status: number, form: Record<string, string>, errors: Record<string, string[]>) => {
+    const page = await agencies.list(req.user, String(req.params.bloc));
     res.status(status).render("agencies/form", { title: "Thêm cơ quan, đơn vị", bloc: page.bloc, base: base(page.bloc.code), isNew: true, agency: form, errors, membership: null });
   };
 
@@ -56,8 +56,8 @@ export function agencyRoutes(services: Services): Router {
   }));
 
   // Agencies in bulk: paste a list (step "preview" shows the rows with proposed codes), then save them all.
-  const renderBulk = async (req: Request, res: Response, status: number, form: Record<string, unknown>, rows: { name: string; shortName: string; code: string }[] | null, errors: Record<string, string[]>) => {
-    const page = await agencies.bulkPage(req.user!, String(req.params.bloc));
+  const renderBulk = async (req: SignedInRequest, res: Response, status: number, form: Record<string, unknown>, rows: { name: string; shortName: string; code: string }[] | null, errors: Record<string, string[]>) => {
+    const page = await agencies.bulkPage(req.user, String(req.params.bloc));
     const chosen = new Set(([] as unknown[]).concat(form.existingIds ?? []).map(Number));
     res.status(status).render("agencies/bulk", { title: "Thêm nhiều cơ quan, đơn vị", ...page, base: base(page.bloc.code), form, chosen, rows, errors });
   };
@@ -100,8 +100,8 @@ export function agencyRoutes(services: Services): Router {
     await renderBulk(req, res, 200, form, preview.rows ?? [], {});
   }));
 
-  const renderEdit = async (req: Request, res: Response, status: number, typed: Record<string, string> | null, errors: Record<string, string[]>) => {
-    const page = await agencies.get(req.user!, String(req.params.bloc), AgencyCodeParam.parse(req.params.code));
+  const renderEdit = async (req: SignedInRequest, res: Response, status: number, typed: Record<string, string> | null, errors: Record<string, string[]>) => {
+    const page = await agencies.get(req.user, String(req.params.bloc), AgencyCodeParam.parse(req.params.code));
     res.status(status).render("agencies/form", {
       title: `Cơ quan, đơn vị: ${page.agency.name}`,
       bloc: page.bloc,

@@ -1,12 +1,12 @@
-import { Router, type Request, type Response } from "express";
+import { Router, type Response } from "express";
 import type { Services } from "../services.js";
-import { requireRight } from "../web/middleware/require-user.js";
+import { requireRight, type SignedInRequest } from "../web/middleware/require-user.js";
 import { setFlash } from "../web/middleware/locals.js";
 import { formErrors } from "../setup/schemas.js";
 import { ROLE_LABELS } from "../web/navigation.js";
 import { AccountsForm, BLOC_LEVEL_LABELS, BlocCodeParam, EditBlocForm, NewBlocForm } from "./schemas.js";
 
-const typed = (req: Request) => (req.body ?? {}) as Record<string, string>;
+const typed = (req: SignedInRequest) => (req.body ?? {}) as Record<string, string>;
 
 export function blocRoutes({ blocAdmin }: Services): Router {
   const router = Router();
@@ -17,8 +17,8 @@ export function blocRoutes({ blocAdmin }: Services): Router {
     res.render("blocs/list", { title: "Khối thi đua", blocs: await blocAdmin.list(req.user), levelLabels: BLOC_LEVEL_LABELS });
   }));
 
-  const renderForm = async (req: Request, res: Response, status: number, code: string | null, form: Record<string, unknown> | null, errors: Record<string, string[]>) => {
-    const page = code === null ? null : await blocAdmin.page(req.user!, code);
+  const renderForm = async (req: SignedInRequest, res: Response, status: number, code: string | null, form: Record<string, unknown> | null, errors: Record<string, string[]>) => {
+    const page = code === null ? null : await blocAdmin.page(req.user, code);
     res.status(status).render("blocs/form", {
       title: page ? page.bloc.name : "Tạo khối thi đua",
       isNew: page === null,

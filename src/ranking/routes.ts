@@ -69,12 +69,12 @@ export function rankingRoutes({ ranking, years, publication, ties }: Services): 
   // The secretariat records the meeting's choice for a tie at an award's last place.
   router.post("/blocs/:bloc/years/:year/ranking/ties", requireUser(async (req, res) => {
     const { bloc, year } = YearParams.parse(req.params);
-    const form = TieForm.safeParse(req.body ?? {});
-    if (!form.success) throw new NotFoundError();
-    const result = await ties.decide(req.user, bloc, year, form.data, req.ip);
+    await ties.authorize(req.user, bloc, year); // 404 / 403 before the form is read
+    const form = TieForm.parse(req.body ?? {}); // a tampered form: 400
+    const result = await ties.decide(req.user, bloc, year, form, req.ip);
     if (result.errors) {
       const page = await ranking.page(req.user, bloc, year);
-      return res.status(422).render("ranking/page", { title: title(page.ctx.year.year), page, mayPublish: publication.mayPublish(req.user), errors: result.errors, typed: form.data });
+      return res.status(422).render("ranking/page", { title: title(page.ctx.year.year), page, mayPublish: publication.mayPublish(req.user), errors: result.errors, typed: form });
     }
     setFlash(req, "success", tieMessages.saved);
     res.redirect(303, `/blocs/${encodeURIComponent(bloc)}/years/${year}/ranking`);

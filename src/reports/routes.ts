@@ -1,7 +1,8 @@
-import { Router, type Request, type Response } from "express";
+import { Router, type Response } from "express";
 import { z } from "zod";
 import type { Services } from "../services.js";
-import { requireUser } from "../web/middleware/require-user.js";
+import { requireUser, type SignedInRequest } from "../web/middleware/require-user.js";
+import { hasRight } from "../auth/access.js";
 import { setFlash } from "../web/middleware/locals.js";
 import type { RescueHandler } from "../web/middleware/rescue-expired-form.js";
 import { AttachmentForm, IdParam, ReportParams, ReviewForm, reportFormSchema, SECTION_FIELDS, sectionField } from "./schemas.js";
@@ -31,8 +32,8 @@ export function reportRoutes(services: Services): Router {
   const router = Router();
   const { reports } = services;
 
-  async function renderPage(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
-    const page = await reports.page(req.user!, target(req.params));
+  async function renderPage(req: SignedInRequest, res: Response, status: number, extra: Record<string, unknown> = {}) {
+    const page = await reports.page(req.user, target(req.params));
     res.status(status).render("reports/report", {
       title: `${page.period.title} — ${page.agency.name}`,
       page,
@@ -50,7 +51,7 @@ export function reportRoutes(services: Services): Router {
   /** The menu's "Báo cáo": the latest year's first period of the user's bloc. */
   router.get("/reports", requireUser(async (req, res) => {
     const latest = await services.years.latestFor(req.user);
-    if (!latest || req.user.role === "clerk") return res.redirect(303, "/");
+    if (!latest || !hasRight(req.user, "bloc.overview")) return res.redirect(303, "/");
     res.redirect(303, `/blocs/${latest.blocCode}/years/${latest.year}/periods/1/reports`);
   }));
 

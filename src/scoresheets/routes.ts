@@ -42,8 +42,8 @@ export function scoreSheetRoutes({ sheets }: Services): Router {
   router.post(`${sheetPath}/import`, requireUser(async (req, res) => {
     const params = SheetParams.parse(req.params);
     const user = req.user;
+    if (!hasRight(user, "agency.submit")) throw new NotFoundError(); // the draft is the agency's own: reviewers never import
     await sheets.assertCanPost(user, params);
-    if (!hasRight(user, "agency.submit")) throw new NotFoundError(); // the draft is the agency's own
     const file = uploadedFile(req, "file");
     const tooLarge = Boolean(file && file.size > MAX_WORKBOOK_BYTES);
     const result = tooLarge ? { errors: [messages.importTooLarge] } : await sheets.importOwn(user, params, file?.buffer, req.ip);
@@ -65,7 +65,7 @@ export function scoreSheetRoutes({ sheets }: Services): Router {
     const user = req.user;
     await sheets.assertCanPost(user, params, req.ip); // 404 / 403 (conflict of interest: audited) before the form is read
     const result =
-      user.role === "clerk"
+      hasRight(user, "agency.submit")
         ? await sheets.saveOwn(user, params, parseOwnSheet(req.body), req.ip)
         : await sheets.review(user, params, parseReviewSheet(req.body), req.ip);
     if ("view" in result && result.view) return res.status("conflict" in result ? 409 : 422).render("scoresheets/sheet", { title: titleOf(result.view), view: result.view });

@@ -1,6 +1,6 @@
-import { Router, type Request, type Response } from "express";
+import { Router, type Response } from "express";
 import type { Services } from "../services.js";
-import { requireUser } from "../web/middleware/require-user.js";
+import { requireUser, type SignedInRequest } from "../web/middleware/require-user.js";
 import { setFlash } from "../web/middleware/locals.js";
 import { CAMPAIGN_KIND_LABELS } from "./labels.js";
 import { RuleViolationError } from "../errors.js";
@@ -19,14 +19,14 @@ import {
 } from "./schemas.js";
 
 type Errors = Record<string, string[]>;
-const typed = (req: Request) => (req.body ?? {}) as Record<string, string>;
+const typed = (req: SignedInRequest) => (req.body ?? {}) as Record<string, string>;
 const Y = "/blocs/:bloc/years/:year";
 
 export function setupRoutes(services: Services): Router {
   const router = Router();
   const { setup, years } = services;
-  const p = (req: Request) => [req.user!, String(req.params.bloc), YearParam.parse(req.params.year)] as const;
-  const write = (req: Request) => setup.open(...p(req), "write");
+  const p = (req: SignedInRequest) => [req.user, String(req.params.bloc), YearParam.parse(req.params.year)] as const;
+  const write = (req: SignedInRequest) => setup.open(...p(req), "write");
 
   /** Menu link: the latest year of the user's first bloc. */
   router.get("/setup", requireUser(async (req, res) => {
@@ -36,7 +36,7 @@ export function setupRoutes(services: Services): Router {
   }));
 
   // The year itself
-  const renderYear = async (req: Request, res: Response, status: number, form: Record<string, unknown> | null, errors: Errors) => {
+  const renderYear = async (req: SignedInRequest, res: Response, status: number, form: Record<string, unknown> | null, errors: Errors) => {
     const page = await setup.yearPage(...p(req));
     res.status(status).render("setup/year", { title: `Thiết lập năm thi đua ${page.ctx.year.year}`, ...page, form: form ?? page.form, errors, base: page.ctx.basePath });
   };
@@ -67,7 +67,7 @@ export function setupRoutes(services: Services): Router {
     const page = await setup.campaignsPage(...p(req));
     res.render("setup/campaigns", { title: `Phong trào thi đua năm ${page.ctx.year.year}`, ...page, base: page.ctx.basePath });
   }));
-  const renderCampaign = async (req: Request, res: Response, status: number, id: number | null, form: Record<string, unknown> | null, errors: Errors) => {
+  const renderCampaign = async (req: SignedInRequest, res: Response, status: number, id: number | null, form: Record<string, unknown> | null, errors: Errors) => {
     const page = await setup.campaignForm(...p(req), id);
     res.status(status).render("setup/campaign-form", {
       title: id === null ? "Thêm phong trào thi đua" : "Sửa phong trào thi đua",
@@ -76,7 +76,7 @@ export function setupRoutes(services: Services): Router {
       id,
       campaign: form ?? page.campaign,
       kindLabels: CAMPAIGN_KIND_LABELS,
-      canWrite: req.user!.role === "secretariat" || req.user!.role === "admin",
+      canWrite: page.canWrite,
       errors,
     });
   };
@@ -85,7 +85,7 @@ export function setupRoutes(services: Services): Router {
     await renderCampaign(req, res, 200, null, null, {});
   }));
   router.get(`${Y}/campaigns/:id`, requireUser((req, res) => renderCampaign(req, res, 200, IdParam.parse(req.params.id), null, {})));
-  const saveCampaign = (idOf: (req: Request) => number | null) => async (req: Request, res: Response) => {
+  const saveCampaign = (idOf: (req: SignedInRequest) => number | null) => async (req: SignedInRequest, res: Response) => {
     const ctx = await write(req);
     const id = idOf(req);
     const form = CampaignForm.safeParse(req.body);
@@ -104,7 +104,7 @@ export function setupRoutes(services: Services): Router {
   }));
 
   // Periods
-  const renderPeriod = async (req: Request, res: Response, status: number, form: Record<string, unknown> | null, ext: Record<string, unknown> | null, errors: Errors) => {
+  const renderPeriod = async (req: SignedInRequest, res: Response, status: number, form: Record<string, unknown> | null, ext: Record<string, unknown> | null, errors: Errors) => {
     const page = await setup.periodPage(...p(req), NumberParam.parse(req.params.number));
     res.status(status).render("setup/period", {
       title: `${page.period.title}`,
@@ -115,8 +115,8 @@ export function setupRoutes(services: Services): Router {
       errors,
     });
   };
-  const periodUrl = (req: Request, basePath: string) => `${basePath}/periods/${NumberParam.parse(req.params.number)}`;
-  const renderNewPeriod = async (req: Request, res: Response, status: number, form: Record<string, unknown> | null, errors: Errors) => {
+  const periodUrl = (req: SignedInRequest, basePath: string) => `${basePath}/periods/${NumberParam.parse(req.params.number)}`;
+  const renderNewPeriod = async (req: SignedInRequest, res: Response, status: number, form: Record<string, unknown> | null, errors: Errors) => {
     const page = await setup.newPeriodPage(...p(req));
     res.status(status).render("setup/period-new", { title: "Thêm đợt thi đua", ...page, base: page.ctx.basePath, form: form ?? page.form, errors });
   };
@@ -171,7 +171,7 @@ export function setupRoutes(services: Services): Router {
   }));
 
   // Criteria tree
-  const renderCriteria = async (req: Request, res: Response, status: number, id: number | null, form: Record<string, unknown> | null, errors: Errors) => {
+  const renderCriteria = async (req: SignedInRequest, res: Response, status: number, id: number | null, form: Record<string, unknown> | null, errors: Errors) => {
     const page = id === null ? { ...(await setup.criteriaPage(...p(req))), criterion: null } : await setup.criterionForm(...p(req), id);
     const blank = { kind: "standard", sortOrder: "1", parentId: null };
     res.status(status).render("setup/criteria", {
@@ -185,7 +185,7 @@ export function setupRoutes(services: Services): Router {
   };
   router.get(`${Y}/criteria`, requireUser((req, res) => renderCriteria(req, res, 200, null, null, {})));
   router.get(`${Y}/criteria/:id`, requireUser((req, res) => renderCriteria(req, res, 200, IdParam.parse(req.params.id), null, {})));
-  const saveCriterion = (idOf: (req: Request) => number | null) => async (req: Request, res: Response) => {
+  const saveCriterion = (idOf: (req: SignedInRequest) => number | null) => async (req: SignedInRequest, res: Response) => {
     const ctx = await write(req);
     const id = idOf(req);
     const form = CriterionForm.safeParse(req.body);
@@ -207,7 +207,7 @@ export function setupRoutes(services: Services): Router {
   }));
 
   // Rule set
-  const renderRules = async (req: Request, res: Response, status: number, form: Record<string, unknown> | null, errors: Errors) => {
+  const renderRules = async (req: SignedInRequest, res: Response, status: number, form: Record<string, unknown> | null, errors: Errors) => {
     const page = await setup.rulesPage(...p(req));
     res.status(status).render("setup/rules", { title: `Quy tắc chấm điểm năm ${page.ctx.year.year}`, ...page, base: page.ctx.basePath, form: form ?? page.form, errors });
   };

@@ -1,7 +1,7 @@
-import { Router, type Request } from "express";
+import { Router } from "express";
 import { z } from "zod";
 import type { Services } from "../services.js";
-import { requireRight, requireUser } from "../web/middleware/require-user.js";
+import { requireRight, requireUser, type SignedInRequest } from "../web/middleware/require-user.js";
 import { setFlash } from "../web/middleware/locals.js";
 import { ROLE_LABELS } from "../web/navigation.js";
 import { BlocCodeParam, ChangePasswordForm, EditUserForm, IdParam, NewUserForm, ResetPasswordForm } from "./schemas.js";
@@ -10,7 +10,7 @@ import { formatDate, localDate } from "../lib/dates.js";
 const fieldErrors = (error: z.ZodError) => z.flattenError(error).fieldErrors as Record<string, string[]>;
 
 /** What was typed, kept for the form (passwords are never echoed back). */
-function typed(req: Request) {
+function typed(req: SignedInRequest) {
   const b = (req.body ?? {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === "string" ? v : "");
   const ids = Array.isArray(b.blocIds) ? b.blocIds.map(Number) : b.blocIds ? [Number(b.blocIds)] : [];
@@ -25,8 +25,8 @@ export function userRoutes(services: Services): Router {
     res.render("users/list", { title: "Quản lý tài khoản", users: await userAdmin.list(req.user), roleLabels: ROLE_LABELS });
   }));
 
-  const renderForm = async (req: Request, res: import("express").Response, status: number, extra: Record<string, unknown>) =>
-    res.status(status).render("users/form", { roleLabels: ROLE_LABELS, options: await userAdmin.formOptions(req.user!), errors: {}, ...extra });
+  const renderForm = async (req: SignedInRequest, res: import("express").Response, status: number, extra: Record<string, unknown>) =>
+    res.status(status).render("users/form", { roleLabels: ROLE_LABELS, options: await userAdmin.formOptions(req.user), errors: {}, ...extra });
 
   router.get("/admin/users/new", requireRight("account.list", async (req, res) => {
     await renderForm(req, res, 200, { title: "Tạo tài khoản", account: { role: "clerk", blocIds: [] }, isNew: true });

@@ -1,9 +1,9 @@
 import { Router, type NextFunction, type Request, type Response } from "express";
 import type { Services } from "../services.js";
-import { requireUser } from "../web/middleware/require-user.js";
+import { requireUser, type SignedInRequest } from "../web/middleware/require-user.js";
 import { setFlash } from "../web/middleware/locals.js";
 import { formErrors, YearParam } from "../setup/schemas.js";
-import { ForbiddenError, RuleViolationError } from "../errors.js";
+import { RuleViolationError } from "../errors.js";
 import { localDate } from "../lib/dates.js";
 import { BlocParam, NewYearForm, ReopenYearForm } from "./schemas.js";
 import { lifecycleMessages } from "./year-lifecycle-service.js";
@@ -49,10 +49,10 @@ export function yearRoutes(services: Services): Router {
   const router = Router();
   const { yearLifecycle } = services;
 
-  const renderNew = async (req: Request, res: Response, status: number, form: Record<string, unknown>, errors: Record<string, string[]>) => {
+  const renderNew = async (req: SignedInRequest, res: Response, status: number, form: Record<string, unknown>, errors: Record<string, string[]>) => {
     const bloc = BlocParam.parse(req.params.bloc);
     const year = Number(form.year) || Number(localDate(services.now()).slice(0, 4));
-    const page = await yearLifecycle.newYearForm(req.user!, bloc, year);
+    const page = await yearLifecycle.newYearForm(req.user, bloc, year);
     res.status(status).render("years/new", { title: "Tạo năm thi đua", ...page, form, errors });
   };
 
@@ -82,10 +82,10 @@ export function yearRoutes(services: Services): Router {
 
   router.post("/blocs/:bloc/years/:year/reopen", requireUser(async (req, res) => {
     const [bloc, year] = [BlocParam.parse(req.params.bloc), YearParam.parse(req.params.year)];
+    await yearLifecycle.authorizeReopen(req.user, bloc, year); // 404 / 403 before the form is read
     const form = ReopenYearForm.safeParse(req.body);
     if (!form.success) {
       const page = await services.setup.yearPage(req.user, bloc, year);
-      if (!page.mayReopen) throw new ForbiddenError();
       const reopenReason = typeof req.body?.reason === "string" ? req.body.reason : "";
       return res.status(422).render("setup/year", { title: `Thiết lập năm thi đua ${year}`, ...page, errors: formErrors(form.error), reopenReason, base: page.ctx.basePath });
     }
