@@ -134,8 +134,8 @@ export const rolesFor = (action: Action): readonly Role[] => (ACTIONS[action] as
  * Shape of an account by role: a clerk belongs to an agency; a secretariat account may (conflict of
  * interest: it never reviews that agency; none = the head's); admin and clerk get no bloc list.
  */
-export function accountShape(role: Role): { hasAgency: boolean; hasBlocs: boolean } {
-  return { hasAgency: role === C || role === S, hasBlocs: role !== C && role !== A };
+export function accountShape(role: Role): { hasAgency: boolean; needsAgency: boolean; hasBlocs: boolean } {
+  return { hasAgency: role === C || role === S, needsAgency: role === C, hasBlocs: role !== C && role !== A };
 }
 
 /** Whether the actor may give this role to an account (the table's account rule). */

@@ -32,7 +32,7 @@ const accountFields = {
 };
 
 function clerkNeedsAgency<T extends { role: Role; agencyId: number | null }>(v: T, ctx: z.RefinementCtx): void {
-  if (accountShape(v.role).hasAgency && v.agencyId === null) {
+  if (accountShape(v.role).needsAgency && v.agencyId === null) {
     ctx.addIssue({ code: "custom", path: ["agencyId"], message: "Cán bộ thi đua phải thuộc một cơ quan, đơn vị." });
   }
 }
