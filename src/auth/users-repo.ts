@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { accountShape } from "./access.js";
 
 export type Role = "admin" | "secretariat" | "leader" | "observer" | "clerk";
 
@@ -42,9 +43,10 @@ function toUser(row: UserRow, blocIds: number[]): User {
 export function usersRepo(db: Knex) {
   async function blocIdsOf(row: UserRow): Promise<number[]> {
     const rows: { bloc_id: number }[] =
-      row.role === "clerk"
-        ? await db("bloc_memberships").where({ agency_id: row.agency_id }).distinct("bloc_id")
-        : await db("user_blocs").where({ user_id: row.id }).select("bloc_id");
+      // A clerk's blocs are its agency's; others' are given to the account (a secretariat's agency only marks conflicts).
+      accountShape(row.role).hasBlocs || row.agency_id === null
+        ? await db("user_blocs").where({ user_id: row.id }).select("bloc_id")
+        : await db("bloc_memberships").where({ agency_id: row.agency_id }).distinct("bloc_id");
     return rows.map((r) => r.bloc_id).sort((a, b) => a - b);
   }
 

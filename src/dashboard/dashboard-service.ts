@@ -1,5 +1,5 @@
 import type { User } from "../auth/users-repo.js";
-import { access } from "../auth/access.js";
+import { access, can } from "../auth/access.js";
 import type { Bloc, BlocsRepo } from "../blocs/blocs-repo.js";
 import { NotFoundError } from "../errors.js";
 import { daysBetween, formatDate, formatDateTime, localDate } from "../lib/dates.js";
@@ -148,7 +148,7 @@ export function dashboardService(deps: { repo: DashboardRepo; years: YearsServic
         published: ctx.year.rankingPublishedAt !== null,
         closed,
         closedOn: closed ? formatDate(localDate(ctx.year.closedAt!)) : null,
-        readOnly: !(user.role === "secretariat" || user.role === "admin"),
+        readOnly: !can(user, "bloc.manage", { kind: "bloc", blocId: ctx.bloc.id }),
       };
     },
 

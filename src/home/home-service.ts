@@ -5,13 +5,14 @@ import { effectiveDueOn } from "../scoring/index.js";
 import { daysBetween, localDate } from "../lib/dates.js";
 import { CLERK_STATE_LABELS, dueTextOf, isIn } from "../years/deliverables.js";
 import { noYearCache, type ComputedYearCache } from "../years/year-cache.js";
+import { hasRight } from "../auth/access.js";
 
 /** The clerk's home: what is due, by when, in what state, with the returned comments. */
 export function homeService(deps: { repo: HomeRepo; years: YearsService; now: () => Date; cache?: ComputedYearCache }) {
   const cache = deps.cache ?? noYearCache;
   return {
     async clerkHome(user: User) {
-      if (user.role !== "clerk" || user.agencyId === null) return null;
+      if (!hasRight(user, "agency.submit") || user.agencyId === null) return null;
       const latest = await deps.years.currentFor(user);
       if (!latest) return null;
       const ctx = await deps.years.load(latest.blocCode, latest.year);

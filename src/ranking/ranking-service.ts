@@ -1,7 +1,7 @@
 import type { User } from "../auth/users-repo.js";
 import { NotFoundError } from "../errors.js";
 import { formatDate, localDate } from "../lib/dates.js";
-import { bloc, can } from "../auth/access.js";
+import { bloc, can, hasRight } from "../auth/access.js";
 import { joinReasons } from "../lib/text.js";
 import {
   AWARD_LABELS,
@@ -64,7 +64,7 @@ export interface RankingExportRow {
 const messages = scoringMessages.proposals;
 
 /** Who sees the free text of a disciplinary flag: the secretariat, the leader, the province's board. */
-export const seesDisciplineDetails = (user: User | null) => user === null || user.role !== "clerk";
+export const seesDisciplineDetails = (user: User | null) => user === null || hasRight(user, "bloc.overview");
 
 /** The award status reasons as `user` may read them (members: discipline without its details). */
 function reasonsFor(reasons: readonly string[], disciplineReason: string | null, user: User | null): string[] {
@@ -270,7 +270,7 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService; c
   /** The year as a user may see its ranking: bloc readers always; a bloc's clerks once it is published. */
   async function openRanking(user: User, blocCode: string, year: number): Promise<YearContext> {
     const ctx = await years.open(user, blocCode, year);
-    if (user.role === "clerk" && ctx.year.rankingPublishedAt === null) throw new NotFoundError();
+    if (!can(user, ctx.year.rankingPublishedAt === null ? "ranking.read" : "ranking.readPublished", { kind: "bloc", blocId: ctx.bloc.id })) throw new NotFoundError();
     return ctx;
   }
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Knex } from "knex";
 import type { User } from "../auth/users-repo.js";
-import { access } from "../auth/access.js";
+import { access, hasRight } from "../auth/access.js";
 import { assertMayReview, mayReviewAgency, whoReviews } from "../years/reviewers.js";
 import type { AuditService } from "../audit/audit-service.js";
 import type { YearsService, YearContext } from "../years/years-service.js";
@@ -279,7 +279,7 @@ export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: Years
           versions: report ? await repo.versions(report.id) : [],
         })),
       ]);
-      const isOwnClerk = user.role === "clerk" && user.agencyId === o.agency.id;
+      const isOwnClerk = hasRight(user, "agency.submit") && user.agencyId === o.agency.id;
       const status = o.report?.status ?? null;
       return {
         ...o,
@@ -290,7 +290,7 @@ export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: Years
         dueOn: effectiveDueOn(o.period.dueOn, o.extensionDueOn),
         canEdit: isOwnClerk && !o.period.locked && isEditableByAgency(status),
         lockedMessage: o.period.locked ? messages.locked(headName(o.ctx)) : null,
-        canReview: (user.role === "secretariat" || user.role === "admin") && status === "submitted" && mayReviewAgency(user, o.ctx, o.agency.id),
+        canReview: hasRight(user, "bloc.manage") && status === "submitted" && mayReviewAgency(user, o.ctx, o.agency.id),
         reviewer: whoReviews(o.ctx, o.agency.id),
         basePath: `${o.ctx.basePath}/periods/${o.period.number}/reports/${o.agency.code}`,
       };
