@@ -28,7 +28,7 @@ type Who = "anonymous" | (typeof USERS)[number];
 const WHO: Who[] = ["anonymous", ...USERS];
 
 /** POSTs that act without any field: an allowed role would change data, so only refusals are walked. */
-const ACTS_WITHOUT_FIELDS = [/\/next-year$/, /\/publish$/, /\/lock$/, /\/unlock$/, /\/delete$/, /^\/logout$/, /\/read$/, /\/read-all$/, /\/retry$/, /\/close$/, /\/clerk-accounts$/, /\/accounts$/];
+const ACTS_WITHOUT_FIELDS = [/\/next-year$/, /\/publish$/, /\/lock$/, /\/unlock$/, /\/delete$/, /^\/logout$/, /\/read$/, /\/read-all$/, /\/retry$/, /\/close$/, /\/clerk-accounts$/, /\/accounts$/, /\/documents\/:kind$/]; // (documents: every field optional, empty clears)
 
 const DATA_TABLES = ["reports", "report_attachments", "registrations", "score_sheets", "score_entries", "ballot_meetings", "votes", "emulation_years", "campaigns", "periods", "period_extensions", "criteria", "agencies", "bloc_memberships", "users"];
 
