@@ -34,6 +34,7 @@ import { dashboardRoutes } from "./dashboard/routes.js";
 import { documentRoutes } from "./documents/routes.js";
 import { notificationRoutes, unreadNotificationCount } from "./notifications/routes.js";
 import { yearPagesMiddleware, yearRoutes } from "./years/routes.js";
+import { readOnlyRequestScope } from "./years/year-cache.js";
 import { blocRoutes } from "./blocs/routes.js";
 import { provinceRoutes } from "./province/routes.js";
 
@@ -95,6 +96,8 @@ export function createApp(services: Services, opts: AppOptions): Express {
     next();
   });
 
+  // GET pages read their year once, however many services open it (issue 16).
+  app.use(readOnlyRequestScope);
   app.use(
     sessionMiddleware({
       db: services.db,

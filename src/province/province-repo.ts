@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { SENT_STATUSES } from "../dashboard/completeness.js";
+import { SENT_STATUSES } from "../years/deliverables.js";
 import type { Award, Classification } from "../scoring/index.js";
 
 export interface ProvinceYear {
