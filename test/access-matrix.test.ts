@@ -155,7 +155,7 @@ function expected(rule: RouteRule, who: Who, v: Variant): number | "valid" | "sk
   const reviews = rule.method === "POST" && (rule.path.endsWith("/reports/:agency/review") || rule.path.endsWith("/sheets/:agency")) && user.role !== "clerk";
   if (reviews && v.bloc && v.agency && !mayReview(user, ids.agency[v.agency]!, ids.leadership[v.bloc]!).allowed) return 403;
   if (rule.method === "POST") return ACTS_WITHOUT_FIELDS.some((re) => re.test(rule.path)) ? "skip" : "valid";
-  const redirects = ["/dashboard", "/reports", "/sheets", "/ranking", "/setup", "/agencies"].includes(rule.path) || (rule.path.endsWith("/years/:year/sheets") && user.role === "clerk");
+  const redirects = ["/dashboard", "/reports", "/sheets", "/ranking", "/setup", "/agencies", "/province"].includes(rule.path) || (rule.path.endsWith("/years/:year/sheets") && user.role === "clerk");
   return redirects ? 303 : 200;
 }
 

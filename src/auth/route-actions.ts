@@ -89,6 +89,14 @@ export const ROUTE_RULES: RouteRule[] = [
   get(`${Y}/ranking/:agency`, ["ranking.read"], "…/ranking/<agency>", { refusedAs404: true, whenPublished: "ranking.readPublished" }),
   post(`${Y}/ranking/reopen`, ["ranking.publish"], "…/ranking/reopen"),
 
+  // the province's view (issue 20): the observer's blocs side by side; history across years
+  get("/province", ["province.read"], "/province"),
+  get("/province/:year", ["province.read"], "/province/<year>?award="),
+  get("/province/:year/proposals.xlsx", ["province.read"], "/province/<year>/proposals.xlsx?award="),
+  get("/province/:year/proposals.docx", ["province.read"], "/province/<year>/proposals.xlsx?award="),
+  get("/blocs/:bloc/history", ["bloc.read"], "/blocs/<bloc>/history"),
+  get("/agencies/:agency/history", ["agency.read"], "/agencies/<agency>/history"),
+
   get(`${Y}/setup`, ["bloc.overview"], "…/setup"),
   post(`${Y}/setup`, ["bloc.manage"], "…/setup"),
   post(`${Y}/next-year`, ["bloc.manage"], "…/next-year"),

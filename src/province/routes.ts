@@ -19,41 +19,41 @@ function awardOf(req: Request) {
 export function provinceRoutes({ province }: Services): Router {
   const router = Router();
 
-  router.get("/province", requireUser, async (req, res) => {
-    res.redirect(303, `/province/${await province.defaultYear(req.user!)}`);
-  });
+  router.get("/province", requireUser(async (req, res) => {
+    res.redirect(303, `/province/${await province.defaultYear(req.user)}`);
+  }));
 
-  router.get("/province/:year", requireUser, async (req, res) => {
+  router.get("/province/:year", requireUser(async (req, res) => {
     const { year } = ProvinceParams.parse(req.params);
     const filter = awardOf(req);
-    const view = await province.page(req.user!, year, filter.award);
+    const view = await province.page(req.user, year, filter.award);
     const status = Object.keys(filter.errors).length ? 422 : 200;
     res.status(status).render("province/page", { title: `Toàn tỉnh — năm thi đua ${year}`, view, errors: filter.errors, typedAward: filter.typed ?? view.award ?? "" });
-  });
+  }));
 
-  router.get("/province/:year/proposals.xlsx", requireUser, async (req, res) => {
+  router.get("/province/:year/proposals.xlsx", requireUser(async (req, res) => {
     const { year } = ProvinceParams.parse(req.params);
-    const file = await province.proposalsFile(req.user!, year, AwardFilter.parse(req.query).award ?? null);
+    const file = await province.proposalsFile(req.user, year, AwardFilter.parse(req.query).award ?? null);
     res.attachment(`${file.filename}.xlsx`).type(XLSX_TYPE).send(await provinceProposalsXlsx(file));
-  });
+  }));
 
-  router.get("/province/:year/proposals.docx", requireUser, async (req, res) => {
+  router.get("/province/:year/proposals.docx", requireUser(async (req, res) => {
     const { year } = ProvinceParams.parse(req.params);
-    const file = await province.proposalsDocument(req.user!, year, AwardFilter.parse(req.query).award ?? null);
+    const file = await province.proposalsDocument(req.user, year, AwardFilter.parse(req.query).award ?? null);
     res.attachment(`${file.filename}.docx`).type(DOCX_TYPE).send(await renderDocx(file.doc));
-  });
+  }));
 
-  router.get("/blocs/:bloc/history", requireUser, async (req, res) => {
+  router.get("/blocs/:bloc/history", requireUser(async (req, res) => {
     const { bloc } = BlocHistoryParams.parse(req.params);
-    const view = await province.blocHistory(req.user!, bloc);
+    const view = await province.blocHistory(req.user, bloc);
     res.render("province/bloc-history", { title: `${view.bloc.name} qua các năm`, view });
-  });
+  }));
 
-  router.get("/agencies/:agency/history", requireUser, async (req, res) => {
+  router.get("/agencies/:agency/history", requireUser(async (req, res) => {
     const { agency } = AgencyHistoryParams.parse(req.params);
-    const view = await province.agencyHistory(req.user!, agency);
+    const view = await province.agencyHistory(req.user, agency);
     res.render("province/agency-history", { title: `${view.agency.name} qua các năm`, view });
-  });
+  }));
 
   return router;
 }
