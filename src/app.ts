@@ -34,6 +34,7 @@ import { dashboardRoutes } from "./dashboard/routes.js";
 import { documentRoutes } from "./documents/routes.js";
 import { notificationRoutes, unreadNotificationCount } from "./notifications/routes.js";
 import { yearPagesMiddleware, yearRoutes } from "./years/routes.js";
+import { objectionRoutes } from "./objections/routes.js";
 import { blocRoutes } from "./blocs/routes.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -138,6 +139,7 @@ export function createApp(services: Services, opts: AppOptions): Express {
   app.use(scoreSheetRoutes(services));
   app.use(ballotRoutes(services));
   app.use(rankingRoutes(services));
+  app.use(objectionRoutes(services));
   app.use(reportRoutes(services));
   app.use(registrationRoutes(services));
   app.use(setupRoutes(services));

@@ -43,6 +43,9 @@ import { notificationsRepo } from "./notifications/notifications-repo.js";
 import { outboxRepo } from "./notifications/outbox-repo.js";
 import { notificationsService, type MailOptions } from "./notifications/notifications-service.js";
 import { remindersService } from "./notifications/reminders-service.js";
+import { objectionsRepo } from "./objections/objections-repo.js";
+import { objectionsService } from "./objections/objections-service.js";
+import { awardsRepo } from "./awards/awards-repo.js";
 
 export interface ServiceOptions {
   /** The clock: injected so deadlines and lockouts are testable. */
@@ -65,7 +68,9 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
     mail: opts.mail ?? { enabled: false, publicUrl: "http://localhost:3000" },
   });
   const reports = reportsService({ db, repo: reportsRepo(db), years, audit, notifications, now });
-  const publication = publicationService({ db, repo: publicationRepo(db), rankingRepo: rankingRepo(db), ranking, years, audit, notifications, now });
+  const awardRows = awardsRepo(db);
+  const publication = publicationService({ db, repo: publicationRepo(db), rankingRepo: rankingRepo(db), ranking, years, audit, notifications, now, decided: (yearId) => awardRows.decidedForYear(yearId) });
+  const objections = objectionsService({ db, repo: objectionsRepo(db), years, publication, audit, notifications, now });
   return {
     db,
     now,
@@ -77,9 +82,10 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
     blocAdmin: blocsService({ repo: blocsRepo(db), audit, db }),
     health: healthService(db),
     years,
-    yearLifecycle: yearLifecycleService({ db, repo: yearBuilderRepo(db), blocs: blocsRepo(db), years, audit, now }),
+    yearLifecycle: yearLifecycleService({ db, repo: yearBuilderRepo(db), blocs: blocsRepo(db), years, audit, now, standing: (ctx) => objections.standingOf(ctx) }),
     ranking,
     publication,
+    objections,
     ties: tiesService({ db, years, ranking, rankingRepo: rankingRepo(db), audit, now }),
     sheets: sheetsService({ repo: sheetsRepo(), years, ranking, reports, audit, notifications, db, now }),
     ballots: ballotsService({ repo: ballotsRepo(db), years, audit, db, ranking, rankingRepo: rankingRepo(db), now }),

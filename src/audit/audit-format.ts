@@ -165,6 +165,8 @@ const ENTITY_LABELS: Record<string, string> = {
   campaign: "Phong trào",
   period: "Đợt báo cáo",
   criterion: "Tiêu chí",
+  objection: "Kiến nghị",
+  award: "Khen thưởng",
 };
 
 export function entityLabel(entity: string | null): string {

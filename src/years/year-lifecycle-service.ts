@@ -7,7 +7,9 @@ import { ForbiddenError, NotFoundError, RuleViolationError } from "../errors.js"
 import { RuleSetSchema } from "../scoring/index.js";
 import { addYears, type YearBuilderRepo } from "./year-builder-repo.js";
 import { yearTemplate } from "./year-template.js";
-import type { YearsService } from "./years-service.js";
+import type { YearContext, YearsService } from "./years-service.js";
+import type { Standing } from "../objections/standing.js";
+import { formatDate } from "../lib/dates.js";
 import type { NewYearInput, YearSource } from "./schemas.js";
 
 export type FieldErrors = Record<string, string[]>;
@@ -17,6 +19,10 @@ export const lifecycleMessages = {
   sourceNotFound: "Không tìm thấy năm thi đua để sao chép (hoặc bạn không có quyền xem năm đó).",
   agencyNotMember: "Cơ quan, đơn vị này không là thành viên của Khối trong năm đó.",
   notPublished: "Chỉ kết thúc năm thi đua sau khi kết quả xếp hạng đã được công bố.",
+  notFinal: (st: Standing) =>
+    st.windowOpen
+      ? `Kết quả xếp hạng còn trong thời hạn nhận kiến nghị (đến hết ngày ${formatDate(st.windowEndsOn)}): chưa kết thúc năm thi đua.`
+      : "Còn kiến nghị chưa được trả lời hoặc chưa được xử lý: chưa kết thúc năm thi đua.",
   alreadyClosed: "Năm thi đua này đã kết thúc.",
   notClosed: "Năm thi đua này chưa kết thúc.",
   closed: "Năm thi đua đã kết thúc",
@@ -27,8 +33,12 @@ export const lifecycleMessages = {
  * A bloc's years from birth to closing: create (from the template, a copy of a readable year, or
  * empty), close after publication (secretariat), reopen with a reason (admin). One transaction each.
  */
-export function yearLifecycleService(deps: { db: Knex; repo: YearBuilderRepo; blocs: BlocsRepo; years: YearsService; audit: AuditService; now: () => Date }) {
-  const { db, repo, blocs, years, audit, now } = deps;
+export function yearLifecycleService(deps: {
+  db: Knex; repo: YearBuilderRepo; blocs: BlocsRepo; years: YearsService; audit: AuditService; now: () => Date;
+  /** The ranking's standing: a year closes only once its ranking is final (no objection window open or unanswered). */
+  standing: (ctx: YearContext) => Promise<Standing>;
+}) {
+  const { db, repo, blocs, years, audit, now, standing } = deps;
 
   async function openBloc(user: User, blocCode: string): Promise<Bloc> {
     const bloc = await blocs.findByCode(blocCode);
@@ -101,13 +111,15 @@ export function yearLifecycleService(deps: { db: Knex; repo: YearBuilderRepo; bl
       });
     },
 
-    /** The secretariat (or admin) closes a year once its ranking is published. */
+    /** The secretariat (or admin) closes a year once its ranking is published and final (issue 18). */
     async close(user: User, blocCode: string, year: number, ip?: string): Promise<void> {
       const ctx = await years.open(user, blocCode, year);
       if (!access.isBlocReader(user)) throw new ForbiddenError();
       access.assertSecretariat(user, ctx.bloc.id);
       if (ctx.year.closedAt) throw new RuleViolationError(lifecycleMessages.alreadyClosed);
       if (!ctx.year.rankingPublishedAt) throw new RuleViolationError(lifecycleMessages.notPublished);
+      const st = await standing(ctx);
+      if (st.state !== "final") throw new RuleViolationError(lifecycleMessages.notFinal(st));
       await db.transaction(async (trx) => {
         if (!(await repo.markClosed(trx, ctx.year.id, now(), user.id))) throw new RuleViolationError(lifecycleMessages.alreadyClosed);
         await audit.record({ userId: user.id, username: user.username, action: "year.close", entity: "emulation_year", entityId: ctx.year.id, blocId: ctx.bloc.id, before: { closed: false }, after: { closed: true }, ip }, trx);
