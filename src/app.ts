@@ -35,6 +35,7 @@ import { documentRoutes } from "./documents/routes.js";
 import { notificationRoutes, unreadNotificationCount } from "./notifications/routes.js";
 import { yearPagesMiddleware, yearRoutes } from "./years/routes.js";
 import { objectionRoutes } from "./objections/routes.js";
+import { awardRoutes } from "./awards/routes.js";
 import { blocRoutes } from "./blocs/routes.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -140,6 +141,7 @@ export function createApp(services: Services, opts: AppOptions): Express {
   app.use(ballotRoutes(services));
   app.use(rankingRoutes(services));
   app.use(objectionRoutes(services));
+  app.use(awardRoutes(services));
   app.use(reportRoutes(services));
   app.use(registrationRoutes(services));
   app.use(setupRoutes(services));

@@ -46,6 +46,7 @@ import { remindersService } from "./notifications/reminders-service.js";
 import { objectionsRepo } from "./objections/objections-repo.js";
 import { objectionsService } from "./objections/objections-service.js";
 import { awardsRepo } from "./awards/awards-repo.js";
+import { awardsService } from "./awards/awards-service.js";
 
 export interface ServiceOptions {
   /** The clock: injected so deadlines and lockouts are testable. */
@@ -71,6 +72,8 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
   const awardRows = awardsRepo(db);
   const publication = publicationService({ db, repo: publicationRepo(db), rankingRepo: rankingRepo(db), ranking, years, audit, notifications, now, decided: (yearId) => awardRows.decidedForYear(yearId) });
   const objections = objectionsService({ db, repo: objectionsRepo(db), years, publication, audit, notifications, now });
+  const agencies = agenciesService({ repo: agenciesRepo(db), blocs: blocsRepo(db), audit, db });
+  const awards = awardsService({ db, repo: awardRows, years, audit, now, standing: (ctx) => objections.standingOf(ctx), agencyBlocIds: (id) => agencies.blocIdsOf(id) });
   return {
     db,
     now,
@@ -91,7 +94,8 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
     ballots: ballotsService({ repo: ballotsRepo(db), years, audit, db, ranking, rankingRepo: rankingRepo(db), now }),
     reports,
     home: homeService({ repo: homeRepo(db), years, now }),
-    agencies: agenciesService({ repo: agenciesRepo(db), blocs: blocsRepo(db), audit, db }),
+    agencies,
+    awards,
     setup: setupService({ repo: setupRepo(db), years, audit, db }),
     bundle: bundleService({ repo: bundleRepo(db), years, audit, db }),
     registrations: registrationsService({ db, repo: registrationsRepo(db), years, audit, notifications, now }),

@@ -10,8 +10,12 @@ import { lifecycleMessages } from "./year-lifecycle-service.js";
 
 const yearUrl = (bloc: string, year: number) => `/blocs/${encodeURIComponent(bloc)}/years/${year}`;
 
-/** Posts that stay allowed on a closed year: the admin's reopening, and making the next year from it. */
-const ALLOWED_ON_CLOSED = new Set(["/reopen", "/next-year"]);
+/**
+ * Posts that stay allowed on a closed year: the admin's reopening, making the next year from it, and
+ * what comes after the final ranking (issue 18): the province's decisions (months later) and their
+ * revocations, and the annual conference's choice of next year's head.
+ */
+const ALLOWED_ON_CLOSED = [/^\/reopen$/, /^\/next-year$/, /^\/decisions$/, /^\/decisions\/\d+\/revoke$/, /^\/conference$/];
 
 /**
  * Mounted on /blocs/:bloc/years/:year before the feature routes: a closed year refuses every change
@@ -32,7 +36,7 @@ export function yearPagesMiddleware(services: Services) {
     const spans = await services.years.switcher(req.user, bloc);
     if (!spans.length) return next();
     if (writing) {
-      if (closed && !ALLOWED_ON_CLOSED.has(req.path)) return next(new RuleViolationError(lifecycleMessages.readOnly));
+      if (closed && !ALLOWED_ON_CLOSED.some((p) => p.test(req.path))) return next(new RuleViolationError(lifecycleMessages.readOnly));
       return next();
     }
     const rest = req.originalUrl.slice(yearUrl(bloc, year).length);
