@@ -100,7 +100,7 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
     bundle: bundleService({ repo: bundleRepo(db), years, audit, db }),
     registrations: registrationsService({ db, repo: registrationsRepo(db), years, audit, notifications, now }),
     dashboard: dashboardService({ repo: dashboardRepo(db), years, ranking, blocs: blocsRepo(db), now }),
-    documents: documentsService({ repo: documentsRepo(db), years, ranking, reports, audit, db, now }),
+    documents: documentsService({ repo: documentsRepo(db), years, ranking, reports, audit, db, now, previousAwards: (ids, year) => awards.previousAwards(ids, year) }),
     notifications,
     reminders: remindersService({ db, repo: notificationsRepo(db), notifications, now }),
     outbox,

@@ -140,4 +140,17 @@ describe("awards entered afterwards and the agency's history", () => {
     expect(text((await sec.get(`${A}/stp`)).text)).toContain("Lý do thu hồi: Nhập nhầm năm");
     expect(await db("awards").where({ id: stp.id }).first()).toBeDefined();
   });
+
+  it("the proposal letter names the proposed agencies' earlier awards, leaving revoked ones out", async () => {
+    const sec = await loginAs(app, "thuongtruc");
+    const award = { award: "flag", decisionNumber: "12/QĐ-UBND", decidedOn: "10/02/2021", authority: "Chủ tịch UBND tỉnh Tuyên Quang" };
+    expect((await postForm(sec, `${A}/congan`, `${A}/congan/awards`, { year: "2020", ...award })).status).toBe(303);
+    expect((await postForm(sec, `${A}/bchqs`, `${A}/bchqs/awards`, { year: "2021", ...award, award: "merit", decisionNumber: "30/QĐ-UBND" })).status).toBe(303);
+    const bchqs = await db("awards").where({ decision_number: "30/QĐ-UBND" }).first("id");
+    expect((await postForm(sec, `${A}/bchqs`, `${A}/bchqs/awards/${bchqs.id}/revoke`, { reason: "Quyết định bị hủy do nhầm đối tượng." })).status).toBe(303);
+    const letter = text((await sec.get(`${Y}/ranking/proposal-letter`)).text);
+    expect(letter).toContain("Thành tích khen thưởng những năm trước của các đơn vị được đề nghị");
+    expect(letter).toContain("- Công an tỉnh Tuyên Quang: Cờ thi đua của UBND tỉnh năm 2020 (Quyết định số 12/QĐ-UBND ngày 10/02/2021 của Chủ tịch UBND tỉnh Tuyên Quang).");
+    expect(letter).not.toContain("30/QĐ-UBND");
+  });
 });
