@@ -56,6 +56,21 @@ export const registerMessages = {
 /** Blank date to fill by hand: "ngày …… tháng …… năm ……". */
 const BLANK_DATE = "ngày …… tháng …… năm ……";
 
+/** The conference's choice of next year's head and deputy, when recorded (issue 18), as a section of the minutes. */
+function nextHeadSection(ctx: YearContext): { heading: string; paragraphs: string[] }[] {
+  const nameOf = (id: number | null) => ctx.agencies.find((a) => a.id === id)?.name ?? null;
+  const [head, deputy] = [nameOf(ctx.year.nextHeadAgencyId), nameOf(ctx.year.nextDeputyAgencyId)];
+  if (!head) return [];
+  const next = ctx.year.year + 1;
+  const when = ctx.year.conferenceHeldOn ? ` ngày ${formatDate(ctx.year.conferenceHeldOn)}` : "";
+  return [
+    {
+      heading: `IV. TRƯỞNG KHỐI, PHÓ TRƯỞNG KHỐI NĂM ${next}`,
+      paragraphs: [`Hội nghị${when} thống nhất: ${head} làm Trưởng khối${deputy ? `, ${deputy} làm Phó Trưởng khối` : ""} thi đua năm ${next}.`],
+    },
+  ];
+}
+
 /** Share of the valid ballots as "85,71%". */
 const sharePercent = (votes: number, valid: number) => (valid > 0 ? `${formatPoints((votes * 100) / valid)}%` : "—");
 
@@ -228,6 +243,7 @@ export function documentsService(deps: {
               ]),
             },
           },
+          ...nextHeadSection(ctx),
           { paragraphs: ["Biên bản được thông qua tại cuộc họp, các thành viên dự họp nhất trí với nội dung trên./."] },
         ],
         recipients: null,

@@ -4,8 +4,8 @@ import { requireUser } from "../web/middleware/require-user.js";
 import { setFlash } from "../web/middleware/locals.js";
 import { formErrors, YearParam } from "../setup/schemas.js";
 import { ForbiddenError, RuleViolationError } from "../errors.js";
-import { localDate } from "../lib/dates.js";
-import { BlocParam, NewYearForm, ReopenYearForm } from "./schemas.js";
+import { formatDate, localDate } from "../lib/dates.js";
+import { BlocParam, ConferenceForm, NewYearForm, ReopenYearForm } from "./schemas.js";
 import { lifecycleMessages } from "./year-lifecycle-service.js";
 
 const yearUrl = (bloc: string, year: number) => `/blocs/${encodeURIComponent(bloc)}/years/${year}`;
@@ -75,6 +75,26 @@ export function yearRoutes(services: Services): Router {
     }
     setFlash(req, "success", `Đã tạo năm thi đua ${result.year}. Kiểm tra các đợt, phong trào và bộ tiêu chí của năm.`);
     res.redirect(303, `${yearUrl(bloc, result.year)}/setup`);
+  });
+
+  // The annual conference: next year's head and deputy (issue 18).
+  const renderConference = async (req: Request, res: Response, status: number, form: Record<string, unknown> | null, errors: Record<string, string[]>) => {
+    const [bloc, year] = [BlocParam.parse(req.params.bloc), YearParam.parse(req.params.year)];
+    const page = await yearLifecycle.conferencePage(req.user!, bloc, year);
+    const values = form ?? { heldOn: page.ctx.year.conferenceHeldOn ? formatDate(page.ctx.year.conferenceHeldOn) : "", nextHeadAgencyId: page.ctx.year.nextHeadAgencyId, nextDeputyAgencyId: page.ctx.year.nextDeputyAgencyId };
+    res.status(status).render("years/conference", { title: `Trưởng khối, Phó trưởng khối năm ${year + 1}`, page, form: values, errors });
+  };
+
+  router.get("/blocs/:bloc/years/:year/conference", requireUser, (req, res) => renderConference(req, res, 200, null, {}));
+
+  router.post("/blocs/:bloc/years/:year/conference", requireUser, async (req, res) => {
+    const [bloc, year] = [BlocParam.parse(req.params.bloc), YearParam.parse(req.params.year)];
+    await yearLifecycle.assertMayRecordConference(req.user!, bloc, year); // role and scope before the form is read
+    const form = ConferenceForm.safeParse(req.body ?? {});
+    const result = form.success ? await yearLifecycle.recordConference(req.user!, bloc, year, form.data, req.ip) : { errors: formErrors(form.error) };
+    if (result.errors) return renderConference(req, res, 422, req.body ?? {}, result.errors);
+    setFlash(req, "success", lifecycleMessages.conferenceSaved);
+    res.redirect(303, `${yearUrl(bloc, year)}/conference`);
   });
 
   router.post("/blocs/:bloc/years/:year/close", requireUser, async (req, res) => {

@@ -11,6 +11,10 @@ export interface YearRow {
   rankingPublishedAt: Date | null;
   /** Set when the secretariat closed the year: everything of it is read-only. */
   closedAt: Date | null;
+  /** Next year's head and deputy as the annual conference chose them (issue 18), and the conference's date. */
+  nextHeadAgencyId: number | null;
+  nextDeputyAgencyId: number | null;
+  conferenceHeldOn: string | null;
 }
 
 /** A year of a bloc as the year switcher and the current-year choice see it. */
@@ -56,6 +60,9 @@ interface EmulationYearRow {
   registration_due_on: string | null;
   ranking_published_at: Date | null;
   closed_at: Date | null;
+  next_head_agency_id: number | null;
+  next_deputy_agency_id: number | null;
+  conference_held_on: string | null;
 }
 
 const toYear = (r: EmulationYearRow): YearRow => ({
@@ -68,6 +75,9 @@ const toYear = (r: EmulationYearRow): YearRow => ({
   registrationDueOn: r.registration_due_on,
   rankingPublishedAt: r.ranking_published_at,
   closedAt: r.closed_at,
+  nextHeadAgencyId: r.next_head_agency_id,
+  nextDeputyAgencyId: r.next_deputy_agency_id,
+  conferenceHeldOn: r.conference_held_on,
 });
 
 const toPeriod = (r: Record<string, unknown>): Period => ({

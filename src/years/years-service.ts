@@ -19,6 +19,9 @@ export interface YearContext {
     registrationDueOn: string | null;
     rankingPublishedAt: Date | null;
     closedAt: Date | null;
+    nextHeadAgencyId: number | null;
+    nextDeputyAgencyId: number | null;
+    conferenceHeldOn: string | null;
   };
   /** The year's agencies with the names they had then, in the year's order. */
   agencies: YearAgency[];
