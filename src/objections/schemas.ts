@@ -10,7 +10,17 @@ const text = (what: string) =>
 
 /** A clerk's objection: about which agency, points or proposal, and why. */
 export const ObjectionForm = z.object({
-  subjectAgencyId: FormId.optional().refine((v) => v !== undefined, "Vui lòng chọn cơ quan, đơn vị được kiến nghị.").transform((v) => v!),
+  subjectAgencyId: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const parsed = FormId.safeParse(v);
+      if (!v || !parsed.success) {
+        ctx.addIssue({ code: "custom", message: "Vui lòng chọn cơ quan, đơn vị được kiến nghị." });
+        return z.NEVER;
+      }
+      return parsed.data;
+    }),
   topic: z.enum(["points", "proposal"], "Vui lòng chọn nội dung kiến nghị: điểm chấm, xếp hạng hay đề nghị khen thưởng."),
   reasons: text("nội dung, lý do kiến nghị"),
 });
