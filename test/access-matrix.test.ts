@@ -75,6 +75,10 @@ const GETS: [string, number[]][] = [
   [`${Y}/criteria`, [303, 200, 200, 200, 200, 403]],
   [`${Y}/rules`, [303, 200, 200, 200, 200, 403]],
   [`${Y}/bundle.json`, [303, 200, 200, 200, 200, 403]],
+  // issue 18: objections (every member reads them), the province's decisions and the conference (S L O A)
+  [`${Y}/objections`, [303, 200, 200, 200, 200, 200]],
+  [`${Y}/decisions`, [303, 200, 200, 200, 200, 403]],
+  [`${Y}/conference`, [303, 200, 200, 200, 200, 403]],
   ["/blocs/noichinh-tq/agencies", [303, 200, 200, 200, 200, 403]],
   ["/blocs/noichinh-tq/agencies/new", [303, 200, 200, 403, 403, 403]],
   ["/blocs/noichinh-tq/agencies/congan", [303, 200, 200, 200, 200, 403]],
@@ -104,6 +108,11 @@ const POSTS: [string, Record<string, string>, number[]][] = [
   [`${Y}/criteria`, { code: "", title: "", maxPoints: "abc" }, [303, 422, 422, 403, 403, 403]],
   [`${Y}/rules`, { scale: "abc" }, [303, 422, 422, 403, 403, 403]],
   ["/blocs/noichinh-tq/agencies", { code: "", name: "" }, [303, 422, 422, 403, 403, 403]],
+  // issue 18: only a clerk files an objection; only S A record decisions, the conference, awards entered afterwards
+  [`${Y}/objections`, { reasons: "" }, [303, 403, 403, 403, 403, 422]],
+  [`${Y}/decisions`, { proposalId: "1" }, [303, 422, 422, 403, 403, 403]],
+  [`${Y}/conference`, { nextHeadAgencyId: "" }, [303, 422, 422, 403, 403, 403]],
+  ["/blocs/noichinh-tq/agencies/congan/awards", { year: "" }, [303, 422, 422, 403, 403, 403]],
   ["/admin/users", { username: "x" }, [303, 422, 422, 403, 403, 403]],
   ["/admin/import-year", {}, [303, 422, 403, 403, 403, 403]],
   ["/account/password", { currentPassword: "", newPassword: "", confirmPassword: "" }, [303, 422, 422, 422, 422, 422]],
