@@ -59,6 +59,7 @@ describe("objections to the published ranking", () => {
 
   it("a clerk files an objection about another agency with a file; bad input is re-shown with the typed values", async () => {
     const clerk = await loginAs(app, "canbo.stp");
+    expect(text((await clerk.get("/")).text)).toContain("gửi kiến nghị đến hết ngày 21/01/2023. Gửi kiến nghị");
     const congan = String(await agencyId("congan"));
     const bad = await file(clerk, { subjectAgencyId: congan, topic: "proposal", reasons: "ngắn" });
     expect(bad.status).toBe(422);
