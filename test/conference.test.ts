@@ -65,7 +65,10 @@ describe("next year's head and deputy", () => {
     const sec = await loginAs(app, "thuongtruc");
     expect((await postForm(sec, `${Y}/conference`, `${Y}/conference`, { heldOn: "15/12/2022", nextHeadAgencyId: await id("congan"), nextDeputyAgencyId: await id("vks") })).status).toBe(303);
     const audit = await db("audit_log").where({ action: "year.conference" }).orderBy("id", "desc").first();
-    expect(audit.after).toMatchObject({ conferenceHeldOn: "2022-12-15", nextHeadAgencyId: Number(await id("congan")) });
+    expect(audit.after).toMatchObject({ conferenceHeldOn: "2022-12-15", nextHead: "Công an tỉnh Tuyên Quang", nextDeputy: "Viện kiểm sát nhân dân tỉnh Tuyên Quang" });
+    const log = text((await sec.get("/audit")).text);
+    expect(log).toContain("Ghi Trưởng khối, Phó trưởng khối năm sau");
+    expect(log).toContain("Trưởng khối năm sau");
     const minutes = text((await sec.get(`${Y}/ballots/minutes`)).text);
     expect(minutes).toContain("IV. TRƯỞNG KHỐI, PHÓ TRƯỞNG KHỐI NĂM 2023");
     expect(minutes).toContain("Hội nghị ngày 15/12/2022 thống nhất: Công an tỉnh Tuyên Quang làm Trưởng khối, Viện kiểm sát nhân dân tỉnh Tuyên Quang làm Phó Trưởng khối thi đua năm 2023.");

@@ -72,7 +72,7 @@ describe("objections to the published ranking", () => {
     expect(row).toMatchObject({ status: "pending", agency_id: await agencyId("stp"), subject_agency_id: Number(congan), topic: "proposal" });
     const audit = await db("audit_log").where({ action: "objection.file", entity_id: first }).first();
     expect(audit.username).toBe("canbo.stp");
-    expect(audit.after.file.filename).toBe("kien-nghi.pdf");
+    expect(audit.after).toMatchObject({ file: "kien-nghi.pdf", topic: "Đề nghị khen thưởng", subject: "Công an tỉnh Tuyên Quang" });
   });
 
   it("the bloc's members, the leader and the observer read it and its file; other roles cannot file", async () => {

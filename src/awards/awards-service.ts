@@ -109,7 +109,7 @@ export function awardsService(deps: { db: Knex; repo: AwardsRepo; years: YearsSe
           decisionNumber: input.decisionNumber, decidedOn: input.decidedOn, authority: input.authority, note: input.note, backfilled: false, userId: user.id,
         });
         await audit.record(
-          { userId: user.id, username: user.username, action: "award.decide", entity: "award", entityId: id, blocId: ctx.bloc.id, agencyId: proposal.agencyId, before: { proposed: AWARD_LABELS[proposal.award] }, after: { ...input }, ip },
+          { userId: user.id, username: user.username, action: "award.decide", entity: "award", entityId: id, blocId: ctx.bloc.id, agencyId: proposal.agencyId, before: { proposed: AWARD_LABELS[proposal.award] }, after: { ...input, award: input.award ? AWARD_KIND_LABELS[input.award] : null }, ip },
           trx,
         );
       }).catch((e: unknown) => {
@@ -163,7 +163,7 @@ export function awardsService(deps: { db: Knex; repo: AwardsRepo; years: YearsSe
           agencyId, year: input.year, blocId, proposalId: null, outcome: "awarded", award: input.award, awardTitle: input.award === "other" ? input.awardTitle : null,
           decisionNumber: input.decisionNumber, decidedOn: input.decidedOn, authority: input.authority, note: input.note, backfilled: true, userId: user.id,
         });
-        await audit.record({ userId: user.id, username: user.username, action: "award.backfill", entity: "award", entityId: id, blocId, agencyId, before: null, after: { ...input }, ip }, trx);
+        await audit.record({ userId: user.id, username: user.username, action: "award.backfill", entity: "award", entityId: id, blocId, agencyId, before: null, after: { ...input, award: AWARD_KIND_LABELS[input.award] }, ip }, trx);
       });
     },
 

@@ -148,9 +148,9 @@ export function objectionsService(deps: { db: Knex; repo: ObjectionsRepo; years:
       const at = now();
       const id = await db.transaction(async (trx) => {
         const id = await repo.insert(trx, { yearId: ctx.year.id, agencyId: user.agencyId!, subjectAgencyId: input.subjectAgencyId, topic: input.topic, reasons: input.reasons, userId: user.id, at });
-        const fileId = checked ? await repo.addFile(trx, { objectionId: id, ...checked.row, userId: user.id }) : null;
+        if (checked) await repo.addFile(trx, { objectionId: id, ...checked.row, userId: user.id });
         await audit.record(
-          { userId: user.id, username: user.username, action: "objection.file", entity: "objection", entityId: id, blocId: ctx.bloc.id, agencyId: user.agencyId, before: null, after: { topic: input.topic, subject: nameOf(ctx, input.subjectAgencyId), reasons: input.reasons, file: checked ? { id: fileId, filename: checked.row.filename } : null }, ip },
+          { userId: user.id, username: user.username, action: "objection.file", entity: "objection", entityId: id, blocId: ctx.bloc.id, agencyId: user.agencyId, before: null, after: { topic: TOPIC_LABELS[input.topic], subject: nameOf(ctx, input.subjectAgencyId), reasons: input.reasons, file: checked ? checked.row.filename : null }, ip },
           trx,
         );
         return id;

@@ -168,13 +168,14 @@ export function yearLifecycleService(deps: {
       if (!member(input.nextDeputyAgencyId)) errors.nextDeputyAgencyId = [lifecycleMessages.agencyNotMember];
       else if (input.nextDeputyAgencyId !== null && input.nextDeputyAgencyId === input.nextHeadAgencyId) errors.nextDeputyAgencyId = [lifecycleMessages.headIsDeputy];
       if (Object.keys(errors).length) return { errors };
+      const nameOf = (id: number | null) => ctx.agencies.find((a) => a.id === id)?.name ?? null;
       await db.transaction(async (trx) => {
         await repo.setConference(trx, ctx.year.id, input);
         await audit.record(
           {
             userId: user.id, username: user.username, action: "year.conference", entity: "emulation_year", entityId: ctx.year.id, blocId: ctx.bloc.id,
-            before: { conferenceHeldOn: ctx.year.conferenceHeldOn, nextHeadAgencyId: ctx.year.nextHeadAgencyId, nextDeputyAgencyId: ctx.year.nextDeputyAgencyId },
-            after: { conferenceHeldOn: input.heldOn, nextHeadAgencyId: input.nextHeadAgencyId, nextDeputyAgencyId: input.nextDeputyAgencyId }, ip,
+            before: { conferenceHeldOn: ctx.year.conferenceHeldOn, nextHead: nameOf(ctx.year.nextHeadAgencyId), nextDeputy: nameOf(ctx.year.nextDeputyAgencyId) },
+            after: { conferenceHeldOn: input.heldOn, nextHead: nameOf(input.nextHeadAgencyId), nextDeputy: nameOf(input.nextDeputyAgencyId) }, ip,
           },
           trx,
         );
