@@ -6,6 +6,7 @@ import path from "node:path";
 import express from "express";
 import { viewHelpers } from "../src/web/view-helpers.js";
 import { sectionField } from "../src/reports/schemas.js";
+import { formatFileSize } from "../src/reports/attachments.js";
 import { reviveDates, type CapturedView } from "./capture.js";
 import { ROOT } from "./lib.js";
 
@@ -13,7 +14,7 @@ const file = process.env.BENCH_VIEWS ?? path.join(ROOT, "bench", "results", "vie
 const views = JSON.parse(fs.readFileSync(file, "utf8"), reviveDates) as Record<string, CapturedView>;
 
 /** The functions some routes pass to their template, by the name they are passed under. */
-const FUNCTIONS: Record<string, unknown> = { sectionField };
+const FUNCTIONS: Record<string, unknown> = { sectionField, formatFileSize };
 
 const app = express();
 app.set("view engine", "ejs");

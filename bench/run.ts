@@ -13,7 +13,8 @@ import { cleanEnv, PROXY_HEADERS, ROOT, login, loginRequests, measure, startServ
 
 const env = process.env;
 const PG_SERVER = env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const PG_DB = "thidua_bench";
+const PG_DB = env.BENCH_PG_DB ?? "thidua_bench"; // another name lets two checkouts bench side by side
+const PORT = Number(env.BENCH_PORT ?? 3990); // baseline; the portals on PORT + 1 (PostgreSQL) and PORT + 2 (PGlite)
 const SIZE = {
   blocs: Number(env.BENCH_BLOCS ?? 40),
   agencies: Number(env.BENCH_AGENCIES ?? 25),
@@ -145,7 +146,7 @@ async function main() {
 
   console.error("baseline…");
   const baseline: TargetResults = {};
-  const base = await startServer("bench/baseline-server.ts", { BENCH_VIEWS: viewsFile }, 3990);
+  const base = await startServer("bench/baseline-server.ts", { BENCH_VIEWS: viewsFile }, PORT);
   try {
     const bytes = Object.fromEntries(await Promise.all(PAGES.map(async (p) => [p.name, (await (await fetch(`${base.url}/${p.name}`)).text()).length] as const)));
     for (const p of PAGES) {
@@ -158,9 +159,9 @@ async function main() {
   }
 
   console.error("portal on PostgreSQL…");
-  const postgres = await benchPortal("postgres", { DATABASE_URL: pgUrl }, 3991);
+  const postgres = await benchPortal("postgres", { DATABASE_URL: pgUrl }, PORT + 1);
   console.error("portal on PGlite…");
-  const pglite = await benchPortal("pglite", { DATA_DIR: pgliteDir, DATABASE_URL: "" }, 3992);
+  const pglite = await benchPortal("pglite", { DATA_DIR: pgliteDir, DATABASE_URL: "" }, PORT + 2);
 
   const rows = [...PAGES.map((p) => ({ name: p.name, label: p.label })), { name: "loginPost", label: "Login (GET /login + POST /login, argon2)" }].filter((r) => selected(r.name));
   const ratio = (a?: Measure, b?: Measure) => (a && b && b.reqPerSec ? Math.round((a.reqPerSec / b.reqPerSec) * 1000) / 10 : null);

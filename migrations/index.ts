@@ -10,6 +10,7 @@ import * as m200 from "./20261129_200_document_register.js";
 import * as m201 from "./20261129_201_agency_governing_body.js";
 import * as m014 from "./20261129_014_fair_ranking.js";
 import * as m220 from "./20261129_220_report_return_history.js";
+import * as m240 from "./20261129_240_year_revision.js";
 import * as m250 from "./20261129_250_objections.js";
 import * as m251 from "./20261129_251_awards.js";
 import * as m252 from "./20261129_252_next_head.js";
@@ -36,6 +37,7 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ["20261129_201_agency_governing_body", m201],
   ["20261129_014_fair_ranking", m014],
   ["20261129_220_report_return_history", m220],
+  ["20261129_240_year_revision", m240],
   ["20261129_250_objections", m250],
   ["20261129_251_awards", m251],
   ["20261129_252_next_head", m252],

@@ -36,6 +36,7 @@ import { notificationRoutes, unreadNotificationCount } from "./notifications/rou
 import { yearPagesMiddleware, yearRoutes } from "./years/routes.js";
 import { objectionRoutes } from "./objections/routes.js";
 import { awardRoutes } from "./awards/routes.js";
+import { readOnlyRequestScope } from "./years/year-cache.js";
 import { blocRoutes } from "./blocs/routes.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -96,6 +97,8 @@ export function createApp(services: Services, opts: AppOptions): Express {
     next();
   });
 
+  // GET pages read their year once, however many services open it (issue 16).
+  app.use(readOnlyRequestScope);
   app.use(
     sessionMiddleware({
       db: services.db,

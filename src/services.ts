@@ -12,6 +12,7 @@ import { userAdminRepo } from "./users/users-admin-repo.js";
 import { userAdminService } from "./users/users-admin-service.js";
 import { yearsRepo } from "./years/years-repo.js";
 import { yearsService } from "./years/years-service.js";
+import { computedYearCache } from "./years/year-cache.js";
 import { yearBuilderRepo } from "./years/year-builder-repo.js";
 import { yearLifecycleService } from "./years/year-lifecycle-service.js";
 import { rankingRepo } from "./ranking/ranking-repo.js";
@@ -60,15 +61,17 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
   const now = opts.now ?? (() => new Date());
   const audit = auditService(auditRepo(db));
   const users = usersService(usersRepo(db));
-  const years = yearsService({ repo: yearsRepo(db), blocs: blocsRepo(db), now });
-  const ranking = rankingService({ repo: rankingRepo(db), years });
+  // One computed-year cache per process, checked against the year's revision on every read (issue 16).
+  const yearCache = computedYearCache();
+  const years = yearsService({ repo: yearsRepo(db), blocs: blocsRepo(db), now, cache: yearCache });
+  const ranking = rankingService({ repo: rankingRepo(db), years, cache: yearCache });
   const login = loginService({ users, attempts: loginAttemptsRepo(db), audit, now });
   const outbox = outboxRepo(db);
   const notifications = notificationsService({
     db, repo: notificationsRepo(db), outbox, audit, now,
     mail: opts.mail ?? { enabled: false, publicUrl: "http://localhost:3000" },
   });
-  const reports = reportsService({ db, repo: reportsRepo(db), years, audit, notifications, now });
+  const reports = reportsService({ db, repo: reportsRepo(db), years, audit, notifications, now, cache: yearCache });
   const awardRows = awardsRepo(db);
   const publication = publicationService({ db, repo: publicationRepo(db), rankingRepo: rankingRepo(db), ranking, years, audit, notifications, now, decided: (yearId) => awardRows.decidedForYear(yearId) });
   const objections = objectionsService({ db, repo: objectionsRepo(db), years, publication, audit, notifications, now });
@@ -77,6 +80,7 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
   return {
     db,
     now,
+    yearCache,
     audit,
     users,
     login,
@@ -93,13 +97,13 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
     sheets: sheetsService({ repo: sheetsRepo(), years, ranking, reports, audit, notifications, db, now }),
     ballots: ballotsService({ repo: ballotsRepo(db), years, audit, db, ranking, rankingRepo: rankingRepo(db), now }),
     reports,
-    home: homeService({ repo: homeRepo(db), years, now }),
+    home: homeService({ repo: homeRepo(db), years, now, cache: yearCache }),
     agencies,
     awards,
     setup: setupService({ repo: setupRepo(db), years, audit, db }),
     bundle: bundleService({ repo: bundleRepo(db), years, audit, db }),
     registrations: registrationsService({ db, repo: registrationsRepo(db), years, audit, notifications, now }),
-    dashboard: dashboardService({ repo: dashboardRepo(db), years, ranking, blocs: blocsRepo(db), now }),
+    dashboard: dashboardService({ repo: dashboardRepo(db), years, ranking, blocs: blocsRepo(db), now, cache: yearCache }),
     documents: documentsService({ repo: documentsRepo(db), years, ranking, reports, audit, db, now, previousAwards: (ids, year) => awards.previousAwards(ids, year) }),
     notifications,
     reminders: remindersService({ db, repo: notificationsRepo(db), notifications, now }),

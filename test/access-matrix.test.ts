@@ -1,177 +1,317 @@
+import fs from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import request from "supertest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
-import { createTestApp, loginAs, type Agent } from "./http.js";
+import { createTestApp, csrfFrom, loginAs, type Agent } from "./http.js";
 import { seedDemo } from "../seeds/demo.js";
 import type { Database } from "../src/db/database.js";
+import { createServices } from "../src/services.js";
+import { usersRepo, type User, type Role } from "../src/auth/users-repo.js";
+import { ACTIONS, decide, type Action, type Decision, type Target } from "../src/auth/access.js";
+import { ROUTE_RULES, type RouteRule } from "../src/auth/route-actions.js";
+import { mayReview, type BlocLeadership } from "../src/scoring/conflict.js";
 
 /**
- * Every route × every role (and anonymous) → the expected status. The clerk is canbo.bchqs:
- * records of another agency (congan, thanhtra, thads) must answer 404 whatever the URL says.
- * POST bodies are ones a permitted role would have refused (422/409), so the walk changes nothing.
+ * The access matrix, driven by the permission table: every GET and POST route × every role
+ * (and anonymous) × own/other agency and bloc. The expected status comes from
+ * src/auth/access.ts (via src/auth/route-actions.ts), never from a hand-written list:
+ *   the bloc is not visible → 404; a check refuses → 403 ("forbid") or 404 ("hide");
+ *   allowed → GET 200 (redirects 303), POST with a malformed body → a validation answer (400/409/422).
+ * POSTs send a malformed body, so the walk changes no data (checked) and proves that role and
+ * scope are checked before the body (issue 15, finding 13).
  */
-const Y = "/blocs/noichinh-tq/years/2022";
-const ROLES = ["anonymous", "quantri", "thuongtruc", "lanhdao", "bantdkt", "canbo.bchqs"] as const;
-type Role = (typeof ROLES)[number];
 
-//                anon quantri thuongtruc lanhdao bantdkt canbo.bchqs
-const GETS: [string, number[]][] = [
-  ["/", [303, 200, 200, 200, 200, 200]],
-  ["/login", [200, 303, 303, 303, 303, 303]],
-  ["/healthz", [200, 200, 200, 200, 200, 200]],
-  ["/account/password", [303, 200, 200, 200, 200, 200]],
-  ["/dashboard", [303, 303, 303, 303, 303, 303]],
-  ["/reports", [303, 303, 303, 303, 303, 303]],
-  ["/sheets", [303, 303, 303, 303, 303, 303]],
-  ["/ranking", [303, 303, 303, 303, 303, 303]],
-  ["/setup", [303, 303, 303, 303, 303, 303]],
-  ["/agencies", [303, 303, 303, 303, 303, 303]],
-  [`${Y}/dashboard`, [303, 200, 200, 200, 200, 404]],
-  [`${Y}/registrations`, [303, 200, 200, 200, 200, 404]],
-  [`${Y}/registration/bchqs`, [303, 200, 200, 200, 200, 200]],
-  [`${Y}/registration/congan`, [303, 200, 200, 200, 200, 404]],
-  [`${Y}/periods/1/reports`, [303, 200, 200, 200, 200, 404]],
-  [`${Y}/periods/1/reminder`, [303, 200, 200, 200, 200, 404]],
-  [`${Y}/periods/1/reports/bchqs`, [303, 200, 200, 200, 200, 200]],
-  [`${Y}/periods/1/reports/congan`, [303, 200, 200, 200, 200, 404]],
-  [`${Y}/periods/1/reports/bchqs/attachments/ATT_bchqs`, [303, 200, 200, 200, 200, 200]],
-  [`${Y}/periods/1/reports/congan/attachments/ATT_congan`, [303, 200, 200, 200, 200, 404]],
-  // another agency's attachment id under one's own report: still not found
-  [`${Y}/periods/1/reports/bchqs/attachments/ATT_congan`, [303, 404, 404, 404, 404, 404]],
-  [`${Y}/periods/1/reports/bchqs/versions/1`, [303, 200, 200, 200, 200, 200]],
-  [`${Y}/periods/1/reports/congan/versions/1`, [303, 200, 200, 200, 200, 404]],
-  [`${Y}/sheets`, [303, 200, 200, 200, 200, 303]],
-  [`${Y}/sheets/bchqs`, [303, 200, 200, 200, 200, 200]],
-  [`${Y}/sheets/congan`, [303, 200, 200, 200, 200, 404]],
-  [`${Y}/sheets/bchqs.xlsx`, [303, 200, 200, 200, 200, 200]],
-  [`${Y}/sheets/congan.xlsx`, [303, 200, 200, 200, 200, 404]],
-  [`${Y}/periods/1/reports/bchqs/print`, [303, 200, 200, 200, 200, 200]],
-  [`${Y}/periods/1/reports/bchqs/report.pdf`, [303, 200, 200, 200, 200, 200]],
-  [`${Y}/periods/1/reports/bchqs/report.docx`, [303, 200, 200, 200, 200, 200]],
-  [`${Y}/periods/1/reports/congan/print`, [303, 200, 200, 200, 200, 404]],
-  [`${Y}/periods/1/reports/congan/report.docx`, [303, 200, 200, 200, 200, 404]],
-  [`${Y}/ballots`, [303, 200, 200, 200, 200, 404]],
-  // the ranking and its documents: clerks only after the leader publishes it
-  // a clerk of the bloc: the page says the ranking is not yet published; its documents stay 404
-  [`${Y}/ranking`, [303, 200, 200, 200, 200, 200]],
-  [`${Y}/ranking.json`, [303, 200, 200, 200, 200, 404]],
-  [`${Y}/ranking.csv`, [303, 200, 200, 200, 200, 404]],
-  [`${Y}/ranking.xlsx`, [303, 200, 200, 200, 200, 404]],
-  [`${Y}/ranking.pdf`, [303, 200, 200, 200, 200, 404]],
-  [`${Y}/ranking/print`, [303, 200, 200, 200, 200, 404]],
-  [`${Y}/ranking/proposal-letter`, [303, 200, 200, 200, 200, 404]],
-  [`${Y}/ranking/proposal-letter.pdf`, [303, 200, 200, 200, 200, 404]],
-  [`${Y}/ballots/minutes`, [303, 200, 200, 200, 200, 404]],
-  [`${Y}/ballots/minutes.pdf`, [303, 200, 200, 200, 200, 404]],
-  [`${Y}/ranking.docx`, [303, 200, 200, 200, 200, 404]],
-  [`${Y}/ranking/proposal-letter.docx`, [303, 200, 200, 200, 200, 404]],
-  [`${Y}/ballots/minutes.docx`, [303, 200, 200, 200, 200, 404]],
-  [`${Y}/documents`, [303, 200, 200, 200, 200, 404]],
-  [`${Y}/setup`, [303, 200, 200, 200, 200, 403]],
-  [`${Y}/campaigns`, [303, 200, 200, 200, 200, 403]],
-  [`${Y}/campaigns/new`, [303, 200, 200, 403, 403, 403]],
-  [`${Y}/periods/1`, [303, 200, 200, 200, 200, 403]],
-  [`${Y}/criteria`, [303, 200, 200, 200, 200, 403]],
-  [`${Y}/rules`, [303, 200, 200, 200, 200, 403]],
-  [`${Y}/bundle.json`, [303, 200, 200, 200, 200, 403]],
-  // issue 18: objections (every member reads them), the province's decisions and the conference (S L O A)
-  [`${Y}/objections`, [303, 200, 200, 200, 200, 200]],
-  [`${Y}/decisions`, [303, 200, 200, 200, 200, 403]],
-  [`${Y}/conference`, [303, 200, 200, 200, 200, 403]],
-  ["/blocs/noichinh-tq/agencies", [303, 200, 200, 200, 200, 403]],
-  ["/blocs/noichinh-tq/agencies/new", [303, 200, 200, 403, 403, 403]],
-  ["/blocs/noichinh-tq/agencies/congan", [303, 200, 200, 200, 200, 403]],
-  ["/admin/users", [303, 200, 200, 403, 403, 403]],
-  ["/admin/users/new", [303, 200, 200, 403, 403, 403]],
-  ["/admin/import-year", [303, 200, 403, 403, 403, 403]],
-  // leader and observer: the point changes of their blocs, read-only
-  ["/audit", [303, 200, 200, 200, 200, 403]],
-];
+const USERS = ["quantri", "thuongtruc", "lanhdao", "bantdkt", "canbo.bchqs"] as const;
+type Who = "anonymous" | (typeof USERS)[number];
+const WHO: Who[] = ["anonymous", ...USERS];
 
-const POSTS: [string, Record<string, string>, number[]][] = [
-  [`${Y}/periods/1/reports/congan`, { action: "submit", general: "" }, [303, 404, 404, 404, 404, 404]],
-  [`${Y}/periods/1/reports/thanhtra/review`, { action: "return", comment: "", version: "1" }, [303, 422, 422, 403, 403, 404]],
-  [`${Y}/periods/1/reports/congan/attachments/ATT_congan/delete`, {}, [303, 404, 404, 404, 404, 404]],
-  [`${Y}/registration/congan`, { action: "submit" }, [303, 404, 404, 404, 404, 404]],
-  [`${Y}/registration/thads/review`, { action: "return", comment: "", version: "1" }, [303, 422, 422, 403, 403, 404]],
-  [`${Y}/sheets/congan`, { action: "save", version: "1" }, [303, 422, 422, 403, 403, 404]],
-  // the draft is the agency's own: nobody else imports a workbook into it
-  [`${Y}/sheets/congan/import`, {}, [303, 404, 404, 403, 403, 404]],
-  [`${Y}/ballots`, { valid_ballots: "abc", held_on: "x", place: "" }, [303, 409, 409, 403, 403, 403]],
-  [`${Y}/documents/ranking_summary`, { number: "abc", issued_on: "" }, [303, 422, 422, 403, 403, 404]],
-  // the year is not published: reopening is refused for the leader and admin, forbidden for the rest
-  [`${Y}/ranking/reopen`, { reason: "x" }, [303, 409, 403, 409, 403, 403]],
-  [`${Y}/setup`, { planDate: "31/02/2022" }, [303, 422, 422, 403, 403, 403]],
-  [`${Y}/campaigns`, { kind: "", title: "" }, [303, 422, 422, 403, 403, 403]],
-  [`${Y}/periods/1`, { startsOn: "abc" }, [303, 422, 422, 403, 403, 403]],
-  [`${Y}/criteria`, { code: "", title: "", maxPoints: "abc" }, [303, 422, 422, 403, 403, 403]],
-  [`${Y}/rules`, { scale: "abc" }, [303, 422, 422, 403, 403, 403]],
-  ["/blocs/noichinh-tq/agencies", { code: "", name: "" }, [303, 422, 422, 403, 403, 403]],
-  // issue 18: only a clerk files an objection; only S A record decisions, the conference, awards entered afterwards
-  [`${Y}/objections`, { reasons: "" }, [303, 403, 403, 403, 403, 422]],
-  [`${Y}/decisions`, { proposalId: "1" }, [303, 422, 422, 403, 403, 403]],
-  [`${Y}/conference`, { nextHeadAgencyId: "" }, [303, 422, 422, 403, 403, 403]],
-  ["/blocs/noichinh-tq/agencies/congan/awards", { year: "" }, [303, 422, 422, 403, 403, 403]],
-  ["/admin/users", { username: "x" }, [303, 422, 422, 403, 403, 403]],
-  ["/admin/import-year", {}, [303, 422, 403, 403, 403, 403]],
-  ["/account/password", { currentPassword: "", newPassword: "", confirmPassword: "" }, [303, 422, 422, 422, 422, 422]],
-];
+/** POSTs that act without any field: an allowed role would change data, so only refusals are walked. */
+const ACTS_WITHOUT_FIELDS = [/\/next-year$/, /\/publish$/, /\/lock$/, /\/unlock$/, /\/delete$/, /^\/logout$/, /\/read$/, /\/read-all$/, /\/retry$/, /\/close$/, /\/clerk-accounts$/, /\/accounts$/, /\/documents\/:kind$/]; // (documents: every field optional, empty clears)
 
-const DATA_TABLES = ["document_numbers", "reports", "report_attachments", "registrations", "score_sheets", "score_entries", "ballot_meetings", "votes", "emulation_years", "campaigns", "periods", "criteria", "agencies", "users"];
+const DATA_TABLES = ["reports", "report_attachments", "registrations", "score_sheets", "score_entries", "ballot_meetings", "votes", "emulation_years", "campaigns", "periods", "period_extensions", "criteria", "agencies", "bloc_memberships", "users"];
 
 let database: Database;
 let db: Knex;
-const agents = {} as Record<Role, Agent>;
-const tokens = {} as Record<Role, string>;
-const attachmentOf: Record<string, number> = {};
-const url = (p: string) => p.replace(/ATT_(\w+)/, (_m, code: string) => String(attachmentOf[code]));
+let app: ReturnType<typeof createTestApp>;
+const agents = {} as Record<Who, Agent>;
+const tokens = {} as Record<Who, string>;
+const users = {} as Record<(typeof USERS)[number], User>;
 
-async function snapshot(): Promise<string> {
-  const out: Record<string, unknown> = {};
-  for (const t of DATA_TABLES) out[t] = await db(t).select("*").orderBy("id");
-  return JSON.stringify(out);
+/** The demo (one place, should the demo's options change) and a second bloc with its own agencies. */
+async function seed(k: Knex): Promise<void> {
+  // 2022 in progress: a closed year answers 409 to every POST before any role is checked.
+  await seedDemo(k, { keep2022InProgress: true });
+  const services = createServices(k);
+  const doc = JSON.parse(JSON.stringify(await services.bundle.exportYear("noichinh-tq", 2022)));
+  const rename = (code: string | null) => (code === null ? null : `k2-${code}`);
+  doc.bloc = { ...doc.bloc, code: "khoi-khac", name: "Khối thi đua khác" };
+  for (const a of doc.agencies) a.code = rename(a.code);
+  for (const list of [doc.registrations, doc.reports, doc.scoreSheets, doc.votes]) for (const x of list) x.agency = rename(x.agency);
+  for (const p of doc.periods) for (const e of p.extensions) e.agency = rename(e.agency);
+  doc.year.headAgency = rename(doc.year.headAgency);
+  doc.year.deputyAgency = rename(doc.year.deputyAgency);
+  const result = await services.bundle.importYear(doc, { replace: false });
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  await k("users").insert({ username: "canbo.k2-congan", full_name: "Cán bộ khối khác", role: "clerk", agency_id: (await k("agencies").where({ code: "k2-congan" }).first("id")).id, password_hash: "x" });
+}
+
+interface Ids {
+  bloc: Record<string, number>;
+  agency: Record<string, number>;
+  agencyBlocs: Record<string, number[]>;
+  attachment: Record<string, number>;
+  campaign: Record<string, number>;
+  criterion: Record<string, number>;
+  user: Record<string, { id: number; role: Role; agencyId: number | null }>;
+  published: Record<string, boolean>;
+  leadership: Record<string, BlocLeadership>;
+}
+const ids: Ids = { bloc: {}, agency: {}, agencyBlocs: {}, attachment: {}, campaign: {}, criterion: {}, user: {}, published: {}, leadership: {} };
+
+/** One way to fill a route's parameters, with what the table needs to know about it. */
+interface Variant {
+  label: string;
+  params: Record<string, string>;
+  bloc?: string;
+  agency?: string;
+  account?: string;
+}
+
+function variantsOf(rule: RouteRule): Variant[] {
+  const p = rule.path;
+  const base: Record<string, string> = { year: "2022", period: "1", number: "1", file: "tinos-vietnamese-400-normal.woff2", kind: "minutes" };
+  if (p.includes(":agency")) {
+    return [
+      ["own agency", "noichinh-tq", "bchqs"],
+      ["other agency", "noichinh-tq", "congan"],
+      ["other bloc", "khoi-khac", "k2-bchqs"],
+    ].map(([label, bloc, agency]) => ({ label: label!, bloc, agency, params: { ...base, bloc: bloc!, agency: agency!, id: String(ids.attachment[agency!]) } }));
+  }
+  if (p.includes(":bloc")) {
+    return [
+      ["own bloc", "noichinh-tq", "congan"],
+      ["other bloc", "khoi-khac", "k2-congan"],
+    ].map(([label, bloc, agency]) => ({
+      label: label!,
+      bloc,
+      agency: p.includes(":code") ? agency : undefined,
+      params: { ...base, bloc: bloc!, code: agency!, id: String(p.includes("/campaigns/") ? ids.campaign[bloc!] : p.includes("/criteria/") ? ids.criterion[bloc!] : 999_999) },
+    }));
+  }
+  if (p.includes("/admin/mail/:id") || p.includes("/notifications/:id")) return [{ label: "-", params: { id: "999999" } }];
+  if (p.startsWith("/admin/blocs/:code")) return [{ label: "-", params: { code: "noichinh-tq" } }];
+  if (p.includes("/admin/users/:id")) {
+    return ["canbo.congan", "lanhdao", "canbo.k2-congan"].map((account) => ({ label: account, account, params: { id: String(ids.user[account]!.id) } }));
+  }
+  return [{ label: "-", params: base }];
+}
+
+const fill = (p: string, params: Record<string, string>) => p.replace(/:(\w+)/g, (_m, k: string) => encodeURIComponent(params[k] ?? k));
+
+function targetFor(action: Action, v: Variant): Target {
+  const blocId = v.bloc ? ids.bloc[v.bloc]! : 0;
+  const agencyId = v.agency ? ids.agency[v.agency]! : 0;
+  switch ((ACTIONS[action] as { scope: string }).scope) {
+    case "bloc":
+      return { kind: "bloc", blocId };
+    case "agencyRecord":
+      return { kind: "agencyRecord", blocId, agencyId };
+    case "ownAgency":
+    case "wholeAgency":
+      return { kind: "agency", agencyId, blocIds: ids.agencyBlocs[v.agency ?? ""] ?? [] };
+    case "account": {
+      const acc = ids.user[v.account ?? ""];
+      return { kind: "account", role: acc?.role ?? "clerk", agencyBlocIds: acc?.agencyId ? (Object.entries(ids.agency).flatMap(([code, id]) => (id === acc.agencyId ? ids.agencyBlocs[code]! : []))) : [] };
+    }
+    default:
+      return { kind: "none" };
+  }
+}
+
+/** The table's answer for one check (an inner array passes when any of its actions allows). */
+function decideCheck(user: User, check: Action | Action[], v: Variant): Decision {
+  const ds = (Array.isArray(check) ? check : [check]).map((a) => decide(user, a, targetFor(a, v)));
+  return ds.includes("allow") ? "allow" : ds.includes("hide") ? "hide" : "forbid";
+}
+
+/** What the route must answer, from the table; "valid" = allowed, a POST then refuses its malformed body. */
+function expected(rule: RouteRule, who: Who, v: Variant): number | "valid" | "skip" {
+  if (rule.checks === "public") {
+    if (rule.path === "/login") return rule.method === "GET" ? (who === "anonymous" ? 200 : 303) : "skip";
+    return 200;
+  }
+  if (who === "anonymous") return 303;
+  const user = users[who];
+  if (v.bloc && decide(user, "bloc.read", { kind: "bloc", blocId: ids.bloc[v.bloc]! }) !== "allow") return 404;
+  const published = v.bloc !== undefined && ids.published[v.bloc] === true;
+  const checks = published && rule.whenPublished ? [rule.whenPublished, ...rule.checks.slice(1)] : rule.checks;
+  for (const [i, check] of checks.entries()) {
+    const d = decideCheck(user, check, v);
+    if (d !== "allow") return d === "hide" || rule.refusedAs404 === true || (rule.refusedAs404 === "first" && i === 0) || (rule.refusedAs404 === "last" && i === checks.length - 1) ? 404 : 403;
+  }
+  // Conflict of interest (src/scoring/conflict.ts; reports and sheets, not registrations): nobody reviews their own agency, the head's only the deputy's secretariat.
+  const reviews = rule.method === "POST" && (rule.path.endsWith("/reports/:agency/review") || rule.path.endsWith("/sheets/:agency")) && user.role !== "clerk";
+  if (reviews && v.bloc && v.agency && !mayReview(user, ids.agency[v.agency]!, ids.leadership[v.bloc]!).allowed) return 403;
+  if (rule.method === "POST") return ACTS_WITHOUT_FIELDS.some((re) => re.test(rule.path)) ? "skip" : "valid";
+  const redirects = ["/dashboard", "/reports", "/sheets", "/ranking", "/setup", "/agencies"].includes(rule.path) || (rule.path.endsWith("/years/:year/sheets") && user.role === "clerk");
+  return redirects ? 303 : 200;
+}
+
+/** Each data table's rows, as text (compared per table so a change names its table). */
+async function snapshot(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const t of DATA_TABLES) out[t] = JSON.stringify(await db(t).select("*").orderBy("id"));
+  return out;
 }
 
 beforeAll(async () => {
   database = await createTestDatabase();
   db = database.knex;
-  await seedDemo(db, { keep2022InProgress: true });
-  const app = createTestApp(db);
-  for (const r of ROLES) {
-    agents[r] = r === "anonymous" ? request.agent(app) : await loginAs(app, r);
-    const page = await agents[r].get(r === "anonymous" ? "/login" : "/account/password");
-    tokens[r] = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+  await seed(db);
+  app = createTestApp(db);
+  for (const b of await db("blocs").select("id", "code")) ids.bloc[b.code] = b.id;
+  for (const a of await db("agencies").select("id", "code")) ids.agency[a.code] = a.id;
+  for (const m of await db("bloc_memberships").select("agency_id", "bloc_id")) {
+    const code = Object.keys(ids.agency).find((c) => ids.agency[c] === m.agency_id)!;
+    ids.agencyBlocs[code] = [...(ids.agencyBlocs[code] ?? []), m.bloc_id];
+  }
+  for (const u of await db("users").select("id", "username", "role", "agency_id")) ids.user[u.username] = { id: u.id, role: u.role, agencyId: u.agency_id };
+  for (const bloc of ["noichinh-tq", "khoi-khac"]) {
+    const year = db("emulation_years").where({ bloc_id: ids.bloc[bloc], year: 2022 }).select("id");
+    ids.campaign[bloc] = (await db("campaigns").whereIn("year_id", year).orderBy("id").first("id")).id;
+    ids.criterion[bloc] = (await db("criteria").whereIn("year_id", year).orderBy("id").first("id")).id;
+    const y = await db("emulation_years").where({ bloc_id: ids.bloc[bloc], year: 2022 }).first("ranking_published_at", "head_agency_id", "deputy_agency_id");
+    ids.published[bloc] = y.ranking_published_at !== null;
+    ids.leadership[bloc] = { headAgencyId: y.head_agency_id, deputyAgencyId: y.deputy_agency_id };
   }
   const pdf = Buffer.from("%PDF-1.4\n%%EOF\n");
-  for (const code of ["bchqs", "congan"]) {
-    const report = await db("reports as r").join("agencies as a", "a.id", "r.agency_id").join("periods as p", "p.id", "r.period_id").where({ "a.code": code, "p.number": 1 }).first("r.id");
+  for (const code of ["bchqs", "congan", "k2-bchqs"]) {
+    const report = await db("reports as r").join("periods as p", "p.id", "r.period_id").where({ "r.agency_id": ids.agency[code], "p.number": 1 }).first("r.id");
     const [{ id }] = await db("report_attachments")
       .insert({ report_id: report.id, kind: "signed_scan", filename: "scan.pdf", mime_type: "application/pdf", size_bytes: pdf.length, sha256: "0".repeat(64), content: pdf })
       .returning("id");
-    attachmentOf[code] = id;
+    ids.attachment[code] = id;
+  }
+  // A bundle carries no report versions: the other bloc's first report gets the same history as its twin.
+  const reportOf = async (code: string) => (await db("reports as r").join("periods as p", "p.id", "r.period_id").where({ "r.agency_id": ids.agency[code], "p.number": 1 }).first("r.id")).id;
+  const [twin, copy] = [await reportOf("bchqs"), await reportOf("k2-bchqs")];
+  const versions = await db("report_versions").where({ report_id: twin }).select("*");
+  if (versions.length) await db("report_versions").insert(versions.map(({ id: _id, ...v }) => ({ ...v, report_id: copy })));
+  const repo = usersRepo(db);
+  for (const u of USERS) users[u] = (await repo.findById(ids.user[u]!.id))!;
+  for (const who of WHO) {
+    agents[who] = who === "anonymous" ? request.agent(app) : await loginAs(app, who);
+    tokens[who] = csrfFrom((await agents[who].get(who === "anonymous" ? "/login" : "/account/password")).text);
   }
 });
 afterAll(() => database.close());
 
-describe("access matrix: GET, every route × every role", () => {
-  for (const [path, expected] of GETS) {
-    it(`GET ${path}`, async () => {
-      const got: number[] = [];
-      for (const r of ROLES) got.push((await agents[r].get(url(path))).status);
-      expect(got).toEqual(expected);
-    });
+/** Every GET and POST route the app registers, as "METHOD /path". */
+function registeredRoutes(): string[] {
+  const out: string[] = [];
+  type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
+  const walk = (stack: Layer[]) => {
+    for (const l of stack) {
+      if (l.route) for (const m of Object.keys(l.route.methods)) out.push(`${m.toUpperCase()} ${l.route.path}`);
+      else if (l.handle?.stack) walk(l.handle.stack);
+    }
+  };
+  walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
+  return out.filter((r) => r.startsWith("GET ") || r.startsWith("POST "));
+}
+
+describe("the permission table covers every route", () => {
+  it("when a route is registered, then route-actions.ts says which actions it checks (and lists no route that does not exist)", () => {
+    const registered = new Set(registeredRoutes());
+    const listed = new Set(ROUTE_RULES.map((r) => `${r.method} ${r.path}`));
+    expect([...registered].filter((r) => !listed.has(r))).toEqual([]);
+    expect(ROUTE_RULES.filter((r) => r.checks !== "public" && !registered.has(`${r.method} ${r.path}`)).map((r) => r.path)).toEqual([]);
+  });
+});
+
+describe("docs/routes.md agrees with the permission table", () => {
+  const LETTERS: Record<string, Role> = { S: "secretariat", L: "leader", O: "observer", A: "admin", C: "clerk" };
+  const doc = fs.readFileSync(path.resolve("docs/routes.md"), "utf8");
+  const rows = doc
+    .split("\n")
+    .filter((l) => /^\| (GET|POST|GET\/POST) \|/.test(l))
+    .map((l) => l.split("|").map((c) => c.trim()))
+    .map((cells) => ({ path: /`([^`]+)`/.exec(cells[2] ?? "")?.[1] ?? "", who: cells[4] ?? "" }));
+
+  it("when a row names roles, then they are exactly the roles the table lets use its routes", () => {
+    const problems: string[] = [];
+    for (const row of rows) {
+      const rules = ROUTE_RULES.filter((r) => r.doc === row.path);
+      if (rules.length === 0) {
+        problems.push(`${row.path}: no route in route-actions.ts`);
+        continue;
+      }
+      const written = row.who === "anyone" ? "anyone" : /^(all )?signed[ -]in$/.test(row.who) ? "ACLOS" : [...new Set((row.who.match(/\b[SLOAC]\b/g) ?? []))].sort().join("");
+      const fromTable = rules.some((r) => r.checks === "public")
+        ? "anyone"
+        : [...new Set(rules.flatMap((r) => [...rolesAllowedByChecks(r.checks as (Action | Action[])[]), ...(r.whenPublished ? rolesAllowedByChecks([r.whenPublished, ...(r.checks as (Action | Action[])[]).slice(1)]) : [])]))]
+            .map((role) => Object.keys(LETTERS).find((k) => LETTERS[k] === role)!)
+            .sort()
+            .join("");
+      if (written !== fromTable) problems.push(`${row.path}: docs say "${row.who}" (${written}), the table ${fromTable}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("when a route is in the table, then docs/routes.md documents it", () => {
+    const documented = new Set(rows.map((r) => r.path));
+    const shortcuts = ["/dashboard", "/reports", "/sheets", "/ranking", "/setup", "/agencies"];
+    expect(ROUTE_RULES.filter((r) => !documented.has(r.doc) && !shortcuts.includes(r.path) && r.path !== "/fonts/tinos/:file").map((r) => `${r.method} ${r.path}`)).toEqual([]);
+  });
+});
+
+/** Roles that pass every check of a route somewhere (an inner array: any of its actions). */
+function rolesAllowedByChecks(checks: (Action | Action[])[]): Role[] {
+  return (["admin", "secretariat", "leader", "observer", "clerk"] as Role[]).filter((role) =>
+    checks.every((c) => (Array.isArray(c) ? c : [c]).some((a) => (ACTIONS[a].roles as readonly Role[]).includes(role))),
+  );
+}
+
+describe("access matrix: every GET route × every role × own/other agency and bloc", () => {
+  for (const rule of ROUTE_RULES.filter((r) => r.method === "GET")) {
+    it(`GET ${rule.path}`, async () => {
+      for (const v of variantsOf(rule)) {
+        const url = fill(rule.path, v.params);
+        for (const who of WHO) {
+          const want = expected(rule, who, v);
+          if (want === "skip") continue;
+          const got = (await agents[who].get(url)).status;
+          expect({ url, who, status: got }).toEqual({ url, who, status: want });
+        }
+      }
+    }, 120_000);
   }
 });
 
-describe("access matrix: POST, every state-changing route × every role", () => {
-  it("answers the expected status for each role and changes no data", async () => {
+describe("access matrix: every POST route × every role × own/other agency and bloc", () => {
+  it("answers what the table says, before reading the (malformed) body, and changes no data", async () => {
     const before = await snapshot();
-    for (const [path, body, expected] of POSTS) {
-      const got: number[] = [];
-      for (const r of ROLES) got.push((await agents[r].post(url(path)).type("form").send({ ...body, _csrf: tokens[r] })).status);
-      expect([path, got]).toEqual([path, expected]);
+    for (const rule of ROUTE_RULES.filter((r) => r.method === "POST")) {
+      for (const v of variantsOf(rule)) {
+        const url = fill(rule.path, v.params);
+        for (const who of WHO) {
+          const want = expected(rule, who, v);
+          if (want === "skip") continue;
+          const snap = process.env.MATRIX_TRACE ? await snapshot() : null;
+          const got = (await agents[who].post(url).type("form").send({ _csrf: tokens[who], "khong-ro": "<script>", version: "abc", year: "x", planDate: "31/02/2022", email: "khong-phai-email" })).status;
+          if (snap) {
+            const now = await snapshot();
+            const changed = DATA_TABLES.filter((t) => now[t] !== snap[t]);
+            if (changed.length) process.stderr.write(`CHANGED ${changed.join(",")} by ${who} POST ${url} → ${got}\n`);
+          }
+          if (want === "valid") expect({ url, who, status: got, refused: [403, 404, 500].includes(got) }).toEqual({ url, who, status: got, refused: false });
+          else expect({ url, who, status: got }).toEqual({ url, who, status: want });
+        }
+      }
     }
-    expect(await snapshot()).toBe(before);
-  }, 120_000);
+    const after = await snapshot();
+    expect(DATA_TABLES.filter((t) => after[t] !== before[t])).toEqual([]);
+  }, 600_000);
 });

@@ -20,7 +20,12 @@ const PAGES: { name: string; path: string; as: "sec" | "clerk" }[] = [
   { name: "report", path: `${Y}/periods/2/reports/qc01-a01`, as: "sec" },
   { name: "clerk home", path: "/", as: "clerk" },
   { name: "clerk's own sheet", path: `${Y}/sheets/qc01-a01`, as: "clerk" },
+  { name: "ranking json", path: `${Y}/ranking.json`, as: "sec" },
+  { name: "why this rank", path: `${Y}/ranking/qc01-a02`, as: "sec" },
 ];
+
+/** Issue 16's budget, with the year unchanged since the last visit: no page over 8 queries, the dashboard 6. */
+const BUDGET = { page: 8, dashboard: 6 };
 
 /** Copies agency a03's year (membership, sheet + entries, reports, registration, vote) to `extra` new agencies. */
 async function addAgencies(trx: Knex.Transaction, extra: number): Promise<void> {
@@ -61,7 +66,10 @@ describe("query counts (no N+1)", () => {
   async function queriesOf(agent: Agent, path: string): Promise<number> {
     expect((await agent.get(path)).status, path).toBe(200);
     let n = 0;
-    const count = () => n++;
+    const count = (q: { sql: string }) => {
+      n++;
+      if (process.env.SHOW_QUERY_SQL) console.log(`${path}: ${q.sql.slice(0, 160)}`);
+    };
     db.on("query", count);
     try {
       expect((await agent.get(path)).status, path).toBe(200);
@@ -93,5 +101,27 @@ describe("query counts (no N+1)", () => {
     if (process.env.SHOW_QUERY_COUNTS) console.log(JSON.stringify({ small, large }));
     const report = PAGES.map((p) => `${p.name}: ${small[p.name]} → ${large[p.name]}`);
     expect(report).toEqual(PAGES.map((p) => `${p.name}: ${small[p.name]} → ${small[p.name]}`));
+  });
+
+  it("when the year has not changed since the last visit, then no page makes more than 8 queries and the dashboard at most 6", async () => {
+    const over: string[] = [];
+    for (const p of PAGES) {
+      const n = await queriesOf(agents[p.as], p.path);
+      const budget = p.name === "dashboard" ? BUDGET.dashboard : BUDGET.page;
+      if (n > budget) over.push(`${p.name}: ${n} queries (budget ${budget})`);
+    }
+    expect(over).toEqual([]);
+  });
+
+  it("when the year changes, then the next visit shows the change (the cached year is not reused)", async () => {
+    const before = await agents.sec.get(`${Y}/ranking.json`);
+    const rows = JSON.parse(before.text) as { agency: string; name: string }[];
+    const agency = rows[0]!;
+    await db("agencies").where({ code: agency.agency }).update({ name: "Ủy ban nhân dân xã Đổi Tên" });
+    await db("year_agencies").whereIn("agency_id", db("agencies").where({ code: agency.agency }).select("id")).update({ name: "Ủy ban nhân dân xã Đổi Tên" });
+    const after = JSON.parse((await agents.sec.get(`${Y}/ranking.json`)).text) as { agency: string; name: string }[];
+    expect(after.find((r) => r.agency === agency.agency)!.name).toBe("Ủy ban nhân dân xã Đổi Tên");
+    const dashboard = await agents.sec.get(`${Y}/dashboard`);
+    expect(dashboard.text).toContain("Ủy ban nhân dân xã Đổi Tên");
   });
 });

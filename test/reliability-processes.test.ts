@@ -10,6 +10,7 @@ import { Browser, csrf, freePort, freshPgDatabase, root, spawnPortal, twoPorts, 
 import { seedDemo } from "../seeds/demo.js";
 import { exportYearCommand } from "../src/bundle/bundle-command.js";
 import { DEMO_PASSWORD } from "../seeds/demo-data.js";
+import { browserFormFields } from "./http.js";
 
 // Real processes on PostgreSQL: kill -9 in the middle of a write, SIGTERM with a request in
 // flight, and two portal processes sharing one database. PostgreSQL run only (PGlite has one
@@ -263,5 +264,43 @@ describe.skipIf(pgOnly)("two portal processes on one database (PostgreSQL run on
     expect(row.version).toBe(Number(version) + 1);
     const winner = results[0]!.status === 303 ? "Bản từ cổng 1" : "Bản từ cổng 2";
     expect(row.content.sections.PT1.done).toBe(winner);
+  });
+
+  it("when a score changes through the first process, then the second process's ranking (cached from before) shows the new total", async () => {
+    // Issue 16: each process keeps the computed year; the year's revision, bumped in the writing
+    // transaction, tells the other process its copy is stale.
+    const onA = new Browser(a.base);
+    await onA.login("thuongtruc", DEMO_PASSWORD);
+    const onB = onA.on(b.base);
+    const json = "/blocs/noichinh-tq/years/2022/ranking.json";
+    type Row = { agency: string; total: number | null };
+    const rowsOf = async (br: Browser): Promise<Row[]> => {
+      const res = await br.get(json);
+      expect(res.status).toBe(200);
+      const body = JSON.parse(res.text) as Row[] | { rows: Row[] };
+      return Array.isArray(body) ? body : body.rows;
+    };
+    const before = await rowsOf(onB);
+    expect(await rowsOf(onA)).toEqual(before);
+    expect(await rowsOf(onB)).toEqual(before); // served from B's cache
+    const top = before.find((r) => (r.total ?? 0) > 0)!;
+    expect(top).toBeTruthy();
+    // The secretariat, on A, gives every criterion of that agency's sheet 0 bloc points (with a reason).
+    const sheetUrl = `/blocs/noichinh-tq/years/2022/sheets/${top.agency}`;
+    const page = await onA.get(sheetUrl);
+    expect(page.status).toBe(200);
+    const fields = Object.fromEntries(Object.entries(browserFormFields(page.text, sheetUrl)).filter((e): e is [string, string] => typeof e[1] === "string"));
+    const zeroed = Object.keys(fields).filter((k) => /^b_\d+$/.test(k));
+    expect(zeroed.length).toBeGreaterThan(0);
+    for (const k of zeroed) {
+      fields[k] = "0";
+      fields[`r_${k.slice(2)}`] = "Kiểm tra hai tiến trình";
+    }
+    const saved = await onA.post(sheetUrl, { ...fields, _csrf: csrf(page.text), action: "save" });
+    expect(saved.status, saved.text.slice(0, 300)).toBe(303);
+    const afterOnA = await rowsOf(onA);
+    expect(afterOnA.find((r) => r.agency === top.agency)!.total).not.toBe(top.total);
+    // B was not told anything: it reads the new revision and scores again.
+    expect(await rowsOf(onB)).toEqual(afterOnA);
   });
 });

@@ -10,6 +10,8 @@ import { errorHandler } from "../src/web/error-handler.js";
 import { createLogger } from "../src/logger.js";
 import { seedDemo } from "../seeds/demo.js";
 import { pruneExpiredSessions } from "../src/web/middleware/session.js";
+import { createServices } from "../src/services.js";
+import type { YearBundleInput } from "../src/bundle/schema.js";
 import type { Database } from "../src/db/database.js";
 
 /** Issue 15, "security round 2": one regression test (at least) per finding. */
@@ -178,21 +180,33 @@ describe("finding 6: anonymous visits write no session; old sessions are pruned;
     expect(await db("sessions").whereIn("sid", ["cu-25h", "cu-2h", "con-han"]).orderBy("sid").pluck("sid")).toEqual(["con-han", "cu-2h"]);
   });
 
-  it("when a form is posted more than 24 hours after its session expired, then it is not rescued", async () => {
+  it("when a form is posted after its session expired, then it is rescued as a draft within 24 hours and not after", async () => {
     const clock = new Date("2022-06-12T10:00:00+07:00");
     const dated = createTestApp(db, { now: () => clock });
     const url = "/blocs/noichinh-tq/years/2022/periods/2/reports/vks";
-    const clerk = await loginAs(dated, "canbo.vks");
-    const page = await clerk.get(url);
-    expect(page.status).toBe(200);
+    const reportId = async () => (await db("reports as r").join("periods as p", "p.id", "r.period_id").where({ "p.number": 2, "r.agency_id": await idOf("agencies", { code: "vks" }) }).first("r.id")).id;
+    await db("reports").where({ id: await reportId() }).update({ status: "returned", return_comment: "Bổ sung" });
     const userId = String(await idOf("users", { username: "canbo.vks" }));
-    const version = /name="version" value="(\d*)"/.exec(page.text)?.[1] ?? "";
-    const before = JSON.stringify(await db("reports as r").join("periods as p", "p.id", "r.period_id").where({ "p.number": 2, "r.agency_id": await idOf("agencies", { code: "vks" }) }).first("r.content", "r.version"));
-    await db("sessions").whereRaw("(sess::jsonb -> 'passport' ->> 'user') = ?", [userId]).update({ expired: new Date(Date.now() - 25 * 60 * 60_000) });
-    const res = await clerk.post(url).type("form").send({ _csrf: csrfFrom(page.text), version, action: "save", general: "Gõ từ hôm kia" });
-    expect(res.status).toBe(403);
-    const after = JSON.stringify(await db("reports as r").join("periods as p", "p.id", "r.period_id").where({ "p.number": 2, "r.agency_id": await idOf("agencies", { code: "vks" }) }).first("r.content", "r.version"));
-    expect(after).toBe(before);
+    const expireSessions = (msAgo: number) => db("sessions").whereRaw("(sess::jsonb -> 'passport' ->> 'user') = ?", [userId]).update({ expired: new Date(Date.now() - msAgo) });
+    const typeAfterExpiry = async (msAgo: number, text: string) => {
+      const clerk = await loginAs(dated, "canbo.vks");
+      const page = await clerk.get(url);
+      expect(page.status).toBe(200);
+      const version = /name="version" value="(\d*)"/.exec(page.text)?.[1] ?? "";
+      await expireSessions(msAgo);
+      return clerk.post(url).type("form").send({ _csrf: csrfFrom(page.text), version, action: "submit", general: text });
+    };
+    const general = async () => (await db("reports").where({ id: await reportId() }).first("content", "status"));
+
+    const soon = await typeAfterExpiry(60_000, "Gõ lúc vừa hết phiên");
+    expect(soon.status).toBe(303);
+    expect(soon.headers.location).toBe("/login");
+    expect((await general()).content.general).toBe("Gõ lúc vừa hết phiên");
+    expect((await general()).status).toBe("returned"); // only ever a draft
+
+    const late = await typeAfterExpiry(25 * 60 * 60_000, "Gõ từ hôm kia");
+    expect(late.status).toBe(403);
+    expect((await general()).content.general).toBe("Gõ lúc vừa hết phiên");
   });
 });
 
@@ -304,5 +318,42 @@ describe("finding 4: user text cannot become a formula in CSV or XLSX downloads"
       await db("agencies").where({ code: "thads" }).update({ name: original });
       await db("year_agencies").where({ agency_id: await idOf("agencies", { code: "thads" }) }).update({ name: original });
     }
+  });
+});
+
+describe("finding 12: a bundle's codes obey the web forms' rules; deep nesting is refused by its path", () => {
+  const importing = async (mutate: (doc: YearBundleInput) => void, rewrite: (json: string) => string = (j) => j) => {
+    const admin = await loginAs(app, "quantri");
+    const token = csrfFrom((await admin.get("/account/password")).text);
+    const doc = JSON.parse(JSON.stringify(await createServices(db).bundle.exportYear("noichinh-tq", 2022)));
+    doc.year.year = 2040;
+    mutate(doc);
+    return admin.post("/admin/import-year").set("x-csrf-token", token).attach("bundle", Buffer.from(rewrite(JSON.stringify(doc))), "bundle.json");
+  };
+
+  it("when a bloc, agency or campaign code breaks the form's rule, then the import is refused naming the field", async () => {
+    const cases: [(d: YearBundleInput) => void, string][] = [
+      [(d) => (d.bloc.code = "Khối/../x"), "bloc.code"],
+      [(d) => (d.agencies[0]!.code = "Công An"), "agencies[0].code"],
+      [(d) => (d.campaigns[0]!.code = "phong trào 1"), "campaigns[0].code"],
+      [(d) => (d.criteria[0]!.code = "<b>I</b>"), "criteria[0].code"],
+    ];
+    for (const [mutate, field] of cases) {
+      const res = await importing(mutate);
+      expect([field, res.status]).toEqual([field, 422]);
+      expect(res.text).toContain(field);
+    }
+    expect(Number((await db("emulation_years").where({ year: 2040 }).count("* as n"))[0]!.n)).toBe(0);
+  });
+
+  it("when a value is nested thousands of levels deep, then the import answers 422 with that value's path, never 500", async () => {
+    const deep = '{"x":'.repeat(5000) + '"đáy"' + "}".repeat(5000);
+    const res = await importing(
+      (d) => (d.reports[0]!.content.general = "__SAU__"),
+      (json) => json.replace('"__SAU__"', deep),
+    );
+    expect(res.status).toBe(422);
+    expect(res.text).toContain("reports[0].content.general.x");
+    expect(res.text).toContain("lồng quá sâu");
   });
 });

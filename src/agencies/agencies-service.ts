@@ -1,9 +1,9 @@
 import type { Knex } from "knex";
 import type { User } from "../auth/users-repo.js";
-import { authorize, can, decide } from "../auth/access.js";
+import { authorize, can } from "../auth/access.js";
 import type { AuditService } from "../audit/audit-service.js";
 import type { Bloc, BlocsRepo } from "../blocs/blocs-repo.js";
-import { ForbiddenError, NotFoundError } from "../errors.js";
+import { NotFoundError } from "../errors.js";
 import type { AgenciesRepo, Agency, AgencyFields, Membership } from "./agencies-repo.js";
 import { parseAgencyList, uniqueCodes, type PastedAgency } from "./agency-list.js";
 import { readAgencyWorkbook } from "./agency-workbook.js";
@@ -43,12 +43,10 @@ export function agenciesService(deps: { repo: AgenciesRepo; blocs: BlocsRepo; au
 
   /** Read: the bloc's secretariat, leader, observer, admin; write: secretariat and admin. Clerk 403, other bloc 404. */
   async function openBloc(user: User, code: string, mode: "read" | "write"): Promise<Bloc> {
-    const action = mode === "write" ? "bloc.manage" : "bloc.overview";
-    // The role first, whatever the bloc: a clerk learns nothing about which blocs exist.
-    if (decide(user, action, { kind: "none" }) === "forbid") throw new ForbiddenError();
+    // Like every page of a bloc: a bloc the user cannot see is not found (404), then the role (403).
     const bloc = await blocs.findByCode(code);
-    if (!bloc) throw new NotFoundError();
-    authorize(user, action, { kind: "bloc", blocId: bloc.id });
+    if (!bloc || !can(user, "bloc.read", { kind: "bloc", blocId: bloc.id })) throw new NotFoundError();
+    authorize(user, mode === "write" ? "bloc.manage" : "bloc.overview", { kind: "bloc", blocId: bloc.id });
     return bloc;
   }
 

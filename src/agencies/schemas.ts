@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CODE_RULES } from "../lib/codes.js";
 
 const optionalText = (max: number) =>
   z
@@ -31,7 +32,7 @@ export const NewAgencyForm = z.object({
     .string()
     .trim()
     .toLowerCase()
-    .regex(/^[a-z0-9._-]{2,40}$/, "Mã gồm 2–40 ký tự: chữ không dấu, số, dấu chấm, gạch ngang."),
+    .regex(CODE_RULES.agency.pattern, CODE_RULES.agency.message),
   ...agencyFields,
   joinedYear: yearField,
 });

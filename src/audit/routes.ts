@@ -8,8 +8,8 @@ const PAGE_SIZE = 50;
 
 export function auditRoutes(services: Services): Router {
   const router = Router();
-  router.get("/audit", requireUser, async (req, res) => {
-    const user = req.user!;
+  router.get("/audit", requireUser(async (req, res) => {
+    const user = req.user;
     const query = AuditQuery.safeParse(req.query);
     const values = Object.fromEntries(Object.entries(req.query).filter(([, v]) => typeof v === "string")) as Record<string, string>;
     const filter = query.success ? query.data : { page: 1 };
@@ -20,6 +20,6 @@ export function auditRoutes(services: Services): Router {
       log, page, pages: Math.max(1, Math.ceil(log.total / PAGE_SIZE)), values,
       errors: query.success ? {} : z.flattenError(query.error).fieldErrors,
     });
-  });
+  }));
   return router;
 }

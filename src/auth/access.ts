@@ -52,15 +52,18 @@ export const ACTIONS = {
   "bloc.manage": { roles: [A, S], scope: "bloc", label: "run a bloc: year setup, reviews, ballots, memberships" },
   "ranking.read": { roles: [A, S, L, O], scope: "bloc", label: "read a ranking before it is published" },
   "ranking.readPublished": { roles: [A, S, L, O, C], scope: "bloc", label: "read a published ranking and its documents" },
+  "ranking.ties": { roles: [S], scope: "bloc", label: "record the review meeting's choice for a tie" },
   "ranking.publish": { roles: [A, L], scope: "bloc", label: "publish or reopen the ranking" },
   "agency.read": { roles: [A, S, L, O, C], scope: "agencyRecord", label: "read one agency's report, sheet, registration" },
   "agency.submit": { roles: [C], scope: "ownAgency", label: "fill in and submit one's own agency's report, sheet, registration" },
   "agency.edit": { roles: [A, S], scope: "wholeAgency", outside: "forbid", label: "rename an agency (every bloc it belongs to must be the secretariat's)" },
+  "home.blocList": { roles: [O], scope: "none", label: "a home page listing every bloc one reads (the provincial office)" },
   "account.list": { roles: [A, S], scope: "none", label: "open the accounts pages" },
   "account.manage": { roles: [A, S], scope: "account", label: "create, edit, reset or lock an account (S: clerks of agencies wholly in its blocs)" },
   "audit.read": { roles: [A, S], scope: "none", label: "read the audit log (S: its blocs)" },
   "audit.readEveryBloc": { roles: [A], scope: "none", label: "read the audit log of every bloc" },
   "audit.readPoints": { roles: [L, O], scope: "none", label: "read the point changes of their blocs in the audit log, read-only" },
+  "mail.admin": { roles: [A], scope: "none", label: "see the e-mail outbox and send a failed message again" },
   "year.import": { roles: [A], scope: "none", label: "import a year bundle" },
   "bloc.admin": { roles: [A], scope: "none", label: "create and edit blocs, and give them their secretariat, leader and observer accounts" },
   "year.reopen": { roles: [A], scope: "bloc", label: "reopen a closed year, with a written reason" },
@@ -107,6 +110,16 @@ export function decide(user: User, action: Action, target: Target = { kind: "non
   return inScope(user, rule.scope, target) ? "allow" : (rule.outside ?? "hide");
 }
 
+/** Whether the role has the right at all, whatever the record (e.g. "is this user a submitter?"). */
+export function hasRight(user: User, action: Action): boolean {
+  return (ACTIONS[action] as Rule).roles.includes(user.role);
+}
+
+/** The blocs whose records the user reads: "all" for the admin. */
+export function blocScope(user: User): number[] | "all" {
+  return user.role === A ? "all" : user.blocIds;
+}
+
 export function can(user: User, action: Action, target?: Target): boolean {
   return decide(user, action, target) === "allow";
 }
@@ -118,20 +131,28 @@ export function authorize(user: User, action: Action, target?: Target, forbidden
   if (d === "hide") throw new NotFoundError();
 }
 
+/** A secretariat reviews on behalf of an agency (its own, or the head's): conflict-of-interest rules apply. */
+export const reviewsForAgency = (role: string): boolean => role === S;
+
 /** Roles that may act at all, e.g. for the menu and docs/routes.md. */
-export const rolesFor = (action: Action): readonly Role[] => ACTIONS[action].roles;
+export const rolesFor = (action: Action): readonly Role[] => (ACTIONS[action] as Rule).roles;
 
 /**
  * Shape of an account by role: a clerk belongs to an agency; a secretariat account may (conflict of
  * interest: it never reviews that agency; none = the head's); admin and clerk get no bloc list.
  */
-export function accountShape(role: Role): { hasAgency: boolean; hasBlocs: boolean } {
-  return { hasAgency: role === C || role === S, hasBlocs: role !== C && role !== A };
+export function accountShape(role: Role): { hasAgency: boolean; needsAgency: boolean; hasBlocs: boolean } {
+  return { hasAgency: role === C || role === S, needsAgency: role === C, hasBlocs: role !== C && role !== A };
 }
 
-/** Roles an actor may give to an account it creates (the table's account rule, for the form). */
+/** Whether the actor may give this role to an account (the table's account rule). */
+export function mayAssignRole(user: User, role: Role): boolean {
+  return decide(user, "account.manage", { kind: "account", role, agencyBlocIds: user.blocIds }) === "allow";
+}
+
+/** Roles an actor may give to an account it creates, for the form. */
 export function assignableRoles(user: User): Role[] {
-  return ROLES.filter((role) => decide(user, "account.manage", { kind: "account", role, agencyBlocIds: user.blocIds }) === "allow");
+  return ROLES.filter((role) => mayAssignRole(user, role));
 }
 
 export const bloc = (blocId: number): Target => ({ kind: "bloc", blocId });

@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { accountShape } from "./access.js";
 
 export type Role = "admin" | "secretariat" | "leader" | "observer" | "clerk";
 
@@ -42,16 +43,27 @@ function toUser(row: UserRow, blocIds: number[]): User {
 export function usersRepo(db: Knex) {
   async function blocIdsOf(row: UserRow): Promise<number[]> {
     const rows: { bloc_id: number }[] =
-      row.role === "clerk"
-        ? await db("bloc_memberships").where({ agency_id: row.agency_id }).distinct("bloc_id")
-        : await db("user_blocs").where({ user_id: row.id }).select("bloc_id");
+      // A clerk's blocs are its agency's; others' are given to the account (a secretariat's agency only marks conflicts).
+      accountShape(row.role).hasBlocs || row.agency_id === null
+        ? await db("user_blocs").where({ user_id: row.id }).select("bloc_id")
+        : await db("bloc_memberships").where({ agency_id: row.agency_id }).distinct("bloc_id");
     return rows.map((r) => r.bloc_id).sort((a, b) => a - b);
   }
 
   return {
+    /** The user with their blocs in one query: every signed-in request reads it (issue 16's query budget). */
     async findById(id: number): Promise<User | undefined> {
-      const row = await db<UserRow>("users").where({ id }).first();
-      return row && toUser(row, await blocIdsOf(row));
+      const row: (UserRow & { bloc_ids: number[] | string | null }) | undefined = await db("users as u")
+        .where("u.id", id)
+        .first(
+          "u.*",
+          db.raw(`case when u.role = 'clerk'
+                    then (select json_agg(distinct m.bloc_id) from bloc_memberships m where m.agency_id = u.agency_id)
+                    else (select json_agg(ub.bloc_id) from user_blocs ub where ub.user_id = u.id) end as bloc_ids`),
+        );
+      if (!row) return undefined;
+      const blocIds = (typeof row.bloc_ids === "string" ? (JSON.parse(row.bloc_ids) as number[]) : (row.bloc_ids ?? [])).map(Number);
+      return toUser(row, blocIds.sort((a, b) => a - b));
     },
     /** The user with their password hash, for verification only: never rendered or logged. */
     async findCredentials(username: string): Promise<(User & { passwordHash: string }) | undefined> {

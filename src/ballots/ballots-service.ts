@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
 import { z } from "zod";
 import type { User } from "../auth/users-repo.js";
-import { access } from "../auth/access.js";
+import { access, can } from "../auth/access.js";
 import type { AuditService } from "../audit/audit-service.js";
 import { NotFoundError, RuleViolationError } from "../errors.js";
 import { formatDate, formatDateTime } from "../lib/dates.js";
@@ -37,7 +37,7 @@ export function ballotsService(deps: { repo: BallotsRepo; years: YearsService; a
           .filter((c) => c.current.trim() !== c.typed),
       };
     }
-    const canEdit = (user.role === "secretariat" || user.role === "admin") && ctx.year.rankingPublishedAt === null;
+    const canEdit = can(user, "bloc.manage", { kind: "bloc", blocId: ctx.bloc.id }) && ctx.year.rankingPublishedAt === null;
     const value = (name: string, stored: string) => (typed ? (typed[name] ?? "") : stored);
     return {
       ctx,

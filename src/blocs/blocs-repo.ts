@@ -30,7 +30,7 @@ export interface BlocAccount {
   assigned: boolean;
 }
 
-interface BlocRow {
+export interface BlocRow {
   id: number;
   code: string;
   name: string;
@@ -40,7 +40,7 @@ interface BlocRow {
   level: BlocLevel;
 }
 
-const toBloc = (r: BlocRow): Bloc => ({
+export const toBloc = (r: BlocRow): Bloc => ({
   id: r.id,
   code: r.code,
   name: r.name,
@@ -56,6 +56,20 @@ export function blocsRepo(db: Knex) {
   return {
     async list(): Promise<Bloc[]> {
       return (await db<BlocRow>("blocs").orderBy("id")).map(toBloc);
+    },
+    /**
+     * What every page's header shows, in one query: the blocs (for the brand) and, for a signed-in user,
+     * their unread notification count (issue 16's query budget).
+     */
+    async header(userId: number | null): Promise<{ blocs: Bloc[]; unread: number }> {
+      const { rows } = await db.raw(
+        `select (select count(*) from notifications n where n.user_id = ? and n.read_at is null) as unread,
+                (select coalesce(json_agg(json_build_object('id', b.id, 'code', b.code, 'name', b.name, 'issuing_body', b.issuing_body,
+                   'short_name', b.short_name, 'place_name', b.place_name, 'level', b.level) order by b.id), '[]'::json) from blocs b) as blocs`,
+        [userId ?? -1],
+      );
+      const r = rows[0] as { unread: number | string; blocs: BlocRow[] | string };
+      return { unread: Number(r.unread), blocs: (typeof r.blocs === "string" ? (JSON.parse(r.blocs) as BlocRow[]) : r.blocs).map(toBloc) };
     },
     async findByCode(code: string, q: Knex = db): Promise<Bloc | undefined> {
       const row = await q<BlocRow>("blocs").where({ code }).first();

@@ -6,6 +6,10 @@ import { ForbiddenError, NotFoundError } from "../errors.js";
 import type { YearsService } from "../years/years-service.js";
 import type { BundleRepo } from "./bundle-repo.js";
 import { YearBundleSchema, type YearBundle } from "./schema.js";
+import { tooDeep } from "../lib/codes.js";
+
+/** The deepest nesting a bundle may have; real bundles are about 6 levels deep. */
+export const MAX_BUNDLE_DEPTH = 16;
 
 export interface BundleError {
   /** JSON path, e.g. `scoreSheets[2].entries[5].criterion`. */
@@ -167,6 +171,9 @@ export function checkReferences(raw: unknown): BundleError[] {
 
 /** Schema errors and reference errors together, in document order. */
 export function validateBundle(raw: unknown): { ok: true; bundle: YearBundle } | { ok: false; errors: BundleError[] } {
+  // A value nested deeper than any real bundle (report texts are 4 levels down) is refused by its path.
+  const deep = tooDeep(raw, MAX_BUNDLE_DEPTH);
+  if (deep) return { ok: false, errors: [{ path: formatPath(deep), message: `Giá trị lồng quá sâu (tối đa ${MAX_BUNDLE_DEPTH} cấp).` }] };
   const parsed = YearBundleSchema.safeParse(raw);
   const errors = [
     ...(parsed.success ? [] : parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }))),
@@ -190,8 +197,8 @@ export function bundleService(deps: { repo: BundleRepo; years: YearsService; aud
 
     /** The download of the year's page: bloc readers only (clerks 403, another bloc 404). */
     async exportFor(user: User, blocCode: string, year: number): Promise<YearBundle> {
+      await years.open(user, blocCode, year); // an unseen bloc: 404, then the role: 403
       if (!access.isBlocReader(user)) throw new ForbiddenError();
-      await years.open(user, blocCode, year);
       return exportYear(blocCode, year);
     },
 

@@ -3,6 +3,9 @@
 // never by database id, so a bundle moves between installations.
 import { z } from "zod";
 import { RuleSetSchema } from "../scoring/index.js";
+import { CODE_RULES } from "../lib/codes.js";
+
+const codeOf = (kind: keyof typeof CODE_RULES) => z.string({ error: "Cần một mã." }).regex(CODE_RULES[kind].pattern, CODE_RULES[kind].message);
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -44,7 +47,8 @@ const points = z
     return n.toFixed(2);
   });
 
-const code = z.string().min(1, "Mã không được trống.").max(40, "Mã quá dài.");
+/** An agency's code: the same rule as the web form's. */
+const code = codeOf("agency");
 const str = (max: number) => z.string().max(max, `Quá dài (tối đa ${max} ký tự).`);
 const nullableStr = (max: number) => str(max).nullable();
 const count = z.number().int("Cần số nguyên.").min(0, "Không được âm.");
@@ -65,7 +69,7 @@ export const BundleAgency = z.object({
 });
 
 export const BundleCampaign = z.object({
-  code: z.string().min(1).max(20),
+  code: codeOf("campaign"),
   kind: z.enum(["annual", "covid19", "new_rural", "poverty", "enterprise", "office_culture", "other"]),
   title: str(500).min(1),
   description: z.string().nullable(),
@@ -92,9 +96,9 @@ export const BundlePeriod = z.object({
 });
 
 export const BundleCriterion = z.object({
-  code: z.string().min(1).max(20),
+  code: codeOf("criterion"),
   /** The group's code; null for a group. */
-  parent: z.string().nullable(),
+  parent: codeOf("criterion").nullable(),
   title: z.string().min(1),
   kind: z.enum(["standard", "bonus", "deduction"]),
   maxPoints: points,
@@ -125,7 +129,7 @@ export const BundleReport = z.object({
 });
 
 export const BundleEntry = z.object({
-  criterion: z.string().min(1),
+  criterion: codeOf("criterion"),
   selfPoints: points.nullable(),
   blocPoints: points.nullable(),
   selfCount: count.nullable(),
@@ -176,7 +180,7 @@ export const YearBundleSchema = z.object({
   format: z.literal("thidua-year-bundle"),
   version: z.literal(1),
   bloc: z.object({
-    code: code,
+    code: codeOf("bloc"),
     name: str(200).min(1),
     kind: z.enum(["bloc", "cluster"]),
     issuingBody: str(200).min(1),

@@ -1,25 +1,18 @@
 import type { User } from "../auth/users-repo.js";
-import { access } from "../auth/access.js";
+import { access, can } from "../auth/access.js";
 import type { Bloc, BlocsRepo } from "../blocs/blocs-repo.js";
 import { NotFoundError } from "../errors.js";
 import { daysBetween, formatDate, formatDateTime, localDate } from "../lib/dates.js";
+import { ANNUAL_DEADLINE_LABEL, DELIVERABLE_NAMES, STATE_LABELS, dueText, isIn, yearDeliverables, type DeliverableKind } from "../years/deliverables.js";
 import type { RankingService } from "../ranking/ranking-service.js";
 import { effectiveDueOn, formatPoints } from "../scoring/index.js";
 import type { YearsService } from "../years/years-service.js";
 import type { DashboardRepo, SubmissionCell } from "./dashboard-repo.js";
 import { auditActionLabel } from "../audit/audit-service.js";
+import { noYearCache, type ComputedYearCache } from "../years/year-cache.js";
 
 
-const STATE_LABELS: Record<string, string> = {
-  missing: "Chưa gửi",
-  draft: "Đang soạn (nháp)",
-  submitted: "Đã gửi, chờ xem xét",
-  returned: "Bị trả lại",
-  accepted: "Đã tiếp nhận",
-  reviewed: "Đã thẩm định",
-};
-
-type ColumnKey = "registration" | "six_month" | "annual" | "score_sheet";
+type ColumnKey = DeliverableKind;
 
 interface Column {
   key: ColumnKey;
@@ -29,20 +22,12 @@ interface Column {
   periodNumber: number | null;
 }
 
-/** "còn 3 ngày", "hạn là hôm nay", "đã quá hạn 2 ngày". */
-function dueText(today: string, dueOn: string): { daysLeft: number; text: string } {
-  const daysLeft = daysBetween(today, dueOn);
-  const text = daysLeft > 0 ? `còn ${daysLeft} ngày` : daysLeft === 0 ? "hạn là hôm nay" : `đã quá hạn ${-daysLeft} ngày`;
-  return { daysLeft, text };
-}
-
-const isIn = (status: string) => status === "submitted" || status === "accepted" || status === "reviewed";
-
 /** Geometry of the server-drawn bar chart (SVG user units). */
 const CHART = { width: 840, labelWidth: 250, barMax: 380, rowHeight: 30, barHeight: 20, top: 10 };
 
-export function dashboardService(deps: { repo: DashboardRepo; years: YearsService; ranking: RankingService; blocs: BlocsRepo; now: () => Date }) {
+export function dashboardService(deps: { repo: DashboardRepo; years: YearsService; ranking: RankingService; blocs: BlocsRepo; now: () => Date; cache?: ComputedYearCache }) {
   const { repo, years, ranking, blocs, now } = deps;
+  const cache = deps.cache ?? noYearCache;
 
   return {
     /**
@@ -56,19 +41,20 @@ export function dashboardService(deps: { repo: DashboardRepo; years: YearsServic
       // A closed year shows what was done; nothing of it can still be overdue (lateness stays as recorded).
       const closed = ctx.year.closedAt !== null;
       const [subs, activity, rows] = [
-        await repo.submissions(ctx.year.id),
+        // The year's deliverables change only with the year's revision (issue 16); overdue is worked out below, today.
+        await cache.memo(ctx.year.id, ctx.year.revision, "submissions", () => repo.submissions(ctx.year.id)),
         await repo.recentActivity(ctx.bloc.id, 10),
         await ranking.rows(user, blocCode, yearNumber),
       ];
 
-      const sixMonth = ctx.periods.find((p) => p.kind === "six_month");
-      const annual = ctx.periods.find((p) => p.kind === "annual");
-      const columns: Column[] = [
-        { key: "registration", label: "Đăng ký thi đua", dueOn: ctx.year.registrationDueOn, periodId: null, periodNumber: null },
-        { key: "six_month", label: "Báo cáo sơ kết 6 tháng", dueOn: sixMonth?.dueOn ?? null, periodId: sixMonth?.id ?? null, periodNumber: sixMonth?.number ?? null },
-        { key: "annual", label: "Báo cáo tổng kết năm", dueOn: annual?.dueOn ?? null, periodId: annual?.id ?? null, periodNumber: annual?.number ?? null },
-        { key: "score_sheet", label: "Bảng chấm điểm", dueOn: annual?.dueOn ?? null, periodId: annual?.id ?? null, periodNumber: null },
-      ];
+      // The year's deliverables, from the one definition (src/years/deliverables.ts).
+      const columns: Column[] = yearDeliverables(ctx.year, ctx.periods).map((d) => ({
+        key: d.kind,
+        label: DELIVERABLE_NAMES[d.kind].column,
+        dueOn: d.dueOn,
+        periodId: d.period?.id ?? null,
+        periodNumber: d.kind === "score_sheet" ? null : (d.period?.number ?? null),
+      }));
       const extensionOf = (periodId: number | null, agencyId: number) =>
         periodId === null ? null : (subs.extensions.find((e) => e.periodId === periodId && e.agencyId === agencyId)?.dueOn ?? null);
       const recordOf = (col: Column, agencyId: number): SubmissionCell | undefined =>
@@ -109,7 +95,7 @@ export function dashboardService(deps: { repo: DashboardRepo; years: YearsServic
           const due = closed ? { daysLeft: 0, text: "" } : dueText(today, c.dueOn!);
           const done = ctx.agencies.filter((a) => isIn(recordOf(c, a.id)?.status ?? "missing")).length;
           return {
-            label: c.key === "registration" ? "Đăng ký thi đua" : c.key === "annual" ? "Báo cáo tổng kết năm và bảng chấm điểm" : c.label,
+            label: c.key === "annual" ? ANNUAL_DEADLINE_LABEL : c.label,
             dueOn: formatDate(c.dueOn),
             text: due.text,
             overdue: !closed && due.daysLeft < 0,
@@ -162,7 +148,7 @@ export function dashboardService(deps: { repo: DashboardRepo; years: YearsServic
         published: ctx.year.rankingPublishedAt !== null,
         closed,
         closedOn: closed ? formatDate(localDate(ctx.year.closedAt!)) : null,
-        readOnly: !(user.role === "secretariat" || user.role === "admin"),
+        readOnly: !can(user, "bloc.manage", { kind: "bloc", blocId: ctx.bloc.id }),
       };
     },
 

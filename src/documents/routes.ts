@@ -55,79 +55,79 @@ export function documentRoutes({ documents }: Services): Router {
     { print: "ranking/proposal-letter", file: "ranking/proposal-letter", back: "ranking", build: documents.proposalLetter, filename: null },
   ] as const;
   for (const d of documentsOfYear) {
-    router.get(`${year}/${d.print}`, requireUser, async (req, res) => {
+    router.get(`${year}/${d.print}`, requireUser(async (req, res) => {
       const { bloc, year: y } = YearParams.parse(req.params);
-      const built = await d.build(req.user!, bloc, y);
+      const built = await d.build(req.user, bloc, y);
       printPage(res, built, `${built.ctx.basePath}/${d.file}`, `${built.ctx.basePath}/${d.back}`);
-    });
-    router.get(`${year}/${d.file}.pdf`, requireUser, async (req, res) => {
+    }));
+    router.get(`${year}/${d.file}.pdf`, requireUser(async (req, res) => {
       const { bloc, year: y } = YearParams.parse(req.params);
-      const built = await d.build(req.user!, bloc, y);
+      const built = await d.build(req.user, bloc, y);
       await sendPdf(res, d.filename ? { ...built, filename: d.filename(bloc, y) } : built);
-    });
-    router.get(`${year}/${d.file}.docx`, requireUser, async (req, res) => {
+    }));
+    router.get(`${year}/${d.file}.docx`, requireUser(async (req, res) => {
       const { bloc, year: y } = YearParams.parse(req.params);
-      const built = await d.build(req.user!, bloc, y);
+      const built = await d.build(req.user, bloc, y);
       await sendDocx(res, d.filename ? { ...built, filename: d.filename(bloc, y) } : built);
-    });
+    }));
   }
 
-  router.get(`${year}/ranking.xlsx`, requireUser, async (req, res) => {
+  router.get(`${year}/ranking.xlsx`, requireUser(async (req, res) => {
     const { bloc, year: y } = YearParams.parse(req.params);
-    const file = await documents.rankingWorkbook(req.user!, bloc, y);
+    const file = await documents.rankingWorkbook(req.user, bloc, y);
     res.attachment(`${file.filename}.xlsx`).type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").send(await rankingXlsx(file));
-  });
-  router.get(`${year}/ranking.csv`, requireUser, async (req, res) => {
+  }));
+  router.get(`${year}/ranking.csv`, requireUser(async (req, res) => {
     const { bloc, year: y } = YearParams.parse(req.params);
-    const file = await documents.rankingFile(req.user!, bloc, y);
+    const file = await documents.rankingFile(req.user, bloc, y);
     res.attachment(`${file.filename}.csv`).type("text/csv; charset=utf-8").send(rankingCsv(file));
-  });
+  }));
 
   // The register of the year's documents: numbers and dates set by the secretariat.
-  router.get(`${year}/documents`, requireUser, async (req, res) => {
+  router.get(`${year}/documents`, requireUser(async (req, res) => {
     const { bloc, year: y } = YearParams.parse(req.params);
-    const view = await documents.register(req.user!, bloc, y);
+    const view = await documents.register(req.user, bloc, y);
     res.render("documents/register", { title: `Sổ văn bản năm ${view.ctx.year.year}`, view });
-  });
-  router.post(`${year}/documents/:kind`, requireUser, async (req, res) => {
+  }));
+  router.post(`${year}/documents/:kind`, requireUser(async (req, res) => {
     const { bloc, year: y } = YearParams.parse(req.params);
     const kind = RegisterKindParam.parse(req.params.kind);
     const form = RegisterForm.safeParse(req.body);
     const result = form.success
-      ? await documents.setRegisterEntry(req.user!, bloc, y, kind, { number: form.data.number, issuedOn: form.data.issued_on }, req.ip)
+      ? await documents.setRegisterEntry(req.user, bloc, y, kind, { number: form.data.number, issuedOn: form.data.issued_on }, req.ip)
       : { errors: z.flattenError(form.error).fieldErrors as Record<string, string[]> };
     if (result.errors) {
       const typed = { kind, number: String(req.body?.number ?? ""), issuedOn: String(req.body?.issued_on ?? ""), errors: result.errors };
-      const view = await documents.register(req.user!, bloc, y, typed);
+      const view = await documents.register(req.user, bloc, y, typed);
       return res.status(422).render("documents/register", { title: `Sổ văn bản năm ${view.ctx.year.year}`, view });
     }
     setFlash(req, "success", registerMessages.saved);
     res.redirect(303, `/blocs/${encodeURIComponent(bloc)}/years/${y}/documents`);
-  });
+  }));
 
   // An agency's own report, to print, sign and stamp.
   const report = `${year}/periods/:period/reports/:agency`;
-  router.get(`${report}/print`, requireUser, async (req, res) => {
-    const built = await documents.agencyReport(req.user!, reportTarget(req.params));
+  router.get(`${report}/print`, requireUser(async (req, res) => {
+    const built = await documents.agencyReport(req.user, reportTarget(req.params));
     printPage(res, built, `${built.ctx.basePath}/report`, built.ctx.basePath);
-  });
-  router.get(`${report}/report.pdf`, requireUser, async (req, res) => {
-    await sendPdf(res, await documents.agencyReport(req.user!, reportTarget(req.params)));
-  });
-  router.get(`${report}/report.docx`, requireUser, async (req, res) => {
-    await sendDocx(res, await documents.agencyReport(req.user!, reportTarget(req.params)));
-  });
+  }));
+  router.get(`${report}/report.pdf`, requireUser(async (req, res) => {
+    await sendPdf(res, await documents.agencyReport(req.user, reportTarget(req.params)));
+  }));
+  router.get(`${report}/report.docx`, requireUser(async (req, res) => {
+    await sendDocx(res, await documents.agencyReport(req.user, reportTarget(req.params)));
+  }));
 
   // The reminder letter (công văn đôn đốc) of a period, for the agencies behind.
-  router.get(`${year}/periods/:period/reminder`, requireUser, async (req, res) => {
+  router.get(`${year}/periods/:period/reminder`, requireUser(async (req, res) => {
     const { bloc, year: y, period } = PeriodParams.parse(req.params);
-    const built = await documents.reminderLetter(req.user!, bloc, y, period);
+    const built = await documents.reminderLetter(req.user, bloc, y, period);
     printPage(res, built, `${built.ctx.basePath}/periods/${period}/reminder.pdf`, `${built.ctx.basePath}/periods/${period}/reports`);
-  });
-  router.get(`${year}/periods/:period/reminder.pdf`, requireUser, async (req, res) => {
+  }));
+  router.get(`${year}/periods/:period/reminder.pdf`, requireUser(async (req, res) => {
     const { bloc, year: y, period } = PeriodParams.parse(req.params);
-    await sendPdf(res, await documents.reminderLetter(req.user!, bloc, y, period));
-  });
+    await sendPdf(res, await documents.reminderLetter(req.user, bloc, y, period));
+  }));
 
   return router;
 }

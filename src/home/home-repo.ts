@@ -1,7 +1,8 @@
 import type { Knex } from "knex";
+import { DELIVERABLE_NAMES, type DeliverableKind } from "../years/deliverables.js";
 
 export interface DeliverableRow {
-  kind: "registration" | "six_month" | "annual" | "score_sheet";
+  kind: DeliverableKind;
   periodNumber: number | null;
   title: string;
   dueOn: string | null;
@@ -33,19 +34,19 @@ export function homeRepo(db: Knex) {
       const annual = periods.find((p) => p.kind === "annual");
       return [
         {
-          kind: "registration", periodNumber: null, title: "Đăng ký thi đua", dueOn: year?.registration_due_on ?? null, extensionDueOn: null,
+          kind: "registration", periodNumber: null, title: DELIVERABLE_NAMES.registration.todo, dueOn: year?.registration_due_on ?? null, extensionDueOn: null,
           status: registration?.status ?? null, submittedOn: registration?.submitted_on ?? null, lateDays: registration?.late_days ?? 0,
           returnComment: registration?.return_comment ?? null, locked: false,
         },
         ...periods.map((p) => ({
           kind: p.kind as DeliverableRow["kind"], periodNumber: p.number as number,
-          title: p.kind === "six_month" ? "Báo cáo sơ kết 6 tháng" : p.kind === "annual" ? "Báo cáo tổng kết năm" : `Báo cáo ${String(p.title)}`,
+          title: p.kind === "six_month" || p.kind === "annual" ? DELIVERABLE_NAMES[p.kind].todo : `Báo cáo ${String(p.title)}`,
           dueOn: p.due_on as string, extensionDueOn: (p.extension_due_on as string | null) ?? null, status: (p.status as string | null) ?? null,
           submittedOn: (p.submitted_on as string | null) ?? null, lateDays: (p.late_days as number | null) ?? 0,
           returnComment: (p.return_comment as string | null) ?? null, locked: p.locked as boolean,
         })),
         {
-          kind: "score_sheet", periodNumber: null, title: "Bảng tự chấm điểm thi đua", dueOn: (annual?.due_on as string | undefined) ?? null,
+          kind: "score_sheet", periodNumber: null, title: DELIVERABLE_NAMES.score_sheet.todo, dueOn: (annual?.due_on as string | undefined) ?? null,
           extensionDueOn: (annual?.extension_due_on as string | null | undefined) ?? null, status: sheet?.status ?? null,
           submittedOn: sheet?.submitted_on ?? null, lateDays: sheet?.late_days ?? 0, returnComment: sheet?.return_comment ?? null,
           locked: Boolean(annual?.locked),

@@ -3,31 +3,27 @@ import type { YearsService } from "../years/years-service.js";
 import type { HomeRepo } from "./home-repo.js";
 import { effectiveDueOn } from "../scoring/index.js";
 import { daysBetween, localDate } from "../lib/dates.js";
-
-const STATE_LABELS: Record<string, string> = {
-  none: "Chưa gửi",
-  draft: "Đang soạn (nháp)",
-  submitted: "Đã gửi, chờ xem xét",
-  returned: "Bị trả lại — cần sửa và gửi lại",
-  accepted: "Đã tiếp nhận",
-  reviewed: "Đã thẩm định",
-};
+import { CLERK_STATE_LABELS, dueTextOf, isIn } from "../years/deliverables.js";
+import { noYearCache, type ComputedYearCache } from "../years/year-cache.js";
+import { hasRight } from "../auth/access.js";
 
 /** The clerk's home: what is due, by when, in what state, with the returned comments. */
-export function homeService(deps: { repo: HomeRepo; years: YearsService; now: () => Date }) {
+export function homeService(deps: { repo: HomeRepo; years: YearsService; now: () => Date; cache?: ComputedYearCache }) {
+  const cache = deps.cache ?? noYearCache;
   return {
     async clerkHome(user: User) {
-      if (user.role !== "clerk" || user.agencyId === null) return null;
+      if (!hasRight(user, "agency.submit") || user.agencyId === null) return null;
       const latest = await deps.years.currentFor(user);
       if (!latest) return null;
       const ctx = await deps.years.load(latest.blocCode, latest.year);
       const agency = ctx.agencies.find((a) => a.id === user.agencyId);
       if (!agency) return null;
       const today = localDate(deps.now());
-      const rows = await deps.repo.deliverables(ctx.year.id, agency.id);
+      // The agency's deliverables change only with the year's revision (issue 16); days left are worked out today.
+      const rows = await cache.memo(ctx.year.id, ctx.year.revision, `deliverables:${agency.id}`, () => deps.repo.deliverables(ctx.year.id, agency.id));
       const items = rows.map((d) => {
         const dueOn = d.dueOn ? effectiveDueOn(d.dueOn, d.extensionDueOn) : null;
-        const done = d.status === "submitted" || d.status === "accepted" || d.status === "reviewed";
+        const done = isIn(d.status);
         // A closed year has no deadlines left: lateness stays as recorded, nothing reads as overdue.
         const daysLeft = dueOn && !done && !ctx.year.closedAt ? daysBetween(today, dueOn) : null;
         const href =
@@ -38,10 +34,10 @@ export function homeService(deps: { repo: HomeRepo; years: YearsService; now: ()
           ...d,
           dueOn,
           done,
-          stateLabel: STATE_LABELS[d.status ?? "none"] ?? d.status,
+          stateLabel: CLERK_STATE_LABELS[d.status ?? "none"] ?? d.status,
           stateKey: d.status ?? "none",
           daysLeft,
-          dueText: daysLeft === null ? null : daysLeft > 0 ? `còn ${daysLeft} ngày` : daysLeft === 0 ? "hạn là hôm nay" : `quá hạn ${-daysLeft} ngày`,
+          dueText: daysLeft === null ? null : dueTextOf(daysLeft, "clerk").text,
           href,
         };
       });

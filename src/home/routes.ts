@@ -2,15 +2,15 @@ import { Router } from "express";
 import type { Services } from "../services.js";
 import { requireUser } from "../web/middleware/require-user.js";
 import { ROLE_LABELS } from "../web/navigation.js";
-import { access } from "../auth/access.js";
+import { access, can, hasRight } from "../auth/access.js";
 
 export function homeRoutes(services: Services): Router {
   const router = Router();
-  router.get("/", requireUser, async (req, res) => {
-    const user = req.user!;
-    const blocs = (await services.blocs.list()).filter((b) => user.role === "admin" || user.blocIds.includes(b.id));
+  router.get("/", requireUser(async (req, res) => {
+    const user = req.user;
+    const blocs = (await services.blocs.list()).filter((b) => can(user, "bloc.read", { kind: "bloc", blocId: b.id }));
     const clerk = await services.home.clerkHome(user);
-    if (!clerk && user.role === "observer") {
+    if (!clerk && hasRight(user, "home.blocList")) {
       const list = await services.dashboard.blocList(user);
       return res.render("dashboard/blocs", { title: "Trang chủ", roleLabel: ROLE_LABELS[user.role], list });
     }
@@ -22,6 +22,6 @@ export function homeRoutes(services: Services): Router {
     // After publication, the clerk is told until when the agency may object (issue 18).
     const standing = clerk ? await services.objections.standingOf(clerk.ctx) : null;
     res.render("home/index", { title: "Trang chủ", roleLabel: ROLE_LABELS[user.role], blocs, clerk, latest, standing });
-  });
+  }));
   return router;
 }

@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
 import { joinReasons } from "../lib/text.js";
 import type { User } from "../auth/users-repo.js";
-import { access, authorize, rolesFor } from "../auth/access.js";
+import { access, authorize, hasRight } from "../auth/access.js";
 import type { AuditService } from "../audit/audit-service.js";
 import type { YearContext, YearsService } from "../years/years-service.js";
 import { ConflictError, RuleViolationError } from "../errors.js";
@@ -92,7 +92,7 @@ export function publicationService(deps: {
 
   return {
     /** Leader and admin may publish or reopen; the ranking page shows them the buttons. */
-    mayPublish: (user: User) => rolesFor("ranking.publish").includes(user.role),
+    mayPublish: (user: User) => hasRight(user, "ranking.publish"),
 
     /** Throws unless the user may publish or reopen this year's ranking (checked before any form is read). */
     async assertMayPublish(user: User, blocCode: string, year: number): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { DELIVERABLE_NAMES } from "../years/deliverables.js";
 import { RuleSetSchema, type CriterionDef, type Deliverable, type SheetStatus, type TieDecision } from "../scoring/index.js";
 import type { RankingState } from "./ranking-service.js";
 
@@ -51,12 +52,12 @@ export interface YearData {
 
 export type SnapshotKind = "meeting" | "published";
 
-/** What people call each required deliverable (the late-report explanation names it). */
+/** What the late-report explanation calls each required deliverable (defined once, src/years/deliverables.ts). */
 const DELIVERABLE_LABELS = {
-  registration: "Bản đăng ký thi đua",
-  six_month: "Báo cáo sơ kết 6 tháng",
-  annual: "Báo cáo tổng kết năm",
-  sheet: "Bảng chấm điểm thi đua",
+  registration: DELIVERABLE_NAMES.registration.cause,
+  six_month: DELIVERABLE_NAMES.six_month.cause,
+  annual: DELIVERABLE_NAMES.annual.cause,
+  sheet: DELIVERABLE_NAMES.score_sheet.cause,
 } as const;
 
 const jsonOf = <T>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) as T;

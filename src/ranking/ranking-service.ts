@@ -1,7 +1,7 @@
 import type { User } from "../auth/users-repo.js";
 import { NotFoundError } from "../errors.js";
 import { formatDate, localDate } from "../lib/dates.js";
-import { bloc, can } from "../auth/access.js";
+import { bloc, can, hasRight } from "../auth/access.js";
 import { joinReasons } from "../lib/text.js";
 import {
   AWARD_LABELS,
@@ -21,6 +21,7 @@ import {
 } from "../scoring/index.js";
 import { messages as scoringMessages } from "../scoring/messages.js";
 import type { YearContext, YearsService } from "../years/years-service.js";
+import { noYearCache, type ComputedYearCache } from "../years/year-cache.js";
 import type { BallotMeeting, RankingRepo, YearData } from "./ranking-repo.js";
 
 /** One year scored live: the raw data, the scoring input per agency and the result of the rules. */
@@ -63,7 +64,7 @@ export interface RankingExportRow {
 const messages = scoringMessages.proposals;
 
 /** Who sees the free text of a disciplinary flag: the secretariat, the leader, the province's board. */
-export const seesDisciplineDetails = (user: User | null) => user === null || user.role !== "clerk";
+export const seesDisciplineDetails = (user: User | null) => user === null || hasRight(user, "bloc.overview");
 
 /** The award status reasons as `user` may read them (members: discipline without its details). */
 function reasonsFor(reasons: readonly string[], disciplineReason: string | null, user: User | null): string[] {
@@ -108,11 +109,19 @@ export function rulesText(rules: RuleSet): string[] {
   ];
 }
 
-export function rankingService(deps: { repo: RankingRepo; years: YearsService }) {
+export function rankingService(deps: { repo: RankingRepo; years: YearsService; cache?: ComputedYearCache }) {
   const { repo, years } = deps;
+  const cache = deps.cache ?? noYearCache;
+
+  /**
+   * The year scored live, once per revision of the year (issue 16): the sheets pages, the ranking and
+   * the dashboard share it. Shared between requests: read only.
+   */
+  const compute = (ctx: YearContext): Promise<YearComputation> =>
+    cache.memo(ctx.year.id, ctx.year.revision, "computation", () => computeNow(ctx));
 
   /** Loads and scores a year live (a fixed number of queries, whatever the number of agencies). */
-  async function compute(ctx: YearContext): Promise<YearComputation> {
+  async function computeNow(ctx: YearContext): Promise<YearComputation> {
     const data = await repo.loadYear({
       id: ctx.year.id,
       registrationDueOn: ctx.year.registrationDueOn,
@@ -155,16 +164,18 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService })
   }
 
   /** THE read path of every ranking output: the published snapshot once published, else live. */
+  // Issue 16: the stored and the live ranking are read/scored once per revision of the year, whatever
+  // page (ranking, print, PDF, XLSX, CSV, JSON, dashboard) asks; the cached states are shared: read only.
   async function state(ctx: YearContext): Promise<RankingState> {
     if (ctx.year.rankingPublishedAt !== null) {
-      const stored = await repo.snapshot(ctx.year.id, "published");
+      const stored = await cache.memo(ctx.year.id, ctx.year.revision, "snapshot:published", () => repo.snapshot(ctx.year.id, "published"));
       if (stored) return stored;
     }
-    return liveState(ctx);
+    return cache.memo(ctx.year.id, ctx.year.revision, "live", () => liveState(ctx));
   }
 
   /** The ranking as it stood when the meeting's ballot (or tie decision) was last recorded. */
-  const meetingState = (ctx: YearContext) => repo.snapshot(ctx.year.id, "meeting");
+  const meetingState = (ctx: YearContext) => cache.memo(ctx.year.id, ctx.year.revision, "snapshot:meeting", () => repo.snapshot(ctx.year.id, "meeting"));
 
   function exportRows(st: RankingState, user: User | null): RankingExportRow[] {
     const { ranking, proposals } = st.result;
@@ -262,7 +273,7 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService })
   /** The year as a user may see its ranking: bloc readers always; a bloc's clerks once it is published. */
   async function openRanking(user: User, blocCode: string, year: number): Promise<YearContext> {
     const ctx = await years.open(user, blocCode, year);
-    if (user.role === "clerk" && ctx.year.rankingPublishedAt === null) throw new NotFoundError();
+    if (!can(user, ctx.year.rankingPublishedAt === null ? "ranking.read" : "ranking.readPublished", { kind: "bloc", blocId: ctx.bloc.id })) throw new NotFoundError();
     return ctx;
   }
 

@@ -19,82 +19,82 @@ export function rankingRoutes({ ranking, years, publication, ties, objections }:
   const router = Router();
   const title = (year: number) => `Xếp hạng thi đua năm ${year}`;
 
-  router.get("/ranking", requireUser, async (req, res) => {
-    const latest = await years.latestFor(req.user!);
+  router.get("/ranking", requireUser(async (req, res) => {
+    const latest = await years.latestFor(req.user);
     if (!latest) throw new NotFoundError();
     res.redirect(303, `/blocs/${encodeURIComponent(latest.blocCode)}/years/${latest.year}/ranking`);
-  });
+  }));
 
-  router.get("/blocs/:bloc/years/:year/ranking", requireUser, async (req, res) => {
+  router.get("/blocs/:bloc/years/:year/ranking", requireUser(async (req, res) => {
     const { bloc, year } = YearParams.parse(req.params);
-    const waiting = await ranking.waitingForPublication(req.user!, bloc, year);
+    const waiting = await ranking.waitingForPublication(req.user, bloc, year);
     if (waiting) return res.render("ranking/not-published", { title: `Xếp hạng thi đua năm ${waiting.year.year}`, ctx: waiting });
-    const page = await ranking.page(req.user!, bloc, year);
-    res.render("ranking/page", { title: title(page.ctx.year.year), page, standing: await objections.standingOf(page.ctx), mayPublish: publication.mayPublish(req.user!), errors: {} });
-  });
+    const page = await ranking.page(req.user, bloc, year);
+    res.render("ranking/page", { title: title(page.ctx.year.year), page, standing: await objections.standingOf(page.ctx), mayPublish: publication.mayPublish(req.user), errors: {} });
+  }));
 
   // The checklist and the explicit confirmation, as a page of its own (works without scripts).
-  router.get("/blocs/:bloc/years/:year/ranking/publish", requireUser, async (req, res) => {
+  router.get("/blocs/:bloc/years/:year/ranking/publish", requireUser(async (req, res) => {
     const { bloc, year } = YearParams.parse(req.params);
-    const check = await publication.checklist(req.user!, bloc, year);
+    const check = await publication.checklist(req.user, bloc, year);
     res.render("ranking/publish", { title: `Công bố kết quả xếp hạng năm ${year}`, check, errors: {} });
-  });
+  }));
 
-  router.post("/blocs/:bloc/years/:year/ranking/publish", requireUser, async (req, res) => {
+  router.post("/blocs/:bloc/years/:year/ranking/publish", requireUser(async (req, res) => {
     const { bloc, year } = YearParams.parse(req.params);
-    await publication.assertMayPublish(req.user!, bloc, year); // role and scope before the form is read
+    await publication.assertMayPublish(req.user, bloc, year); // role and scope before the form is read
     const form = PublishForm.parse(req.body ?? {});
-    const result = await publication.publish(req.user!, bloc, year, form.confirm === "yes", req.ip);
+    const result = await publication.publish(req.user, bloc, year, form.confirm === "yes", req.ip);
     if (result.errors) {
-      const check = await publication.checklist(req.user!, bloc, year);
+      const check = await publication.checklist(req.user, bloc, year);
       return res.status(422).render("ranking/publish", { title: `Công bố kết quả xếp hạng năm ${year}`, check, errors: result.errors });
     }
     setFlash(req, "success", publicationMessages.published);
     res.redirect(303, `/blocs/${encodeURIComponent(bloc)}/years/${year}/ranking`);
-  });
+  }));
 
-  router.post("/blocs/:bloc/years/:year/ranking/reopen", requireUser, async (req, res) => {
+  router.post("/blocs/:bloc/years/:year/ranking/reopen", requireUser(async (req, res) => {
     const { bloc, year } = YearParams.parse(req.params);
-    await publication.assertMayPublish(req.user!, bloc, year); // role and scope before the form is read
+    await publication.assertMayPublish(req.user, bloc, year); // role and scope before the form is read
     const form = ReopenForm.safeParse(req.body);
-    const result = form.success ? await publication.reopen(req.user!, bloc, year, form.data.reason, req.ip) : { errors: z.flattenError(form.error).fieldErrors };
+    const result = form.success ? await publication.reopen(req.user, bloc, year, form.data.reason, req.ip) : { errors: z.flattenError(form.error).fieldErrors };
     if (result.errors) {
-      const page = await ranking.page(req.user!, bloc, year);
-      return res.status(422).render("ranking/page", { title: title(page.ctx.year.year), page, standing: await objections.standingOf(page.ctx), mayPublish: publication.mayPublish(req.user!), errors: result.errors, reason: req.body?.reason ?? "" });
+      const page = await ranking.page(req.user, bloc, year);
+      return res.status(422).render("ranking/page", { title: title(page.ctx.year.year), page, standing: await objections.standingOf(page.ctx), mayPublish: publication.mayPublish(req.user), errors: result.errors, reason: req.body?.reason ?? "" });
     }
     setFlash(req, "success", publicationMessages.reopened);
     res.redirect(303, `/blocs/${encodeURIComponent(bloc)}/years/${year}/ranking`);
-  });
+  }));
 
   // The secretariat records the meeting's choice for a tie at an award's last place.
-  router.post("/blocs/:bloc/years/:year/ranking/ties", requireUser, async (req, res) => {
+  router.post("/blocs/:bloc/years/:year/ranking/ties", requireUser(async (req, res) => {
     const { bloc, year } = YearParams.parse(req.params);
-    const form = TieForm.safeParse(req.body ?? {});
-    if (!form.success) throw new NotFoundError();
-    const result = await ties.decide(req.user!, bloc, year, form.data, req.ip);
+    await ties.authorize(req.user, bloc, year); // 404 / 403 before the form is read
+    const form = TieForm.parse(req.body ?? {}); // a tampered form: 400
+    const result = await ties.decide(req.user, bloc, year, form, req.ip);
     if (result.errors) {
-      const page = await ranking.page(req.user!, bloc, year);
-      return res.status(422).render("ranking/page", { title: title(page.ctx.year.year), page, standing: await objections.standingOf(page.ctx), mayPublish: publication.mayPublish(req.user!), errors: result.errors, typed: form.data });
+      const page = await ranking.page(req.user, bloc, year);
+      return res.status(422).render("ranking/page", { title: title(page.ctx.year.year), page, standing: await objections.standingOf(page.ctx), mayPublish: publication.mayPublish(req.user), errors: result.errors, typed: form });
     }
     setFlash(req, "success", tieMessages.saved);
     res.redirect(303, `/blocs/${encodeURIComponent(bloc)}/years/${year}/ranking`);
-  });
+  }));
 
-  router.get("/blocs/:bloc/years/:year/ranking.json", requireUser, async (req, res) => {
+  router.get("/blocs/:bloc/years/:year/ranking.json", requireUser(async (req, res) => {
     const { bloc, year } = YearParams.parse(req.params);
-    res.json(await ranking.rows(req.user!, bloc, year));
-  });
+    res.json(await ranking.rows(req.user, bloc, year));
+  }));
 
   // "Why this rank": one agency's place explained.
-  router.get("/blocs/:bloc/years/:year/ranking/:agency", requireUser, async (req, res, next) => {
+  router.get("/blocs/:bloc/years/:year/ranking/:agency", requireUser(async (req, res, next) => {
     if (RESERVED.has(String(req.params.agency).replace(/\.[a-z]+$/, ""))) return next();
     const { bloc, year } = YearParams.parse(req.params);
     const parsed = AgencyParam.safeParse(req.params);
     if (!parsed.success) throw new NotFoundError();
-    const explained = await ranking.explain(req.user!, bloc, year, parsed.data.agency);
+    const explained = await ranking.explain(req.user, bloc, year, parsed.data.agency);
     const view = explanationView(explained);
     res.render("ranking/explain", { title: `Vì sao ${view.name} xếp hạng như vậy — năm ${year}`, view });
-  });
+  }));
 
   return router;
 }

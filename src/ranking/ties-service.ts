@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
 import { z } from "zod";
 import type { User } from "../auth/users-repo.js";
-import { access } from "../auth/access.js";
+import { authorize, bloc } from "../auth/access.js";
 import type { AuditService } from "../audit/audit-service.js";
 import { RuleViolationError } from "../errors.js";
 import { AWARDS, type TieDecision } from "../scoring/index.js";
@@ -31,9 +31,15 @@ export const TieForm = z.object({
 export function tiesService(deps: { db: Knex; years: YearsService; ranking: RankingService; rankingRepo: RankingRepo; audit: AuditService; now: () => Date }) {
   const { db, years, ranking, rankingRepo, audit, now } = deps;
   return {
-    async decide(user: User, blocCode: string, year: number, form: z.infer<typeof TieForm>, ip?: string): Promise<{ errors?: Record<string, string[]> }> {
+    /** Role and scope, before the route reads the form: the bloc's secretariat records the meeting's choice. */
+    async authorize(user: User, blocCode: string, year: number) {
       const ctx = await years.open(user, blocCode, year);
-      access.assertSecretariat(user, ctx.bloc.id);
+      authorize(user, "ranking.ties", bloc(ctx.bloc.id));
+      return ctx;
+    },
+
+    async decide(user: User, blocCode: string, year: number, form: z.infer<typeof TieForm>, ip?: string): Promise<{ errors?: Record<string, string[]> }> {
+      const ctx = await this.authorize(user, blocCode, year);
       if (ctx.year.rankingPublishedAt !== null) throw new RuleViolationError(tieMessages.published);
       const live = await ranking.liveState(ctx);
       // The tie as the rules see it now, whether or not an earlier decision settles it.

@@ -2,7 +2,7 @@ import type { Knex } from "knex";
 import type { NotificationsService } from "../notifications/notifications-service.js";
 import { acceptedDraft, registrationTitle, returnedDraft } from "../notifications/messages.js";
 import type { User } from "../auth/users-repo.js";
-import { access } from "../auth/access.js";
+import { access, can } from "../auth/access.js";
 import type { AuditService } from "../audit/audit-service.js";
 import type { YearsService } from "../years/years-service.js";
 import { ConflictError, NotFoundError, RuleViolationError } from "../errors.js";
@@ -49,8 +49,8 @@ export function registrationsService(deps: { db: Knex; repo: RegistrationsRepo; 
         titleOptions: TITLE_OPTIONS,
         statusLabel: STATUS_LABELS[status ?? "missing"],
         dueOn: o.ctx.year.registrationDueOn,
-        canEdit: user.role === "clerk" && user.agencyId === o.agency.id && isEditableByAgency(status),
-        canReview: (user.role === "secretariat" || user.role === "admin") && status === "submitted",
+        canEdit: can(user, "agency.submit", { kind: "agency", agencyId: o.agency.id, blocIds: [] }) && isEditableByAgency(status),
+        canReview: can(user, "bloc.manage", { kind: "bloc", blocId: o.ctx.bloc.id }) && status === "submitted",
         path: `${o.ctx.basePath}/registration/${o.agency.code}`,
       };
     },

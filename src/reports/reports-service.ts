@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Knex } from "knex";
 import type { User } from "../auth/users-repo.js";
-import { access } from "../auth/access.js";
+import { access, hasRight } from "../auth/access.js";
 import { assertMayReview, mayReviewAgency, whoReviews } from "../years/reviewers.js";
 import type { AuditService } from "../audit/audit-service.js";
 import type { YearsService, YearContext } from "../years/years-service.js";
@@ -12,6 +12,7 @@ import type { ReportContent, ReportsRepo, Report } from "./reports-repo.js";
 import { isEditableByAgency, lateness, nextStatus, STATUS_LABELS } from "./workflow.js";
 import { detectAllowedType, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_TOTAL_BYTES, MAX_ATTACHMENTS_PER_REPORT, storedFilename } from "./attachments.js";
 import { messages } from "./messages.js";
+import { noYearCache, type ComputedYearCache } from "../years/year-cache.js";
 import type { NotificationsService } from "../notifications/notifications-service.js";
 import { acceptedDraft, reportTitle, returnedDraft } from "../notifications/messages.js";
 
@@ -63,8 +64,9 @@ interface Opened {
   extensionDueOn: string | null;
 }
 
-export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: YearsService; audit: AuditService; notifications: NotificationsService; now: () => Date }) {
+export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: YearsService; audit: AuditService; notifications: NotificationsService; now: () => Date; cache?: ComputedYearCache }) {
   const { db, repo, years, audit, notifications, now } = deps;
+  const cache = deps.cache ?? noYearCache;
 
   async function campaignsOf(yearId: number): Promise<Campaign[]> {
     return db("campaigns").where({ year_id: yearId }).orderBy("sort_order").select("code", "title");
@@ -78,7 +80,11 @@ export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: Years
     access.assertAgencyRecord(user, { agencyId: agency.id, blocId: ctx.bloc.id });
     const period = ctx.periods.find((p) => p.number === t.period);
     if (!period) throw new NotFoundError();
-    const [report, extensionDueOn] = [await repo.find(period.id, agency.id), await repo.extensionDueOn(period.id, agency.id)];
+    // Read once per revision of the year (issue 16); a posted form opens the year afresh, so its revision is current.
+    const { report, extensionDueOn } = await cache.memo(ctx.year.id, ctx.year.revision, `report:${period.id}:${agency.id}`, async () => ({
+      report: await repo.find(period.id, agency.id),
+      extensionDueOn: await repo.extensionDueOn(period.id, agency.id),
+    }));
     return { ctx, period, agency, report, extensionDueOn };
   }
 
@@ -191,8 +197,17 @@ export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: Years
     async yearReportsOf(ctx: YearContext, agency: { id: number; code: string }) {
       const today = localDate(now());
       const out = [];
-      for (const period of ctx.periods) {
-        const [report, extension] = [await repo.find(period.id, agency.id), await repo.extensionDueOn(period.id, agency.id)];
+      // The agency's reports, extensions and files of the year: read once per revision of the year (issue 16).
+      const stored = await cache.memo(ctx.year.id, ctx.year.revision, `agency-reports:${agency.id}`, async () => {
+        const rows = [];
+        for (const period of ctx.periods) {
+          const [report, extension] = [await repo.find(period.id, agency.id), await repo.extensionDueOn(period.id, agency.id)];
+          rows.push({ report, extension, attachments: report ? await repo.attachments(report.id) : [] });
+        }
+        return rows;
+      });
+      for (const [i, period] of ctx.periods.entries()) {
+        const { report, extension, attachments } = stored[i]!;
         const dueOn = effectiveDueOn(period.dueOn, extension);
         const href = `${ctx.basePath}/periods/${period.number}/reports/${agency.code}`;
         const waiting = !report?.submittedOn;
@@ -207,7 +222,7 @@ export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: Years
           lateDays: report?.lateDays ?? 0,
           overdueDays: waiting && today > dueOn ? lateness(today, dueOn, null) : 0,
           href,
-          attachments: report ? (await repo.attachments(report.id)).map((a) => ({ ...a, href: `${href}/attachments/${a.id}` })) : [],
+          attachments: attachments.map((a) => ({ ...a, href: `${href}/attachments/${a.id}` })),
         });
       }
       return out;
@@ -256,12 +271,15 @@ export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: Years
     /** The page's view model: what the form or the reading view needs, already labelled. */
     async page(user: User, t: ReportTarget) {
       const o = await open(user, t);
-      const [campaigns, attachments, versions] = await Promise.all([
-        campaignsOf(o.ctx.year.id),
-        o.report ? repo.attachments(o.report.id) : Promise.resolve([]),
-        o.report ? repo.versions(o.report.id) : Promise.resolve([]),
+      const { ctx, report } = o;
+      const [campaigns, { attachments, versions }] = await Promise.all([
+        cache.memo(ctx.year.id, ctx.year.revision, "campaigns", () => campaignsOf(ctx.year.id)),
+        cache.memo(ctx.year.id, ctx.year.revision, `report-files:${report?.id ?? 0}`, async () => ({
+          attachments: report ? await repo.attachments(report.id) : [],
+          versions: report ? await repo.versions(report.id) : [],
+        })),
       ]);
-      const isOwnClerk = user.role === "clerk" && user.agencyId === o.agency.id;
+      const isOwnClerk = hasRight(user, "agency.submit") && user.agencyId === o.agency.id;
       const status = o.report?.status ?? null;
       return {
         ...o,
@@ -272,7 +290,7 @@ export function reportsService(deps: { db: Knex; repo: ReportsRepo; years: Years
         dueOn: effectiveDueOn(o.period.dueOn, o.extensionDueOn),
         canEdit: isOwnClerk && !o.period.locked && isEditableByAgency(status),
         lockedMessage: o.period.locked ? messages.locked(headName(o.ctx)) : null,
-        canReview: (user.role === "secretariat" || user.role === "admin") && status === "submitted" && mayReviewAgency(user, o.ctx, o.agency.id),
+        canReview: hasRight(user, "bloc.manage") && status === "submitted" && mayReviewAgency(user, o.ctx, o.agency.id),
         reviewer: whoReviews(o.ctx, o.agency.id),
         basePath: `${o.ctx.basePath}/periods/${o.period.number}/reports/${o.agency.code}`,
       };

@@ -1,7 +1,8 @@
-import { Router, type Request, type Response } from "express";
+import { Router, type Response } from "express";
 import { z } from "zod";
 import type { Services } from "../services.js";
-import { requireUser } from "../web/middleware/require-user.js";
+import { requireUser, type SignedInRequest } from "../web/middleware/require-user.js";
+import { hasRight } from "../auth/access.js";
 import { setFlash } from "../web/middleware/locals.js";
 import type { RescueHandler } from "../web/middleware/rescue-expired-form.js";
 import { AttachmentForm, IdParam, ReportParams, ReviewForm, reportFormSchema, SECTION_FIELDS, sectionField } from "./schemas.js";
@@ -31,8 +32,8 @@ export function reportRoutes(services: Services): Router {
   const router = Router();
   const { reports } = services;
 
-  async function renderPage(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
-    const page = await reports.page(req.user!, target(req.params));
+  async function renderPage(req: SignedInRequest, res: Response, status: number, extra: Record<string, unknown> = {}) {
+    const page = await reports.page(req.user, target(req.params));
     res.status(status).render("reports/report", {
       title: `${page.period.title} — ${page.agency.name}`,
       page,
@@ -48,36 +49,36 @@ export function reportRoutes(services: Services): Router {
   }
 
   /** The menu's "Báo cáo": the latest year's first period of the user's bloc. */
-  router.get("/reports", requireUser, async (req, res) => {
-    const latest = await services.years.latestFor(req.user!);
-    if (!latest || req.user!.role === "clerk") return res.redirect(303, "/");
+  router.get("/reports", requireUser(async (req, res) => {
+    const latest = await services.years.latestFor(req.user);
+    if (!latest || !hasRight(req.user, "bloc.overview")) return res.redirect(303, "/");
     res.redirect(303, `/blocs/${latest.blocCode}/years/${latest.year}/periods/1/reports`);
-  });
+  }));
 
-  router.get("/blocs/:bloc/years/:year/periods/:period/reports", requireUser, async (req, res) => {
+  router.get("/blocs/:bloc/years/:year/periods/:period/reports", requireUser(async (req, res) => {
     const p = ReportParams.pick({ bloc: true, year: true, period: true }).parse(req.params);
-    const overview = await reports.periodOverview(req.user!, p.bloc, p.year, p.period);
+    const overview = await reports.periodOverview(req.user, p.bloc, p.year, p.period);
     res.render("reports/period", { title: `${overview.period.title} — tình hình gửi báo cáo`, overview });
-  });
+  }));
 
-  router.get(BASE, requireUser, async (req, res) => renderPage(req, res, 200));
+  router.get(BASE, requireUser(async (req, res) => renderPage(req, res, 200)));
 
-  router.post(BASE, requireUser, async (req, res) => {
+  router.post(BASE, requireUser(async (req, res) => {
     const t = target(req.params);
-    await reports.assertCanPost(req.user!, t, "save");
-    const campaigns = await reports.campaignsOf((await reports.open(req.user!, t)).ctx.year.id);
+    await reports.assertCanPost(req.user, t, "save");
+    const campaigns = await reports.campaignsOf((await reports.open(req.user, t)).ctx.year.id);
     const form = reportFormSchema(campaigns.map((c) => c.code)).safeParse(req.body);
     if (!form.success) {
       return renderPage(req, res, 422, { errors: z.flattenError(form.error).fieldErrors, values: req.body });
     }
     if (form.data.action === "submit" && !form.data.confirmed) {
       // Sending is confirmed on a page of its own (works without scripts); the typed text travels with it.
-      const preview = await reports.submitPreview(req.user!, t, form.data.content);
+      const preview = await reports.submitPreview(req.user, t, form.data.content);
       if ("errors" in preview) return renderPage(req, res, 422, { errors: preview.errors, values: req.body });
       return res.render("reports/confirm-submit", { title: `Xác nhận gửi báo cáo — ${preview.agency.name}`, preview, fields: carriedFields(req.body) });
     }
     const file = form.data.action === "attach" ? uploadedFile(req, "file") : undefined;
-    const result = await reports.saveAsAgency(req.user!, t, { ...form.data, file }, req.ip);
+    const result = await reports.saveAsAgency(req.user, t, { ...form.data, file }, req.ip);
     if (!result.ok) {
       return renderPage(req, res, "conflict" in result ? 409 : 422, {
         errors: "errors" in result ? result.errors : {},
@@ -88,50 +89,50 @@ export function reportRoutes(services: Services): Router {
     const flash = { submit: messages.submitted(result.lateDays), save: messages.saved, attach: messages.savedAndAttached }[form.data.action];
     setFlash(req, "success", flash);
     res.redirect(303, form.data.action === "attach" ? `${req.originalUrl}#attachments` : req.originalUrl);
-  });
+  }));
 
-  router.post(`${BASE}/review`, requireUser, async (req, res) => {
-    await reports.assertCanPost(req.user!, target(req.params), "review", req.ip);
+  router.post(`${BASE}/review`, requireUser(async (req, res) => {
+    await reports.assertCanPost(req.user, target(req.params), "review", req.ip);
     const form = ReviewForm.safeParse(req.body);
     if (!form.success) return renderPage(req, res, 422, { errors: z.flattenError(form.error).fieldErrors, reviewValues: req.body });
-    const result = await reports.review(req.user!, target(req.params), form.data, req.ip);
+    const result = await reports.review(req.user, target(req.params), form.data, req.ip);
     if (result.errors) return renderPage(req, res, 422, { errors: result.errors, reviewValues: req.body });
     setFlash(req, "success", form.data.action === "return" ? messages.returned : messages.accepted);
     res.redirect(303, req.originalUrl.replace(/\/review$/, ""));
-  });
+  }));
 
   // The upload made by the page's script (no reload, the typed text stays in the page).
-  router.post(`${BASE}/attachments`, requireUser, async (req, res) => {
-    await reports.assertCanPost(req.user!, target(req.params), "save");
+  router.post(`${BASE}/attachments`, requireUser(async (req, res) => {
+    await reports.assertCanPost(req.user, target(req.params), "save");
     const form = AttachmentForm.safeParse(req.body);
     if (!form.success) return renderPage(req, res, 422, { errors: z.flattenError(form.error).fieldErrors });
     const file = uploadedFile(req, "file");
     if (file && file.size > MAX_ATTACHMENT_BYTES) return renderPage(req, res, 413, { errors: { file: [messages.fileTooLarge] } });
-    const result = await reports.addAttachment(req.user!, target(req.params), file, form.data.kind, req.ip);
+    const result = await reports.addAttachment(req.user, target(req.params), file, form.data.kind, req.ip);
     if (result.error) return renderPage(req, res, 422, { errors: { file: [result.error] } });
     setFlash(req, "success", messages.attached);
     res.redirect(303, req.originalUrl.replace(/\/attachments$/, "#attachments"));
-  });
+  }));
 
-  router.get(`${BASE}/attachments/:id`, requireUser, async (req, res) => {
-    const file = await reports.attachment(req.user!, target(req.params), IdParam.parse(req.params.id));
+  router.get(`${BASE}/attachments/:id`, requireUser(async (req, res) => {
+    const file = await reports.attachment(req.user, target(req.params), IdParam.parse(req.params.id));
     res.setHeader("Content-Type", file.mimeType);
     res.setHeader("Content-Disposition", `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`);
     res.setHeader("Content-Length", String(file.sizeBytes));
     res.setHeader("Cache-Control", "private, no-store");
     res.send(file.content);
-  });
+  }));
 
-  router.post(`${BASE}/attachments/:id/delete`, requireUser, async (req, res) => {
-    await reports.removeAttachment(req.user!, target(req.params), IdParam.parse(req.params.id), req.ip);
+  router.post(`${BASE}/attachments/:id/delete`, requireUser(async (req, res) => {
+    await reports.removeAttachment(req.user, target(req.params), IdParam.parse(req.params.id), req.ip);
     setFlash(req, "success", messages.detached);
     res.redirect(303, req.originalUrl.replace(/\/attachments\/\d+\/delete$/, ""));
-  });
+  }));
 
-  router.get(`${BASE}/versions/:number`, requireUser, async (req, res) => {
-    const comparison = await reports.compare(req.user!, target(req.params), IdParam.parse(req.params.number));
+  router.get(`${BASE}/versions/:number`, requireUser(async (req, res) => {
+    const comparison = await reports.compare(req.user, target(req.params), IdParam.parse(req.params.number));
     res.render("reports/compare", { title: `So sánh lần gửi ${comparison.to.number}`, comparison });
-  });
+  }));
 
   return router;
 }

@@ -6,6 +6,8 @@ import { setFlash } from "../web/middleware/locals.js";
 import { YearParams } from "../ranking/schemas.js";
 import { parseOwnSheet, parseReviewSheet, SheetParams } from "./schemas.js";
 import { messages } from "./messages.js";
+import { hasRight } from "../auth/access.js";
+import { NotFoundError } from "../errors.js";
 
 /** A filled score sheet is small: 2 MB is far above any real one. */
 /** A filled score-sheet workbook is small; anything larger is not one downloaded from the portal. */
@@ -19,27 +21,28 @@ export function scoreSheetRoutes({ sheets }: Services): Router {
   const router = Router();
   const sheetPath = "/blocs/:bloc/years/:year/sheets/:agency";
 
-  router.get("/sheets", requireUser, async (req, res) => {
-    res.redirect(303, await sheets.latestPath(req.user!));
-  });
+  router.get("/sheets", requireUser(async (req, res) => {
+    res.redirect(303, await sheets.latestPath(req.user));
+  }));
 
-  router.get("/blocs/:bloc/years/:year/sheets", requireUser, async (req, res) => {
+  router.get("/blocs/:bloc/years/:year/sheets", requireUser(async (req, res) => {
     const { bloc, year } = YearParams.parse(req.params);
-    const result = await sheets.list(req.user!, bloc, year);
+    const result = await sheets.list(req.user, bloc, year);
     if ("redirect" in result && result.redirect) return res.redirect(303, result.redirect);
     res.render("scoresheets/list", { title: `Bảng chấm điểm thi đua năm ${year}`, view: result.view });
-  });
+  }));
 
   // Before `${sheetPath}`: "congan.xlsx" would otherwise read as an agency code.
-  router.get(`${sheetPath}.xlsx`, requireUser, async (req, res) => {
-    const file = await sheets.workbook(req.user!, SheetParams.parse(req.params));
+  router.get(`${sheetPath}.xlsx`, requireUser(async (req, res) => {
+    const file = await sheets.workbook(req.user, SheetParams.parse(req.params));
     res.attachment(`${file.filename}.xlsx`).type(XLSX_TYPE).send(file.content);
-  });
+  }));
 
   // The filled workbook back into the draft (multipart field `file`, parsed with the token in the body by multipart.ts).
-  router.post(`${sheetPath}/import`, requireUser, async (req, res) => {
+  router.post(`${sheetPath}/import`, requireUser(async (req, res) => {
     const params = SheetParams.parse(req.params);
-    const user = req.user!;
+    const user = req.user;
+    if (!hasRight(user, "agency.submit")) throw new NotFoundError(); // the draft is the agency's own: reviewers never import
     await sheets.assertCanPost(user, params);
     const file = uploadedFile(req, "file");
     const tooLarge = Boolean(file && file.size > MAX_WORKBOOK_BYTES);
@@ -50,25 +53,25 @@ export function scoreSheetRoutes({ sheets }: Services): Router {
     }
     setFlash(req, "success", result.message);
     res.redirect(303, req.originalUrl.replace(/\/import$/, ""));
-  });
+  }));
 
-  router.get(sheetPath, requireUser, async (req, res) => {
-    const view = await sheets.view(req.user!, SheetParams.parse(req.params));
+  router.get(sheetPath, requireUser(async (req, res) => {
+    const view = await sheets.view(req.user, SheetParams.parse(req.params));
     res.render("scoresheets/sheet", { title: titleOf(view), view });
-  });
+  }));
 
-  router.post(sheetPath, requireUser, async (req, res) => {
+  router.post(sheetPath, requireUser(async (req, res) => {
     const params = SheetParams.parse(req.params);
-    const user = req.user!;
+    const user = req.user;
     await sheets.assertCanPost(user, params, req.ip); // 404 / 403 (conflict of interest: audited) before the form is read
     const result =
-      user.role === "clerk"
+      hasRight(user, "agency.submit")
         ? await sheets.saveOwn(user, params, parseOwnSheet(req.body), req.ip)
         : await sheets.review(user, params, parseReviewSheet(req.body), req.ip);
     if ("view" in result && result.view) return res.status("conflict" in result ? 409 : 422).render("scoresheets/sheet", { title: titleOf(result.view), view: result.view });
     setFlash(req, "success", result.message!);
     res.redirect(303, req.originalUrl);
-  });
+  }));
 
   return router;
 }

@@ -2,7 +2,7 @@ import type { Knex } from "knex";
 import type { NotificationsService } from "../notifications/notifications-service.js";
 import { returnedDraft, sheetReviewedDraft } from "../notifications/messages.js";
 import type { User } from "../auth/users-repo.js";
-import { access, bloc, can } from "../auth/access.js";
+import { access, bloc, can, hasRight } from "../auth/access.js";
 import { assertMayReview, mayReviewAgency, reviewRefusal, whoReviews } from "../years/reviewers.js";
 import type { AuditService } from "../audit/audit-service.js";
 import { NotFoundError, RuleViolationError } from "../errors.js";
@@ -101,8 +101,8 @@ function readText(raw: string | undefined): string | null {
 function modeFor(user: User, sheet: SheetRow | undefined, published: boolean, mayReview: boolean): SheetMode {
   if (published) return "readonly";
   const status = sheet?.status ?? "none";
-  if (user.role === "clerk") return status === "submitted" || status === "reviewed" ? "readonly" : "edit";
-  if (user.role === "secretariat" || user.role === "admin") return (status === "submitted" || status === "reviewed") && mayReview ? "review" : "readonly";
+  if (hasRight(user, "agency.submit")) return status === "submitted" || status === "reviewed" ? "readonly" : "edit";
+  if (hasRight(user, "bloc.manage")) return (status === "submitted" || status === "reviewed") && mayReview ? "review" : "readonly";
   return "readonly";
 }
 
@@ -210,11 +210,11 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
       submittedAt: sheet?.submittedAt ?? null,
       reviewedAt: sheet?.reviewedAt ?? null,
       returnComment: sheet?.returnComment ?? null,
-      showBloc: reviewed || mode === "review" || user.role !== "clerk",
+      showBloc: reviewed || mode === "review" || hasRight(user, "bloc.overview"),
       headNotice: agency.id === ctx.year.headAgencyId ? messages.headNotice : null,
       /** Who may review this sheet, and why this user may not (conflict of interest). */
       reviewer: whoReviews(ctx, agency.id),
-      reviewRefusal: user.role === "clerk" ? null : reviewRefusal(user, ctx, agency.id, "score_sheet"),
+      reviewRefusal: hasRight(user, "agency.submit") ? null : reviewRefusal(user, ctx, agency.id, "score_sheet"),
       reports: l.reports,
       /** Readers of the whole bloc see the agency's reports and dates beside the sheet. */
       showEvidence: can(user, "bloc.overview", bloc(ctx.bloc.id)),
@@ -370,7 +370,7 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
       const ctx = await years.open(user, p.bloc, p.year);
       const agency = ctx.agencies.find((a) => a.code === p.agency);
       if (!agency) throw new NotFoundError();
-      if (user.role === "clerk") access.assertOwnAgency(user, agency.id);
+      if (hasRight(user, "agency.submit")) access.assertOwnAgency(user, agency.id);
       else {
         access.assertSecretariat(user, ctx.bloc.id);
         await assertMayReview({ audit }, user, ctx, { agencyId: agency.id, thing: "score_sheet", entityId: null }, ip);
@@ -505,7 +505,7 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
     /** The year's sheets for bloc readers; a clerk is sent to their own sheet. */
     async list(user: User, bloc: string, year: number) {
       const ctx = await years.open(user, bloc, year);
-      if (user.role === "clerk") {
+      if (hasRight(user, "agency.submit")) {
         const own = ctx.agencies.find((a) => a.id === user.agencyId);
         if (!own) throw new NotFoundError();
         return { redirect: `${ctx.basePath}/sheets/${encodeURIComponent(own.code)}` } as const;

@@ -1,3 +1,4 @@
+import { reviewsForAgency } from "../auth/access.js";
 // Conflict of interest (scoring-rules.md, "Around the numbers"): nobody reviews the sheet, or accepts
 // the reports, of their own agency. Pure: the caller gives the reviewer's agency and the year's head
 // and deputy.
@@ -20,7 +21,7 @@ export type ReviewDecision =
 
 /** The agency a reviewer acts for: their own, or the head's when a secretariat account has none. */
 export function reviewerAgency(reviewer: Reviewer, bloc: BlocLeadership): number | null {
-  if (reviewer.role !== "secretariat") return null;
+  if (!reviewsForAgency(reviewer.role)) return null;
   return reviewer.agencyId ?? bloc.headAgencyId;
 }
 
@@ -31,7 +32,7 @@ export function reviewerAgency(reviewer: Reviewer, bloc: BlocLeadership): number
 export function mayReview(reviewer: Reviewer, agencyId: number, bloc: BlocLeadership): ReviewDecision {
   const acting = reviewerAgency(reviewer, bloc);
   if (bloc.headAgencyId !== null && agencyId === bloc.headAgencyId) {
-    const isDeputy = reviewer.role === "secretariat" && acting !== null && acting === bloc.deputyAgencyId;
+    const isDeputy = reviewsForAgency(reviewer.role) && acting !== null && acting === bloc.deputyAgencyId;
     return isDeputy ? { allowed: true } : { allowed: false, cause: "head_needs_deputy", mustReview: bloc.deputyAgencyId };
   }
   if (acting !== null && acting === agencyId) return { allowed: false, cause: "own_agency", mustReview: bloc.headAgencyId };

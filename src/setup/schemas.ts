@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CODE_RULES } from "../lib/codes.js";
 import { FormId } from "../web/params.js";
 import { parseVnDate } from "../lib/dates.js";
 import { parsePoints, RuleSetSchema, CLASSIFICATIONS } from "../scoring/index.js";
@@ -109,7 +110,7 @@ function datesInOrder(from: string | null, to: string | null, path: string, mess
 export const CampaignForm = z
   .object({
     kind: z.enum(CAMPAIGN_KINDS, "Vui lòng chọn loại phong trào."),
-    code: z.string().trim().regex(/^[A-Za-z0-9._-]{1,20}$/, "Mã phong trào gồm 1–20 ký tự: chữ không dấu, số, dấu chấm, gạch ngang."),
+    code: z.string().trim().regex(CODE_RULES.campaign.pattern, CODE_RULES.campaign.message),
     title: text("tên phong trào", 500),
     description: optionalText(5000),
     startsOn: optionalVnDate("ngày bắt đầu"),
@@ -162,7 +163,7 @@ export type ExtensionInput = z.infer<typeof ExtensionForm>;
 
 export const CriterionForm = z.object({
   parentId: optionalId,
-  code: z.string().trim().regex(/^[A-Za-z0-9.]{1,20}$/, "Mã tiêu chí gồm 1–20 ký tự: chữ số La Mã, số, dấu chấm (ví dụ I, 1.1)."),
+  code: z.string().trim().regex(CODE_RULES.criterion.pattern, CODE_RULES.criterion.message),
   title: text("nội dung tiêu chí", 2000),
   kind: z.enum(CRITERION_KINDS, "Vui lòng chọn loại tiêu chí."),
   maxPoints: pointsText("điểm tối đa"),

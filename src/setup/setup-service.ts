@@ -30,8 +30,9 @@ export function setupService(deps: { repo: SetupRepo; years: YearsService; audit
    * not found (404).
    */
   async function open(user: User, blocCode: string, year: number, mode: Mode): Promise<YearContext> {
-    if (!access.isBlocReader(user)) throw new ForbiddenError();
+    // Like every page of a bloc: an unseen bloc is not found (404), then the role (403).
     const ctx = await years.open(user, blocCode, year);
+    if (!access.isBlocReader(user)) throw new ForbiddenError();
     if (mode === "write") access.assertSecretariat(user, ctx.bloc.id);
     return ctx;
   }
@@ -156,10 +157,10 @@ export function setupService(deps: { repo: SetupRepo; years: YearsService; audit
     },
     async campaignForm(user: User, blocCode: string, year: number, id: number | null) {
       const ctx = await open(user, blocCode, year, "read");
-      if (id === null) return { ctx, campaign: { kind: "other", sortOrder: String((await repo.campaigns(ctx.year.id)).length + 1) } };
+      if (id === null) return { ctx, canWrite: canWrite(user, ctx), campaign: { kind: "other", sortOrder: String((await repo.campaigns(ctx.year.id)).length + 1) } };
       const c = await repo.campaign(ctx.year.id, id);
       if (!c) throw new NotFoundError();
-      return { ctx, campaign: { ...c, description: c.description ?? "", startsOn: formatDate(c.startsOn), endsOn: formatDate(c.endsOn), sortOrder: String(c.sortOrder) } };
+      return { ctx, canWrite: canWrite(user, ctx), campaign: { ...c, description: c.description ?? "", startsOn: formatDate(c.startsOn), endsOn: formatDate(c.endsOn), sortOrder: String(c.sortOrder) } };
     },
     async saveCampaign(user: User, blocCode: string, year: number, id: number | null, input: CampaignInput): Promise<{ errors?: FieldErrors }> {
       const ctx = await open(user, blocCode, year, "write");

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { FormId } from "../web/params.js";
+import { accountShape } from "../auth/access.js";
+import type { Role } from "../auth/users-repo.js";
 
-const ROLES = ["admin", "secretariat", "leader", "observer", "clerk"] as const;
+const ROLES = ["admin", "secretariat", "leader", "observer", "clerk"] as const satisfies readonly Role[];
 
 export const PASSWORD_MIN = 10;
 
@@ -29,8 +31,8 @@ const accountFields = {
   blocIds: idList,
 };
 
-function clerkNeedsAgency<T extends { role: string; agencyId: number | null }>(v: T, ctx: z.RefinementCtx): void {
-  if (v.role === "clerk" && v.agencyId === null) {
+function clerkNeedsAgency<T extends { role: Role; agencyId: number | null }>(v: T, ctx: z.RefinementCtx): void {
+  if (accountShape(v.role).needsAgency && v.agencyId === null) {
     ctx.addIssue({ code: "custom", path: ["agencyId"], message: "Cán bộ thi đua phải thuộc một cơ quan, đơn vị." });
   }
 }

@@ -7,7 +7,7 @@ import { hashPassword, oneTimePassword } from "../auth/passwords.js";
 import { access } from "../auth/access.js";
 import type { Bloc } from "../blocs/blocs-repo.js";
 import { ForbiddenError, NotFoundError } from "../errors.js";
-import { accountShape, assignableRoles, authorize, can, type Target } from "../auth/access.js";
+import { accountShape, assignableRoles, authorize, can, mayAssignRole, type Target } from "../auth/access.js";
 
 export type FieldErrors = Record<string, string[]>;
 
@@ -73,7 +73,7 @@ export function userAdminService(deps: { repo: UserAdminRepo; audit: AuditServic
   async function scopeErrors(actor: User, data: AccountData): Promise<FieldErrors> {
     const errors: FieldErrors = {};
     const all = await repo.agencies();
-    if (!assignableRoles(actor).includes(data.role)) errors.role = ["Thường trực Khối chỉ tạo tài khoản cán bộ thi đua."];
+    if (!mayAssignRole(actor, data.role)) errors.role = ["Thường trực Khối chỉ tạo tài khoản cán bộ thi đua."];
     else if (data.agencyId !== null && (!all.some((a) => a.id === data.agencyId) || !can(actor, "account.manage", accountTarget(data.role, data.agencyId, all)))) {
       errors.agencyId = ["Cơ quan, đơn vị không hợp lệ."];
     }

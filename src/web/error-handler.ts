@@ -59,6 +59,7 @@ export function errorHandler(opts: { showErrorDetail: boolean; logger: Logger })
     }
     // The error may come before the locals middleware ran (e.g. the session store is down).
     res.locals.user ??= req.user ?? null;
+    res.locals.may ??= () => false;
     res.locals.h ??= viewHelpers;
     res.locals.nav ??= [];
     res.locals.flash ??= null;

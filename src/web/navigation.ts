@@ -1,35 +1,36 @@
 import type { User } from "../auth/users-repo.js";
-import { rolesFor } from "../auth/access.js";
+import { hasRight, type Action } from "../auth/access.js";
 
 interface NavItem {
   href: string;
   label: string;
-  roles: User["role"][] | "all";
+  /** The link shows to the roles the permission table gives this right. */
+  action: Action;
 }
 
-/** The menu per role; a link shows only where its route lets the role in. */
+/** The menu; a link shows only where its route lets the role in. */
 const NAV: NavItem[] = [
-  { href: "/", label: "Trang chủ", roles: "all" },
+  { href: "/", label: "Trang chủ", action: "session.own" },
   // Feature menu items go here, in the order users meet them.
-  { href: "/setup", label: "Thiết lập năm", roles: ["secretariat", "admin", "leader", "observer"] },
-  { href: "/agencies", label: "Cơ quan, đơn vị", roles: ["secretariat", "admin", "leader", "observer"] },
-  { href: "/reports", label: "Báo cáo", roles: ["secretariat", "leader", "observer", "admin"] },
-  { href: "/sheets", label: "Bảng chấm điểm", roles: ["clerk"] },
-  { href: "/sheets", label: "Bảng điểm", roles: ["secretariat", "leader", "observer", "admin"] },
+  { href: "/setup", label: "Thiết lập năm", action: "bloc.overview" },
+  { href: "/agencies", label: "Cơ quan, đơn vị", action: "bloc.overview" },
+  { href: "/reports", label: "Báo cáo", action: "bloc.overview" },
+  { href: "/sheets", label: "Bảng chấm điểm", action: "agency.submit" },
+  { href: "/sheets", label: "Bảng điểm", action: "bloc.overview" },
   // Clerks see the ranking once it is published; before, the page says it is not yet.
-  { href: "/ranking", label: "Xếp hạng", roles: [...rolesFor("ranking.readPublished")] },
-  { href: "/admin/blocs", label: "Khối thi đua", roles: ["admin"] },
-  { href: "/admin/users", label: "Tài khoản", roles: ["admin", "secretariat"] },
-  { href: "/audit", label: "Nhật ký", roles: [...rolesFor("audit.read")] },
+  { href: "/ranking", label: "Xếp hạng", action: "ranking.readPublished" },
+  { href: "/admin/blocs", label: "Khối thi đua", action: "bloc.admin" },
+  { href: "/admin/users", label: "Tài khoản", action: "account.list" },
+  { href: "/audit", label: "Nhật ký", action: "audit.read" },
   // The same page, limited to the point changes of their blocs (read-only).
-  { href: "/audit", label: "Lịch sử điểm", roles: [...rolesFor("audit.readPoints")] },
-  { href: "/admin/mail", label: "Thư thông báo", roles: ["admin"] },
-  { href: "/account/password", label: "Đổi mật khẩu", roles: "all" },
+  { href: "/audit", label: "Lịch sử điểm", action: "audit.readPoints" },
+  { href: "/admin/mail", label: "Thư thông báo", action: "mail.admin" },
+  { href: "/account/password", label: "Đổi mật khẩu", action: "session.own" },
 ];
 
 export function navigationFor(user: User | null, path: string) {
   if (!user) return [];
-  return NAV.filter((n) => n.roles === "all" || n.roles.includes(user.role)).map((n) => ({
+  return NAV.filter((n) => hasRight(user, n.action)).map((n) => ({
     href: n.href,
     label: n.label,
     active: n.href === "/" ? path === "/" : path.startsWith(n.href),

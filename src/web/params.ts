@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { NotFoundError } from "../errors.js";
+import { CODE_RULES } from "../lib/codes.js";
 
 /** The largest id PostgreSQL's `integer` holds: a larger one would make the query fail (500). */
 export const INT_MAX = 2_147_483_647;
@@ -23,7 +24,7 @@ export const YearParam = pathParam(z.coerce.number().int().min(2000).max(2100));
 /** A period's number in a path (a year may have any number of periods). */
 export const NumberParam = pathParam(z.coerce.number().int().min(1).max(99));
 /** A bloc code in a path. */
-export const BlocCodeParam = pathParam(z.string().regex(/^[a-z0-9-]{1,40}$/));
+export const BlocCodeParam = pathParam(z.string().regex(CODE_RULES.bloc.pattern));
 /** An agency (or other record) code in a path. */
 export const CodeParam = pathParam(z.string().regex(/^[a-z0-9._-]{1,40}$/i));
 

@@ -8,6 +8,7 @@ declare global {
     interface User extends AppUser {}
     interface Locals {
       user: AppUser | null;
+      may: (action: import("../auth/access.js").Action) => boolean;
       csrfToken: string;
       flash: { kind: "success" | "error"; text: string } | null;
       nav: { href: string; label: string; active: boolean }[];

@@ -47,8 +47,7 @@ export function yearLifecycleService(deps: {
   async function openBloc(user: User, blocCode: string): Promise<Bloc> {
     const bloc = await blocs.findByCode(blocCode);
     if (!bloc) throw new NotFoundError();
-    if (!access.isBlocReader(user)) throw new ForbiddenError();
-    access.assertSecretariat(user, bloc.id);
+    access.assertSecretariat(user, bloc.id); // 404 outside the user's blocs, then 403 without the right
     return bloc;
   }
 
@@ -199,9 +198,15 @@ export function yearLifecycleService(deps: {
     },
 
     /** Only the admin reopens a closed year, with a written reason kept in the audit log. */
-    async reopen(user: User, blocCode: string, year: number, reason: string, ip?: string): Promise<void> {
+    /** Role and scope of a reopening, before its form is read. */
+    async authorizeReopen(user: User, blocCode: string, year: number) {
       const ctx = await years.open(user, blocCode, year);
       authorize(user, "year.reopen", blocTarget(ctx.bloc.id));
+      return ctx;
+    },
+
+    async reopen(user: User, blocCode: string, year: number, reason: string, ip?: string): Promise<void> {
+      const ctx = await this.authorizeReopen(user, blocCode, year);
       if (!ctx.year.closedAt) throw new RuleViolationError(lifecycleMessages.notClosed);
       await db.transaction(async (trx) => {
         if (!(await repo.markReopened(trx, ctx.year.id))) throw new RuleViolationError(lifecycleMessages.notClosed);

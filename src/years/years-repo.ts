@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { toBloc, type Bloc } from "../blocs/blocs-repo.js";
 
 export interface YearRow {
   id: number;
@@ -15,6 +16,8 @@ export interface YearRow {
   nextHeadAgencyId: number | null;
   nextDeputyAgencyId: number | null;
   conferenceHeldOn: string | null;
+  /** Bumped by every write to the year's rows (migration 240): the key of the computed-year cache. */
+  revision: number;
 }
 
 /** A year of a bloc as the year switcher and the current-year choice see it. */
@@ -63,6 +66,7 @@ interface EmulationYearRow {
   next_head_agency_id: number | null;
   next_deputy_agency_id: number | null;
   conference_held_on: string | null;
+  revision: number | string;
 }
 
 const toYear = (r: EmulationYearRow): YearRow => ({
@@ -78,7 +82,27 @@ const toYear = (r: EmulationYearRow): YearRow => ({
   nextHeadAgencyId: r.next_head_agency_id,
   nextDeputyAgencyId: r.next_deputy_agency_id,
   conferenceHeldOn: r.conference_held_on,
+  revision: Number(r.revision),
 });
+
+const toSpan = (r: { year: number; closed: boolean; starts_on: string | null; ends_on: string | null }): YearSpan => ({
+  year: r.year,
+  closed: r.closed,
+  startsOn: r.starts_on && r.starts_on < `${r.year}-01-01` ? r.starts_on : `${r.year}-01-01`,
+  endsOn: r.ends_on && r.ends_on > `${r.year}-12-31` ? r.ends_on : `${r.year}-12-31`,
+});
+
+/** A bloc, one of its years (with its revision) and the spans of all its years: what a year page opens with. */
+export interface YearContextRow {
+  bloc: Bloc;
+  year: YearRow | undefined;
+  spans: YearSpan[];
+}
+
+const BLOC_COLUMNS = ["id", "code", "name", "issuing_body", "short_name", "place_name", "level"] as const;
+const YEAR_COLUMNS = [
+  "id", "bloc_id", "year", "rules", "head_agency_id", "deputy_agency_id", "registration_due_on", "ranking_published_at", "closed_at", "revision",
+] as const;
 
 const toPeriod = (r: Record<string, unknown>): Period => ({
   id: r.id as number,
@@ -108,12 +132,37 @@ export function yearsRepo(db: Knex) {
         .groupBy("y.id", "y.year", "y.closed_at")
         .orderBy("y.year", "desc")
         .select("y.year", "y.closed_at", db.raw("min(p.starts_on)::text as starts_on"), db.raw("max(p.ends_on)::text as ends_on"));
-      return rows.map((r) => ({
-        year: r.year,
-        closed: r.closed_at !== null,
-        startsOn: r.starts_on && r.starts_on < `${r.year}-01-01` ? r.starts_on : `${r.year}-01-01`,
-        endsOn: r.ends_on && r.ends_on > `${r.year}-12-31` ? r.ends_on : `${r.year}-12-31`,
-      }));
+      return rows.map((r) => toSpan({ ...r, closed: r.closed_at !== null }));
+    },
+    /**
+     * The bloc by code, its year `year` (undefined when it has none) and the spans of all its years,
+     * in ONE query: every year page starts with it (issue 16's query budget).
+     */
+    async context(blocCode: string, year: number): Promise<YearContextRow | undefined> {
+      const cols = [
+        ...BLOC_COLUMNS.map((c) => `b.${c} as b_${c}`),
+        ...YEAR_COLUMNS.map((c) => `y.${c} as y_${c}`),
+      ].join(", ");
+      const { rows } = await db.raw(
+        `select ${cols},
+           (select coalesce(json_agg(json_build_object('year', s.year, 'closed', s.closed, 'starts_on', s.starts_on, 'ends_on', s.ends_on) order by s.year desc), '[]'::json)
+              from (select y2.year, y2.closed_at is not null as closed, min(p.starts_on)::text as starts_on, max(p.ends_on)::text as ends_on
+                      from emulation_years y2 left join periods p on p.year_id = y2.id
+                     where y2.bloc_id = b.id group by y2.id, y2.year, y2.closed_at) s) as spans
+         from blocs b left join emulation_years y on y.bloc_id = b.id and y.year = ?
+         where b.code = ?`,
+        [Number.isInteger(year) ? year : -1, blocCode],
+      );
+      const r = rows[0] as Record<string, unknown> | undefined;
+      if (!r) return undefined;
+      const pick = (prefix: string, names: readonly string[]) => Object.fromEntries(names.map((c) => [c, r[`${prefix}${c}`]]));
+      const bloc = toBloc(pick("b_", BLOC_COLUMNS) as unknown as Parameters<typeof toBloc>[0]);
+      const spansRaw = (typeof r.spans === "string" ? JSON.parse(r.spans) : r.spans) as { year: number; closed: boolean; starts_on: string | null; ends_on: string | null }[];
+      return {
+        bloc,
+        year: r.y_id === null ? undefined : toYear(pick("y_", YEAR_COLUMNS) as unknown as EmulationYearRow),
+        spans: spansRaw.map(toSpan),
+      };
     },
     async agenciesOf(yearId: number): Promise<YearAgency[]> {
       const rows: { id: number; code: string; name: string; short_name: string; sort_order: number }[] = await db("year_agencies as ya")

@@ -239,6 +239,6 @@ describe.skipIf(!enabled)("browser journeys (Chromium)", () => {
         await expectAccessible(page);
       }
       await page.context().close();
-    }, 90_000);
+    }, 240_000); // several pages × axe each: minutes on a loaded 2-core machine
   }
 });

@@ -1,0 +1,71 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { NextFunction, Request, Response } from "express";
+
+/**
+ * Issue 16: one read of a year per request, one computation of a year per revision.
+ *
+ * - The request scope (GET/HEAD only: nothing is written while it lives) memoises the year context
+ *   query, so the year pages' middleware, the page's service and the ranking it shows share one read.
+ * - The computed-year cache keeps, per year, what was built from its rows (agencies, periods, the scored
+ *   ranking, the dashboard's submissions) under the year's `revision`, which every write to the year
+ *   bumps in the same transaction (migration 240). Each request reads the revision with the year
+ *   context; a different revision is a miss. Several processes on one database therefore never serve a
+ *   stale page: they each compare with the committed revision.
+ *
+ * Only services reading through the pool (committed data) use the cache; services bound to a transaction
+ * (snapshots, imports) are built without one.
+ */
+const requestScope = new AsyncLocalStorage<Map<string, Promise<unknown>>>();
+
+/** Middleware: GET and HEAD requests get a request scope for `requestMemo`. */
+export function readOnlyRequestScope(req: Request, _res: Response, next: NextFunction): void {
+  if (req.method === "GET" || req.method === "HEAD") requestScope.run(new Map(), next);
+  else next();
+}
+
+/** `load()` once per request under `key` (every time outside a GET's request scope). */
+export function requestMemo<T>(key: string, load: () => Promise<T>): Promise<T> {
+  const store = requestScope.getStore();
+  if (!store) return load();
+  let p = store.get(key) as Promise<T> | undefined;
+  if (!p) {
+    p = load();
+    store.set(key, p);
+    p.catch(() => store.delete(key));
+  }
+  return p;
+}
+
+export interface ComputedYearCache {
+  /** The value of `key` for the year at `revision`: cached, or loaded (once, shared by concurrent callers). */
+  memo<T>(yearId: number, revision: number, key: string, load: () => Promise<T>): Promise<T>;
+  clear(): void;
+}
+
+/** A small LRU of years (most recently used kept), each holding the values of one revision. */
+export function computedYearCache(maxYears = 50): ComputedYearCache {
+  const years = new Map<number, { revision: number; values: Map<string, Promise<unknown>> }>();
+  return {
+    memo<T>(yearId: number, revision: number, key: string, load: () => Promise<T>): Promise<T> {
+      let entry = years.get(yearId);
+      // A request that read an older revision than the cached one (a write landed meanwhile) loads on its own.
+      if (entry && revision < entry.revision) return load();
+      if (!entry || entry.revision !== revision) entry = { revision, values: new Map() };
+      years.delete(yearId);
+      years.set(yearId, entry);
+      while (years.size > maxYears) years.delete(years.keys().next().value!);
+      const values = entry.values;
+      let p = values.get(key) as Promise<T> | undefined;
+      if (!p) {
+        p = load();
+        values.set(key, p);
+        p.catch(() => values.delete(key));
+      }
+      return p;
+    },
+    clear: () => years.clear(),
+  };
+}
+
+/** No caching: every call loads (services bound to a transaction, tests of the uncached path). */
+export const noYearCache: ComputedYearCache = { memo: (_y, _r, _k, load) => load(), clear: () => {} };
