@@ -14,6 +14,7 @@ import * as m240 from "./20261129_240_year_revision.js";
 import * as m250 from "./20261129_250_objections.js";
 import * as m251 from "./20261129_251_awards.js";
 import * as m252 from "./20261129_252_next_head.js";
+import * as m253 from "./20261129_253_objection_revision.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -41,6 +42,7 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ["20261129_250_objections", m250],
   ["20261129_251_awards", m251],
   ["20261129_252_next_head", m252],
+  ["20261129_253_objection_revision", m253],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {
