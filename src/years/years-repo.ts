@@ -102,6 +102,7 @@ export interface YearContextRow {
 const BLOC_COLUMNS = ["id", "code", "name", "issuing_body", "short_name", "place_name", "level"] as const;
 const YEAR_COLUMNS = [
   "id", "bloc_id", "year", "rules", "head_agency_id", "deputy_agency_id", "registration_due_on", "ranking_published_at", "closed_at", "revision",
+  "next_head_agency_id", "next_deputy_agency_id", "conference_held_on",
 ] as const;
 
 const toPeriod = (r: Record<string, unknown>): Period => ({
