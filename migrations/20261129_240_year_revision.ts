@@ -66,7 +66,12 @@ export async function up(knex: Knex): Promise<void> {
       EXECUTE 'UPDATE emulation_years SET revision = revision + 1 WHERE id IN (' || TG_ARGV[0] || ')';
       RETURN NULL;
     END $$`);
-  for (const [table, yearIds] of YEAR_TABLES) {
+  await addYearRevisionTriggers(knex, YEAR_TABLES);
+}
+
+/** The three statement triggers of each table (later migrations add their new tables with it). */
+export async function addYearRevisionTriggers(knex: Knex, tables: ReadonlyArray<readonly [string, string]>): Promise<void> {
+  for (const [table, yearIds] of tables) {
     for (const [suffix, event, which] of EVENTS) {
       await knex.raw(
         `CREATE TRIGGER ${triggerName(table, suffix)} AFTER ${event} ON ${table}
@@ -77,10 +82,14 @@ export async function up(knex: Knex): Promise<void> {
   }
 }
 
-export async function down(knex: Knex): Promise<void> {
-  for (const [table] of YEAR_TABLES) {
+export async function dropYearRevisionTriggers(knex: Knex, tables: ReadonlyArray<readonly [string, string]>): Promise<void> {
+  for (const [table] of tables) {
     for (const [suffix] of EVENTS) await knex.raw(`DROP TRIGGER IF EXISTS ${triggerName(table, suffix)} ON ${table}`);
   }
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await dropYearRevisionTriggers(knex, YEAR_TABLES);
   await knex.raw("DROP FUNCTION IF EXISTS bump_year_revision()");
   await knex.raw("DROP TRIGGER IF EXISTS emulation_years_own_revision ON emulation_years");
   await knex.raw("DROP FUNCTION IF EXISTS emulation_year_own_revision()");

@@ -11,9 +11,14 @@ import * as m201 from "./20261129_201_agency_governing_body.js";
 import * as m014 from "./20261129_014_fair_ranking.js";
 import * as m220 from "./20261129_220_report_return_history.js";
 import * as m240 from "./20261129_240_year_revision.js";
+import * as m250 from "./20261129_250_objections.js";
+import * as m251 from "./20261129_251_awards.js";
+import * as m252 from "./20261129_252_next_head.js";
+import * as m253 from "./20261129_253_objection_revision.js";
 import * as m260 from "./20261129_260_ranking_results.js";
 import * as m261 from "./20261129_261_ranking_results_backfill.js";
 import * as m262 from "./20261129_262_report_progress_index.js";
+import * as m263 from "./20261129_263_ranking_results_revision.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -38,9 +43,14 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ["20261129_014_fair_ranking", m014],
   ["20261129_220_report_return_history", m220],
   ["20261129_240_year_revision", m240],
+  ["20261129_250_objections", m250],
+  ["20261129_251_awards", m251],
+  ["20261129_252_next_head", m252],
+  ["20261129_253_objection_revision", m253],
   ["20261129_260_ranking_results", m260],
   ["20261129_261_ranking_results_backfill", m261],
   ["20261129_262_report_progress_index", m262],
+  ["20261129_263_ranking_results_revision", m263],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

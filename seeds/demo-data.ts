@@ -10,7 +10,8 @@ export const DEMO_PASSWORD = "thidua2022";
 
 /** When 2022's ranking was published and the year closed (after the bloc's meeting of 10/01/2023). */
 export const PUBLISHED_AT = "2023-01-16T10:00:00+07:00";
-export const CLOSED_AT = "2023-01-20T10:00:00+07:00";
+// After the objection window (5 days from publication: until 21/01/2023).
+export const CLOSED_AT = "2023-01-30T10:00:00+07:00";
 
 export const BLOC = {
   code: "noichinh-tq",

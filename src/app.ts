@@ -34,6 +34,8 @@ import { dashboardRoutes } from "./dashboard/routes.js";
 import { documentRoutes } from "./documents/routes.js";
 import { notificationRoutes, unreadNotificationCount } from "./notifications/routes.js";
 import { yearPagesMiddleware, yearRoutes } from "./years/routes.js";
+import { objectionRoutes } from "./objections/routes.js";
+import { awardRoutes } from "./awards/routes.js";
 import { readOnlyRequestScope } from "./years/year-cache.js";
 import { blocRoutes } from "./blocs/routes.js";
 import { provinceRoutes } from "./province/routes.js";
@@ -142,6 +144,8 @@ export function createApp(services: Services, opts: AppOptions): Express {
   app.use(scoreSheetRoutes(services));
   app.use(ballotRoutes(services));
   app.use(rankingRoutes(services));
+  app.use(objectionRoutes(services));
+  app.use(awardRoutes(services));
   app.use(reportRoutes(services));
   app.use(registrationRoutes(services));
   app.use(setupRoutes(services));

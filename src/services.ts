@@ -44,6 +44,10 @@ import { notificationsRepo } from "./notifications/notifications-repo.js";
 import { outboxRepo } from "./notifications/outbox-repo.js";
 import { notificationsService, type MailOptions } from "./notifications/notifications-service.js";
 import { remindersService } from "./notifications/reminders-service.js";
+import { objectionsRepo } from "./objections/objections-repo.js";
+import { objectionsService } from "./objections/objections-service.js";
+import { awardsRepo } from "./awards/awards-repo.js";
+import { awardsService } from "./awards/awards-service.js";
 import { provinceRepo } from "./province/province-repo.js";
 import { provinceService } from "./province/province-service.js";
 
@@ -70,7 +74,11 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
     mail: opts.mail ?? { enabled: false, publicUrl: "http://localhost:3000" },
   });
   const reports = reportsService({ db, repo: reportsRepo(db), years, audit, notifications, now, cache: yearCache });
-  const publication = publicationService({ db, repo: publicationRepo(db), rankingRepo: rankingRepo(db), ranking, years, audit, notifications, now });
+  const awardRows = awardsRepo(db);
+  const publication = publicationService({ db, repo: publicationRepo(db), rankingRepo: rankingRepo(db), ranking, years, audit, notifications, now, decided: (yearId) => awardRows.decidedForYear(yearId) });
+  const objections = objectionsService({ db, repo: objectionsRepo(db), years, publication, audit, notifications, now });
+  const agencies = agenciesService({ repo: agenciesRepo(db), blocs: blocsRepo(db), audit, db });
+  const awards = awardsService({ db, repo: awardRows, years, audit, now, standing: (ctx) => objections.standingOf(ctx), agencyBlocIds: (id) => agencies.blocIdsOf(id) });
   return {
     db,
     now,
@@ -83,21 +91,23 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
     blocAdmin: blocsService({ repo: blocsRepo(db), audit, db }),
     health: healthService(db),
     years,
-    yearLifecycle: yearLifecycleService({ db, repo: yearBuilderRepo(db), blocs: blocsRepo(db), years, audit, now }),
+    yearLifecycle: yearLifecycleService({ db, repo: yearBuilderRepo(db), blocs: blocsRepo(db), years, audit, now, standing: (ctx) => objections.standingOf(ctx) }),
     ranking,
     publication,
+    objections,
     ties: tiesService({ db, years, ranking, rankingRepo: rankingRepo(db), audit, now }),
     sheets: sheetsService({ repo: sheetsRepo(), years, ranking, reports, audit, notifications, db, now }),
     ballots: ballotsService({ repo: ballotsRepo(db), years, audit, db, ranking, rankingRepo: rankingRepo(db), now }),
     reports,
     home: homeService({ repo: homeRepo(db), years, now, cache: yearCache }),
-    agencies: agenciesService({ repo: agenciesRepo(db), blocs: blocsRepo(db), audit, db }),
+    agencies,
+    awards,
     setup: setupService({ repo: setupRepo(db), years, audit, db }),
     bundle: bundleService({ repo: bundleRepo(db), years, audit, db }),
     registrations: registrationsService({ db, repo: registrationsRepo(db), years, audit, notifications, now }),
     dashboard: dashboardService({ repo: dashboardRepo(db), years, ranking, blocs: blocsRepo(db), now, cache: yearCache }),
     province: provinceService({ repo: provinceRepo(db), blocs: blocsRepo(db), now }),
-    documents: documentsService({ repo: documentsRepo(db), years, ranking, reports, audit, db, now }),
+    documents: documentsService({ repo: documentsRepo(db), years, ranking, reports, audit, db, now, previousAwards: (ids, year) => awards.previousAwards(ids, year) }),
     notifications,
     reminders: remindersService({ db, repo: notificationsRepo(db), notifications, now }),
     outbox,

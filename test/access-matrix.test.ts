@@ -81,7 +81,7 @@ interface Variant {
 
 function variantsOf(rule: RouteRule): Variant[] {
   const p = rule.path;
-  const base: Record<string, string> = { year: "2022", period: "1", number: "1", file: "tinos-vietnamese-400-normal.woff2", kind: "minutes" };
+  const base: Record<string, string> = { fileId: "999999", year: "2022", period: "1", number: "1", file: "tinos-vietnamese-400-normal.woff2", kind: "minutes" };
   if (p.includes(":agency")) {
     return [
       ["own agency", "noichinh-tq", "bchqs"],
@@ -136,8 +136,14 @@ function decideCheck(user: User, check: Action | Action[], v: Variant): Decision
   return ds.includes("allow") ? "allow" : ds.includes("hide") ? "hide" : "forbid";
 }
 
+/**
+ * Records the demo has none of (objections, province decisions, awards): an allowed role gets 404 for
+ * id 999999 on a GET; a POST may refuse its malformed body first (400/409/422), never 403 or 500.
+ */
+const NO_SUCH_RECORD = [/\/objections\/:id/, /\/decisions\/:id/, /\/awards\/:id/];
+
 /** What the route must answer, from the table; "valid" = allowed, a POST then refuses its malformed body. */
-function expected(rule: RouteRule, who: Who, v: Variant): number | "valid" | "skip" {
+function expected(rule: RouteRule, who: Who, v: Variant): number | "valid" | "missing" | "skip" {
   if (rule.checks === "public") {
     if (rule.path === "/login") return rule.method === "GET" ? (who === "anonymous" ? 200 : 303) : "skip";
     return 200;
@@ -154,6 +160,7 @@ function expected(rule: RouteRule, who: Who, v: Variant): number | "valid" | "sk
   // Conflict of interest (src/scoring/conflict.ts; reports and sheets, not registrations): nobody reviews their own agency, the head's only the deputy's secretariat.
   const reviews = rule.method === "POST" && (rule.path.endsWith("/reports/:agency/review") || rule.path.endsWith("/sheets/:agency")) && user.role !== "clerk";
   if (reviews && v.bloc && v.agency && !mayReview(user, ids.agency[v.agency]!, ids.leadership[v.bloc]!).allowed) return 403;
+  if (NO_SUCH_RECORD.some((re) => re.test(rule.path))) return rule.method === "GET" ? 404 : "missing";
   if (rule.method === "POST") return ACTS_WITHOUT_FIELDS.some((re) => re.test(rule.path)) ? "skip" : "valid";
   const redirects = ["/dashboard", "/reports", "/sheets", "/ranking", "/setup", "/agencies", "/province"].includes(rule.path) || (rule.path.endsWith("/years/:year/sheets") && user.role === "clerk");
   return redirects ? 303 : 200;
@@ -307,6 +314,7 @@ describe("access matrix: every POST route × every role × own/other agency and 
             if (changed.length) process.stderr.write(`CHANGED ${changed.join(",")} by ${who} POST ${url} → ${got}\n`);
           }
           if (want === "valid") expect({ url, who, status: got, refused: [403, 404, 500].includes(got) }).toEqual({ url, who, status: got, refused: false });
+          else if (want === "missing") expect({ url, who, status: got, answered: [400, 404, 409, 422].includes(got) }).toEqual({ url, who, status: got, answered: true });
           else expect({ url, who, status: got }).toEqual({ url, who, status: want });
         }
       }

@@ -71,7 +71,8 @@ describe("province: /province/<year>, its exports, year over year", () => {
     const row = $("tr[data-bloc=pv01]").text();
     expect(row).toMatch(/Sơ kết 6 tháng|6 tháng/);
     expect(row).toMatch(/\d+\/5 \(\d+%\)/);
-    expect(row).toContain("Đã công bố");
+    // published long before today, its objection window closed with nothing waiting: final
+    expect(row).toContain("Kết quả chính thức");
     // The menu link for the observer.
     expect($("nav.site-nav a[href='/province']").text()).toBe("Toàn tỉnh");
     // Its unpublished year shows state only.
@@ -217,6 +218,25 @@ describe("province: /province/<year>, its exports, year over year", () => {
     expect($(`tr[data-year=${row.year}] td`).eq(4).text().trim()).toBe("chưa thẩm định");
   });
 
+  it("when an objection to a published ranking waits for its answer, then the province and the bloc's history say published, not final, until it is answered", async () => {
+    const year = await db("emulation_years as y").join("blocs as b", "b.id", "y.bloc_id").where({ "b.code": "pv01", "y.year": PUBLISHED }).first("y.id", "y.ranking_published_at");
+    const clerk = await db("users").where({ username: "canbo.pv01-a01" }).first("id", "agency_id");
+    const [{ id }] = await db("objections")
+      .insert({ year_id: year.id, agency_id: clerk.agency_id, subject_agency_id: clerk.agency_id, topic: "points", reasons: "Điểm mục 2.1 chưa tính đủ minh chứng đã gửi.", filed_by: clerk.id, filed_at: new Date(year.ranking_published_at.getTime() + 3600_000) })
+      .returning("id");
+    try {
+      const stageOf = async (code: string) => cheerio.load((await observer.get(`/province/${PUBLISHED}`)).text)(`tr[data-bloc=${code}]`).text();
+      expect(await stageOf("pv01")).toContain("Đã công bố");
+      expect(await stageOf("pv01")).not.toContain("Kết quả chính thức");
+      expect(await stageOf("pv03")).toContain("Kết quả chính thức");
+      expect((await observer.get("/blocs/pv01/history")).text).toMatch(new RegExp(`Năm ${PUBLISHED}</a>: Đã công bố`));
+      await db("objections").where({ id }).update({ status: "rejected", answer: "Minh chứng không thuộc kỳ đánh giá.", answered_at: new Date() });
+      expect(await stageOf("pv01")).toContain("Kết quả chính thức");
+    } finally {
+      await db("objections").where({ id }).delete();
+    }
+  });
+
   it("when a bloc's history is opened, then every agency has its rank per published year, the unpublished year says so, and the chart has one bar per published year", async () => {
     const res = await observer.get("/blocs/pv01/history");
     expect(res.status).toBe(200);
@@ -224,7 +244,7 @@ describe("province: /province/<year>, its exports, year over year", () => {
     expect($("table.bloc-history thead th").toArray().map((th) => $(th).text().trim())).toEqual(["Cơ quan, đơn vị", "2022", "2023", "2024", "Tự chấm so với Khối chấm"]);
     expect($("table.bloc-history tbody tr").length).toBe(OPTS.agencies);
     expect(res.text).toMatch(/Năm 2024<\/a>: Chưa công bố/);
-    expect(res.text).toMatch(/Năm 2023<\/a>: Đã công bố/);
+    expect(res.text).toMatch(/Năm 2023<\/a>: Kết quả chính thức/);
     expect($("figure.dash-chart svg g.dash-bar").length).toBe(2);
     const rows = (await observer.get("/blocs/pv01/years/2023/ranking.json")).body as RankingExportRow[];
     const top = rows.find((r) => r.rank === 1)!;

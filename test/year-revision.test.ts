@@ -6,7 +6,11 @@ import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
 import { writeSynthetic } from "../src/synthetic/writer.js";
 import type { Database } from "../src/db/database.js";
-import { YEAR_TABLES } from "../migrations/20261129_240_year_revision.js";
+import { YEAR_TABLES as FIRST_YEAR_TABLES } from "../migrations/20261129_240_year_revision.js";
+import { YEAR_TABLES as OBJECTION_TABLES } from "../migrations/20261129_253_objection_revision.js";
+import { YEAR_TABLES as RESULT_TABLES } from "../migrations/20261129_263_ranking_results_revision.js";
+
+const YEAR_TABLES = [...FIRST_YEAR_TABLES, ...OBJECTION_TABLES, ...RESULT_TABLES];
 
 describe("year revision", () => {
   let database: Database;

@@ -62,6 +62,8 @@ export function agenciesService(deps: { repo: AgenciesRepo; blocs: BlocsRepo; au
 
   return {
     openBloc,
+    /** The blocs an agency belongs or belonged to (scope of rights over the agency as a whole). */
+    blocIdsOf: (agencyId: number) => repo.blocIdsOf(agencyId),
 
     /** Throws unless the user may change this agency of the bloc (`edit`: its shared record too). */
     async assertCanChange(user: User, blocCode: string, code: string, what: "edit" | "membership"): Promise<void> {

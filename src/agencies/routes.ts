@@ -6,6 +6,9 @@ import { setFlash } from "../web/middleware/locals.js";
 import { formErrors } from "../setup/schemas.js";
 import { AgencyCodeParam, BulkListForm, BulkSaveForm, EditAgencyForm, MembershipForm, NewAgencyForm } from "./schemas.js";
 import { localDate } from "../lib/dates.js";
+import { IdParam } from "../web/params.js";
+import { BackfillForm, RevokeForm } from "../awards/schemas.js";
+import { awardMessages, AWARD_KIND_LABELS } from "../awards/awards-service.js";
 
 const MAX_LIST_BYTES = 2 * 1024 * 1024;
 
@@ -20,7 +23,7 @@ const body = (req: SignedInRequest) => (req.body ?? {}) as Record<string, string
 
 export function agencyRoutes(services: Services): Router {
   const router = Router();
-  const { agencies, years } = services;
+  const { agencies, years, awards } = services;
   const base = (bloc: string) => `/blocs/${encodeURIComponent(bloc)}/agencies`;
 
   /** Menu link: the agencies of the user's first bloc. */
@@ -100,9 +103,13 @@ export function agencyRoutes(services: Services): Router {
     await renderBulk(req, res, 200, form, preview.rows ?? [], {});
   }));
 
-  const renderEdit = async (req: SignedInRequest, res: Response, status: number, typed: Record<string, string> | null, errors: Record<string, string[]>) => {
+  const renderEdit = async (req: SignedInRequest, res: Response, status: number, typed: Record<string, string> | null, errors: Record<string, string[]>, awardForm: { id: string; form: Record<string, unknown>; errors: Record<string, string[]> } = { id: "", form: {}, errors: {} }) => {
     const page = await agencies.get(req.user, String(req.params.bloc), AgencyCodeParam.parse(req.params.code));
     res.status(status).render("agencies/form", {
+      history: await awards.history(page.agency.id),
+      mayBackfill: await awards.mayBackfill(req.user, page.agency.id),
+      awardKinds: AWARD_KIND_LABELS,
+      awardForm,
       title: `Cơ quan, đơn vị: ${page.agency.name}`,
       bloc: page.bloc,
       base: base(page.bloc.code),
@@ -125,6 +132,32 @@ export function agencyRoutes(services: Services): Router {
     await agencies.update(req.user, bloc, code, form.data);
     setFlash(req, "success", "Đã lưu thông tin cơ quan, đơn vị.");
     res.redirect(303, `${base(bloc)}/${encodeURIComponent(code)}`);
+  }));
+
+  // Awards decided outside the portal, entered afterwards (issue 18), and their revocation.
+  router.post("/blocs/:bloc/agencies/:code/awards", requireUser(async (req, res) => {
+    const [bloc, code] = [String(req.params.bloc), AgencyCodeParam.parse(req.params.code)];
+    const page = await agencies.get(req.user, bloc, code);
+    await awards.assertMayBackfill(req.user, page.agency.id); // role and scope before the form is read
+    const form = BackfillForm.safeParse(req.body ?? {});
+    if (!form.success) return renderEdit(req, res, 422, null, {}, { id: "new", form: body(req), errors: formErrors(form.error) });
+    await awards.backfill(req.user, page.bloc.id, page.agency.id, form.data, req.ip);
+    setFlash(req, "success", awardMessages.backfilled);
+    res.redirect(303, `${base(bloc)}/${encodeURIComponent(code)}#awards`);
+  }));
+
+  router.post("/blocs/:bloc/agencies/:code/awards/:id/revoke", requireUser(async (req, res) => {
+    const [bloc, code] = [String(req.params.bloc), AgencyCodeParam.parse(req.params.code)];
+    const id = IdParam.parse(req.params.id);
+    const page = await agencies.get(req.user, bloc, code);
+    await awards.assertMayBackfill(req.user, page.agency.id);
+    const form = RevokeForm.safeParse(req.body ?? {});
+    if (!form.success) {
+      return renderEdit(req, res, 422, null, {}, { id: `a${id}`, form: body(req), errors: formErrors(form.error) });
+    }
+    await awards.revokeOfAgency(req.user, page.bloc.id, page.agency.id, id, form.data.reason, req.ip);
+    setFlash(req, "success", awardMessages.revoked);
+    res.redirect(303, `${base(bloc)}/${encodeURIComponent(code)}#awards`);
   }));
 
   for (const action of ["leave", "join"] as const) {

@@ -43,6 +43,25 @@ const FIELD_LABELS: Record<string, string> = {
   signerName: "Người ký",
   signerPosition: "Chức vụ người ký",
   validBallots: "Số phiếu hợp lệ",
+  topic: "Nội dung kiến nghị",
+  subject: "Đơn vị được kiến nghị",
+  reasons: "Nội dung, lý do kiến nghị",
+  file: "Tệp kèm theo",
+  answer: "Trả lời",
+  revoked: "Đã thu hồi",
+  proposed: "Đề nghị của Khối",
+  outcome: "Kết quả",
+  award: "Hình thức khen thưởng",
+  awardTitle: "Tên hình thức khen thưởng",
+  decisionNumber: "Số quyết định",
+  decidedOn: "Ngày quyết định",
+  authority: "Cấp ra quyết định",
+  note: "Ghi chú",
+  proposalId: "Đề nghị số",
+  year: "Năm",
+  conferenceHeldOn: "Ngày Hội nghị",
+  nextHead: "Trưởng khối năm sau",
+  nextDeputy: "Phó trưởng khối năm sau",
 };
 
 const ENTRY_LABELS: Record<string, string> = {
@@ -65,6 +84,10 @@ const VALUE_LABELS: Record<string, string> = {
   reviewed: "Đã thẩm định",
   signed_scan: "Bản scan có chữ ký",
   other: "Tài liệu khác",
+  pending: "Chờ trả lời",
+  rejected: "Không chấp nhận",
+  awarded: "Được khen thưởng",
+  not_awarded: "Không được khen thưởng",
 };
 
 const EMPTY = "(trống)";
@@ -165,6 +188,8 @@ const ENTITY_LABELS: Record<string, string> = {
   campaign: "Phong trào",
   period: "Đợt báo cáo",
   criterion: "Tiêu chí",
+  objection: "Kiến nghị",
+  award: "Khen thưởng",
 };
 
 export function entityLabel(entity: string | null): string {

@@ -85,6 +85,13 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "criterion.create": "Thêm tiêu chí",
   "criterion.update": "Sửa tiêu chí",
   "criterion.delete": "Xóa tiêu chí",
+  "objection.file": "Gửi kiến nghị về kết quả xếp hạng",
+  "objection.accept": "Chấp nhận kiến nghị",
+  "objection.reject": "Không chấp nhận kiến nghị",
+  "award.decide": "Ghi quyết định khen thưởng của tỉnh",
+  "award.revoke": "Thu hồi khen thưởng",
+  "award.backfill": "Ghi bổ sung khen thưởng đã có quyết định",
+  "year.conference": "Ghi Trưởng khối, Phó trưởng khối năm sau",
 };
 
 /** What an action means, in Vietnamese; never a raw key such as `ranking.publish`. */

@@ -67,6 +67,13 @@ export const ACTIONS = {
   "year.import": { roles: [A], scope: "none", label: "import a year bundle" },
   "bloc.admin": { roles: [A], scope: "none", label: "create and edit blocs, and give them their secretariat, leader and observer accounts" },
   "year.reopen": { roles: [A], scope: "bloc", label: "reopen a closed year, with a written reason" },
+  "objection.read": { roles: [A, S, L, O, C], scope: "bloc", label: "read the objections to a published ranking and their answers (a clerk: of its agency's blocs)" },
+  "objection.file": { roles: [C], scope: "bloc", label: "file an objection (kiến nghị) to a published ranking, within the objection window" },
+  "objection.answer": { roles: [A, S], scope: "bloc", label: "answer an objection: accept or reject, with the answer" },
+  "award.read": { roles: [A, S, L, O], scope: "bloc", label: "read the province's decisions on a year's proposals" },
+  "award.decide": { roles: [A, S], scope: "bloc", label: "record the province's decision on a proposal, or revoke an award with its reason" },
+  "award.backfill": { roles: [A, S], scope: "wholeAgency", outside: "forbid", label: "enter an award decided outside the portal (S: every bloc of the agency is its own)" },
+  "conference.record": { roles: [A, S], scope: "bloc", label: "record the annual conference's choice of next year's head and deputy" },
   "province.read": { roles: [A, O], scope: "none", label: "read the province's view: every bloc given to it side by side, the consolidated proposals and their exports" },
   "history.selfGap": { roles: [A, S, L, O], scope: "bloc", label: "read an agency's self-scoring gap (self-scored against bloc-reviewed points) across years" },
 } as const satisfies Record<string, Rule>;

@@ -56,6 +56,21 @@ export const registerMessages = {
 /** Blank date to fill by hand: "ngày …… tháng …… năm ……". */
 export const BLANK_DATE = "ngày …… tháng …… năm ……";
 
+/** The conference's choice of next year's head and deputy, when recorded (issue 18), as a section of the minutes. */
+function nextHeadSection(ctx: YearContext): { heading: string; paragraphs: string[] }[] {
+  const nameOf = (id: number | null) => ctx.agencies.find((a) => a.id === id)?.name ?? null;
+  const [head, deputy] = [nameOf(ctx.year.nextHeadAgencyId), nameOf(ctx.year.nextDeputyAgencyId)];
+  if (!head) return [];
+  const next = ctx.year.year + 1;
+  const when = ctx.year.conferenceHeldOn ? ` ngày ${formatDate(ctx.year.conferenceHeldOn)}` : "";
+  return [
+    {
+      heading: `IV. TRƯỞNG KHỐI, PHÓ TRƯỞNG KHỐI NĂM ${next}`,
+      paragraphs: [`Hội nghị${when} thống nhất: ${head} làm Trưởng khối${deputy ? `, ${deputy} làm Phó Trưởng khối` : ""} thi đua năm ${next}.`],
+    },
+  ];
+}
+
 /** Share of the valid ballots as "85,71%". */
 const sharePercent = (votes: number, valid: number) => (valid > 0 ? `${formatPoints((votes * 100) / valid)}%` : "—");
 
@@ -78,7 +93,11 @@ export interface RankingFile {
   year: number;
 }
 
-export function documentsService(deps: { repo: DocumentsRepo; years: YearsService; ranking: RankingService; reports: ReportsService; audit: AuditService; db: Knex; now: () => Date }) {
+export function documentsService(deps: {
+  repo: DocumentsRepo; years: YearsService; ranking: RankingService; reports: ReportsService; audit: AuditService; db: Knex; now: () => Date;
+  /** The agencies' awards of the years before `year` still standing (revoked ones left out), for the proposal letter. */
+  previousAwards: (agencyIds: number[], year: number) => Promise<{ agencyId: number; year: number; name: string; decision: string }[]>;
+}) {
   const { repo, years, ranking, reports, audit, db } = deps;
 
   /** The publication's local date, when the ranking is published. */
@@ -224,6 +243,7 @@ export function documentsService(deps: { repo: DocumentsRepo; years: YearsServic
               ]),
             },
           },
+          ...nextHeadSection(ctx),
           { paragraphs: ["Biên bản được thông qua tại cuộc họp, các thành viên dự họp nhất trí với nội dung trên./."] },
         ],
         recipients: null,
@@ -241,6 +261,13 @@ export function documentsService(deps: { repo: DocumentsRepo; years: YearsServic
       const { ctx } = page;
       const { signer, base } = await frame(page, "TỜ TRÌNH", "proposal_letter", `Về việc đề nghị khen thưởng thành tích thi đua năm ${ctx.year.year} cho các cơ quan, đơn vị thuộc ${ctx.bloc.name}`);
       const awards = AWARDS.map((a) => AWARD_LABELS[a]).map((label) => ({ label, rows: page.ranked.filter((r) => r.proposal === label) }));
+      // The proposed agencies' earlier awards (issue 18: "previous flags"), from the award history.
+      const proposed = awards.flatMap((a) => a.rows);
+      const earlier = await deps.previousAwards(proposed.map((r) => r.agencyId), ctx.year.year);
+      const history = proposed
+        .map((r) => ({ name: r.name, list: earlier.filter((w) => w.agencyId === r.agencyId) }))
+        .filter((h) => h.list.length)
+        .map((h) => `- ${h.name}: ${h.list.map((w) => `${w.name} năm ${w.year}${w.decision ? ` (${w.decision})` : ""}`).join("; ")}.`);
       const doc: OfficialDocument = {
         title: `Tờ trình đề nghị khen thưởng năm ${ctx.year.year}`,
         ...base,
@@ -269,6 +296,9 @@ export function documentsService(deps: { repo: DocumentsRepo; years: YearsServic
                 }
               : undefined,
           })),
+          ...(proposed.length
+            ? [{ heading: `${awards.length + 1}. Thành tích khen thưởng những năm trước của các đơn vị được đề nghị`, paragraphs: history.length ? history : ["Chưa ghi nhận khen thưởng nào của các đơn vị được đề nghị trong những năm trước."] }]
+            : []),
           { paragraphs: [`${ctx.bloc.name} kính đề nghị Hội đồng Thi đua – Khen thưởng tỉnh xem xét, trình Chủ tịch Ủy ban nhân dân tỉnh khen thưởng./.`] },
         ],
         recipients: ["Như trên;", "Ban Thi đua – Khen thưởng tỉnh;", "Lưu: VT."],

@@ -19,7 +19,9 @@ export function homeRoutes(services: Services): Router {
       const view = await services.dashboard.dashboard(user, latest.blocCode, latest.year);
       return res.render("dashboard/page", { title: "Trang chủ", roleLabel: ROLE_LABELS[user.role], view });
     }
-    res.render("home/index", { title: "Trang chủ", roleLabel: ROLE_LABELS[user.role], blocs, clerk, latest });
+    // After publication, the clerk is told until when the agency may object (issue 18).
+    const standing = clerk ? await services.objections.standingOf(clerk.ctx) : null;
+    res.render("home/index", { title: "Trang chủ", roleLabel: ROLE_LABELS[user.role], blocs, clerk, latest, standing });
   }));
   return router;
 }

@@ -71,3 +71,11 @@ export function daysBetween(from: string, to: string): number {
   const tb = Date.UTC(Number(b[1]), Number(b[2]) - 1, Number(b[3]));
   return Math.round((tb - ta) / 86_400_000);
 }
+
+/** The ISO date `days` days after `iso` ('YYYY-MM-DD'). */
+export function addDays(iso: string, days: number): string {
+  const m = ISO_DATE.exec(iso);
+  if (!m) throw new Error(`invalid ISO date: ${iso}`);
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + days));
+  return d.toISOString().slice(0, 10);
+}

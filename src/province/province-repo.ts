@@ -1,12 +1,33 @@
 import type { Knex } from "knex";
 import { SENT_STATUSES } from "../years/deliverables.js";
 import type { Award, Classification } from "../scoring/index.js";
+import type { StageInput } from "../ranking/ranking-results.js";
+
+/** What a year's stage needs beside its publication (src/ranking/ranking-results.ts): its objection rule and counts. */
+type StageRow = { objection_days: number | string | null; pending_objections: number | string | null; awaiting_reopen: number | string | null };
+
+const stageColumns = (db: Knex) => [
+  db.raw("(y.rules->>'objectionDays')::int AS objection_days"),
+  db.raw("(SELECT count(*) FROM objections o WHERE o.year_id = y.id AND o.status = 'pending') AS pending_objections"),
+  db.raw(
+    "(SELECT count(*) FROM objections o WHERE o.year_id = y.id AND o.status = 'accepted' AND o.reopened_at IS NULL AND o.filed_at >= y.ranking_published_at) AS awaiting_reopen",
+  ),
+];
+
+const toStage = (r: StageRow): Omit<StageInput, "rankingPublishedAt"> => ({
+  objectionDays: r.objection_days === null ? null : Number(r.objection_days),
+  pendingObjections: Number(r.pending_objections ?? 0),
+  awaitingReopen: Number(r.awaiting_reopen ?? 0),
+});
 
 export interface ProvinceYear {
   id: number;
   blocId: number;
   year: number;
   rankingPublishedAt: Date | null;
+  objectionDays: number | null;
+  pendingObjections: number;
+  awaitingReopen: number;
   closedAt: Date | null;
   agencies: number;
   sheetsReviewed: number;
@@ -72,11 +93,11 @@ export function provinceRepo(db: Knex) {
      */
     async years(blocIds: number[], year: number): Promise<{ numbers: number[]; years: ProvinceYear[] }> {
       if (!blocIds.length) return { numbers: [], years: [] };
-      const rows: { id: number; bloc_id: number; year: number; ranking_published_at: Date | null; closed_at: Date | null; agencies: number | string | null; reviewed: number | string | null; waiting: number | string | null }[] = await db("emulation_years as y")
+      const rows: (StageRow & { id: number; bloc_id: number; year: number; ranking_published_at: Date | null; closed_at: Date | null; agencies: number | string | null; reviewed: number | string | null; waiting: number | string | null })[] = await db("emulation_years as y")
         .whereIn("y.bloc_id", blocIds)
         .orderBy([{ column: "y.year", order: "desc" }, { column: "y.bloc_id" }])
         .select(
-          "y.id", "y.bloc_id", "y.year", "y.ranking_published_at", "y.closed_at",
+          "y.id", "y.bloc_id", "y.year", "y.ranking_published_at", "y.closed_at", ...stageColumns(db),
           db.raw("CASE WHEN y.year = ? THEN (SELECT count(*) FROM year_agencies ya WHERE ya.year_id = y.id) END AS agencies", [year]),
           db.raw("CASE WHEN y.year = ? THEN (SELECT count(*) FROM score_sheets s WHERE s.year_id = y.id AND s.status = 'reviewed') END AS reviewed", [year]),
           db.raw("CASE WHEN y.year = ? THEN (SELECT count(*) FROM score_sheets s WHERE s.year_id = y.id AND s.status = 'submitted') END AS waiting", [year]),
@@ -86,7 +107,7 @@ export function provinceRepo(db: Knex) {
         years: rows
           .filter((r) => r.year === year)
           .map((r) => ({
-            id: r.id, blocId: r.bloc_id, year: r.year, rankingPublishedAt: r.ranking_published_at, closedAt: r.closed_at,
+            id: r.id, blocId: r.bloc_id, year: r.year, rankingPublishedAt: r.ranking_published_at, closedAt: r.closed_at, ...toStage(r),
             agencies: Number(r.agencies), sheetsReviewed: Number(r.reviewed), sheetsWaiting: Number(r.waiting),
           })),
       };
@@ -161,9 +182,12 @@ export function provinceRepo(db: Knex) {
       return rows.map((r) => ({ ...toResult(r), year: r.year, blocId: r.bloc_id, rankedCount: Number(r.ranked_count) }));
     },
     /** Every year of one bloc (published or not), oldest first. */
-    async blocYears(blocId: number): Promise<{ year: number; rankingPublishedAt: Date | null }[]> {
-      const rows: { year: number; ranking_published_at: Date | null }[] = await db("emulation_years").where({ bloc_id: blocId }).orderBy("year").select("year", "ranking_published_at");
-      return rows.map((r) => ({ year: r.year, rankingPublishedAt: r.ranking_published_at }));
+    async blocYears(blocId: number): Promise<({ year: number; rankingPublishedAt: Date | null } & Omit<StageInput, "rankingPublishedAt">)[]> {
+      const rows: (StageRow & { year: number; ranking_published_at: Date | null })[] = await db("emulation_years as y")
+        .where({ "y.bloc_id": blocId })
+        .orderBy("y.year")
+        .select("y.year", "y.ranking_published_at", ...stageColumns(db));
+      return rows.map((r) => ({ year: r.year, rankingPublishedAt: r.ranking_published_at, ...toStage(r) }));
     },
     /** An agency by code, with the blocs it belongs or belonged to. */
     async agency(code: string): Promise<{ id: number; code: string; name: string; blocIds: number[] } | undefined> {

@@ -71,7 +71,7 @@ export function provinceService(deps: { repo: ProvinceRepo; blocs: BlocsRepo; no
   async function consolidated(user: User, year: number, award: Award | null) {
     const list = await visibleBlocs(user);
     const all = (await repo.years(list.map((b) => b.id), year)).years;
-    const years = all.filter((y) => rankingStage(y) !== "open");
+    const years = all.filter((y) => rankingStage(y, now()) !== "open");
     return { list, all, years, lines: proposalLines(list, years, (await repo.published(years.map((y) => y.id), award)).proposals) };
   }
 
@@ -85,7 +85,7 @@ export function provinceService(deps: { repo: ProvinceRepo; blocs: BlocsRepo; no
       const list = await visibleBlocs(user);
       const ids = list.map((b) => b.id);
       const { numbers: yearNumbers, years } = await repo.years(ids, year);
-      const published = years.filter((y) => rankingStage(y) !== "open");
+      const published = years.filter((y) => rankingStage(y, now()) !== "open");
       const today = localDate(now());
       const [periods, { ranked, proposals }] = [await repo.periods(years.map((y) => y.id), today), await repo.published(published.map((y) => y.id), award)];
       const lines = proposalLines(list, published, proposals);
@@ -94,7 +94,7 @@ export function provinceService(deps: { repo: ProvinceRepo; blocs: BlocsRepo; no
         const base = `${blocPath(b)}/years/${year}`;
         if (!y) return { code: b.code, name: b.name, hasYear: false as const, historyHref: `${blocPath(b)}/history` };
         const closed = y.closedAt !== null;
-        const stage = rankingStage(y);
+        const stage = rankingStage(y, now());
         return {
           code: b.code,
           name: b.name,
@@ -249,7 +249,7 @@ export function provinceService(deps: { repo: ProvinceRepo; blocs: BlocsRepo; no
       authorize(user, "ranking.readPublished", blocTarget(bloc.id));
       const [yearList, rows] = [await repo.blocYears(bloc.id), await repo.blocHistory(bloc.id)];
       const showGap = can(user, "history.selfGap", blocTarget(bloc.id));
-      const years = yearList.map((y) => ({ year: y.year, stageLabel: RANKING_STAGE_LABELS[rankingStage(y)], published: rankingStage(y) !== "open", href: `${blocPath(bloc)}/years/${y.year}/ranking` }));
+      const years = yearList.map((y) => ({ year: y.year, stageLabel: RANKING_STAGE_LABELS[rankingStage(y, now())], published: rankingStage(y, now()) !== "open", href: `${blocPath(bloc)}/years/${y.year}/ranking` }));
       const codes = [...new Set(rows.map((r) => r.code))];
       const agencies = codes
         .map((code) => {

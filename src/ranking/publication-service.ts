@@ -20,6 +20,7 @@ export const publicationMessages = {
   tiesPending: "Còn trường hợp đồng hạng chờ Hội nghị quyết định: Thường trực Khối ghi lựa chọn của Hội nghị trước khi công bố.",
   published: "Đã công bố kết quả xếp hạng. Bảng điểm và kết quả bỏ phiếu của năm nay chỉ còn để xem.",
   reopened: "Đã mở lại kết quả xếp hạng; lý do đã được ghi vào nhật ký.",
+  decided: "Tỉnh đã có quyết định khen thưởng theo kết quả này: không mở lại kết quả xếp hạng. Quyết định sai thì ghi thu hồi ở trang Quyết định khen thưởng.",
 };
 
 /** One line of the checklist shown before publication; `blocking` lines must be cleared first. */
@@ -71,8 +72,12 @@ export function publicationChecklist(st: RankingState, waitingReports: { agencyI
  * stored as computed, every member may then read the ranking, and sheets and ballots become read-only.
  * Reopening needs a reason, discards the stored result and is audited. Each is one transaction.
  */
-export function publicationService(deps: { db: Knex; repo: PublicationRepo; rankingRepo: RankingRepo; ranking: RankingService; years: YearsService; audit: AuditService; notifications: NotificationsService; now: () => Date }) {
-  const { db, repo, rankingRepo, ranking, years, audit, notifications, now } = deps;
+export function publicationService(deps: {
+  db: Knex; repo: PublicationRepo; rankingRepo: RankingRepo; ranking: RankingService; years: YearsService; audit: AuditService; notifications: NotificationsService; now: () => Date;
+  /** Whether the province has decided on any of the year's proposals (then the ranking is not reopened). */
+  decided: (yearId: number) => Promise<boolean>;
+}) {
+  const { db, repo, rankingRepo, ranking, years, audit, notifications, now, decided } = deps;
 
   async function openAsLeader(user: User, blocCode: string, year: number) {
     const ctx = await years.open(user, blocCode, year);
@@ -136,11 +141,14 @@ export function publicationService(deps: { db: Knex; repo: PublicationRepo; rank
       return {};
     },
 
-    async reopen(user: User, blocCode: string, year: number, reason: string, ip?: string): Promise<{ errors?: Record<string, string[]> }> {
+    /** Reopens the published ranking; `also` runs in the same transaction (an accepted objection marks itself). */
+    async reopen(user: User, blocCode: string, year: number, reason: string, ip?: string, also?: (trx: Knex) => Promise<void>): Promise<{ errors?: Record<string, string[]> }> {
       const ctx = await openAsLeader(user, blocCode, year);
       if (!ctx.year.rankingPublishedAt) throw new RuleViolationError(publicationMessages.notPublished);
       if (reason.trim().length < 10) return { errors: { reason: [publicationMessages.reasonRequired] } };
+      if (await decided(ctx.year.id)) throw new RuleViolationError(publicationMessages.decided);
       await db.transaction(async (trx) => {
+        if (also) await also(trx);
         if (!(await repo.markReopened(trx, ctx.year.id))) throw new ConflictError(publicationMessages.notPublished);
         const removed = await repo.deleteProposed(trx, ctx.year.id);
         const discarded = await rankingRepo.deleteSnapshot(trx, ctx.year.id, "published");

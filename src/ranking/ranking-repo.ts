@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
 import { DELIVERABLE_NAMES } from "../years/deliverables.js";
-import type { CriterionDef, Deliverable, SheetStatus, TieDecision } from "../scoring/index.js";
+import { RuleSetSchema, type CriterionDef, type Deliverable, type SheetStatus, type TieDecision } from "../scoring/index.js";
 import type { RankingState } from "./ranking-service.js";
 import { rankingResultRows } from "./ranking-results.js";
 
@@ -164,7 +164,9 @@ export function rankingRepo(db: Knex) {
       const row: { payload: unknown; taken_at: Date } | undefined = await db("ranking_snapshots").where({ year_id: yearId, kind }).first("payload", "taken_at");
       if (!row) return null;
       const payload = jsonOf<Omit<RankingState, "source" | "takenAt">>(row.payload);
-      return { ...payload, source: kind, takenAt: new Date(row.taken_at).toISOString() };
+      // A snapshot stored before a rule existed gets the rule's default (e.g. objectionDays, issue 18).
+      const rules = RuleSetSchema.safeParse(payload.rules);
+      return { ...payload, rules: rules.success ? rules.data : payload.rules, source: kind, takenAt: new Date(row.taken_at).toISOString() };
     },
     /** Stores (or replaces) a snapshot inside the caller's transaction. */
     async saveSnapshot(trx: Knex, yearId: number, kind: SnapshotKind, state: RankingState, at: Date): Promise<void> {

@@ -1,4 +1,5 @@
-import type { Award, Classification, SheetStatus } from "../scoring/index.js";
+import { RuleSetSchema, type Award, type Classification, type SheetStatus } from "../scoring/index.js";
+import { rankingStanding } from "../objections/standing.js";
 import type { RankingState } from "./ranking-service.js";
 
 /**
@@ -49,15 +50,30 @@ export function rankingResultRows(st: RankingState): RankingResultRow[] {
 }
 
 /**
- * Where a year's ranking stands, for every page that says so. Today a ranking is either not published or
- * published; the objections window (another change) makes it final once the window has passed — that
- * decision plugs in HERE and nowhere else (e.g. `if (year.objectionsClosedAt) return "final"`).
+ * Where a year's ranking stands, for every page that says so: not published; published but provisional
+ * (its objection window is open, or an objection waits for an answer or for the ranking to be reopened);
+ * final. The objections' own rule (src/objections/standing.ts) decides; this only names the stage.
  */
 export type RankingStage = "open" | "published" | "final";
 
-export function rankingStage(year: { rankingPublishedAt: Date | string | null }): RankingStage {
+export interface StageInput {
+  rankingPublishedAt: Date | string | null;
+  /** The year's rule `objectionDays` (null: the rule's default). */
+  objectionDays: number | null;
+  pendingObjections: number;
+  awaitingReopen: number;
+}
+
+export function rankingStage(year: StageInput, now: Date): RankingStage {
   if (year.rankingPublishedAt === null) return "open";
-  return "published";
+  const standing = rankingStanding({
+    publishedAt: new Date(year.rankingPublishedAt),
+    objectionDays: year.objectionDays ?? RuleSetSchema.shape.objectionDays.parse(undefined),
+    now,
+    pending: year.pendingObjections,
+    awaitingReopen: year.awaitingReopen,
+  });
+  return standing.state === "final" ? "final" : "published";
 }
 
 export const RANKING_STAGE_LABELS: Readonly<Record<RankingStage, string>> = {

@@ -103,6 +103,9 @@ export function rulesText(rules: RuleSet): string[] {
     rules.allowSelfVote
       ? "Tỷ lệ phiếu tính trên tổng số phiếu hợp lệ."
       : "Đơn vị không được tự bỏ phiếu cho mình: tỷ lệ phiếu tính trên số phiếu hợp lệ của các đơn vị khác.",
+    rules.objectionDays > 0
+      ? `Sau khi công bố, các cơ quan, đơn vị thành viên gửi kiến nghị trong ${rules.objectionDays} ngày; kết quả chính thức khi hết thời hạn và mọi kiến nghị đã được trả lời.`
+      : "Không nhận kiến nghị sau khi công bố: kết quả chính thức ngay khi công bố.",
   ];
 }
 

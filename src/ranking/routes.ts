@@ -15,7 +15,7 @@ const PublishForm = z.object({ confirm: z.string().optional() });
 const RESERVED = new Set(["print", "proposal-letter", "publish", "ties"]);
 const AgencyParam = z.object({ agency: z.string().regex(/^[a-z0-9._-]{1,40}$/) });
 
-export function rankingRoutes({ ranking, years, publication, ties }: Services): Router {
+export function rankingRoutes({ ranking, years, publication, ties, objections }: Services): Router {
   const router = Router();
   const title = (year: number) => `Xếp hạng thi đua năm ${year}`;
 
@@ -30,7 +30,7 @@ export function rankingRoutes({ ranking, years, publication, ties }: Services): 
     const waiting = await ranking.waitingForPublication(req.user, bloc, year);
     if (waiting) return res.render("ranking/not-published", { title: `Xếp hạng thi đua năm ${waiting.year.year}`, ctx: waiting });
     const page = await ranking.page(req.user, bloc, year);
-    res.render("ranking/page", { title: title(page.ctx.year.year), page, mayPublish: publication.mayPublish(req.user), errors: {} });
+    res.render("ranking/page", { title: title(page.ctx.year.year), page, standing: await objections.standingOf(page.ctx), mayPublish: publication.mayPublish(req.user), errors: {} });
   }));
 
   // The checklist and the explicit confirmation, as a page of its own (works without scripts).
@@ -60,7 +60,7 @@ export function rankingRoutes({ ranking, years, publication, ties }: Services): 
     const result = form.success ? await publication.reopen(req.user, bloc, year, form.data.reason, req.ip) : { errors: z.flattenError(form.error).fieldErrors };
     if (result.errors) {
       const page = await ranking.page(req.user, bloc, year);
-      return res.status(422).render("ranking/page", { title: title(page.ctx.year.year), page, mayPublish: publication.mayPublish(req.user), errors: result.errors, reason: req.body?.reason ?? "" });
+      return res.status(422).render("ranking/page", { title: title(page.ctx.year.year), page, standing: await objections.standingOf(page.ctx), mayPublish: publication.mayPublish(req.user), errors: result.errors, reason: req.body?.reason ?? "" });
     }
     setFlash(req, "success", publicationMessages.reopened);
     res.redirect(303, `/blocs/${encodeURIComponent(bloc)}/years/${year}/ranking`);
@@ -74,7 +74,7 @@ export function rankingRoutes({ ranking, years, publication, ties }: Services): 
     const result = await ties.decide(req.user, bloc, year, form, req.ip);
     if (result.errors) {
       const page = await ranking.page(req.user, bloc, year);
-      return res.status(422).render("ranking/page", { title: title(page.ctx.year.year), page, mayPublish: publication.mayPublish(req.user), errors: result.errors, typed: form });
+      return res.status(422).render("ranking/page", { title: title(page.ctx.year.year), page, standing: await objections.standingOf(page.ctx), mayPublish: publication.mayPublish(req.user), errors: result.errors, typed: form });
     }
     setFlash(req, "success", tieMessages.saved);
     res.redirect(303, `/blocs/${encodeURIComponent(bloc)}/years/${year}/ranking`);

@@ -81,6 +81,12 @@ export const RuleSetSchema = z.object({
     .array(wholeNumberField("Số ngày nhắc trước hạn").max(60, { error: "Số ngày nhắc trước hạn không quá 60 ngày." }))
     .max(5, { error: "Nhắc trước hạn nhiều nhất 5 lần." })
     .optional(),
+  /** Days after publication during which a member agency may object (kiến nghị); absent: 5. */
+  objectionDays: wholeNumberField("Số ngày nhận kiến nghị sau khi công bố")
+    .max(60, { error: "Thời hạn nhận kiến nghị không quá 60 ngày." })
+    .default(5),
+  /** Whether the same agency may head the bloc two years running; absent: no. */
+  headMayRepeat: booleanField("Cho phép một cơ quan làm Trưởng khối hai năm liền").default(false),
 });
 
 export type RuleSet = z.infer<typeof RuleSetSchema>;
@@ -108,4 +114,6 @@ export const DEMO_RULES: RuleSet = {
   allowSelfVote: true,
   lateReportPoints: 1,
   requiredReviewed: true,
+  objectionDays: 5,
+  headMayRepeat: false,
 };

@@ -195,6 +195,8 @@ export const RulesForm = z
     allowSelfVote: checkbox,
     lateReportPoints: pointsText("điểm trừ mỗi báo cáo chậm"),
     requiredReviewed: checkbox,
+    objectionDays: wholeText("số ngày nhận kiến nghị"),
+    headMayRepeat: checkbox,
     // "7, 1": the days before a due date at which agencies are reminded.
     reminderDays: z
       .string()
@@ -208,7 +210,7 @@ export const RulesForm = z
         return parts.length ? parts.map(Number) : undefined;
       }),
   })
-  .transform((v) => ({
+  .transform((v): z.input<typeof RuleSetSchema> => ({
     scale: v.scale,
     bonusCap: v.bonusCap,
     thresholds: { excellent: v.thresholdExcellent, good: v.thresholdGood, pass: v.thresholdPass },
@@ -218,6 +220,8 @@ export const RulesForm = z
     allowSelfVote: v.allowSelfVote,
     lateReportPoints: v.lateReportPoints,
     requiredReviewed: v.requiredReviewed,
+    objectionDays: v.objectionDays,
+    headMayRepeat: v.headMayRepeat,
     ...(v.reminderDays ? { reminderDays: v.reminderDays } : {}),
   }))
   .pipe(RuleSetSchema);

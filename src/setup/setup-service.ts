@@ -392,6 +392,8 @@ export function rulesToForm(r: RuleSet): Record<string, string | boolean> {
     lateReportPoints: p(r.lateReportPoints),
     requiredReviewed: r.requiredReviewed,
     reminderDays: reminderDaysOf(r).join(", "),
+    objectionDays: String(r.objectionDays),
+    headMayRepeat: r.headMayRepeat,
   };
 }
 

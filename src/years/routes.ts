@@ -4,14 +4,18 @@ import { requireUser, type SignedInRequest } from "../web/middleware/require-use
 import { setFlash } from "../web/middleware/locals.js";
 import { formErrors, YearParam } from "../setup/schemas.js";
 import { RuleViolationError } from "../errors.js";
-import { localDate } from "../lib/dates.js";
-import { BlocParam, NewYearForm, ReopenYearForm } from "./schemas.js";
+import { formatDate, localDate } from "../lib/dates.js";
+import { BlocParam, ConferenceForm, NewYearForm, ReopenYearForm } from "./schemas.js";
 import { lifecycleMessages } from "./year-lifecycle-service.js";
 
 const yearUrl = (bloc: string, year: number) => `/blocs/${encodeURIComponent(bloc)}/years/${year}`;
 
-/** Posts that stay allowed on a closed year: the admin's reopening, and making the next year from it. */
-const ALLOWED_ON_CLOSED = new Set(["/reopen", "/next-year"]);
+/**
+ * Posts that stay allowed on a closed year: the admin's reopening, making the next year from it, and
+ * what comes after the final ranking (issue 18): the province's decisions (months later) and their
+ * revocations, and the annual conference's choice of next year's head.
+ */
+const ALLOWED_ON_CLOSED = [/^\/reopen$/, /^\/next-year$/, /^\/decisions$/, /^\/decisions\/\d+\/revoke$/, /^\/conference$/];
 
 /**
  * Mounted on /blocs/:bloc/years/:year before the feature routes: a closed year refuses every change
@@ -32,7 +36,7 @@ export function yearPagesMiddleware(services: Services) {
     // Readers of other blocs go on to the feature's own answer (404).
     if (!spans.length) return next();
     if (writing) {
-      if (closed && !ALLOWED_ON_CLOSED.has(req.path)) return next(new RuleViolationError(lifecycleMessages.readOnly));
+      if (closed && !ALLOWED_ON_CLOSED.some((p) => p.test(req.path))) return next(new RuleViolationError(lifecycleMessages.readOnly));
       return next();
     }
     const rest = req.originalUrl.slice(yearUrl(bloc, year).length);
@@ -71,6 +75,26 @@ export function yearRoutes(services: Services): Router {
     }
     setFlash(req, "success", `Đã tạo năm thi đua ${result.year}. Kiểm tra các đợt, phong trào và bộ tiêu chí của năm.`);
     res.redirect(303, `${yearUrl(bloc, result.year)}/setup`);
+  }));
+
+  // The annual conference: next year's head and deputy (issue 18).
+  const renderConference = async (req: SignedInRequest, res: Response, status: number, form: Record<string, unknown> | null, errors: Record<string, string[]>) => {
+    const [bloc, year] = [BlocParam.parse(req.params.bloc), YearParam.parse(req.params.year)];
+    const page = await yearLifecycle.conferencePage(req.user, bloc, year);
+    const values = form ?? { heldOn: page.ctx.year.conferenceHeldOn ? formatDate(page.ctx.year.conferenceHeldOn) : "", nextHeadAgencyId: page.ctx.year.nextHeadAgencyId, nextDeputyAgencyId: page.ctx.year.nextDeputyAgencyId };
+    res.status(status).render("years/conference", { title: `Trưởng khối, Phó trưởng khối năm ${year + 1}`, page, form: values, errors });
+  };
+
+  router.get("/blocs/:bloc/years/:year/conference", requireUser((req, res) => renderConference(req, res, 200, null, {})));
+
+  router.post("/blocs/:bloc/years/:year/conference", requireUser(async (req, res) => {
+    const [bloc, year] = [BlocParam.parse(req.params.bloc), YearParam.parse(req.params.year)];
+    await yearLifecycle.assertMayRecordConference(req.user, bloc, year); // role and scope before the form is read
+    const form = ConferenceForm.safeParse(req.body ?? {});
+    const result = form.success ? await yearLifecycle.recordConference(req.user, bloc, year, form.data, req.ip) : { errors: formErrors(form.error) };
+    if (result.errors) return renderConference(req, res, 422, req.body ?? {}, result.errors);
+    setFlash(req, "success", lifecycleMessages.conferenceSaved);
+    res.redirect(303, `${yearUrl(bloc, year)}/conference`);
   }));
 
   router.post("/blocs/:bloc/years/:year/close", requireUser(async (req, res) => {

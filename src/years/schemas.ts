@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseVnDate } from "../lib/dates.js";
 
 const optionalId = z
   .union([z.literal(""), z.coerce.number().int().positive()])
@@ -43,3 +44,22 @@ export const ReopenYearForm = z.object({
 });
 
 export { BlocCodeParam as BlocParam } from "../web/params.js";
+
+/** The annual conference's choice of next year's head and deputy (issue 18). */
+export const ConferenceForm = z.object({
+  heldOn: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const s = (v ?? "").trim();
+      if (!s) return null;
+      const iso = parseVnDate(s);
+      if (!iso) {
+        ctx.addIssue({ code: "custom", message: "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 15/12/2022." });
+        return z.NEVER;
+      }
+      return iso;
+    }),
+  nextHeadAgencyId: optionalId,
+  nextDeputyAgencyId: optionalId,
+});

@@ -66,9 +66,16 @@ export function yearBuilderRepo(db: Knex) {
         .returning("id");
       return id;
     },
-    async rulesOf(yearId: number, q: Knex = db): Promise<{ year: number; rules: unknown; registrationDueOn: string | null }> {
-      const r = await q("emulation_years").where({ id: yearId }).first("year", "rules", "registration_due_on");
-      return { year: r.year, rules: typeof r.rules === "string" ? JSON.parse(r.rules) : r.rules, registrationDueOn: r.registration_due_on };
+    async rulesOf(yearId: number, q: Knex = db): Promise<{ year: number; rules: unknown; registrationDueOn: string | null; nextHeadAgencyId: number | null; nextDeputyAgencyId: number | null }> {
+      const r = await q("emulation_years").where({ id: yearId }).first("year", "rules", "registration_due_on", "next_head_agency_id", "next_deputy_agency_id");
+      return {
+        year: r.year, rules: typeof r.rules === "string" ? JSON.parse(r.rules) : r.rules, registrationDueOn: r.registration_due_on,
+        nextHeadAgencyId: r.next_head_agency_id, nextDeputyAgencyId: r.next_deputy_agency_id,
+      };
+    },
+    /** The annual conference's choice of next year's head and deputy (issue 18). */
+    async setConference(trx: Knex, yearId: number, c: { heldOn: string | null; nextHeadAgencyId: number | null; nextDeputyAgencyId: number | null }): Promise<void> {
+      await trx("emulation_years").where({ id: yearId }).update({ conference_held_on: c.heldOn, next_head_agency_id: c.nextHeadAgencyId, next_deputy_agency_id: c.nextDeputyAgencyId, updated_at: trx.fn.now() });
     },
     /**
      * The year's agencies: the bloc's members during the year, with their current names, in the

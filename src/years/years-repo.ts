@@ -12,6 +12,10 @@ export interface YearRow {
   rankingPublishedAt: Date | null;
   /** Set when the secretariat closed the year: everything of it is read-only. */
   closedAt: Date | null;
+  /** Next year's head and deputy as the annual conference chose them (issue 18), and the conference's date. */
+  nextHeadAgencyId: number | null;
+  nextDeputyAgencyId: number | null;
+  conferenceHeldOn: string | null;
   /** Bumped by every write to the year's rows (migration 240): the key of the computed-year cache. */
   revision: number;
 }
@@ -59,6 +63,9 @@ interface EmulationYearRow {
   registration_due_on: string | null;
   ranking_published_at: Date | null;
   closed_at: Date | null;
+  next_head_agency_id: number | null;
+  next_deputy_agency_id: number | null;
+  conference_held_on: string | null;
   revision: number | string;
 }
 
@@ -72,6 +79,9 @@ const toYear = (r: EmulationYearRow): YearRow => ({
   registrationDueOn: r.registration_due_on,
   rankingPublishedAt: r.ranking_published_at,
   closedAt: r.closed_at,
+  nextHeadAgencyId: r.next_head_agency_id,
+  nextDeputyAgencyId: r.next_deputy_agency_id,
+  conferenceHeldOn: r.conference_held_on,
   revision: Number(r.revision),
 });
 
@@ -92,6 +102,7 @@ export interface YearContextRow {
 const BLOC_COLUMNS = ["id", "code", "name", "issuing_body", "short_name", "place_name", "level"] as const;
 const YEAR_COLUMNS = [
   "id", "bloc_id", "year", "rules", "head_agency_id", "deputy_agency_id", "registration_due_on", "ranking_published_at", "closed_at", "revision",
+  "next_head_agency_id", "next_deputy_agency_id", "conference_held_on",
 ] as const;
 
 const toPeriod = (r: Record<string, unknown>): Period => ({

@@ -22,6 +22,9 @@ export interface YearContext {
     registrationDueOn: string | null;
     rankingPublishedAt: Date | null;
     closedAt: Date | null;
+    nextHeadAgencyId: number | null;
+    nextDeputyAgencyId: number | null;
+    conferenceHeldOn: string | null;
     /** The year's revision when it was opened (migration 240): the computed-year cache's key. */
     revision: number;
   };

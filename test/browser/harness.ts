@@ -29,11 +29,11 @@ export interface Portal {
   close(): Promise<void>;
 }
 
-/** The app on a free port of loopback, on a fresh demo database of its own. */
-export async function startPortal(): Promise<Portal> {
+/** The app on a free port of loopback, on a fresh demo database of its own (`now`: the app's clock, for deadlines). */
+export async function startPortal(opts: { now?: () => Date } = {}): Promise<Portal> {
   const database = await createTestDatabase();
   await seedDemo(database.knex, { keep2022InProgress: true });
-  const app = createTestApp(database.knex);
+  const app = createTestApp(database.knex, { now: opts.now });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
   });
