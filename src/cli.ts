@@ -41,7 +41,9 @@ const commands: Record<string, Command> = {
   },
   async ranking(args) {
     await withDatabase(async (db) => {
-      console.log(await rankingCommand(db, args));
+      const out = await rankingCommand(db, args);
+      // The csv already ends its last line (CRLF, as the web's file); the table and json do not.
+      process.stdout.write(out.endsWith("\n") ? out : `${out}\n`);
     });
   },
   async "export-year"(args) {

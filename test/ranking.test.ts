@@ -90,10 +90,20 @@ describe("ranking", () => {
   });
 
   it("when the CLI prints csv or a table, then the header and rows come in rank order; an unknown bloc or year is one clear error", async () => {
-    const csv = (await rankingCommand(db, ["noichinh-tq", "2022", "--format", "csv"])).split("\n");
-    expect(csv[0]).toBe("rank,agency,name,total,classification,proposal,reason");
-    expect(csv[1]).toBe(`1,congan,${NAMES.congan},97,Hoàn thành xuất sắc nhiệm vụ,Cờ thi đua của UBND tỉnh,`);
-    expect(csv).toHaveLength(8);
+    const printed = await rankingCommand(db, ["noichinh-tq", "2022", "--format", "csv"]);
+    const csv = printed.replace(/^\uFEFF/, "").split("\r\n");
+    expect(printed.startsWith("\uFEFF")).toBe(true);
+    expect(csv[0]).toBe("Hạng;Mã;Cơ quan, đơn vị;Tổng điểm;Xếp loại;Đề nghị khen thưởng;Lý do (không xếp hạng / không đề nghị)");
+    expect(csv[1]).toBe(`1;congan;${NAMES.congan};97,00;Hoàn thành xuất sắc nhiệm vụ;Cờ thi đua của UBND tỉnh;`);
+    expect(csv).toHaveLength(9); // header, 7 agencies, the final line end
+    // One read path: the CLI prints the web's ranking.csv byte for byte.
+    const web = await (await loginAs(app, "thuongtruc")).get(`${BASE}/ranking.csv`).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => cb(null, Buffer.concat(chunks)));
+    });
+    expect(web.status).toBe(200);
+    expect((web.body as Buffer).toString("utf8")).toBe(printed);
     const table = await rankingCommand(db, ["noichinh-tq", "2022"]);
     expectInOrder(table, ["Hạng", "congan", "97,00", "bchqs", "stp", "thads", "thanhtra"]);
     await expect(rankingCommand(db, ["khong-co", "2022"])).rejects.toThrow('Không có khối thi đua mã "khong-co".');

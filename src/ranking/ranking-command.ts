@@ -2,12 +2,9 @@ import type { Knex } from "knex";
 import { createServices } from "../services.js";
 import type { RankingExportRow } from "./ranking-service.js";
 import { FORMATS } from "./schemas.js";
-import { csvField } from "../lib/spreadsheet-cells.js";
+import { rankingCsv } from "../documents/spreadsheets.js";
 
-const COLUMNS: (keyof RankingExportRow)[] = ["rank", "agency", "name", "total", "classification", "proposal", "reason"];
 const HEADERS = ["Hạng", "Mã", "Cơ quan, đơn vị", "Tổng điểm", "Xếp loại", "Đề nghị", "Lý do"];
-
-const csvCell = (value: unknown): string => csvField(value, ",");
 
 function table(rows: RankingExportRow[]): string {
   const cells = [HEADERS, ...rows.map((r) => [
@@ -36,6 +33,7 @@ export async function rankingCommand(db: Knex, args: string[]): Promise<string> 
   if (!(FORMATS as readonly string[]).includes(format)) throw new Error(`Định dạng không hỗ trợ: ${format} (table, csv hoặc json).`);
   const rows = await createServices(db).ranking.rowsForCli(bloc, Number(yearText));
   if (format === "json") return JSON.stringify(rows, null, 2);
-  if (format === "csv") return [COLUMNS.join(","), ...rows.map((r) => COLUMNS.map((c) => csvCell(r[c])).join(","))].join("\n");
+  // The web's ranking.csv, byte for byte (BOM, ";", decimal comma: what Excel in Vietnam opens).
+  if (format === "csv") return rankingCsv({ rows, filename: `xep-hang-${bloc}-${yearText}`, sheetName: `Xếp hạng ${yearText}`, year: Number(yearText) });
   return table(rows);
 }
