@@ -9,12 +9,17 @@ import { sectionField } from "../src/reports/schemas.js";
 import { formatFileSize } from "../src/reports/attachments.js";
 import { reviveDates, type CapturedView } from "./capture.js";
 import { ROOT } from "./lib.js";
+import { can, hasRight, type Action, type Target } from "../src/auth/access.js";
+import type { User } from "../src/auth/users-repo.js";
 
 const file = process.env.BENCH_VIEWS ?? path.join(ROOT, "bench", "results", "views.json");
 const views = JSON.parse(fs.readFileSync(file, "utf8"), reviveDates) as Record<string, CapturedView>;
 
 /** The functions some routes pass to their template, by the name they are passed under. */
 const FUNCTIONS: Record<string, unknown> = { sectionField, formatFileSize };
+
+/** `may` asks the permission table for the page's own user, as the portal's locals do. */
+const mayFor = (user: User | null) => (action: Action, target?: Target) => (user ? (target ? can(user, action, target) : hasRight(user, action)) : false);
 
 const app = express();
 app.set("view engine", "ejs");
@@ -27,6 +32,7 @@ app.get("/healthz", (_req, res) => {
 for (const [name, v] of Object.entries(views)) {
   const fns = Object.fromEntries(
     v.functions.map((f) => {
+      if (f === "may") return [f, mayFor((v.locals.user as User | undefined) ?? null)];
       if (!(f in FUNCTIONS)) throw new Error(`baseline: page ${name} needs the function "${f}"; add it to FUNCTIONS`);
       return [f, FUNCTIONS[f]];
     }),
