@@ -1,13 +1,6 @@
 import { z } from "zod";
 import { CODE_RULES } from "../lib/codes.js";
-
-const optionalText = (max: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v) => (v ?? "").trim())
-    .pipe(z.string().max(max, `Nội dung quá dài (tối đa ${max} ký tự).`))
-    .transform((v) => (v === "" ? null : v));
+import { optionalText } from "../web/params.js";
 
 const yearField = z
   .string({ error: "Vui lòng nhập năm." })

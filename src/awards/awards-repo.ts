@@ -2,12 +2,8 @@ import type { Knex } from "knex";
 
 export type AwardKind = "flag" | "merit" | "other";
 
-export interface AwardRow {
-  id: number;
-  agencyId: number;
-  year: number;
-  blocId: number | null;
-  proposalId: number | null;
+/** What a decision says: the outcome and, when awarded, which award by which decision. */
+export interface AwardDecisionFields {
   outcome: "awarded" | "not_awarded";
   award: AwardKind | null;
   awardTitle: string | null;
@@ -15,6 +11,14 @@ export interface AwardRow {
   decidedOn: string | null;
   authority: string | null;
   note: string | null;
+}
+
+export interface AwardRow extends AwardDecisionFields {
+  id: number;
+  agencyId: number;
+  year: number;
+  blocId: number | null;
+  proposalId: number | null;
   backfilled: boolean;
   revokedAt: Date | null;
   revokedReason: string | null;
@@ -38,18 +42,11 @@ export interface PublishedPlace {
   classification: string | null;
 }
 
-export interface NewAward {
+export interface NewAward extends AwardDecisionFields {
   agencyId: number;
   year: number;
   blocId: number | null;
   proposalId: number | null;
-  outcome: "awarded" | "not_awarded";
-  award: AwardKind | null;
-  awardTitle: string | null;
-  decisionNumber: string | null;
-  decidedOn: string | null;
-  authority: string | null;
-  note: string | null;
   backfilled: boolean;
   userId: number;
 }

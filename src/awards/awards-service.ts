@@ -7,7 +7,7 @@ import type { Standing } from "../objections/standing.js";
 import { ConflictError, NotFoundError, RuleViolationError } from "../errors.js";
 import { AWARD_LABELS, CLASSIFICATION_LABELS, type Classification } from "../scoring/index.js";
 import { formatDate } from "../lib/dates.js";
-import type { AwardKind, AwardRow, AwardsRepo } from "./awards-repo.js";
+import type { AwardDecisionFields, AwardKind, AwardRow, AwardsRepo } from "./awards-repo.js";
 
 export const awardMessages = {
   notFinal: "Kết quả xếp hạng chưa chính thức (còn thời hạn kiến nghị hoặc còn kiến nghị chưa xử lý): chưa ghi quyết định của tỉnh.",
@@ -21,15 +21,8 @@ export const awardMessages = {
 
 export const AWARD_KIND_LABELS: Record<AwardKind, string> = { ...AWARD_LABELS, other: "Hình thức khen thưởng khác" };
 
-export interface DecisionInput {
+export interface DecisionInput extends AwardDecisionFields {
   proposalId: number;
-  outcome: "awarded" | "not_awarded";
-  award: AwardKind | null;
-  awardTitle: string | null;
-  decisionNumber: string | null;
-  decidedOn: string | null;
-  authority: string | null;
-  note: string | null;
 }
 export type BackfillInput = Omit<DecisionInput, "proposalId" | "outcome"> & { year: number; award: AwardKind };
 

@@ -1,14 +1,6 @@
 import { z } from "zod";
 import { parseVnDate } from "../lib/dates.js";
-import { FormId } from "../web/params.js";
-
-const optionalText = (max: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v) => (v ?? "").trim())
-    .pipe(z.string().max(max, `Nội dung quá dài (tối đa ${max} ký tự).`))
-    .transform((v) => (v === "" ? null : v));
+import { FormId, optionalText } from "../web/params.js";
 
 const decisionFields = {
   award: z.enum(["flag", "merit", "other"], "Vui lòng chọn hình thức khen thưởng.").optional(),

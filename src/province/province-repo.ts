@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
 import { SENT_STATUSES } from "../years/deliverables.js";
 import type { Award, Classification } from "../scoring/index.js";
-import type { StageInput } from "../ranking/ranking-results.js";
+import type { RankingResultRow, StageInput } from "../ranking/ranking-results.js";
 
 /** What a year's stage needs beside its publication (src/ranking/ranking-results.ts): its objection rule and counts. */
 type StageRow = { objection_days: number | string | null; pending_objections: number | string | null; awaiting_reopen: number | string | null };
@@ -47,20 +47,10 @@ export interface PeriodProgress {
   overdue: number;
 }
 
-export interface ResultRow {
+/** A stored line of a published ranking (ranking_results), with its year; `reviewed`: the bloc had reviewed the sheet. */
+export interface ResultRow extends Omit<RankingResultRow, "sheetStatus"> {
   yearId: number;
-  agencyId: number;
-  code: string;
-  name: string;
-  rank: number | null;
-  total: number | null;
-  selfTotal: number | null;
-  /** The sheet was reviewed by the bloc when the ranking was published. */
   reviewed: boolean;
-  classification: Classification | null;
-  award: Award | null;
-  votesFor: number | null;
-  validBallots: number | null;
 }
 
 export interface HistoryRow extends ResultRow {

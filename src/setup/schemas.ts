@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CODE_RULES } from "../lib/codes.js";
-import { FormId } from "../web/params.js";
+import { FormId, optionalText } from "../web/params.js";
 import { parseVnDate } from "../lib/dates.js";
 import { parsePoints, RuleSetSchema, CLASSIFICATIONS } from "../scoring/index.js";
 import { CAMPAIGN_KINDS, CRITERION_KINDS, PERIOD_KINDS } from "./labels.js";
@@ -9,14 +9,6 @@ import { CAMPAIGN_KINDS, CRITERION_KINDS, PERIOD_KINDS } from "./labels.js";
 
 const text = (label: string, max: number) =>
   z.string({ error: `Vui lòng nhập ${label}.` }).trim().min(1, `Vui lòng nhập ${label}.`).max(max, `${label[0]!.toUpperCase()}${label.slice(1)} quá dài (tối đa ${max} ký tự).`);
-
-const optionalText = (max: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v) => (v ?? "").trim())
-    .pipe(z.string().max(max, `Nội dung quá dài (tối đa ${max} ký tự).`))
-    .transform((v) => (v === "" ? null : v));
 
 /** 'dd/mm/yyyy' → 'YYYY-MM-DD'. */
 export const vnDate = (label: string) =>
