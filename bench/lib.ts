@@ -20,9 +20,9 @@ export function cleanEnv(env: Record<string, string | undefined>): Record<string
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => Boolean(e[1])));
 }
 
-/** Starts `node --import tsx <script>` with env, waits until `probe` answers. */
-export async function startServer(script: string, env: Record<string, string>, port: number, probe = "/healthz"): Promise<Server> {
-  const proc = spawn(process.execPath, ["--import", "tsx", script], {
+/** Starts `node [nodeArgs] --import tsx <script>` with env, waits until `probe` answers. */
+export async function startServer(script: string, env: Record<string, string>, port: number, probe = "/healthz", nodeArgs: string[] = []): Promise<Server> {
+  const proc = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script], {
     cwd: ROOT,
     env: cleanEnv({ ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", SESSION_SECRET: SECRET, TRUST_PROXY: "1", PORT: String(port), ...env }),
     stdio: ["ignore", "inherit", "inherit"],
