@@ -20,6 +20,7 @@ import { ballotRoutes } from "./ballots/routes.js";
 import { rankingRoutes } from "./ranking/routes.js";
 import { securityHeaders } from "./web/middleware/security.js";
 import { sessionMiddleware, saveSessionBeforeRedirect } from "./web/middleware/session.js";
+import { sessionPreload } from "./web/middleware/session-preload.js";
 import { anonymousCsrf, csrfProtection } from "./web/middleware/csrf.js";
 import { stripNul } from "./web/middleware/strip-nul.js";
 import { multipartBody } from "./web/middleware/multipart.js";
@@ -106,6 +107,7 @@ export function createApp(services: Services, opts: AppOptions): Express {
       secret: opts.sessionSecret,
       production: opts.production,
       idleMinutes: opts.sessionIdleMinutes,
+      preload: sessionPreload,
     }),
   );
   app.use(saveSessionBeforeRedirect);

@@ -229,6 +229,19 @@ describe("user administration and passwords", () => {
     await postForm(admin, `/admin/users/${id}`, `/admin/users/${id}/active`, { active: "true" });
   });
 
+  it("when an account's role changes in the database (e.g. by another process), then its next request has the new role", async () => {
+    // The user is read with the session row on each request (session-preload.ts), never kept between requests.
+    const admin = await loginAs(app, "quantri");
+    expect((await admin.get("/admin/users")).status).toBe(200);
+    await db("users").where({ username: "quantri" }).update({ role: "observer" });
+    try {
+      expect((await admin.get("/admin/users")).status).toBe(403);
+    } finally {
+      await db("users").where({ username: "quantri" }).update({ role: "admin" });
+    }
+    expect((await admin.get("/admin/users")).status).toBe(200);
+  });
+
   it("when someone changes their own password, then the current one is required, 10+ characters, not the username", async () => {
     const agent = await loginAs(app, "canbo.vks");
     const wrong = await postForm(agent, "/account/password", "/account/password", { currentPassword: "sai", newPassword: "mat-khau-moi-123", confirmPassword: "mat-khau-moi-123" });

@@ -1,7 +1,9 @@
+import type { Request } from "express";
 import { Passport } from "passport";
 import { Strategy as LocalStrategy } from "passport-local";
 import type { UsersService } from "./users-service.js";
 import type { LoginService } from "./login-service.js";
+import { takeSessionUser } from "../web/middleware/session-preload.js";
 
 export type PortalPassport = InstanceType<typeof Passport>;
 
@@ -20,7 +22,10 @@ export function createPassport(users: UsersService, login: LoginService): Portal
     ),
   );
   passport.serializeUser((user, done) => done(null, user.id));
-  passport.deserializeUser((id: number, done) => {
+  passport.deserializeUser((req: Request, id: number, done: (err: unknown, user?: Express.User | false) => void) => {
+    // Read with the session row when the app preloads it (session-preload.ts), else here.
+    const read = takeSessionUser(req, id);
+    if (read !== undefined) return done(null, read ?? false);
     users.findSessionUser(id).then(
       (user) => done(null, user ?? false),
       (err) => done(err),

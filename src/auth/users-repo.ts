@@ -27,7 +27,7 @@ interface UserRow {
   password_hash: string;
 }
 
-function toUser(row: UserRow, blocIds: number[]): User {
+function toUser(row: Omit<UserRow, "password_hash">, blocIds: number[]): User {
   return {
     id: row.id,
     username: row.username,
@@ -38,6 +38,23 @@ function toUser(row: UserRow, blocIds: number[]): User {
     mustChangePassword: row.must_change_password,
     blocIds,
   };
+}
+
+/**
+ * The user of alias `u` with their blocs (a clerk's are its agency's), as SQL select columns: `findById`
+ * and the session read (one query with the session row, issue 16) share it. No password hash.
+ */
+export const SESSION_USER_COLUMNS = `u.id, u.username, u.full_name, u.role, u.agency_id, u.active, u.must_change_password,
+  case when u.role = 'clerk'
+    then (select json_agg(distinct m.bloc_id) from bloc_memberships m where m.agency_id = u.agency_id)
+    else (select json_agg(ub.bloc_id) from user_blocs ub where ub.user_id = u.id) end as bloc_ids`;
+
+export type SessionUserRow = Omit<UserRow, "password_hash"> & { bloc_ids: number[] | string | null };
+
+/** The user read with SESSION_USER_COLUMNS. */
+export function userFromRow(row: SessionUserRow): User {
+  const blocIds = (typeof row.bloc_ids === "string" ? (JSON.parse(row.bloc_ids) as number[]) : (row.bloc_ids ?? [])).map(Number);
+  return toUser(row, blocIds.sort((a, b) => a - b));
 }
 
 export function usersRepo(db: Knex) {
@@ -53,17 +70,8 @@ export function usersRepo(db: Knex) {
   return {
     /** The user with their blocs in one query: every signed-in request reads it (issue 16's query budget). */
     async findById(id: number): Promise<User | undefined> {
-      const row: (UserRow & { bloc_ids: number[] | string | null }) | undefined = await db("users as u")
-        .where("u.id", id)
-        .first(
-          "u.*",
-          db.raw(`case when u.role = 'clerk'
-                    then (select json_agg(distinct m.bloc_id) from bloc_memberships m where m.agency_id = u.agency_id)
-                    else (select json_agg(ub.bloc_id) from user_blocs ub where ub.user_id = u.id) end as bloc_ids`),
-        );
-      if (!row) return undefined;
-      const blocIds = (typeof row.bloc_ids === "string" ? (JSON.parse(row.bloc_ids) as number[]) : (row.bloc_ids ?? [])).map(Number);
-      return toUser(row, blocIds.sort((a, b) => a - b));
+      const row: SessionUserRow | undefined = await db("users as u").where("u.id", id).first(db.raw(SESSION_USER_COLUMNS));
+      return row && userFromRow(row);
     },
     /** The user with their password hash, for verification only: never rendered or logged. */
     async findCredentials(username: string): Promise<(User & { passwordHash: string }) | undefined> {

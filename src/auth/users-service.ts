@@ -1,6 +1,9 @@
 import type { UsersRepo, User } from "./users-repo.js";
 import { dummyPasswordHash, verifyPassword } from "./passwords.js";
 
+/** Only an active account stays signed in: a deactivated one is signed out on its next request. */
+export const signedInUser = (user: User | null | undefined): User | null => (user && user.active ? user : null);
+
 export function usersService(repo: UsersRepo) {
   return {
     /** The user when the password matches an active account; unknown and wrong look the same. */
@@ -12,8 +15,7 @@ export function usersService(repo: UsersRepo) {
       return user;
     },
     async findSessionUser(id: number): Promise<User | null> {
-      const user = await repo.findById(id);
-      return user && user.active ? user : null;
+      return signedInUser(await repo.findById(id));
     },
     recordLogin: (id: number) => repo.touchLastLogin(id),
   };

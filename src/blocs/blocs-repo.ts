@@ -52,6 +52,30 @@ export const toBloc = (r: BlocRow): Bloc => ({
 
 const toRow = (f: BlocFields) => ({ name: f.name, short_name: f.shortName, issuing_body: f.issuingBody, place_name: f.placeName, level: f.level });
 
+export interface BlocHeader {
+  blocs: Bloc[];
+  unread: number;
+}
+export interface BlocHeaderRow {
+  unread: number | string;
+  blocs: BlocRow[] | string;
+}
+
+/**
+ * What every page's header shows, as select columns: the blocs (for the brand) and the unread notification
+ * count of the user whose id is the SQL expression `userId` (code, never input; -1 or null: nobody).
+ * Read alone (`header`) or with the session row (issue 16's query budget).
+ */
+export const blocHeaderColumns = (userId: string) =>
+  `(select count(*) from notifications n where n.user_id = ${userId} and n.read_at is null) as unread,
+   (select coalesce(json_agg(json_build_object('id', b.id, 'code', b.code, 'name', b.name, 'issuing_body', b.issuing_body,
+      'short_name', b.short_name, 'place_name', b.place_name, 'level', b.level) order by b.id), '[]'::json) from blocs b) as blocs`;
+
+export const blocHeaderFromRow = (r: BlocHeaderRow): BlocHeader => ({
+  unread: Number(r.unread),
+  blocs: (typeof r.blocs === "string" ? (JSON.parse(r.blocs) as BlocRow[]) : r.blocs).map(toBloc),
+});
+
 export function blocsRepo(db: Knex) {
   return {
     async list(): Promise<Bloc[]> {
@@ -61,15 +85,9 @@ export function blocsRepo(db: Knex) {
      * What every page's header shows, in one query: the blocs (for the brand) and, for a signed-in user,
      * their unread notification count (issue 16's query budget).
      */
-    async header(userId: number | null): Promise<{ blocs: Bloc[]; unread: number }> {
-      const { rows } = await db.raw(
-        `select (select count(*) from notifications n where n.user_id = ? and n.read_at is null) as unread,
-                (select coalesce(json_agg(json_build_object('id', b.id, 'code', b.code, 'name', b.name, 'issuing_body', b.issuing_body,
-                   'short_name', b.short_name, 'place_name', b.place_name, 'level', b.level) order by b.id), '[]'::json) from blocs b) as blocs`,
-        [userId ?? -1],
-      );
-      const r = rows[0] as { unread: number | string; blocs: BlocRow[] | string };
-      return { unread: Number(r.unread), blocs: (typeof r.blocs === "string" ? (JSON.parse(r.blocs) as BlocRow[]) : r.blocs).map(toBloc) };
+    async header(userId: number | null): Promise<BlocHeader> {
+      const { rows } = await db.raw(`select ${blocHeaderColumns("?")}`, [userId ?? -1]);
+      return blocHeaderFromRow(rows[0] as BlocHeaderRow);
     },
     async findByCode(code: string, q: Knex = db): Promise<Bloc | undefined> {
       const row = await q<BlocRow>("blocs").where({ code }).first();

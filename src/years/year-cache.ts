@@ -36,6 +36,12 @@ export function requestMemo<T>(key: string, load: () => Promise<T>): Promise<T> 
   return p;
 }
 
+/** Gives `requestMemo(key)` its value when it was read with something else (only inside a GET's request scope). */
+export function primeRequestMemo<T>(key: string, value: T): void {
+  const store = requestScope.getStore();
+  if (store && !store.has(key)) store.set(key, Promise.resolve(value));
+}
+
 export interface ComputedYearCache {
   /** The value of `key` for the year at `revision`: cached, or loaded (once, shared by concurrent callers). */
   memo<T>(yearId: number, revision: number, key: string, load: () => Promise<T>): Promise<T>;

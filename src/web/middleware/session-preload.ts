@@ -1,0 +1,37 @@
+import type { Request } from "express";
+import { SESSION_USER_COLUMNS, userFromRow, type SessionUserRow, type User } from "../../auth/users-repo.js";
+import { signedInUser } from "../../auth/users-service.js";
+import { blocHeaderColumns, blocHeaderFromRow, type BlocHeaderRow } from "../../blocs/blocs-repo.js";
+import { primeBlocHeader } from "../../blocs/bloc-header.js";
+import type { SessionPreload } from "./session.js";
+
+const preloaded = new WeakMap<Request, { id: number; user: User | null }>();
+
+/**
+ * Issue 16: a signed-in page read its session row, then its user, then the page header (blocs, unread
+ * count): three round trips before any page work. They are now one query, read with the session row
+ * (session.ts): passport's deserializer takes the user from it (`takeSessionUser`), the header is handed
+ * to this GET request's memo. Nothing is cached across requests: a logout, a deactivation or a role
+ * change made by any process is seen by the next request, as before.
+ */
+export const sessionPreload: SessionPreload = {
+  columns: `${SESSION_USER_COLUMNS}, ${blocHeaderColumns("u.id")}`,
+  attach(req, row) {
+    const id = (req.session as { passport?: { user?: unknown } }).passport?.user;
+    const user = signedInUser(row.id === null || row.id === undefined ? null : userFromRow(row as unknown as SessionUserRow));
+    if (typeof id === "number") preloaded.set(req, { id, user });
+    const header = blocHeaderFromRow(row as unknown as BlocHeaderRow);
+    // A session without an active user shows the anonymous header (no unread count).
+    primeBlocHeader(user?.id ?? null, user ? header : { ...header, unread: 0 });
+  },
+};
+
+/**
+ * The session's user as read with the session row, if it was read for this id: the user, or null when
+ * the account is gone or deactivated; undefined when not read (then the deserializer queries it).
+ */
+export function takeSessionUser(req: Request, id: number): User | null | undefined {
+  const found = preloaded.get(req);
+  preloaded.delete(req);
+  return found && found.id === id ? found.user : undefined;
+}
