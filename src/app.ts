@@ -1,7 +1,8 @@
+import fs from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import express, { type Express } from "express";
+import express, { type Express, type RequestHandler } from "express";
 import { pinoHttp } from "pino-http";
 import type { Services } from "./services.js";
 import type { Logger } from "./logger.js";
@@ -60,6 +61,28 @@ export function withoutCsrfToken(url: string): string {
   return url.replace(/([?&])_csrf=[^&#]*/gi, "$1_csrf=[ẩn]");
 }
 
+/**
+ * express.static looks every request up on disk (an fs.stat, and an ENOENT error for each page): only the
+ * paths under one of public/'s own entries (css/, js/, favicon.svg…, listed at start) go to it (issue 16).
+ */
+function publicFiles(dir: string, options: Parameters<typeof express.static>[1]): RequestHandler {
+  const entries = new Set(fs.readdirSync(dir));
+  const serve = express.static(dir, options);
+  return (req, res, next) => {
+    const end = req.path.indexOf("/", 1);
+    let first = req.path.slice(1, end === -1 ? undefined : end);
+    if (first.includes("%")) {
+      try {
+        first = decodeURIComponent(first);
+      } catch {
+        return next();
+      }
+    }
+    if (!entries.has(first)) return next();
+    serve(req, res, next);
+  };
+}
+
 /** Builds the Express app from its services; never listens (server.ts does). */
 export function createApp(services: Services, opts: AppOptions): Express {
   const app = express();
@@ -91,7 +114,7 @@ export function createApp(services: Services, opts: AppOptions): Express {
   });
   app.use(securityHeaders(opts.production));
   // Static files come before the session so assets never create one.
-  app.use(express.static(path.join(root, "public"), { maxAge: opts.production ? "1d" : 0, index: false }));
+  app.use(publicFiles(path.join(root, "public"), { maxAge: opts.production ? "1d" : 0, index: false }));
   app.use(healthRoutes(services));
   // Every page and download past this point may be private: no browser or proxy keeps a copy.
   app.use((_req, res, next) => {
