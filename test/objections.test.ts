@@ -83,6 +83,17 @@ describe("objections to the published ranking", () => {
   it("a clerk cannot answer; the secretariat rejects with an answer, the objecting clerk is told, answering twice is refused", async () => {
     const clerk = await portal.login("canbo.stp");
     expect((await postForm(clerk, `${Y}/objections/${first}`, `${Y}/objections/${first}/answer`, { decision: "reject", answer: "Tự trả lời kiến nghị của mình." })).status).toBe(403);
+    // Conflict of interest: the objection disputes Công an's result, so the deputy's secretariat (Công an) may not answer it.
+    const deputy = await portal.login("phokhoi");
+    const ownPage = await deputy.get(`${Y}/objections/${first}`);
+    expect(ownPage.status).toBe(200);
+    expect(ownPage.text).not.toContain(`action="${Y}/objections/${first}/answer"`);
+    expect(text(ownPage.text)).toContain("Không được trả lời: kiến nghị này do Sở Tư pháp tỉnh Tuyên Quang gửi về kết quả của Công an tỉnh Tuyên Quang");
+    const refused = await deputy.post(`${Y}/objections/${first}/answer`).type("form").send({ _csrf: csrfFrom(ownPage.text), decision: "accept", answer: "Chấp nhận kiến nghị về đơn vị mình." });
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain("Kiến nghị do tài khoản Thường trực của đơn vị khác hoặc Quản trị hệ thống trả lời.");
+    expect(await portal.db("objections").where({ id: first }).first()).toMatchObject({ status: "pending", answered_by: null });
+    expect(await portal.db("audit_log").where({ action: "objection.answer_refused", entity_id: String(first) }).first()).toBeDefined();
     const sec = await portal.login("thuongtruc");
     const empty = await postForm(sec, `${Y}/objections/${first}`, `${Y}/objections/${first}/answer`, { decision: "reject", answer: "" });
     expect(empty.status).toBe(422);

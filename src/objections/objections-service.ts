@@ -10,6 +10,7 @@ import { ConflictError, NotFoundError, RuleViolationError } from "../errors.js";
 import { detectAllowedType, formatFileSize, MAX_ATTACHMENT_BYTES, storedFilename } from "../reports/attachments.js";
 import { formatDate } from "../lib/dates.js";
 import { rankingStanding, type Standing } from "./standing.js";
+import { assertMayAnswerObjection, objectionAnswerRefusal } from "../years/reviewers.js";
 import type { ObjectionsRepo, ObjectionStatus, ObjectionTopic } from "./objections-repo.js";
 
 export const objectionMessages = {
@@ -122,10 +123,14 @@ export function objectionsService(deps: { db: Knex; repo: ObjectionsRepo; years:
       const o = await repo.find(ctx.year.id, id);
       if (!o) throw new NotFoundError();
       const [shown] = await view(ctx, [o]);
+      const answerable = o.status === "pending" && can(user, "objection.answer", bloc(ctx.bloc.id)) && !ctx.year.closedAt;
+      // Conflict of interest: the secretariat of either agency concerned is told who answers instead.
+      const answerRefusal = answerable ? objectionAnswerRefusal(user, ctx, { filedBy: o.agencyId, about: o.subjectAgencyId }) : null;
       return {
         ctx,
         objection: shown!,
-        mayAnswer: o.status === "pending" && can(user, "objection.answer", bloc(ctx.bloc.id)) && !ctx.year.closedAt,
+        mayAnswer: answerable && answerRefusal === null,
+        answerRefusal,
         mayReopen: o.status === "accepted" && !o.reopenedAt && ctx.year.rankingPublishedAt !== null && can(user, "ranking.publish", bloc(ctx.bloc.id)) && !ctx.year.closedAt,
       };
     },
@@ -171,6 +176,7 @@ export function objectionsService(deps: { db: Knex; repo: ObjectionsRepo; years:
       const o = await repo.find(ctx.year.id, id);
       if (!o) throw new NotFoundError();
       if (o.status !== "pending") throw new ConflictError(objectionMessages.alreadyAnswered);
+      await assertMayAnswerObjection({ audit }, user, ctx, { id, filedBy: o.agencyId, about: o.subjectAgencyId }, ip);
       const status = input.decision === "accept" ? "accepted" : "rejected";
       await db.transaction(async (trx) => {
         if (!(await repo.answer(trx, id, { status, answer: input.answer, userId: user.id, at: now() }))) throw new ConflictError(objectionMessages.alreadyAnswered);
