@@ -61,6 +61,13 @@ describe("objections to the published ranking", () => {
     const audit = await portal.db("audit_log").where({ action: "objection.file", entity_id: first }).first();
     expect(audit.username).toBe("canbo.stp");
     expect(audit.after).toMatchObject({ file: "kien-nghi.pdf", topic: "Đề nghị khen thưởng", subject: "Công an tỉnh Tuyên Quang" });
+    // The bloc's secretariat, who answer it, are told; nobody else is.
+    const told = await portal.db("notifications").where({ kind: "objection_filed" }).orderBy("user_id").select("user_id", "title", "body", "link");
+    expect(told.map((n) => n.user_id)).toEqual([await userId("thuongtruc"), await userId("phokhoi")].sort((a, b) => a - b));
+    expect(told[0]).toMatchObject({ title: "Kiến nghị mới về kết quả năm 2022", link: `${Y}/objections/${first}` });
+    expect(told[0].body).toContain("Sở Tư pháp tỉnh Tuyên Quang gửi kiến nghị về kết quả chấm điểm, xếp hạng năm 2022 của Công an tỉnh Tuyên Quang.");
+    const sec = await portal.login("thuongtruc");
+    expect(text((await sec.get("/notifications")).text)).toContain("Kiến nghị mới về kết quả năm 2022");
   });
 
   it("the bloc's members, the leader and the observer read it and its file; other roles cannot file", async () => {

@@ -154,6 +154,7 @@ export function objectionsService(deps: { db: Knex; repo: ObjectionsRepo; years:
       const id = await db.transaction(async (trx) => {
         const id = await repo.insert(trx, { yearId: ctx.year.id, agencyId: user.agencyId!, subjectAgencyId: input.subjectAgencyId, topic: input.topic, reasons: input.reasons, userId: user.id, at });
         if (checked) await repo.addFile(trx, { objectionId: id, ...checked.row, userId: user.id });
+        await notifications.objectionFiled(trx, { objectionId: id, blocId: ctx.bloc.id, year: ctx.year.year, filedBy: nameOf(ctx, user.agencyId!), about: nameOf(ctx, input.subjectAgencyId), link: `${ctx.basePath}/objections/${id}` });
         await audit.record(
           { userId: user.id, username: user.username, action: "objection.file", entity: "objection", entityId: id, blocId: ctx.bloc.id, agencyId: user.agencyId, before: null, after: { topic: TOPIC_LABELS[input.topic], subject: nameOf(ctx, input.subjectAgencyId), reasons: input.reasons, file: checked ? checked.row.filename : null }, ip },
           trx,
