@@ -5,7 +5,6 @@ import request from "supertest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
 import { createTestApp, csrfFrom, loginAs, type Agent } from "./http.js";
-import { seedDemo } from "../seeds/demo.js";
 import type { Database } from "../src/db/database.js";
 import { createServices } from "../src/services.js";
 import { usersRepo, type User, type Role } from "../src/auth/users-repo.js";
@@ -39,10 +38,11 @@ const agents = {} as Record<Who, Agent>;
 const tokens = {} as Record<Who, string>;
 const users = {} as Record<(typeof USERS)[number], User>;
 
-/** The demo (one place, should the demo's options change) and a second bloc with its own agencies. */
-async function seed(k: Knex): Promise<void> {
-  // 2022 in progress: a closed year answers 409 to every POST before any role is checked.
-  await seedDemo(k, { keep2022InProgress: true });
+/**
+ * On the demo with 2022 in progress (a closed year answers 409 to every POST before any role is
+ * checked): a second bloc with its own agencies.
+ */
+async function addSecondBloc(k: Knex): Promise<void> {
   const services = createServices(k);
   const doc = JSON.parse(JSON.stringify(await services.bundle.exportYear("noichinh-tq", 2022)));
   const rename = (code: string | null) => (code === null ? null : `k2-${code}`);
@@ -174,9 +174,9 @@ async function snapshot(): Promise<Record<string, string>> {
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = await createTestDatabase("demo-2022-open");
   db = database.knex;
-  await seed(db);
+  await addSecondBloc(db);
   app = createTestApp(db);
   for (const b of await db("blocs").select("id", "code")) ids.bloc[b.code] = b.id;
   for (const a of await db("agencies").select("id", "code")) ids.agency[a.code] = a.id;

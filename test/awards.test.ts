@@ -59,6 +59,10 @@ describe("the province's decisions on the proposals", () => {
     expect(again.status).toBe(409);
     const page = text((await sec.get(`${Y}/decisions`)).text);
     expect(page).toContain("Được khen thưởng Cờ thi đua của UBND tỉnh — Quyết định số 245/QĐ-UBND ngày 20/03/2023 của Chủ tịch UBND tỉnh Tuyên Quang");
+    // The closed year's banner says this page still takes decisions; elsewhere the year reads as read-only.
+    expect(page).toContain("Trang này vẫn ghi được những việc đến sau kết quả xếp hạng");
+    expect(page).not.toContain("Mọi dữ liệu của năm 2022 chỉ còn để xem.");
+    expect(text((await sec.get(`${Y}/ranking`)).text)).toContain("Mọi dữ liệu của năm 2022 chỉ còn để xem.");
   });
 
   it("a proposal may be not awarded, or awarded differently from what was proposed", async () => {

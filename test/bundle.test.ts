@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
 import { createTestApp, csrfFrom, loginAs } from "./http.js";
-import { seedDemo } from "../seeds/demo.js";
 import { createServices } from "../src/services.js";
 import { validateBundle } from "../src/bundle/bundle-service.js";
 import type { Database } from "../src/db/database.js";
@@ -12,9 +11,8 @@ let target: Database;
 let db: Knex;
 
 beforeAll(async () => {
-  source = await createTestDatabase();
+  source = await createTestDatabase("demo-2022-open");
   db = source.knex;
-  await seedDemo(db, { keep2022InProgress: true });
   target = await createTestDatabase();
 });
 afterAll(async () => {

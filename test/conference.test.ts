@@ -1,48 +1,36 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Knex } from "knex";
+import { describe, expect, it } from "vitest";
 import * as cheerio from "cheerio";
-import { createTestDatabase } from "./db.js";
-import { createTestApp, loginAs, postForm } from "./http.js";
-import { seedDemo } from "../seeds/demo.js";
-import type { Database } from "../src/db/database.js";
+import { useTestPortal } from "./portal.js";
+import { postForm } from "./http.js";
 
 // Issue 18: the annual conference records next year's head and deputy under the year's rule
 // (`headMayRepeat`, default false); the minutes show them and the next year copied from this one takes them.
 const Y = "/blocs/noichinh-tq/years/2022";
-let database: Database;
-let db: Knex;
-let app: ReturnType<typeof createTestApp>;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = database.knex;
-  await seedDemo(db, { keep2022InProgress: true });
-  app = createTestApp(db, { now: () => new Date("2022-12-20T09:00:00+07:00") });
-});
-afterAll(() => database.close());
+const portal = useTestPortal({ data: "demo-2022-open", now: () => new Date("2022-12-20T09:00:00+07:00") });
 
 const text = (html: string) => cheerio.load(html)("main").text().replace(/\s+/g, " ");
-const id = async (code: string) => String((await db("agencies").where({ code }).first("id")).id);
+const id = async (code: string) => String((await portal.db("agencies").where({ code }).first("id")).id);
 const setRule = async (headMayRepeat: boolean) => {
-  const y = await db("emulation_years").where({ year: 2022 }).first("id", "rules");
+  const y = await portal.db("emulation_years").where({ year: 2022 }).first("id", "rules");
   const rules = typeof y.rules === "string" ? JSON.parse(y.rules) : y.rules;
-  await db("emulation_years").where({ id: y.id }).update({ rules: JSON.stringify({ ...rules, headMayRepeat }) });
+  await portal.db("emulation_years").where({ id: y.id }).update({ rules: JSON.stringify({ ...rules, headMayRepeat }) });
 };
 
 describe("next year's head and deputy", () => {
   it("the leader reads the page without the form; a clerk may not open it, the leader may not record", async () => {
-    const leader = await loginAs(app, "lanhdao");
+    const leader = await portal.login("lanhdao");
     const page = await leader.get(`${Y}/conference`);
     expect(page.status).toBe(200);
     expect(text(page.text)).toMatch(/Trưởng khối năm 2022\s*Bộ Chỉ huy Quân sự tỉnh Tuyên Quang/);
     expect(text(page.text)).toContain("một cơ quan không làm Trưởng khối hai năm liền");
     expect(page.text).not.toContain("Ghi kết quả Hội nghị");
-    expect((await (await loginAs(app, "canbo.stp")).get(`${Y}/conference`)).status).toBe(403);
+    expect((await (await portal.login("canbo.stp")).get(`${Y}/conference`)).status).toBe(403);
     expect((await postForm(leader, `${Y}/conference`, `${Y}/conference`, { nextHeadAgencyId: await id("congan") })).status).toBe(403);
   });
 
   it("by default this year's head cannot head next year too, and head and deputy must differ", async () => {
-    const sec = await loginAs(app, "thuongtruc");
+    const sec = await portal.login("thuongtruc");
     const repeat = await postForm(sec, `${Y}/conference`, `${Y}/conference`, { heldOn: "15/12/2022", nextHeadAgencyId: await id("bchqs"), nextDeputyAgencyId: await id("congan") });
     expect(repeat.status).toBe(422);
     expect(repeat.text).toContain("một cơ quan không làm Trưởng khối hai năm liền: Bộ Chỉ huy Quân sự tỉnh Tuyên Quang là Trưởng khối năm 2022.");
@@ -50,21 +38,21 @@ describe("next year's head and deputy", () => {
     const same = await postForm(sec, `${Y}/conference`, `${Y}/conference`, { nextHeadAgencyId: await id("congan"), nextDeputyAgencyId: await id("congan") });
     expect(same.status).toBe(422);
     expect(same.text).toContain("phải là hai cơ quan, đơn vị khác nhau");
-    expect((await db("emulation_years").where({ year: 2022 }).first()).next_head_agency_id).toBeNull();
+    expect((await portal.db("emulation_years").where({ year: 2022 }).first()).next_head_agency_id).toBeNull();
   });
 
   it("when the year's rules allow a head to repeat, then the same head may be recorded", async () => {
     await setRule(true);
-    const sec = await loginAs(app, "thuongtruc");
+    const sec = await portal.login("thuongtruc");
     expect((await postForm(sec, `${Y}/conference`, `${Y}/conference`, { nextHeadAgencyId: await id("bchqs"), nextDeputyAgencyId: "" })).status).toBe(303);
-    expect((await db("emulation_years").where({ year: 2022 }).first()).next_head_agency_id).toBe(Number(await id("bchqs")));
+    expect((await portal.db("emulation_years").where({ year: 2022 }).first()).next_head_agency_id).toBe(Number(await id("bchqs")));
     await setRule(false);
   });
 
   it("the recorded choice is audited, shown in the minutes, and taken by next year's copy", async () => {
-    const sec = await loginAs(app, "thuongtruc");
+    const sec = await portal.login("thuongtruc");
     expect((await postForm(sec, `${Y}/conference`, `${Y}/conference`, { heldOn: "15/12/2022", nextHeadAgencyId: await id("congan"), nextDeputyAgencyId: await id("vks") })).status).toBe(303);
-    const audit = await db("audit_log").where({ action: "year.conference" }).orderBy("id", "desc").first();
+    const audit = await portal.db("audit_log").where({ action: "year.conference" }).orderBy("id", "desc").first();
     expect(audit.after).toMatchObject({ conferenceHeldOn: "2022-12-15", nextHead: "Công an tỉnh Tuyên Quang", nextDeputy: "Viện kiểm sát nhân dân tỉnh Tuyên Quang" });
     const log = text((await sec.get("/audit")).text);
     expect(log).toContain("Ghi Trưởng khối, Phó trưởng khối năm sau");
@@ -73,7 +61,7 @@ describe("next year's head and deputy", () => {
     expect(minutes).toContain("IV. TRƯỞNG KHỐI, PHÓ TRƯỞNG KHỐI NĂM 2023");
     expect(minutes).toContain("Hội nghị ngày 15/12/2022 thống nhất: Công an tỉnh Tuyên Quang làm Trưởng khối, Viện kiểm sát nhân dân tỉnh Tuyên Quang làm Phó Trưởng khối thi đua năm 2023.");
     expect((await postForm(sec, `${Y}/setup`, `${Y}/next-year`, {})).status).toBe(303);
-    const y2023 = await db("emulation_years").where({ year: 2023 }).first();
+    const y2023 = await portal.db("emulation_years").where({ year: 2023 }).first();
     expect([y2023.head_agency_id, y2023.deputy_agency_id]).toEqual([Number(await id("congan")), Number(await id("vks"))]);
   });
 });

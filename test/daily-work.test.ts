@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
 import { createTestApp, loginAs, postForm } from "./http.js";
-import { seedDemo } from "../seeds/demo.js";
 import type { Database } from "../src/db/database.js";
 
 // Issue 22: the secretariat's audit log for people, the leader's and observer's point history,
@@ -13,13 +12,9 @@ let database: Database;
 let db: Knex;
 let app: ReturnType<typeof createTestApp>;
 
-/** The demo in the state these tests need (2022 open, unpublished): one place to switch when the demo seed changes. */
-const seedForDailyWork = (k: Knex) => seedDemo(k, { keep2022InProgress: true });
-
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = await createTestDatabase("demo-2022-open");
   db = database.knex;
-  await seedForDailyWork(db);
   app = createTestApp(db);
 });
 afterAll(() => database.close());

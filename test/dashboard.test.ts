@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
 import { createTestApp, loginAs } from "./http.js";
-import { seedDemo } from "../seeds/demo.js";
 import type { Database } from "../src/db/database.js";
 
 const BASE = "/blocs/noichinh-tq/years/2022";
@@ -31,9 +30,8 @@ describe("dashboard", () => {
   let app: ReturnType<typeof createTestApp>;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase("demo-2022-open");
     db = database.knex;
-    await seedDemo(db, { keep2022InProgress: true });
     app = createTestApp(db, { now: () => NOW });
   });
   afterAll(() => database.close());

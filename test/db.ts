@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import knex from "knex";
 import { inject } from "vitest";
 import { openPglite, openPostgres, type Database } from "../src/db/database.js";
+import type { TestData } from "./test-data.js";
 
 const serverUrl = () => inject("pgServerUrl");
 
@@ -34,13 +35,17 @@ async function createPgDatabase(template: string | null): Promise<Database> {
   };
 }
 
-/** A migrated database of this test file's own, on PostgreSQL or PGlite. */
-export async function createTestDatabase(): Promise<Database> {
-  if (onPostgres()) return createPgDatabase(inject("pgTemplate"));
-  return openPglite({ loadDataDir: new Blob([fs.readFileSync(inject("pgliteTemplate"))]) });
+/**
+ * A database of this test file's own, on PostgreSQL or PGlite, at one of the starting points built
+ * once per run (`test/test-data.ts`): the schema alone by default, or the demo with 2022 open.
+ */
+export async function createTestDatabase(data: TestData = "migrated"): Promise<Database> {
+  if (onPostgres()) return createPgDatabase(inject("pgTemplates")[data]);
+  return openPglite({ loadDataDir: new Blob([fs.readFileSync(inject("pgliteTemplates")[data])]) });
 }
 
 /** An empty database (no migrations), for migration tests. */
 export async function createEmptyDatabase(): Promise<Database> {
-  return onPostgres() ? createPgDatabase(null) : openPglite();
+  if (onPostgres()) return createPgDatabase(null);
+  return openPglite({ loadDataDir: new Blob([fs.readFileSync(inject("pgliteTemplates").empty)]) });
 }

@@ -5,7 +5,6 @@ import type { Response } from "superagent";
 import { getDocumentProxy } from "unpdf";
 import { createTestDatabase } from "./db.js";
 import { createTestApp, loginAs } from "./http.js";
-import { seedDemo } from "../seeds/demo.js";
 import type { Database } from "../src/db/database.js";
 
 const BASE = "/blocs/noichinh-tq/years/2022";
@@ -56,9 +55,8 @@ describe("ranking documents and downloads", () => {
   let app: ReturnType<typeof createTestApp>;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase("demo-2022-open");
     db = database.knex;
-    await seedDemo(db, { keep2022InProgress: true });
     app = createTestApp(db, { now: () => NOW });
   });
   afterAll(() => database.close());

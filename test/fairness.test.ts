@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
 import { createTestApp, loginAs, postForm } from "./http.js";
-import { seedDemo } from "../seeds/demo.js";
 import { rankingCommand } from "../src/ranking/ranking-command.js";
 import { createUserCommand } from "../src/users/create-user-command.js";
 import { createServices } from "../src/services.js";
@@ -21,12 +20,8 @@ const CONGAN = "Công an tỉnh Tuyên Quang";
 const BCHQS = "Bộ Chỉ huy Quân sự tỉnh Tuyên Quang";
 const VKS = "Viện kiểm sát nhân dân tỉnh Tuyên Quang";
 
-/** The demo as these tests need it: 2022 open and unpublished (one place to switch to i13's seed option). */
-const seedOpenDemo = (db: Knex) => seedDemo(db, { keep2022InProgress: true });
-
 async function fresh() {
-  const database = await createTestDatabase();
-  await seedOpenDemo(database.knex);
+  const database = await createTestDatabase("demo-2022-open");
   return { database, db: database.knex, app: createTestApp(database.knex, { now: () => NOW }) };
 }
 

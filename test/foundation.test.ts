@@ -53,9 +53,8 @@ describe("schema constraints and types", () => {
   let database: Database;
   let db: Knex;
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase("demo-2022-open");
     db = database.knex;
-    await seedDemo(db, { keep2022InProgress: true });
   });
   afterAll(() => database.close());
 
@@ -168,8 +167,7 @@ describe("web app", () => {
   let database: Database;
   let app: ReturnType<typeof createTestApp>;
   beforeAll(async () => {
-    database = await createTestDatabase();
-    await seedDemo(database.knex, { keep2022InProgress: true });
+    database = await createTestDatabase("demo-2022-open");
     app = createTestApp(database.knex);
   });
   afterAll(() => database.close());

@@ -3,16 +3,17 @@ import os from "node:os";
 import path from "node:path";
 import knex from "knex";
 import type { TestProject } from "vitest/node";
-import { openPglite } from "../src/db/database.js";
+import { openPglite, type Database } from "../src/db/database.js";
 import { migrateLatest } from "../src/db/migrate.js";
+import { TEST_DATA, type TestData } from "./test-data.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    /** PostgreSQL: URL of the server and the migrated template database's name. */
+    /** PostgreSQL: URL of the server and, per starting point, its template database's name. */
     pgServerUrl: string;
-    pgTemplate: string;
-    /** PGlite: a dump of a migrated database, loaded by every test file. */
-    pgliteTemplate: string;
+    pgTemplates: Record<TestData, string>;
+    /** PGlite: per starting point (and "empty": initdb alone), a dump loaded by every test file that asks for it. */
+    pgliteTemplates: Record<TestData | "empty", string>;
   }
 }
 
@@ -23,41 +24,73 @@ function withDatabase(url: string, name: string): string {
 }
 
 /**
- * Runs the real migrations once into a template; every test file then gets its own copy
- * (CREATE DATABASE … TEMPLATE on PostgreSQL, a loaded dump on PGlite), so files run in parallel.
+ * Builds each starting point once (the real migrations, then its data: the demo seed hashes ~20
+ * passwords with argon2 and scores two years, seconds a file used to spend on its own); every test
+ * file then gets its own copy (CREATE DATABASE … TEMPLATE on PostgreSQL, a loaded dump on PGlite), so
+ * files run in parallel and never see each other's writes.
  */
 export default async function setup(project: TestProject) {
+  const kinds = Object.keys(TEST_DATA) as TestData[];
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (serverUrl) {
-    const template = `thidua_tpl_${process.pid}`;
     const admin = knex({ client: "pg", connection: serverUrl, pool: { min: 0, max: 1 } });
-    await admin.raw(`DROP DATABASE IF EXISTS ${template}`);
-    await admin.raw(`CREATE DATABASE ${template}`);
-    const tpl = knex({ client: "pg", connection: withDatabase(serverUrl, template), pool: { min: 0, max: 1 } });
-    await migrateLatest(tpl);
-    await tpl.destroy();
+    const templates = {} as Record<TestData, string>;
+    for (const kind of kinds) {
+      // Each starting point is a copy of the migrated one with its data added.
+      const name = `thidua_tpl_${process.pid}_${kind.replace(/\W/g, "_")}`;
+      await admin.raw(`DROP DATABASE IF EXISTS ${name}`);
+      await admin.raw(`CREATE DATABASE ${name}${kind === "migrated" ? "" : ` TEMPLATE ${templates.migrated}`}`);
+      const tpl = knex({ client: "pg", connection: withDatabase(serverUrl, name), pool: { min: 0, max: 2 } });
+      try {
+        if (kind === "migrated") await migrateLatest(tpl);
+        else await TEST_DATA[kind](tpl);
+      } finally {
+        await tpl.destroy();
+      }
+      templates[kind] = name;
+    }
     project.provide("pgServerUrl", serverUrl);
-    project.provide("pgTemplate", template);
-    project.provide("pgliteTemplate", "");
+    project.provide("pgTemplates", templates);
+    project.provide("pgliteTemplates", {} as Record<TestData | "empty", string>);
     return async () => {
       // Test files drop their own databases; sweep what a crashed file left behind.
       const left: { datname: string }[] = (
         await admin.raw("SELECT datname FROM pg_database WHERE datname LIKE ?", [`thidua_t_${process.pid}_%`])
       ).rows;
       for (const { datname } of left) await admin.raw(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
-      await admin.raw(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+      for (const name of Object.values(templates)) await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.destroy();
     };
   }
 
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "thidua-test-"));
+  const dump = async (database: Database, name: string) => {
+    const file = path.join(dir, `${name}.tar`);
+    fs.writeFileSync(file, Buffer.from(await (await database.pglite!.dumpDataDir("none")).arrayBuffer()));
+    return file;
+  };
+  // One engine, dumped at each step: empty (initdb alone takes seconds), migrated, then each
+  // starting point's data on top of the migrated schema (loaded afresh from its dump).
+  const files = {} as Record<TestData | "empty", string>;
   const database = await openPglite();
-  await migrateLatest(database.knex);
-  const dump = await database.pglite!.dumpDataDir("none");
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "thidua-test-")), "template.tar");
-  fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
-  await database.close();
+  try {
+    files.empty = await dump(database, "empty");
+    await migrateLatest(database.knex);
+    files.migrated = await dump(database, "migrated");
+  } finally {
+    await database.close();
+  }
+  for (const kind of kinds.filter((k) => k !== "migrated")) {
+    const copy = await openPglite({ loadDataDir: new Blob([fs.readFileSync(files.migrated)]) });
+    try {
+      await TEST_DATA[kind](copy.knex);
+      files[kind] = await dump(copy, kind);
+    } finally {
+      await copy.close();
+    }
+  }
   project.provide("pgServerUrl", "");
-  project.provide("pgTemplate", "");
-  project.provide("pgliteTemplate", file);
-  return () => fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  project.provide("pgTemplates", {} as Record<TestData, string>);
+  project.provide("pgliteTemplates", files);
+  return () => fs.rmSync(dir, { recursive: true, force: true });
 }

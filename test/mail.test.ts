@@ -6,7 +6,6 @@ import { SMTPServer } from "smtp-server";
 import { simpleParser, type ParsedMail } from "mailparser";
 import { createTestDatabase, onPostgres } from "./db.js";
 import { createTestApp, loginAs, postForm } from "./http.js";
-import { seedDemo } from "../seeds/demo.js";
 import { createServices } from "../src/services.js";
 import type { Database } from "../src/db/database.js";
 import { mailSender, smtpTransport, CLAIM_LEASE_MS } from "../src/notifications/mail-sender.js";
@@ -56,11 +55,6 @@ let clock = new Date("2022-06-16T09:00:00+07:00");
 const now = () => clock;
 let app: ReturnType<typeof createTestApp>;
 
-/** The demo with 2022 open and unpublished (one place to switch when issue 13 closes the demo's 2022). */
-async function loadOpenDemo(k: Knex): Promise<void> {
-  await seedDemo(k, { keep2022InProgress: true });
-}
-
 function newSender(k: Knex = db, batchSize = 20) {
   return mailSender({ outbox: createServices(k, { now, mail: MAIL }).outbox, transport: smtpTransport(smtp.url), from: "Cổng thi đua <thidua@example.vn>", messageIdDomain: "thidua.example.vn", now, batchSize });
 }
@@ -69,9 +63,8 @@ const outboxStatuses = async () => (await db("mail_outbox").orderBy("id").select
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
-  database = await createTestDatabase();
+  database = await createTestDatabase("demo-2022-open");
   db = database.knex;
-  await loadOpenDemo(db);
   app = createTestApp(db, { now, mail: MAIL });
 });
 afterAll(async () => {
@@ -301,9 +294,8 @@ describe.skipIf(!onPostgres())("two real portal processes on one PostgreSQL (Pos
   };
 
   it("when both deliver the same outbox, then every message arrives once, and a restart sends none again", async () => {
-    pg = await freshPgDatabase();
+    pg = await freshPgDatabase("demo-2022-open");
     k = knex({ client: "pg", connection: pg.url, pool: { min: 0, max: 2 } });
-    await loadOpenDemo(k);
     let queued = 0;
     for (let i = 0; i < 5; i++) queued += await queueFor(`two-processes:${i}`);
     expect(queued).toBeGreaterThanOrEqual(40);

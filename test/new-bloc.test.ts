@@ -5,7 +5,6 @@ import request from "supertest";
 import { createTestDatabase } from "./db.js";
 import ExcelJS from "exceljs";
 import { createTestApp, csrfFrom, loginAs, postForm, type Agent } from "./http.js";
-import { seedDemo } from "../seeds/demo.js";
 import { DEMO_CRITERIA } from "../src/scoring/index.js";
 import type { Database } from "../src/db/database.js";
 
@@ -30,17 +29,14 @@ let app: ReturnType<typeof createTestApp>;
 let admin: Agent;
 let sec: Agent;
 
-/** The demo only provides the admin account here (and another bloc to stay out of). */
-const seedAccounts = (knex: Knex) => seedDemo(knex, { keep2022InProgress: true });
 const text = (html: string) => cheerio.load(html)("main").text().replace(/\s+/g, " ");
 const count = async (table: string, where: Record<string, unknown> = {}) => Number((await db(table).where(where).count("* as n").first())!.n);
 const yearId = async (year: number) => (await db("emulation_years as y").join("blocs as b", "b.id", "y.bloc_id").where({ "b.code": "dang-tq", "y.year": year }).first("y.id"))?.id as number | undefined;
 const agencyId = async (code: string) => (await db("agencies").where({ code }).first("id")).id as number;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = await createTestDatabase("demo-2022-open");
   db = database.knex;
-  await seedAccounts(db);
   app = createTestApp(db, { now: () => NOW });
   admin = await loginAs(app, "quantri");
 });

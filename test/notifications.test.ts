@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
 import { createTestApp, csrfFrom, loginAs, postForm } from "./http.js";
-import { seedDemo } from "../seeds/demo.js";
 import { createServices } from "../src/services.js";
 import { RulesForm } from "../src/setup/schemas.js";
 import { rulesToForm } from "../src/setup/setup-service.js";
@@ -15,18 +14,9 @@ let clock = new Date("2022-06-16T09:00:00+07:00");
 const now = () => clock;
 let app: ReturnType<typeof createTestApp>;
 
-/**
- * The demo with its 2022 year open and unpublished, as these tests need it. One place to switch
- * when the demo's 2022 becomes published and closed (issue 13).
- */
-async function loadOpenDemo(k: Knex): Promise<void> {
-  await seedDemo(k, { keep2022InProgress: true });
-}
-
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = await createTestDatabase("demo-2022-open");
   db = database.knex;
-  await loadOpenDemo(db);
   app = createTestApp(db, { now });
 });
 afterAll(() => database.close());

@@ -1,31 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Knex } from "knex";
+import { describe, expect, it } from "vitest";
 import * as cheerio from "cheerio";
-import { createTestDatabase } from "./db.js";
-import { createTestApp, csrfFrom, loginAs, postForm, type Agent } from "./http.js";
-import { seedDemo } from "../seeds/demo.js";
-import type { Database } from "../src/db/database.js";
+import { useTestPortal } from "./portal.js";
+import { csrfFrom, postForm, type Agent } from "./http.js";
 
 // Issue 18: objections (kiến nghị) after publication, the window of the year's rules (5 days by
 // default), the secretariat's answers, and the ranking's standing (provisional / final).
 const Y = "/blocs/noichinh-tq/years/2022";
 const PDF = Buffer.from("%PDF-1.4\n%âãÏÓ\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
 let clock = new Date("2023-01-16T10:00:00+07:00");
-let database: Database;
-let db: Knex;
-let app: ReturnType<typeof createTestApp>;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = database.knex;
-  await seedDemo(db, { keep2022InProgress: true });
-  app = createTestApp(db, { now: () => clock });
-});
-afterAll(() => database.close());
+const portal = useTestPortal({ data: "demo-2022-open", now: () => clock });
 
 const text = (html: string) => cheerio.load(html)("main").text().replace(/\s+/g, " ");
-const agencyId = async (code: string) => (await db("agencies").where({ code }).first("id")).id as number;
-const userId = async (username: string) => (await db("users").where({ username }).first("id")).id as number;
+const agencyId = async (code: string) => (await portal.db("agencies").where({ code }).first("id")).id as number;
+const userId = async (username: string) => (await portal.db("users").where({ username }).first("id")).id as number;
 
 async function file(clerk: Agent, fields: Record<string, string>, attachment?: { content: Buffer; name: string }) {
   const page = await clerk.get(`${Y}/objections`);
@@ -40,17 +28,17 @@ describe("objections to the published ranking", () => {
   let second: number;
 
   it("when the ranking is not published, then a clerk cannot object and the page says why", async () => {
-    const clerk = await loginAs(app, "canbo.stp");
+    const clerk = await portal.login("canbo.stp");
     const page = await clerk.get(`${Y}/objections`);
     expect(page.status).toBe(200);
     expect(text(page.text)).toContain("Kết quả xếp hạng năm này chưa được công bố: chưa thể gửi kiến nghị.");
     const res = await file(clerk, { subjectAgencyId: String(await agencyId("congan")), topic: "proposal", reasons: "Đề nghị xem lại số phiếu của Công an tỉnh." });
     expect(res.status).toBe(409);
-    expect(Number((await db("objections").count("* as n").first())!.n)).toBe(0);
+    expect(Number((await portal.db("objections").count("* as n").first())!.n)).toBe(0);
   });
 
   it("when published, then the ranking is provisional until the window's last day", async () => {
-    const leader = await loginAs(app, "lanhdao");
+    const leader = await portal.login("lanhdao");
     expect((await postForm(leader, `${Y}/ranking/publish`, `${Y}/ranking/publish`, { confirm: "yes" })).status).toBe(303);
     const page = text((await leader.get(`${Y}/ranking`)).text);
     expect(page).toContain("Kết quả tạm thời");
@@ -58,7 +46,7 @@ describe("objections to the published ranking", () => {
   });
 
   it("a clerk files an objection about another agency with a file; bad input is re-shown with the typed values", async () => {
-    const clerk = await loginAs(app, "canbo.stp");
+    const clerk = await portal.login("canbo.stp");
     expect(text((await clerk.get("/")).text)).toContain("gửi kiến nghị đến hết ngày 21/01/2023. Gửi kiến nghị");
     const congan = String(await agencyId("congan"));
     const bad = await file(clerk, { subjectAgencyId: congan, topic: "proposal", reasons: "ngắn" });
@@ -68,16 +56,23 @@ describe("objections to the published ranking", () => {
     const ok = await file(clerk, { subjectAgencyId: congan, topic: "proposal", reasons: "Đề nghị xem lại số phiếu bình xét Cờ thi đua của Công an tỉnh." }, { content: PDF, name: "kien-nghi.pdf" });
     expect(ok.status).toBe(303);
     first = Number(/objections\/(\d+)$/.exec(ok.headers.location!)![1]);
-    const row = await db("objections").where({ id: first }).first();
+    const row = await portal.db("objections").where({ id: first }).first();
     expect(row).toMatchObject({ status: "pending", agency_id: await agencyId("stp"), subject_agency_id: Number(congan), topic: "proposal" });
-    const audit = await db("audit_log").where({ action: "objection.file", entity_id: first }).first();
+    const audit = await portal.db("audit_log").where({ action: "objection.file", entity_id: first }).first();
     expect(audit.username).toBe("canbo.stp");
     expect(audit.after).toMatchObject({ file: "kien-nghi.pdf", topic: "Đề nghị khen thưởng", subject: "Công an tỉnh Tuyên Quang" });
+    // The bloc's secretariat, who answer it, are told; nobody else is.
+    const told = await portal.db("notifications").where({ kind: "objection_filed" }).orderBy("user_id").select("user_id", "title", "body", "link");
+    expect(told.map((n) => n.user_id)).toEqual([await userId("thuongtruc"), await userId("phokhoi")].sort((a, b) => a - b));
+    expect(told[0]).toMatchObject({ title: "Kiến nghị mới về kết quả năm 2022", link: `${Y}/objections/${first}` });
+    expect(told[0].body).toContain("Sở Tư pháp tỉnh Tuyên Quang gửi kiến nghị về kết quả chấm điểm, xếp hạng năm 2022 của Công an tỉnh Tuyên Quang.");
+    const sec = await portal.login("thuongtruc");
+    expect(text((await sec.get("/notifications")).text)).toContain("Kiến nghị mới về kết quả năm 2022");
   });
 
   it("the bloc's members, the leader and the observer read it and its file; other roles cannot file", async () => {
     for (const who of ["canbo.vks", "lanhdao", "bantdkt", "thuongtruc"]) {
-      const agent = await loginAs(app, who);
+      const agent = await portal.login(who);
       const page = await agent.get(`${Y}/objections/${first}`);
       expect(page.status, who).toBe(200);
       expect(text(page.text)).toContain("Đề nghị xem lại số phiếu bình xét Cờ thi đua của Công an tỉnh.");
@@ -87,25 +82,36 @@ describe("objections to the published ranking", () => {
       expect(f.status).toBe(200);
       expect(Buffer.from(f.body as Buffer).subarray(0, 4).toString()).toBe("%PDF");
     }
-    const sec = await loginAs(app, "thuongtruc");
+    const sec = await portal.login("thuongtruc");
     expect((await file(sec, { subjectAgencyId: String(await agencyId("congan")), topic: "points", reasons: "Thường trực không gửi kiến nghị được." })).status).toBe(403);
-    expect((await loginAs(app, "canbo.vks").then((a) => a.get(`${Y}/objections/999999`))).status).toBe(404);
+    expect((await portal.login("canbo.vks").then((a) => a.get(`${Y}/objections/999999`))).status).toBe(404);
   });
 
   it("a clerk cannot answer; the secretariat rejects with an answer, the objecting clerk is told, answering twice is refused", async () => {
-    const clerk = await loginAs(app, "canbo.stp");
+    const clerk = await portal.login("canbo.stp");
     expect((await postForm(clerk, `${Y}/objections/${first}`, `${Y}/objections/${first}/answer`, { decision: "reject", answer: "Tự trả lời kiến nghị của mình." })).status).toBe(403);
-    const sec = await loginAs(app, "thuongtruc");
+    // Conflict of interest: the objection disputes Công an's result, so the deputy's secretariat (Công an) may not answer it.
+    const deputy = await portal.login("phokhoi");
+    const ownPage = await deputy.get(`${Y}/objections/${first}`);
+    expect(ownPage.status).toBe(200);
+    expect(ownPage.text).not.toContain(`action="${Y}/objections/${first}/answer"`);
+    expect(text(ownPage.text)).toContain("Không được trả lời: kiến nghị này do Sở Tư pháp tỉnh Tuyên Quang gửi về kết quả của Công an tỉnh Tuyên Quang");
+    const refused = await deputy.post(`${Y}/objections/${first}/answer`).type("form").send({ _csrf: csrfFrom(ownPage.text), decision: "accept", answer: "Chấp nhận kiến nghị về đơn vị mình." });
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain("Kiến nghị do tài khoản Thường trực của đơn vị khác hoặc Quản trị hệ thống trả lời.");
+    expect(await portal.db("objections").where({ id: first }).first()).toMatchObject({ status: "pending", answered_by: null });
+    expect(await portal.db("audit_log").where({ action: "objection.answer_refused", entity_id: String(first) }).first()).toBeDefined();
+    const sec = await portal.login("thuongtruc");
     const empty = await postForm(sec, `${Y}/objections/${first}`, `${Y}/objections/${first}/answer`, { decision: "reject", answer: "" });
     expect(empty.status).toBe(422);
     expect(empty.text).toContain("Vui lòng ghi nội dung trả lời");
     const ok = await postForm(sec, `${Y}/objections/${first}`, `${Y}/objections/${first}/answer`, { decision: "reject", answer: "Số phiếu đã được kiểm tại Hội nghị, biên bản có chữ ký của tổ kiểm phiếu." });
     expect(ok.status).toBe(303);
-    expect(await db("objections").where({ id: first }).first()).toMatchObject({ status: "rejected", answered_by: await userId("thuongtruc") });
-    const told = await db("notifications").where({ user_id: await userId("canbo.stp"), kind: "objection_answered" });
+    expect(await portal.db("objections").where({ id: first }).first()).toMatchObject({ status: "rejected", answered_by: await userId("thuongtruc") });
+    const told = await portal.db("notifications").where({ user_id: await userId("canbo.stp"), kind: "objection_answered" });
     expect(told).toHaveLength(1);
     expect(told[0].link).toBe(`${Y}/objections/${first}`);
-    expect(await db("audit_log").where({ action: "objection.reject", entity_id: first }).first()).toBeDefined();
+    expect(await portal.db("audit_log").where({ action: "objection.reject", entity_id: first }).first()).toBeDefined();
     const page = text((await clerk.get(`${Y}/objections/${first}`)).text);
     expect(page).toContain("Không chấp nhận kiến nghị");
     expect(page).toContain("biên bản có chữ ký của tổ kiểm phiếu");
@@ -114,11 +120,11 @@ describe("objections to the published ranking", () => {
   });
 
   it("while the window is open or an objection waits, the year cannot be closed; after the window a clerk can no longer object", async () => {
-    const clerk = await loginAs(app, "canbo.vks");
+    const clerk = await portal.login("canbo.vks");
     const ok = await file(clerk, { subjectAgencyId: String(await agencyId("vks")), topic: "points", reasons: "Mục 2.3 của đơn vị đã có minh chứng nhưng Khối chấm 0 điểm." });
     expect(ok.status).toBe(303);
     second = Number(/objections\/(\d+)$/.exec(ok.headers.location!)![1]);
-    const sec = await loginAs(app, "thuongtruc");
+    const sec = await portal.login("thuongtruc");
     const closing = await postForm(sec, `${Y}/setup`, `${Y}/close`, {});
     expect(closing.status).toBe(409);
     expect(closing.text).toContain("còn trong thời hạn nhận kiến nghị (đến hết ngày 21/01/2023)");
@@ -136,21 +142,21 @@ describe("objections to the published ranking", () => {
   });
 
   it("when the secretariat accepts, the leader reopens the ranking with that reason; published again, it becomes final after the new window", async () => {
-    const sec = await loginAs(app, "thuongtruc");
+    const sec = await portal.login("thuongtruc");
     expect((await postForm(sec, `${Y}/objections/${second}`, `${Y}/objections/${second}/answer`, { decision: "accept", answer: "Chấp nhận: Khối chấm lại mục 2.3 theo minh chứng đã gửi." })).status).toBe(303);
-    const leader = await loginAs(app, "lanhdao");
+    const leader = await portal.login("lanhdao");
     expect(text((await leader.get(`${Y}/ranking`)).text)).toContain("1 kiến nghị đã được chấp nhận, chờ Lãnh đạo Khối mở lại kết quả.");
     // The secretariat may not reopen the ranking.
     expect((await postForm(sec, `${Y}/objections/${second}`, `${Y}/objections/${second}/reopen`, {})).status).toBe(403);
     const page = await leader.get(`${Y}/objections/${second}`);
     expect(page.text).toContain("Mở lại kết quả xếp hạng theo kiến nghị này");
     expect((await postForm(leader, `${Y}/objections/${second}`, `${Y}/objections/${second}/reopen`, {})).status).toBe(303);
-    expect((await db("emulation_years").where({ year: 2022 }).first()).ranking_published_at).toBeNull();
-    expect((await db("objections").where({ id: second }).first()).reopened_at).not.toBeNull();
-    const audit = await db("audit_log").where({ action: "ranking.reopen" }).orderBy("id", "desc").first();
+    expect((await portal.db("emulation_years").where({ year: 2022 }).first()).ranking_published_at).toBeNull();
+    expect((await portal.db("objections").where({ id: second }).first()).reopened_at).not.toBeNull();
+    const audit = await portal.db("audit_log").where({ action: "ranking.reopen" }).orderBy("id", "desc").first();
     expect(audit.after.reason).toContain(`Chấp nhận kiến nghị số ${second}`);
     expect(audit.after.reason).toContain("Khối chấm lại mục 2.3");
-    const vks = text((await (await loginAs(app, "canbo.vks")).get(`${Y}/objections/${second}`)).text);
+    const vks = text((await (await portal.login("canbo.vks")).get(`${Y}/objections/${second}`)).text);
     expect(vks).toContain("Chấp nhận, đã mở lại kết quả");
 
     clock = new Date("2023-01-25T09:00:00+07:00");
@@ -162,7 +168,7 @@ describe("objections to the published ranking", () => {
     expect(final).not.toContain("Kết quả tạm thời");
     expect((await postForm(sec, `${Y}/setup`, `${Y}/close`, {})).status).toBe(303);
     // A closed year takes no objection.
-    const clerk = await loginAs(app, "canbo.stp");
+    const clerk = await portal.login("canbo.stp");
     expect((await file(clerk, { subjectAgencyId: String(await agencyId("stp")), topic: "points", reasons: "Kiến nghị sau khi năm đã kết thúc." })).status).toBe(409);
   });
 });

@@ -10,7 +10,6 @@ import type { Response } from "superagent";
 import { getDocumentProxy } from "unpdf";
 import { createTestDatabase } from "./db.js";
 import { createTestApp, csrfFrom, loginAs, postForm } from "./http.js";
-import { seedDemo } from "../seeds/demo.js";
 import type { Database } from "../src/db/database.js";
 
 const BASE = "/blocs/noichinh-tq/years/2022";
@@ -24,11 +23,6 @@ const RANKED = [
 ];
 const DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 const SOFFICE = ["/usr/bin/soffice", "/usr/bin/libreoffice"].find((p) => fs.existsSync(p));
-
-/** The demo year as these tests need it: 2022 with its ranking not yet published (drafts). */
-async function seedOpenDemo(db: Knex): Promise<void> {
-  await seedDemo(db, { keep2022InProgress: true });
-}
 
 function expectInOrder(text: string, parts: string[]): void {
   let from = 0;
@@ -81,9 +75,8 @@ describe("office formats: Word documents, their numbers and dates, DỰ THẢO",
   let app: ReturnType<typeof createTestApp>;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase("demo-2022-open");
     db = database.knex;
-    await seedOpenDemo(db);
     app = createTestApp(db, { now: () => NOW });
   });
   afterAll(() => database.close());

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
 import { createTestApp, loginAs, postForm } from "./http.js";
-import { seedDemo } from "../seeds/demo.js";
 import { rankingCommand } from "../src/ranking/ranking-command.js";
 import type { Database } from "../src/db/database.js";
 
@@ -47,9 +46,8 @@ describe("ranking", () => {
   let app: ReturnType<typeof createTestApp>;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase("demo-2022-open");
     db = database.knex;
-    await seedDemo(db, { keep2022InProgress: true });
     app = createTestApp(db, { now: () => NOW });
   });
   afterAll(() => database.close());

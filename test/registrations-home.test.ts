@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
 import { createTestApp, csrfFrom, loginAs, postForm } from "./http.js";
-import { seedDemo } from "../seeds/demo.js";
 import type { Database } from "../src/db/database.js";
 
 let database: Database;
@@ -12,9 +11,8 @@ let app: ReturnType<typeof createTestApp>;
 const Y = "/blocs/noichinh-tq/years/2022";
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = await createTestDatabase("demo-2022-open");
   db = database.knex;
-  await seedDemo(db, { keep2022InProgress: true });
   app = createTestApp(db, { now: () => clock });
 });
 afterAll(() => database.close());

@@ -6,7 +6,6 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
 import { createEmptyDatabase, createTestDatabase, onPostgres } from "./db.js";
-import { seedDemo } from "../seeds/demo.js";
 import { openPglite, type Database } from "../src/db/database.js";
 import { backupRepo } from "../src/backup/backup-repo.js";
 import { backupService } from "../src/backup/backup-service.js";
@@ -48,8 +47,7 @@ async function empty(): Promise<Database> {
 }
 
 beforeAll(async () => {
-  source = await createTestDatabase();
-  await seedDemo(source.knex, { keep2022InProgress: true });
+  source = await createTestDatabase("demo-2022-open");
   // A bytea value with every byte, to prove base64 round-trips.
   const report = await source.knex("reports").first("id");
   await source.knex("report_attachments").insert({

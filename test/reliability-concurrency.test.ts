@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
 import { browserFormFields, createTestApp, csrfFrom, loginAs, type Agent } from "./http.js";
-import { seedDemo } from "../seeds/demo.js";
 import type { Database } from "../src/db/database.js";
 
 // Optimistic concurrency on the score sheet (clerk and secretariat) and the ballots form.
@@ -18,9 +17,8 @@ let app: ReturnType<typeof createTestApp>;
 let ids: Record<string, number>;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = await createTestDatabase("demo-2022-open");
   db = database.knex;
-  await seedDemo(db, { keep2022InProgress: true });
   app = createTestApp(db, { now: () => NOW });
   const rows: { id: number; code: string }[] = await db("criteria").select("id", "code");
   ids = Object.fromEntries(rows.map((r) => [r.code, r.id]));

@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import knex, { type Knex } from "knex";
 import { onPostgres } from "./db.js";
+import type { TestData } from "./test-data.js";
 import { Browser, csrf, freePort, freshPgDatabase, root, spawnPortal, twoPorts, versionOf, type PortalProcess } from "./reliability-support.js";
 import { seedDemo } from "../seeds/demo.js";
 import { exportYearCommand } from "../src/bundle/bundle-command.js";
@@ -24,8 +25,8 @@ afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-async function fresh(): Promise<{ url: string; db: Knex }> {
-  const d = await freshPgDatabase();
+async function fresh(data: TestData = "migrated"): Promise<{ url: string; db: Knex }> {
+  const d = await freshPgDatabase(data);
   const db = knex({ client: "pg", connection: d.url, pool: { min: 0, max: 2 } });
   dropLater.push(async () => {
     await db.destroy();
@@ -146,8 +147,7 @@ describe.skipIf(pgOnly)("kill -9 in the middle of a write (PostgreSQL run only: 
 
 describe.skipIf(pgOnly)("graceful shutdown on SIGTERM (PostgreSQL run only: a real server process)", () => {
   it("when SIGTERM arrives while a POST body is still being sent, then that request completes with 303, new connections are refused, and the process exits 0", async () => {
-    const { url, db } = await fresh();
-    await seedDemo(db, { keep2022InProgress: true });
+    const { url, db } = await fresh("demo-2022-open");
     const port = await freePort();
     const portal = await spawnPortal({ DATABASE_URL: url }, port);
     try {
@@ -198,9 +198,8 @@ describe.skipIf(pgOnly)("two portal processes on one database (PostgreSQL run on
   let b: PortalProcess;
   let db: Knex;
   beforeAll(async () => {
-    const d = await fresh();
+    const d = await fresh("demo-2022-open");
     db = d.db;
-    await seedDemo(db, { keep2022InProgress: true });
     const [pa, pb] = await twoPorts([3001, 3002]);
     [a, b] = await Promise.all([spawnPortal({ DATABASE_URL: d.url }, pa), spawnPortal({ DATABASE_URL: d.url }, pb)]);
   }, 60_000);

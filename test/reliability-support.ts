@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import knex from "knex";
 import { inject } from "vitest";
+import type { TestData } from "./test-data.js";
 
 export const root = path.resolve(import.meta.dirname, "..");
 export const PG_BIN = "/usr/lib/postgresql/15/bin";
@@ -44,12 +45,12 @@ function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
-/** A fresh database on the shared test server (a copy of the migrated template unless `migrated` is false). */
-export async function freshPgDatabase(migrated = true): Promise<{ url: string; drop(): Promise<void> }> {
+/** A fresh database on the shared test server: a copy of a starting point's template (`null`: empty, no migrations). */
+export async function freshPgDatabase(data: TestData | null = "migrated"): Promise<{ url: string; drop(): Promise<void> }> {
   const server = inject("pgServerUrl");
   const name = `thidua_t_${process.ppid}_${randomBytes(4).toString("hex")}`;
   const admin = knex({ client: "pg", connection: server, pool: { min: 0, max: 1 } });
-  await admin.raw(`CREATE DATABASE ${name}${migrated ? ` TEMPLATE ${inject("pgTemplate")}` : ""}`);
+  await admin.raw(`CREATE DATABASE ${name}${data ? ` TEMPLATE ${inject("pgTemplates")[data]}` : ""}`);
   await admin.destroy();
   return {
     url: withDatabase(server, name),

@@ -3,7 +3,6 @@ import request from "supertest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
 import { createTestApp, loginAs, postForm } from "./http.js";
-import { seedDemo } from "../seeds/demo.js";
 import type { Database } from "../src/db/database.js";
 
 const BASE = "/blocs/noichinh-tq/years/2022";
@@ -45,9 +44,8 @@ describe("score sheets", () => {
   let ids: Record<string, number>;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase("demo-2022-open");
     db = database.knex;
-    await seedDemo(db, { keep2022InProgress: true });
     app = createTestApp(db, { now: () => NOW });
     ids = await criterionIds(db);
   });

@@ -8,7 +8,6 @@ import express from "express";
 import ExcelJS from "exceljs";
 import { errorHandler } from "../src/web/error-handler.js";
 import { createLogger } from "../src/logger.js";
-import { seedDemo } from "../seeds/demo.js";
 import { pruneExpiredSessions } from "../src/web/middleware/session.js";
 import { createServices } from "../src/services.js";
 import type { YearBundleInput } from "../src/bundle/schema.js";
@@ -20,13 +19,9 @@ let database: Database;
 let db: Knex;
 let app: ReturnType<typeof createTestApp>;
 
-/** The demo as these tests need it (one place, should the demo's options change). */
-const seed = (k: Knex) => seedDemo(k, { keep2022InProgress: true });
-
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = await createTestDatabase("demo-2022-open");
   db = database.knex;
-  await seed(db);
   app = createTestApp(db);
 });
 afterAll(() => database.close());

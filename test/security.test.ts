@@ -4,7 +4,6 @@ import request from "supertest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
 import { createTestApp, csrfFrom, loginAs, postForm, type Agent } from "./http.js";
-import { seedDemo } from "../seeds/demo.js";
 import { createLogger } from "../src/logger.js";
 import type { Database } from "../src/db/database.js";
 
@@ -14,9 +13,8 @@ let app: ReturnType<typeof createTestApp>;
 const logLines: string[] = [];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = await createTestDatabase("demo-2022-open");
   db = database.knex;
-  await seedDemo(db, { keep2022InProgress: true });
   const sink = new Writable({
     write(chunk, _enc, cb) {
       logLines.push(String(chunk));

@@ -4,17 +4,11 @@ import ExcelJS from "exceljs";
 import type { Response } from "superagent";
 import { createTestDatabase } from "./db.js";
 import { createTestApp, csrfFrom, loginAs, type Agent } from "./http.js";
-import { seedDemo } from "../seeds/demo.js";
 import type { Database } from "../src/db/database.js";
 
 const BASE = "/blocs/noichinh-tq/years/2022";
 const SHEET = `${BASE}/sheets/thads`;
 const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-/** The demo year as these tests need it: 2022 unpublished, the Cục THADS sheet still a draft. */
-async function seedOpenDemo(db: Knex): Promise<void> {
-  await seedDemo(db, { keep2022InProgress: true });
-}
 
 function binary(response: Response, cb: (err: Error | null, body: unknown) => void) {
   const res = response as unknown as NodeJS.ReadableStream;
@@ -50,9 +44,8 @@ describe("the score sheet as an Excel workbook, both ways", () => {
   let workbook: Buffer;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase("demo-2022-open");
     db = database.knex;
-    await seedOpenDemo(db);
     app = createTestApp(db);
     clerk = await loginAs(app, "canbo.thads");
   });

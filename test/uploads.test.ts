@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
 import { createTestApp, csrfFrom, loginAs, type Agent } from "./http.js";
-import { seedDemo } from "../seeds/demo.js";
 import { createLogger } from "../src/logger.js";
 import type { Database } from "../src/db/database.js";
 
@@ -15,13 +14,9 @@ let clock = new Date("2022-06-10T09:00:00+07:00");
 let app: ReturnType<typeof createTestApp>;
 const logLines: string[] = [];
 
-/** The demo in the state these tests need (2022 open): one place to switch when the demo seed changes. */
-const seedForUploads = (k: Knex) => seedDemo(k, { keep2022InProgress: true });
-
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = await createTestDatabase("demo-2022-open");
   db = database.knex;
-  await seedForUploads(db);
   const sink = new Writable({
     write(chunk, _enc, cb) {
       logLines.push(String(chunk));

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as cheerio from "cheerio";
 import { createTestDatabase } from "./db.js";
 import { createTestApp, loginAs } from "./http.js";
-import { seedDemo } from "../seeds/demo.js";
 import type { Database } from "../src/db/database.js";
 
 /**
@@ -23,8 +22,7 @@ const BARE_WORDS = /\b(Dang nhap|Dang xuat|Bao cao|Tong ket|So ket|Thi dua|Khen 
 let database: Database;
 let app: ReturnType<typeof createTestApp>;
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await seedDemo(database.knex, { keep2022InProgress: true });
+  database = await createTestDatabase("demo-2022-open");
   app = createTestApp(database.knex);
 });
 afterAll(() => database.close());

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
 import { createTestApp, loginAs, postForm, type Agent } from "./http.js";
-import { seedDemo } from "../seeds/demo.js";
 import { DEMO_PASSWORD } from "../seeds/demo-data.js";
 import { hashPassword } from "../src/auth/passwords.js";
 import type { Database } from "../src/db/database.js";
@@ -22,9 +21,8 @@ const yearRow = (year: number) => db("emulation_years as y").join("blocs as b", 
 const agencyId = async (code: string): Promise<number> => (await db("agencies").where({ code }).first("id")).id;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = await createTestDatabase("demo-2022-open");
   db = database.knex;
-  await seedDemo(db, { keep2022InProgress: true });
   const [{ id: blocId }] = await db("blocs").insert({ code: "khoi-khac", name: "Khối thi đua khác", issuing_body: "UBND TỈNH", short_name: "KK", place_name: "Tuyên Quang" }).returning("id");
   const [{ id: userId }] = await db("users").insert({ username: "thuongtruc.khac", full_name: "Thường trực khối khác", role: "secretariat", password_hash: await hashPassword(DEMO_PASSWORD) }).returning("id");
   await db("user_blocs").insert({ user_id: userId, bloc_id: blocId });

@@ -10,6 +10,7 @@ export type NotificationKind =
   | "accepted"
   | "sheet_reviewed"
   | "ranking_published"
+  | "objection_filed"
   | "objection_answered";
 
 /** What one event tells its recipients; event_key makes it once per user. */
@@ -29,6 +30,7 @@ export const KIND_LABELS: Record<NotificationKind, string> = {
   accepted: "Đã tiếp nhận",
   sheet_reviewed: "Đã thẩm định",
   ranking_published: "Công bố xếp hạng",
+  objection_filed: "Kiến nghị mới",
   objection_answered: "Trả lời kiến nghị",
 };
 
@@ -123,6 +125,16 @@ export function rankingPublishedDraft(blocName: string, year: number, link: stri
     title: `Đã công bố kết quả xếp hạng năm ${year}`,
     body: `Lãnh đạo ${blocName} đã công bố kết quả chấm điểm, xếp hạng thi đua năm ${year}.`,
     link,
+  };
+}
+
+export function objectionFiledDraft(o: { year: number; filedBy: string; about: string; link: string; eventKey: string }): NotificationDraft {
+  return {
+    kind: "objection_filed",
+    eventKey: o.eventKey,
+    title: `Kiến nghị mới về kết quả năm ${o.year}`,
+    body: `${o.filedBy} gửi kiến nghị về kết quả chấm điểm, xếp hạng năm ${o.year} của ${o.about}. Kiến nghị chờ Thường trực Khối trả lời.`,
+    link: o.link,
   };
 }
 

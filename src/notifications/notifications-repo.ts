@@ -59,6 +59,16 @@ export function notificationsRepo(db: Knex) {
       return rows.map(toRecipient);
     },
 
+    /** Active accounts of one role given the bloc (e.g. its secretariat). */
+    async blocRoleRecipients(trx: Knex, blocId: number, role: string): Promise<Recipient[]> {
+      const rows: RecipientRow[] = await trx("users")
+        .where({ "users.active": true, "users.role": role })
+        .whereIn("users.id", trx("user_blocs").where({ bloc_id: blocId }).select("user_id"))
+        .orderBy("users.id")
+        .select(RECIPIENT_COLUMNS);
+      return rows.map(toRecipient);
+    },
+
     /** Everyone of a bloc's year: its secretariat, leader and observers, and the clerks of its agencies. */
     async yearRecipients(trx: Knex, blocId: number, yearId: number): Promise<Recipient[]> {
       const rows: RecipientRow[] = await trx("users")

@@ -3,7 +3,7 @@ import type { User } from "../auth/users-repo.js";
 import type { AuditService } from "../audit/audit-service.js";
 import { NotFoundError, RuleViolationError } from "../errors.js";
 import { formatDateTime } from "../lib/dates.js";
-import { composeEmail, KIND_LABELS, messages, objectionAnsweredDraft, type NotificationDraft } from "./messages.js";
+import { composeEmail, KIND_LABELS, messages, objectionAnsweredDraft, objectionFiledDraft, type NotificationDraft } from "./messages.js";
 import type { MailSettings, NotificationsRepo, Recipient } from "./notifications-repo.js";
 import type { OutboxRepo } from "./outbox-repo.js";
 
@@ -60,6 +60,12 @@ export function notificationsService(deps: { db: Knex; repo: NotificationsRepo; 
      * Hook for objections (issue 18): the objections feature calls this in the transaction that
      * records the secretariat's answer. `link` is the objection's page.
      */
+    /** A clerk filed an objection: the bloc's secretariat, who answer it, are told (in the filing's transaction). */
+    async objectionFiled(trx: Knex, o: { objectionId: number; blocId: number; year: number; filedBy: string; about: string; link: string }): Promise<number> {
+      const draft = objectionFiledDraft({ year: o.year, filedBy: o.filedBy, about: o.about, link: o.link, eventKey: `objection:${o.objectionId}:filed` });
+      return deliver(trx, await repo.blocRoleRecipients(trx, o.blocId, "secretariat"), draft);
+    },
+
     async objectionAnswered(trx: Knex, o: { objectionId: number; agencyId: number; year: number; link: string }): Promise<number> {
       return deliver(trx, await repo.agencyRecipients(trx, o.agencyId), objectionAnsweredDraft(o.year, o.link, `objection:${o.objectionId}:answered`));
     },

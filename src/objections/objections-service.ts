@@ -10,6 +10,7 @@ import { ConflictError, NotFoundError, RuleViolationError } from "../errors.js";
 import { detectAllowedType, formatFileSize, MAX_ATTACHMENT_BYTES, storedFilename } from "../reports/attachments.js";
 import { formatDate } from "../lib/dates.js";
 import { rankingStanding, type Standing } from "./standing.js";
+import { assertMayAnswerObjection, objectionAnswerRefusal } from "../years/reviewers.js";
 import type { ObjectionsRepo, ObjectionStatus, ObjectionTopic } from "./objections-repo.js";
 
 export const objectionMessages = {
@@ -122,10 +123,14 @@ export function objectionsService(deps: { db: Knex; repo: ObjectionsRepo; years:
       const o = await repo.find(ctx.year.id, id);
       if (!o) throw new NotFoundError();
       const [shown] = await view(ctx, [o]);
+      const answerable = o.status === "pending" && can(user, "objection.answer", bloc(ctx.bloc.id)) && !ctx.year.closedAt;
+      // Conflict of interest: the secretariat of either agency concerned is told who answers instead.
+      const answerRefusal = answerable ? objectionAnswerRefusal(user, ctx, { filedBy: o.agencyId, about: o.subjectAgencyId }) : null;
       return {
         ctx,
         objection: shown!,
-        mayAnswer: o.status === "pending" && can(user, "objection.answer", bloc(ctx.bloc.id)) && !ctx.year.closedAt,
+        mayAnswer: answerable && answerRefusal === null,
+        answerRefusal,
         mayReopen: o.status === "accepted" && !o.reopenedAt && ctx.year.rankingPublishedAt !== null && can(user, "ranking.publish", bloc(ctx.bloc.id)) && !ctx.year.closedAt,
       };
     },
@@ -149,6 +154,7 @@ export function objectionsService(deps: { db: Knex; repo: ObjectionsRepo; years:
       const id = await db.transaction(async (trx) => {
         const id = await repo.insert(trx, { yearId: ctx.year.id, agencyId: user.agencyId!, subjectAgencyId: input.subjectAgencyId, topic: input.topic, reasons: input.reasons, userId: user.id, at });
         if (checked) await repo.addFile(trx, { objectionId: id, ...checked.row, userId: user.id });
+        await notifications.objectionFiled(trx, { objectionId: id, blocId: ctx.bloc.id, year: ctx.year.year, filedBy: nameOf(ctx, user.agencyId!), about: nameOf(ctx, input.subjectAgencyId), link: `${ctx.basePath}/objections/${id}` });
         await audit.record(
           { userId: user.id, username: user.username, action: "objection.file", entity: "objection", entityId: id, blocId: ctx.bloc.id, agencyId: user.agencyId, before: null, after: { topic: TOPIC_LABELS[input.topic], subject: nameOf(ctx, input.subjectAgencyId), reasons: input.reasons, file: checked ? checked.row.filename : null }, ip },
           trx,
@@ -171,6 +177,7 @@ export function objectionsService(deps: { db: Knex; repo: ObjectionsRepo; years:
       const o = await repo.find(ctx.year.id, id);
       if (!o) throw new NotFoundError();
       if (o.status !== "pending") throw new ConflictError(objectionMessages.alreadyAnswered);
+      await assertMayAnswerObjection({ audit }, user, ctx, { id, filedBy: o.agencyId, about: o.subjectAgencyId }, ip);
       const status = input.decision === "accept" ? "accepted" : "rejected";
       await db.transaction(async (trx) => {
         if (!(await repo.answer(trx, id, { status, answer: input.answer, userId: user.id, at: now() }))) throw new ConflictError(objectionMessages.alreadyAnswered);

@@ -38,3 +38,16 @@ export function mayReview(reviewer: Reviewer, agencyId: number, bloc: BlocLeader
   if (acting !== null && acting === agencyId) return { allowed: false, cause: "own_agency", mustReview: bloc.headAgencyId };
   return { allowed: true };
 }
+
+export type AnswerDecision = { allowed: true } | { allowed: false; ownAgency: number };
+
+/**
+ * Who may answer an objection (kiến nghị): nobody acting for the agency that filed it, nor for the
+ * agency whose result it disputes — the same rule as reviewing, applied to both sides. An admin acts
+ * for no agency and stands in.
+ */
+export function mayAnswerObjection(reviewer: Reviewer, objection: { filedBy: number; about: number }, bloc: BlocLeadership): AnswerDecision {
+  const acting = reviewerAgency(reviewer, bloc);
+  if (acting !== null && (acting === objection.filedBy || acting === objection.about)) return { allowed: false, ownAgency: acting };
+  return { allowed: true };
+}

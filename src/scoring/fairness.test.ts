@@ -2,7 +2,7 @@
 // at least as much as a late one, and the explanation adds up to the row's total.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { mayReview } from "./conflict.js";
+import { mayAnswerObjection, mayReview } from "./conflict.js";
 import { countLateReports, lateReports } from "./deadlines.js";
 import { DEMO_CRITERIA } from "./demo-criteria.js";
 import { explainAgency, explainedTotal } from "./explain.js";
@@ -206,5 +206,26 @@ describe("mayReview (conflict of interest)", () => {
     expect(mayReview(head, 3, bloc).allowed).toBe(true);
     expect(mayReview(member, 2, bloc).allowed).toBe(true);
     expect(mayReview({ role: "admin", agencyId: null }, 3, bloc).allowed).toBe(true);
+  });
+});
+
+describe("mayAnswerObjection (conflict of interest on objections)", () => {
+  const bloc = { headAgencyId: 1, deputyAgencyId: 2 };
+  const head = { role: "secretariat", agencyId: null };
+  const member = { role: "secretariat", agencyId: 3 };
+  const admin = { role: "admin", agencyId: null };
+
+  it("nobody answers for the agency that filed the objection or the agency it disputes", () => {
+    expect(mayAnswerObjection(member, { filedBy: 3, about: 4 }, bloc)).toEqual({ allowed: false, ownAgency: 3 });
+    expect(mayAnswerObjection(member, { filedBy: 4, about: 3 }, bloc)).toEqual({ allowed: false, ownAgency: 3 });
+    // The head's office (a secretariat account with no agency) acts for the head.
+    expect(mayAnswerObjection(head, { filedBy: 4, about: 1 }, bloc)).toEqual({ allowed: false, ownAgency: 1 });
+    expect(mayAnswerObjection(head, { filedBy: 1, about: 1 }, bloc)).toEqual({ allowed: false, ownAgency: 1 });
+  });
+
+  it("anyone else with the right answers, and the admin stands in for every objection", () => {
+    expect(mayAnswerObjection(head, { filedBy: 4, about: 5 }, bloc)).toEqual({ allowed: true });
+    expect(mayAnswerObjection(member, { filedBy: 4, about: 1 }, bloc)).toEqual({ allowed: true });
+    expect(mayAnswerObjection(admin, { filedBy: 1, about: 1 }, bloc)).toEqual({ allowed: true });
   });
 });

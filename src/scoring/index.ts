@@ -46,7 +46,7 @@ export type { RankComparison } from "./rank.js";
 export { hasVoteShare, maxVotesFor, proposeAwards, shareDenominator } from "./proposals.js";
 export { explainAgency, explainedTotal } from "./explain.js";
 export type { AwardCheck, ExplainedGroup, ExplainedItem, Explanation, Neighbour } from "./explain.js";
-export { mayReview, reviewerAgency } from "./conflict.js";
+export { mayAnswerObjection, mayReview, reviewerAgency } from "./conflict.js";
 export type { BlocLeadership, ReviewDecision, Reviewer } from "./conflict.js";
 export { scoreYear } from "./score-year.js";
 export type { AgencyYearInput, YearInput, YearResult } from "./score-year.js";

@@ -3,7 +3,7 @@
 import type { User } from "../auth/users-repo.js";
 import type { AuditService } from "../audit/audit-service.js";
 import { ForbiddenError } from "../errors.js";
-import { mayReview } from "../scoring/index.js";
+import { mayAnswerObjection, mayReview } from "../scoring/index.js";
 import type { YearContext } from "./years-service.js";
 
 export type ReviewedThing = "score_sheet" | "report";
@@ -55,6 +55,30 @@ export async function assertMayReview(
   await deps.audit.record({
     userId: user.id, username: user.username, action: `${target.thing}.review_refused`, entity: target.thing, entityId: target.entityId,
     blocId: ctx.bloc.id, agencyId: target.agencyId, before: null, after: { refused: refusal }, ip,
+  });
+  throw new ForbiddenError(refusal);
+}
+
+/** The Vietnamese refusal to answer an objection of one's own agency (either side), or null when the user may. */
+export function objectionAnswerRefusal(user: User, ctx: YearContext, objection: { filedBy: number; about: number }): string | null {
+  const decision = mayAnswerObjection(reviewerOf(user), objection, leadership(ctx));
+  if (decision.allowed) return null;
+  return `Không được trả lời: kiến nghị này do ${nameOf(ctx, objection.filedBy)} gửi về kết quả của ${nameOf(ctx, objection.about)}, và tài khoản của bạn làm việc cho ${nameOf(ctx, decision.ownAgency)}. Kiến nghị do tài khoản Thường trực của đơn vị khác hoặc Quản trị hệ thống trả lời.`;
+}
+
+/** Refuses (403) an answer the conflict rule forbids, after recording the attempt in the audit log. */
+export async function assertMayAnswerObjection(
+  deps: { audit: AuditService },
+  user: User,
+  ctx: YearContext,
+  objection: { id: number; filedBy: number; about: number },
+  ip?: string,
+): Promise<void> {
+  const refusal = objectionAnswerRefusal(user, ctx, objection);
+  if (refusal === null) return;
+  await deps.audit.record({
+    userId: user.id, username: user.username, action: "objection.answer_refused", entity: "objection", entityId: objection.id,
+    blocId: ctx.bloc.id, agencyId: objection.about, before: null, after: { refused: refusal }, ip,
   });
   throw new ForbiddenError(refusal);
 }

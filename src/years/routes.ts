@@ -43,6 +43,8 @@ export function yearPagesMiddleware(services: Services) {
     res.locals.yearNav = {
       year,
       closed,
+      // The pages whose forms a closed year still takes say so instead of "read only".
+      stillWritable: closed && ALLOWED_ON_CLOSED.some((p) => p.test(req.path)),
       years: spans.map((s) => ({ year: s.year, closed: s.closed, href: `${yearUrl(bloc, s.year)}${rest}`, current: s.year === year })),
     };
     next();

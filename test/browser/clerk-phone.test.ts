@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { browserTestsEnabled, expectAccessible, launchBrowser, loginWithKeyboard, startPortal, type Portal } from "./harness.js";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { browserTestsEnabled, expectAccessible, loginWithKeyboard, useBrowserPortal } from "./harness.js";
 
 // The clerk's daily work on a phone (390 × 844): home and score sheet without a sideways scroll,
 // attaching a file without losing typed text (scripts on: no reload), and confirming before sending.
@@ -12,19 +12,10 @@ const DOCS_SCREENSHOTS = path.resolve("docs/screenshots");
 const PDF = Buffer.from("%PDF-1.4\n%âãÏÓ\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
 
 describe.skipIf(!enabled)("a clerk on a phone (Chromium, 390 × 844)", () => {
-  let portal: Portal;
-  let browser: Browser;
-  beforeAll(async () => {
-    portal = await startPortal();
-    browser = await launchBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await portal?.close();
-  });
+  const portal = useBrowserPortal();
 
   async function phone(javaScriptEnabled = true): Promise<Page> {
-    const context = await browser.newContext({ baseURL: portal.baseUrl, locale: "vi-VN", javaScriptEnabled, viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+    const context = await portal.browser.newContext({ baseURL: portal.baseUrl, locale: "vi-VN", javaScriptEnabled, viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
     return context.newPage();
   }
 

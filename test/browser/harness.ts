@@ -4,10 +4,9 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { AxeBuilder } from "@axe-core/playwright";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { createTestDatabase } from "../db.js";
 import { createTestApp } from "../http.js";
-import { seedDemo } from "../../seeds/demo.js";
 import type { Database } from "../../src/db/database.js";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -31,8 +30,7 @@ export interface Portal {
 
 /** The app on a free port of loopback, on a fresh demo database of its own (`now`: the app's clock, for deadlines). */
 export async function startPortal(opts: { now?: () => Date } = {}): Promise<Portal> {
-  const database = await createTestDatabase();
-  await seedDemo(database.knex, { keep2022InProgress: true });
+  const database = await createTestDatabase("demo-2022-open");
   const app = createTestApp(database.knex, { now: opts.now });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
@@ -103,4 +101,29 @@ export async function tabTo(page: Page, matches: (el: { tag: string; text: strin
     if (el && matches(el)) return;
   }
   throw new Error(`not reachable with the keyboard within ${limit} Tab presses on ${page.url()}`);
+}
+
+/** A portal with Chromium beside it, for the tests of one `describe`. */
+export interface BrowserPortal extends Portal {
+  browser: Browser;
+  /** A new page in a context of its own (its own cookies) on this portal. */
+  page(opts?: { javaScriptEnabled?: boolean }): Promise<Page>;
+}
+
+/**
+ * Starts a demo portal and Chromium before the tests of the `describe` it is called in and stops
+ * both after them. Read its fields inside the tests and hooks, once `beforeAll` has run.
+ */
+export function useBrowserPortal(opts: { now?: () => Date } = {}): BrowserPortal {
+  const handle = {} as BrowserPortal;
+  beforeAll(async () => {
+    const [portal, browser] = await Promise.all([startPortal(opts), launchBrowser()]);
+    const page = async (o: { javaScriptEnabled?: boolean } = {}) => (await newContext(browser, portal.baseUrl, o)).newPage();
+    Object.assign(handle, portal, { browser, page });
+  }, 120_000);
+  afterAll(async () => {
+    await handle.browser?.close();
+    await handle.close?.();
+  });
+  return handle;
 }

@@ -1,27 +1,15 @@
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { browserTestsEnabled, expectAccessible, launchBrowser, loginWithKeyboard, logout, newContext, screenshot, startPortal, tabTo, type Portal } from "./harness.js";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { browserTestsEnabled, expectAccessible, loginWithKeyboard, logout, newContext, screenshot, startPortal, tabTo, useBrowserPortal } from "./harness.js";
 
 const enabled = browserTestsEnabled();
 const Y = "/blocs/noichinh-tq/years/2022";
 
 describe.skipIf(!enabled)("browser journeys (Chromium)", () => {
-  let portal: Portal;
-  let browser: Browser;
-  beforeAll(async () => {
-    portal = await startPortal();
-    browser = await launchBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await portal?.close();
-  });
+  const portal = useBrowserPortal();
 
-  async function pageFor(javaScriptEnabled = true): Promise<Page> {
-    const context = await newContext(browser, portal.baseUrl, { javaScriptEnabled });
-    return context.newPage();
-  }
+  const pageFor = (javaScriptEnabled = true): Promise<Page> => portal.page({ javaScriptEnabled });
 
   it("journey 1: a clerk logs in, sees what is due, fills the 6-month report, saves a draft, submits", async () => {
     const page = await pageFor();
@@ -147,7 +135,7 @@ describe.skipIf(!enabled)("browser journeys (Chromium)", () => {
   it("why this rank and publication (scripts off): the secretariat follows an agency to its explanation, the leader checks and confirms, a clerk then reads it", async () => {
     const own = await startPortal();
     const open = async (username: string) => {
-      const page = await (await newContext(browser, own.baseUrl, { javaScriptEnabled: false })).newPage();
+      const page = await (await newContext(portal.browser, own.baseUrl, { javaScriptEnabled: false })).newPage();
       await loginWithKeyboard(page, username);
       return page;
     };
@@ -193,7 +181,7 @@ describe.skipIf(!enabled)("browser journeys (Chromium)", () => {
   it("keyboard alone: a clerk reaches the report form and saves a draft, then the score sheet, with no mouse", async () => {
     // its own portal and demo data, whatever the journeys above changed
     const own = await startPortal();
-    const page = await (await newContext(browser, own.baseUrl)).newPage();
+    const page = await (await newContext(portal.browser, own.baseUrl)).newPage();
     await loginWithKeyboard(page, "canbo.thads");
     // home → the 6-month report (not yet written)
     await tabTo(page, (el) => el.tag === "a" && el.text === "Báo cáo sơ kết 6 tháng");

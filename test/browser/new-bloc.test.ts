@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { browserTestsEnabled, expectAccessible, launchBrowser, loginWithKeyboard, logout, newContext, screenshot, SCREENSHOTS, startPortal, type Portal } from "./harness.js";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { browserTestsEnabled, expectAccessible, loginWithKeyboard, logout, screenshot, SCREENSHOTS, useBrowserPortal } from "./harness.js";
 
 const enabled = browserTestsEnabled();
 const B = "/blocs/dang-tq";
@@ -26,18 +26,9 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 describe.skipIf(!enabled)("browser journey: a new bloc starts on the web (Chromium)", () => {
-  let portal: Portal;
-  let browser: Browser;
-  beforeAll(async () => {
-    portal = await startPortal();
-    browser = await launchBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await portal?.close();
-  });
+  const portal = useBrowserPortal();
 
-  const pageFor = async () => (await newContext(browser, portal.baseUrl)).newPage();
+  const pageFor = () => portal.page();
   const year = new Date().getFullYear();
 
   it("admin → bloc and secretariat; secretariat → agencies, year, periods, clerks; clerk → first login and registration; dashboard", async () => {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { browserTestsEnabled, expectAccessible, launchBrowser, loginWithKeyboard, newContext, screenshot, startPortal, type Portal } from "./harness.js";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { browserTestsEnabled, expectAccessible, loginWithKeyboard, screenshot, useBrowserPortal } from "./harness.js";
 
 // Issue 18: after publication a clerk objects, the secretariat answers, and once the window has
 // closed the ranking becomes final. The portal's clock is the test's, so the window can end.
@@ -9,20 +9,11 @@ const Y = "/blocs/noichinh-tq/years/2022";
 const PDF = Buffer.from("%PDF-1.4\n%âãÏÓ\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
 
 describe.skipIf(!enabled)("browser journey: an objection to the published ranking (Chromium)", () => {
-  let portal: Portal;
-  let browser: Browser;
   let clock = new Date("2023-01-16T10:00:00+07:00");
-  beforeAll(async () => {
-    portal = await startPortal({ now: () => clock });
-    browser = await launchBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await portal?.close();
-  });
+  const portal = useBrowserPortal({ now: () => clock });
 
   async function open(username: string): Promise<Page> {
-    const page = await (await newContext(browser, portal.baseUrl)).newPage();
+    const page = await portal.page();
     await page.setViewportSize({ width: 1280, height: 900 });
     await loginWithKeyboard(page, username);
     return page;

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { getDocumentProxy } from "unpdf";
-import { browserTestsEnabled, launchBrowser, loginWithKeyboard, newContext, startPortal, type Portal } from "./harness.js";
+import { browserTestsEnabled, loginWithKeyboard, newContext, useBrowserPortal } from "./harness.js";
 
 const enabled = browserTestsEnabled();
 const YEAR = "/blocs/noichinh-tq/years/2022";
@@ -9,19 +8,10 @@ const YEAR = "/blocs/noichinh-tq/years/2022";
 const PRINTABLE_WIDTH_PX = Math.floor(((297 - 24) / 25.4) * 96);
 
 describe.skipIf(!enabled)("printing from the browser (Chromium)", () => {
-  let portal: Portal;
-  let browser: Browser;
-  beforeAll(async () => {
-    portal = await startPortal();
-    browser = await launchBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await portal?.close();
-  });
+  const portal = useBrowserPortal();
 
   it("when the leader prints the ranking page, then no button or form prints and no column is cut on an A4 landscape page", async () => {
-    const context = await newContext(browser, portal.baseUrl);
+    const context = await newContext(portal.browser, portal.baseUrl);
     const page = await context.newPage();
     await page.setViewportSize({ width: PRINTABLE_WIDTH_PX, height: 900 });
     await loginWithKeyboard(page, "lanhdao");
@@ -57,7 +47,7 @@ describe.skipIf(!enabled)("printing from the browser (Chromium)", () => {
   }
 
   it("when a printed document breaks across pages at any point, then the signature block keeps the closing paragraph or the table's last row with it", async () => {
-    const context = await newContext(browser, portal.baseUrl);
+    const context = await newContext(portal.browser, portal.baseUrl);
     const page = await context.newPage();
     await loginWithKeyboard(page, "lanhdao");
     const cases = [

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { browserTestsEnabled, expectAccessible, launchBrowser, loginWithKeyboard, newContext, screenshot, startPortal, type Portal } from "./harness.js";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { browserTestsEnabled, expectAccessible, loginWithKeyboard, screenshot, useBrowserPortal } from "./harness.js";
 
 // Issue 22, the secretariat's and the leader's daily work in Chromium: reviewing a sheet beside the
 // agency's reports, the audit log for people, the reminder letter; the clerk's ranking page.
@@ -8,19 +8,10 @@ const enabled = browserTestsEnabled();
 const Y = "/blocs/noichinh-tq/years/2022";
 
 describe.skipIf(!enabled)("the secretariat's daily work (Chromium)", () => {
-  let portal: Portal;
-  let browser: Browser;
-  beforeAll(async () => {
-    portal = await startPortal();
-    browser = await launchBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await portal?.close();
-  });
+  const portal = useBrowserPortal();
 
   async function pageFor(javaScriptEnabled = true): Promise<Page> {
-    const page = await (await newContext(browser, portal.baseUrl, { javaScriptEnabled })).newPage();
+    const page = await portal.page({ javaScriptEnabled });
     page.setDefaultTimeout(10_000);
     return page;
   }
