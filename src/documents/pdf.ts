@@ -1,5 +1,7 @@
 import fs from "node:fs";
 import PDFDocument from "pdfkit";
+import { create as parseFont } from "fontkit";
+import { woffToSfnt } from "./woff.js";
 import { FONT_SUBSETS, fontFile, fontRuns, type FontStyle } from "./fonts.js";
 import { DRAFT_MARK, MOTTO_SUBTITLE, NATIONAL_MOTTO, type DocTable, type OfficialDocument } from "./document-model.js";
 
@@ -11,15 +13,19 @@ const BODY = 13;
 const SMALL = 12;
 const LINE = 1.3;
 
-/** Read once: the font files never change while the process runs. */
-const FONT_DATA = new Map<string, Buffer>();
-function fontData(key: string, file: string): Buffer {
-  let data = FONT_DATA.get(key);
-  if (!data) {
-    data = fs.readFileSync(file);
-    FONT_DATA.set(key, data);
+/**
+ * Unwrapped from WOFF and parsed once per process, shared by every document (pdfkit takes a fontkit
+ * font as well as a file): parsing again per document, and fontkit inflating a WOFF's tables on every
+ * glyph lookup, made most of a PDF's time. Each document still embeds its own subset of its glyphs.
+ */
+const FONTS = new Map<string, unknown>();
+function parsedFont(key: string, file: string): unknown {
+  let font = FONTS.get(key);
+  if (!font) {
+    font = parseFont(woffToSfnt(fs.readFileSync(file)));
+    FONTS.set(key, font);
   }
-  return data;
+  return font;
 }
 
 type Align = "left" | "center" | "right";
@@ -33,7 +39,7 @@ export function renderPdf(doc: OfficialDocument): Promise<Buffer> {
   const pdf = new PDFDocument({ size: "A4", margins: MARGIN, info: { Title: doc.title, Author: doc.issuer, Creator: "Cổng thông tin thi đua" }, autoFirstPage: true });
   for (const subset of FONT_SUBSETS) {
     for (const style of ["regular", "bold", "italic", "boldItalic"] as FontStyle[]) {
-      pdf.registerFont(`${subset}-${style}`, fontData(`${subset}-${style}`, fontFile(subset, style)));
+      pdf.registerFont(`${subset}-${style}`, parsedFont(`${subset}-${style}`, fontFile(subset, style)) as Parameters<typeof pdf.registerFont>[1]);
     }
   }
   const chunks: Buffer[] = [];
