@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { getDocumentProxy } from "unpdf";
 import { signerTitle } from "./documents-service.js";
 import { renderPdf } from "./pdf.js";
@@ -47,4 +47,24 @@ describe("renderPdf: the signature block never stands alone on a page", () => {
       expect(pages[signed]).toContain("CHÍNH ỦY");
     }
   }, 60_000);
+});
+
+describe("renderPdf: one document's text never changes another's", () => {
+  const textOf = async (buffer: Buffer) => {
+    const pdf = await getDocumentProxy(new Uint8Array(buffer));
+    let text = "";
+    for (let i = 1; i <= pdf.numPages; i++) text += (await (await pdf.getPage(i)).getTextContent()).items.map((t) => ("str" in t ? t.str : "")).join("");
+    return text;
+  };
+
+  it("after a document drawn from no-break spaces and decomposed letters (which share glyphs with spaces and 'Á'), the next one's text extracts as typed", async () => {
+    // A fresh copy of the module: what its first document draws must not decide the later ones' text.
+    vi.resetModules();
+    const { renderPdf: render } = await import("./pdf.js");
+    await render({ ...documentWith(1), issuingBody: "UBND\u00a0TỈNH\u00a0TUYÊN\u00a0QUANG", kind: "BÁO CÁO".normalize("NFD"), summary: "Thử bố cục trang".normalize("NFD") });
+    const text = await textOf(await render(documentWith(1)));
+    expect(text).toContain("UBND TỈNH TUYÊN QUANG");
+    expect(text).toContain("BÁO CÁO");
+    expect(text).toContain("Thử bố cục trang");
+  });
 });

@@ -1,5 +1,5 @@
-// fontkit (pdfkit's own font parser) ships no types; the PDF writer only opens fonts with it.
+// fontkit (pdfkit's own font parser) ships no types; woff.test.ts opens fonts with it to compare them.
 declare module "fontkit" {
-  /** Parses a TrueType/OpenType/WOFF/WOFF2 font; the result is opaque here and handed to pdfkit. */
+  /** Parses a TrueType/OpenType/WOFF/WOFF2 font; the result is opaque here. */
   export function create(buffer: Uint8Array, postscriptName?: string): unknown;
 }

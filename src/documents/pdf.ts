@@ -1,6 +1,5 @@
 import fs from "node:fs";
 import PDFDocument from "pdfkit";
-import { create as parseFont } from "fontkit";
 import { woffToSfnt } from "./woff.js";
 import { FONT_SUBSETS, fontFile, fontRuns, type FontStyle } from "./fonts.js";
 import { DRAFT_MARK, MOTTO_SUBTITLE, NATIONAL_MOTTO, type DocTable, type OfficialDocument } from "./document-model.js";
@@ -14,18 +13,20 @@ const SMALL = 12;
 const LINE = 1.3;
 
 /**
- * Unwrapped from WOFF and parsed once per process, shared by every document (pdfkit takes a fontkit
- * font as well as a file): parsing again per document, and fontkit inflating a WOFF's tables on every
- * glyph lookup, made most of a PDF's time. Each document still embeds its own subset of its glyphs.
+ * Unwrapped from WOFF once per process: fontkit inflates a WOFF's compressed tables again on every glyph
+ * lookup, which made most of a PDF's time; a plain TrueType file it reads in place. Each document still
+ * parses its own fonts from these bytes (cheap), as before: a fontkit font keeps per-glyph state (such as
+ * the code points a glyph was first drawn for, which become the PDF's ToUnicode map), so one shared by all
+ * documents let a PDF's extracted text depend on what the process had drawn before (seen once in CI).
  */
-const FONTS = new Map<string, unknown>();
-function parsedFont(key: string, file: string): unknown {
-  let font = FONTS.get(key);
-  if (!font) {
-    font = parseFont(woffToSfnt(fs.readFileSync(file)));
-    FONTS.set(key, font);
+const FONT_FILES = new Map<string, Buffer>();
+function trueTypeFont(key: string, file: string): Buffer {
+  let data = FONT_FILES.get(key);
+  if (!data) {
+    data = woffToSfnt(fs.readFileSync(file));
+    FONT_FILES.set(key, data);
   }
-  return font;
+  return data;
 }
 
 type Align = "left" | "center" | "right";
@@ -39,7 +40,7 @@ export function renderPdf(doc: OfficialDocument): Promise<Buffer> {
   const pdf = new PDFDocument({ size: "A4", margins: MARGIN, info: { Title: doc.title, Author: doc.issuer, Creator: "Cổng thông tin thi đua" }, autoFirstPage: true });
   for (const subset of FONT_SUBSETS) {
     for (const style of ["regular", "bold", "italic", "boldItalic"] as FontStyle[]) {
-      pdf.registerFont(`${subset}-${style}`, parsedFont(`${subset}-${style}`, fontFile(subset, style)) as Parameters<typeof pdf.registerFont>[1]);
+      pdf.registerFont(`${subset}-${style}`, trueTypeFont(`${subset}-${style}`, fontFile(subset, style)));
     }
   }
   const chunks: Buffer[] = [];
