@@ -76,6 +76,16 @@ const toResult = (r: ResultDbRow): ResultRow => ({
  * published results come from `ranking_results` (the published snapshots' rows), never rescored.
  */
 export function provinceRepo(db: Knex) {
+  /** Published results with their year, oldest year first; `rankedCount`: how many were ranked that year. */
+  async function history(scope: Record<string, number>, thenBy: string, rankedCount: string): Promise<HistoryRow[]> {
+    const rows: (ResultDbRow & { year: number; bloc_id: number; ranked_count: string | number })[] = await db("ranking_results as rr")
+      .join("emulation_years as y", "y.id", "rr.year_id")
+      .where(scope)
+      .orderBy([{ column: "y.year" }, { column: thenBy }])
+      .select("rr.*", "y.year", "y.bloc_id", db.raw(`${rankedCount} AS ranked_count`));
+    return rows.map((r) => ({ ...toResult(r), year: r.year, blocId: r.bloc_id, rankedCount: Number(r.ranked_count) }));
+  }
+
   return {
     /**
      * Every year of these blocs (the year switcher), and for the years numbered `year` their agencies and
@@ -154,23 +164,12 @@ export function provinceRepo(db: Knex) {
       };
     },
     /** Published results of one agency across every year (any bloc), oldest first. */
-    async agencyHistory(agencyId: number): Promise<HistoryRow[]> {
-      const rows: (ResultDbRow & { year: number; bloc_id: number; ranked_count: string | number })[] = await db("ranking_results as rr")
-        .join("emulation_years as y", "y.id", "rr.year_id")
-        .where("rr.agency_id", agencyId)
-        .orderBy([{ column: "y.year" }, { column: "y.bloc_id" }])
-        .select("rr.*", "y.year", "y.bloc_id", db.raw("(SELECT count(*) FROM ranking_results x WHERE x.year_id = rr.year_id AND x.rank IS NOT NULL) AS ranked_count"));
-      return rows.map((r) => ({ ...toResult(r), year: r.year, blocId: r.bloc_id, rankedCount: Number(r.ranked_count) }));
-    },
+    agencyHistory: (agencyId: number) =>
+      history({ "rr.agency_id": agencyId }, "y.bloc_id", "(SELECT count(*) FROM ranking_results x WHERE x.year_id = rr.year_id AND x.rank IS NOT NULL)"),
     /** Published results of every agency of one bloc across its years, oldest year first. */
-    async blocHistory(blocId: number): Promise<HistoryRow[]> {
-      const rows: (ResultDbRow & { year: number; bloc_id: number; ranked_count: string | number })[] = await db("ranking_results as rr")
-        .join("emulation_years as y", "y.id", "rr.year_id")
-        .where("y.bloc_id", blocId)
-        .orderBy([{ column: "y.year" }, { column: "rr.agency_id" }])
-        .select("rr.*", "y.year", "y.bloc_id", db.raw("count(*) FILTER (WHERE rr.rank IS NOT NULL) OVER (PARTITION BY rr.year_id) AS ranked_count"));
-      return rows.map((r) => ({ ...toResult(r), year: r.year, blocId: r.bloc_id, rankedCount: Number(r.ranked_count) }));
-    },
+    blocHistory: (blocId: number) =>
+      // Every agency of each year is in the rows: the count is a window over them, not a subquery per row.
+      history({ "y.bloc_id": blocId }, "rr.agency_id", "count(*) FILTER (WHERE rr.rank IS NOT NULL) OVER (PARTITION BY rr.year_id)"),
     /** Every year of one bloc (published or not), oldest first. */
     async blocYears(blocId: number): Promise<({ year: number; rankingPublishedAt: Date | null } & Omit<StageInput, "rankingPublishedAt">)[]> {
       const rows: (StageRow & { year: number; ranking_published_at: Date | null })[] = await db("emulation_years as y")
