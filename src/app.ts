@@ -21,7 +21,7 @@ import { ballotRoutes } from "./ballots/routes.js";
 import { rankingRoutes } from "./ranking/routes.js";
 import { securityHeaders } from "./web/middleware/security.js";
 import { sessionMiddleware, saveSessionBeforeRedirect } from "./web/middleware/session.js";
-import { sessionPreload } from "./web/middleware/session-preload.js";
+import { sessionPreload, takeSessionUser } from "./web/middleware/session-preload.js";
 import { anonymousCsrf, csrfProtection } from "./web/middleware/csrf.js";
 import { stripNul } from "./web/middleware/strip-nul.js";
 import { multipartBody } from "./web/middleware/multipart.js";
@@ -135,7 +135,7 @@ export function createApp(services: Services, opts: AppOptions): Express {
   );
   app.use(saveSessionBeforeRedirect);
   app.use(express.urlencoded({ extended: false, limit: "1mb", parameterLimit: 2000 }));
-  const passport = createPassport(services.users, services.login);
+  const passport = createPassport(services.users, services.login, takeSessionUser);
   app.use(passport.initialize());
   app.use(passport.session());
   // Multipart forms are parsed here, before the CSRF check, so their token travels in the body.

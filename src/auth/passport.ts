@@ -3,12 +3,18 @@ import { Passport } from "passport";
 import { Strategy as LocalStrategy } from "passport-local";
 import type { UsersService } from "./users-service.js";
 import type { LoginService } from "./login-service.js";
-import { takeSessionUser } from "../web/middleware/session-preload.js";
+import type { User } from "./users-repo.js";
 
 export type PortalPassport = InstanceType<typeof Passport>;
 
+/**
+ * The session's user when the app read it with the session row (null: gone or deactivated), undefined
+ * when it did not (then the deserializer queries it).
+ */
+export type PreloadedUser = (req: Request, id: number) => User | null | undefined;
+
 /** One Passport per app (not a module singleton), built from the app's services. */
-export function createPassport(users: UsersService, login: LoginService): PortalPassport {
+export function createPassport(users: UsersService, login: LoginService, preloaded: PreloadedUser = () => undefined): PortalPassport {
   const passport = new Passport();
   passport.use(
     new LocalStrategy(
@@ -23,8 +29,8 @@ export function createPassport(users: UsersService, login: LoginService): Portal
   );
   passport.serializeUser((user, done) => done(null, user.id));
   passport.deserializeUser((req: Request, id: number, done: (err: unknown, user?: Express.User | false) => void) => {
-    // Read with the session row when the app preloads it (session-preload.ts), else here.
-    const read = takeSessionUser(req, id);
+    // Read with the session row when the app preloads it, else here.
+    const read = preloaded(req, id);
     if (read !== undefined) return done(null, read ?? false);
     users.findSessionUser(id).then(
       (user) => done(null, user ?? false),
