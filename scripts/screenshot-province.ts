@@ -10,38 +10,15 @@
  *   node --import tsx scripts/screenshot-province.ts     # BASE_URL=http://127.0.0.1:3456 by default
  * The Word file goes through LibreOffice and pdftoppm as in scripts/screenshots.ts.
  */
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const out = path.join(root, "docs", "screenshots");
-const base = process.env.BASE_URL ?? "http://127.0.0.1:3456";
-
-function hasCommand(name: string): boolean {
-  try {
-    execFileSync("sh", ["-c", `command -v ${name}`], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { BASE as base, OUT as out, ROOT as root, docxFirstPage, hasCommand, launchChromium, signedInPage } from "./screenshot-support.js";
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"],
-  });
+  const browser = await launchChromium();
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "vi-VN" });
-    const page = await context.newPage();
-    await page.goto(`${base}/login`);
-    await page.fill('input[name="username"]', "bantdkt");
-    await page.fill('input[name="password"]', "thidua2022");
-    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click('button[type="submit"]')]);
+    const { context, page } = await signedInPage(browser, "bantdkt");
 
     await page.goto(`${base}/province/2022`);
     await page.screenshot({ path: path.join(out, "province.png"), fullPage: true });
@@ -57,9 +34,7 @@ async function main() {
     const res = await context.request.get(`${base}/province/2022/proposals.docx`);
     if (!res.ok()) throw new Error(`proposals.docx: HTTP ${res.status()}`);
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "thidua-province-"));
-    fs.writeFileSync(path.join(tmp, "proposals.docx"), await res.body());
-    execFileSync("soffice", [`-env:UserInstallation=file://${tmp}/profile`, "--headless", "--convert-to", "pdf", "--outdir", tmp, path.join(tmp, "proposals.docx")], { stdio: "ignore" });
-    execFileSync("pdftoppm", ["-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", path.join(tmp, "proposals.pdf"), path.join(out, "docx-province-proposals-page1")]);
+    docxFirstPage(tmp, "docx-province-proposals", await res.body());
     fs.rmSync(tmp, { recursive: true, force: true });
     process.stdout.write(`Screenshots written to ${path.relative(root, out)}/\n`);
   } finally {

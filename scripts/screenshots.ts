@@ -7,31 +7,17 @@
  *   DATA_DIR=$(mktemp -d) PORT=3456 node --import tsx src/server.ts &
  *   node --import tsx scripts/screenshots.ts            # BASE_URL=http://127.0.0.1:3456 by default
  */
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const out = path.join(root, "docs", "screenshots");
-const base = process.env.BASE_URL ?? "http://127.0.0.1:3456";
+import { BASE as base, OUT as out, ROOT as root, docxFirstPage, launchChromium, pdfFirstPage, signedInPage } from "./screenshot-support.js";
 const year = "/blocs/noichinh-tq/years/2022";
 
 async function main() {
   fs.mkdirSync(out, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"],
-  });
+  const browser = await launchChromium();
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "vi-VN" });
-    const page = await context.newPage();
-    await page.goto(`${base}/login`);
-    await page.fill('input[name="username"]', "thuongtruc");
-    await page.fill('input[name="password"]', "thidua2022");
-    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click('button[type="submit"]')]);
+    const { context, page } = await signedInPage(browser, "thuongtruc");
 
     await page.goto(`${base}${year}/dashboard`);
     await page.screenshot({ path: path.join(out, "dashboard.png"), fullPage: true });
@@ -47,7 +33,7 @@ async function main() {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "thidua-shots-"));
     const file = path.join(tmp, "ranking.pdf");
     fs.writeFileSync(file, await pdf.body());
-    execFileSync("pdftoppm", ["-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", file, path.join(out, "ranking-pdf-page1")]);
+    pdfFirstPage(file, "ranking-pdf-page1");
 
     await page.goto(`${base}${year}/documents`);
     await page.screenshot({ path: path.join(out, "documents-register.png"), fullPage: true });
@@ -66,19 +52,12 @@ async function main() {
     for (const [name, url] of Object.entries(docx)) {
       const res = await context.request.get(`${base}${url}`);
       if (!res.ok()) throw new Error(`${url}: HTTP ${res.status()}`);
-      fs.writeFileSync(path.join(tmp, `${name}.docx`), await res.body());
-      execFileSync("soffice", [`-env:UserInstallation=file://${tmp}/profile`, "--headless", "--convert-to", "pdf", "--outdir", tmp, path.join(tmp, `${name}.docx`)], { stdio: "ignore" });
-      execFileSync("pdftoppm", ["-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", path.join(tmp, `${name}.pdf`), path.join(out, `${name}-page1`)]);
+      docxFirstPage(tmp, name, await res.body());
     }
     fs.rmSync(tmp, { recursive: true, force: true });
 
     // A clerk imports a workbook that is not the portal's: the refusal, with nothing saved.
-    const clerkContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "vi-VN" });
-    const clerk = await clerkContext.newPage();
-    await clerk.goto(`${base}/login`);
-    await clerk.fill('input[name="username"]', "canbo.thads");
-    await clerk.fill('input[name="password"]', "thidua2022");
-    await Promise.all([clerk.waitForURL((u) => !u.pathname.startsWith("/login")), clerk.click('button[type="submit"]')]);
+    const { context: clerkContext, page: clerk } = await signedInPage(browser, "canbo.thads");
     await clerk.goto(`${base}${year}/sheets/thads`);
     await clerk.setInputFiles('input[name="file"]', { name: "bang-diem.xlsx", mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer: Buffer.from("không phải bảng tính") });
     await Promise.all([clerk.waitForLoadState("load"), clerk.click('form[enctype="multipart/form-data"] button[type="submit"]')]);
