@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
 import ExcelJS from "exceljs";
-import type { Response } from "superagent";
 import { getDocumentProxy } from "unpdf";
 import { createTestDatabase } from "./db.js";
-import { createTestApp, loginAs } from "./http.js";
+import { binary, createTestApp, loginAs } from "./http.js";
 import type { Database } from "../src/db/database.js";
 
 const BASE = "/blocs/noichinh-tq/years/2022";
@@ -27,13 +26,6 @@ function expectInOrder(text: string, parts: string[]): void {
 }
 
 /** A supertest parser that keeps binary bodies as a Buffer. */
-function binary(response: Response, cb: (err: Error | null, body: unknown) => void) {
-  const res = response as unknown as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  res.on("data", (c: Buffer) => chunks.push(c));
-  res.on("end", () => cb(null, Buffer.concat(chunks)));
-}
-
 /** The PDF's text with pdf.js (pure JS, through unpdf): the items of a line joined as drawn. */
 async function pdfText(data: Buffer): Promise<string> {
   const pdf = await getDocumentProxy(new Uint8Array(data));

@@ -3,11 +3,10 @@
 // ranking kept for the minutes, and "why this rank".
 import { Readable } from "node:stream";
 import ExcelJS from "exceljs";
-import type { Response } from "superagent";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
-import { createTestApp, loginAs, postForm } from "./http.js";
+import { binary, createTestApp, loginAs, postForm } from "./http.js";
 import { rankingCommand } from "../src/ranking/ranking-command.js";
 import { createUserCommand } from "../src/users/create-user-command.js";
 import { createServices } from "../src/services.js";
@@ -27,13 +26,6 @@ async function fresh() {
 
 const agencyId = async (db: Knex, code: string): Promise<number> => (await db("agencies").where({ code }).first("id")).id;
 /** A supertest parser that keeps binary bodies as a Buffer. */
-function binary(response: Response, cb: (err: Error | null, body: unknown) => void) {
-  const res = response as unknown as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  res.on("data", (c: Buffer) => chunks.push(c));
-  res.on("end", () => cb(null, Buffer.concat(chunks)));
-}
-
 /** Every cell of every row of the workbook's first sheet. */
 async function xlsxRows(data: Buffer): Promise<string> {
   const book = new ExcelJS.Workbook();

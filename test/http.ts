@@ -1,3 +1,4 @@
+import type { Response } from "superagent";
 import request from "supertest";
 import * as cheerio from "cheerio";
 import type { Knex } from "knex";
@@ -75,4 +76,12 @@ export function browserFormFields(html: string, url: string): Record<string, str
 export async function postForm(agent: Agent, formPage: string, url: string, body: Record<string, string | string[]>) {
   const page = await agent.get(formPage);
   return agent.post(url).type("form").send({ _csrf: csrfFrom(page.text), ...browserFormFields(page.text, url), ...body });
+}
+
+/** supertest's `.buffer(true).parse(binary)`: a download's body as one Buffer (PDF, XLSX, DOCX). */
+export function binary(response: Response, cb: (err: Error | null, body: unknown) => void) {
+  const res = response as unknown as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  res.on("data", (c: Buffer) => chunks.push(c));
+  res.on("end", () => cb(null, Buffer.concat(chunks)));
 }

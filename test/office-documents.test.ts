@@ -6,10 +6,9 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
 import JSZip from "jszip";
-import type { Response } from "superagent";
 import { getDocumentProxy } from "unpdf";
 import { createTestDatabase } from "./db.js";
-import { createTestApp, csrfFrom, loginAs, postForm } from "./http.js";
+import { binary, createTestApp, csrfFrom, loginAs, postForm } from "./http.js";
 import type { Database } from "../src/db/database.js";
 
 const BASE = "/blocs/noichinh-tq/years/2022";
@@ -31,13 +30,6 @@ function expectInOrder(text: string, parts: string[]): void {
     expect(at, `"${part}" after position ${from}`).toBeGreaterThanOrEqual(0);
     from = at + part.length;
   }
-}
-
-function binary(response: Response, cb: (err: Error | null, body: unknown) => void) {
-  const res = response as unknown as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  res.on("data", (c: Buffer) => chunks.push(c));
-  res.on("end", () => cb(null, Buffer.concat(chunks)));
 }
 
 async function pdfText(data: Buffer): Promise<string> {

@@ -5,9 +5,8 @@ import type { Knex } from "knex";
 import * as cheerio from "cheerio";
 import ExcelJS from "exceljs";
 import JSZip from "jszip";
-import type { Response } from "superagent";
 import { createTestDatabase } from "./db.js";
-import { createTestApp, loginAs, postForm, type Agent } from "./http.js";
+import { binary, createTestApp, loginAs, postForm, type Agent } from "./http.js";
 import { writeSynthetic } from "../src/synthetic/writer.js";
 import { rankingResultRows } from "../src/ranking/ranking-results.js";
 import * as backfill from "../migrations/20261129_261_ranking_results_backfill.js";
@@ -16,13 +15,6 @@ import type { RankingExportRow, RankingState } from "../src/ranking/ranking-serv
 
 const OPTS = { blocs: 3, agencies: 5, criteria: 12, years: 3, seed: 20, prefix: "pv", lastYear: 2024 };
 const PUBLISHED = 2023;
-
-function binary(response: Response, cb: (err: Error | null, body: unknown) => void) {
-  const res = response as unknown as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  res.on("data", (c: Buffer) => chunks.push(c));
-  res.on("end", () => cb(null, Buffer.concat(chunks)));
-}
 
 /** The consolidated list as the page shows it: one array of cell texts per row. */
 function pageRows(html: string): string[][] {

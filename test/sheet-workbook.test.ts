@@ -1,21 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
 import ExcelJS from "exceljs";
-import type { Response } from "superagent";
 import { createTestDatabase } from "./db.js";
-import { createTestApp, csrfFrom, loginAs, type Agent } from "./http.js";
+import { binary, createTestApp, csrfFrom, loginAs, type Agent } from "./http.js";
 import type { Database } from "../src/db/database.js";
 
 const BASE = "/blocs/noichinh-tq/years/2022";
 const SHEET = `${BASE}/sheets/thads`;
 const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-function binary(response: Response, cb: (err: Error | null, body: unknown) => void) {
-  const res = response as unknown as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  res.on("data", (c: Buffer) => chunks.push(c));
-  res.on("end", () => cb(null, Buffer.concat(chunks)));
-}
 
 async function load(data: Buffer): Promise<ExcelJS.Workbook> {
   const book = new ExcelJS.Workbook();
