@@ -9,6 +9,27 @@ const HEADERS = ["Hạng", "Mã", "Cơ quan, đơn vị", "Tổng điểm", "X�
 export const RANKING_HEADER_ROW = 4;
 
 /**
+ * A landscape A4 sheet whose first two rows are the title and subtitle across every column, and whose
+ * `headerRow` holds the bold column headers, frozen and printed on every page (ranking.xlsx, proposals.xlsx).
+ */
+function titledSheet(book: ExcelJS.Workbook, o: { name: string; title: string; subtitle: string; headers: string[]; widths: number[]; headerRow: number; frozenColumns?: number }): ExcelJS.Worksheet {
+  const sheet = book.addWorksheet(o.name, {
+    views: [{ state: "frozen", ySplit: o.headerRow, ...(o.frozenColumns ? { xSplit: o.frozenColumns } : {}) }],
+    pageSetup: { paperSize: 9, orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: `${o.headerRow}:${o.headerRow}` },
+  });
+  sheet.columns = o.widths.map((width) => ({ width }));
+  sheet.mergeCells(1, 1, 1, o.headers.length);
+  sheet.mergeCells(2, 1, 2, o.headers.length);
+  Object.assign(sheet.getCell(1, 1), { value: o.title, font: { bold: true, size: 14 }, alignment: { horizontal: "center" } });
+  Object.assign(sheet.getCell(2, 1), { value: o.subtitle, font: { italic: true }, alignment: { horizontal: "center" } });
+  const header = sheet.getRow(o.headerRow);
+  header.values = o.headers;
+  header.font = { bold: true };
+  header.alignment = { vertical: "middle", horizontal: "center", wrapText: true };
+  return sheet;
+}
+
+/**
  * ranking.xlsx: a title, then one row per agency with its group points, bonus, deductions, total
  * (numbers "0.00"), classification, votes and proposal; frozen header, A4 landscape fitted to the width.
  * Text goes in as string cells, which a spreadsheet shows and never evaluates (no formula injection).
@@ -16,22 +37,10 @@ export const RANKING_HEADER_ROW = 4;
 export async function rankingXlsx(file: RankingWorkbook): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   book.creator = "Cổng thông tin thi đua";
-  const sheet = book.addWorksheet(file.sheetName, {
-    views: [{ state: "frozen", ySplit: RANKING_HEADER_ROW, xSplit: 3 }],
-    pageSetup: { paperSize: 9, orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: `${RANKING_HEADER_ROW}:${RANKING_HEADER_ROW}` },
-  });
   const headers = ["Hạng", "Mã", "Cơ quan, đơn vị", ...file.groups, "Điểm thưởng", "Điểm trừ", "Tổng điểm", "Xếp loại", "Số phiếu đồng ý / hợp lệ", "Đề nghị khen thưởng", "Lý do (không xếp hạng / không đề nghị)"];
   const widths = [12, 10, 40, ...file.groups.map(() => 14), 11, 10, 11, 24, 14, 28, 50];
-  sheet.columns = widths.map((width) => ({ width }));
+  const sheet = titledSheet(book, { name: file.sheetName, title: file.title, subtitle: file.subtitle, headers, widths, headerRow: RANKING_HEADER_ROW, frozenColumns: 3 });
   const last = headers.length;
-  sheet.mergeCells(1, 1, 1, last);
-  sheet.mergeCells(2, 1, 2, last);
-  Object.assign(sheet.getCell(1, 1), { value: file.title, font: { bold: true, size: 14 }, alignment: { horizontal: "center" } });
-  Object.assign(sheet.getCell(2, 1), { value: file.subtitle, font: { italic: true }, alignment: { horizontal: "center" } });
-  const header = sheet.getRow(RANKING_HEADER_ROW);
-  header.values = headers;
-  header.font = { bold: true };
-  header.alignment = { vertical: "middle", horizontal: "center", wrapText: true };
   const pointCols = { from: 4, to: 3 + file.groups.length + 3 };
   for (const r of file.ranked) {
     sheet.addRow([r.rank, r.code, r.name, ...r.groups, r.bonus, r.deductions, r.total, r.classification, r.votes, r.proposal, r.reason]);
@@ -71,20 +80,8 @@ export const PROPOSALS_HEADER_ROW = 4;
 export async function provinceProposalsXlsx(file: ProposalsFile): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   book.creator = "Cổng thông tin thi đua";
-  const sheet = book.addWorksheet("De nghi khen thuong", {
-    views: [{ state: "frozen", ySplit: PROPOSALS_HEADER_ROW }],
-    pageSetup: { paperSize: 9, orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: `${PROPOSALS_HEADER_ROW}:${PROPOSALS_HEADER_ROW}` },
-  });
   const headers = ["STT", "Hình thức khen thưởng", "Cơ quan, đơn vị", "Khối, cụm thi đua", "Hạng", "Tổng điểm", "Xếp loại", "Số phiếu đồng ý / hợp lệ"];
-  sheet.columns = [6, 32, 40, 40, 8, 11, 26, 14].map((width) => ({ width }));
-  sheet.mergeCells(1, 1, 1, headers.length);
-  sheet.mergeCells(2, 1, 2, headers.length);
-  Object.assign(sheet.getCell(1, 1), { value: file.title, font: { bold: true, size: 14 }, alignment: { horizontal: "center" } });
-  Object.assign(sheet.getCell(2, 1), { value: file.subtitle, font: { italic: true }, alignment: { horizontal: "center" } });
-  const header = sheet.getRow(PROPOSALS_HEADER_ROW);
-  header.values = headers;
-  header.font = { bold: true };
-  header.alignment = { vertical: "middle", horizontal: "center", wrapText: true };
+  const sheet = titledSheet(book, { name: "De nghi khen thuong", title: file.title, subtitle: file.subtitle, headers, widths: [6, 32, 40, 40, 8, 11, 26, 14], headerRow: PROPOSALS_HEADER_ROW });
   file.lines.forEach((l, i) => sheet.addRow([i + 1, l.awardLabel, l.agency, l.bloc, l.rank, l.totalValue, l.classification, l.votes]));
   for (let row = PROPOSALS_HEADER_ROW + 1; row <= sheet.rowCount; row++) sheet.getCell(row, 6).numFmt = "0.00";
   sheet.autoFilter = { from: { row: PROPOSALS_HEADER_ROW, column: 1 }, to: { row: PROPOSALS_HEADER_ROW, column: headers.length } };
