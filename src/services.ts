@@ -107,7 +107,7 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
     registrations: registrationsService({ db, repo: registrationsRepo(db), years, audit, notifications, now }),
     dashboard: dashboardService({ repo: dashboardRepo(db), years, ranking, blocs: blocsRepo(db), now, cache: yearCache }),
     province: provinceService({ repo: provinceRepo(db), blocs: blocsRepo(db), now }),
-    documents: documentsService({ repo: documentsRepo(db), years, ranking, reports, audit, db, now, previousAwards: (ids, year) => awards.previousAwards(ids, year) }),
+    documents: documentsService({ repo: documentsRepo(db), years, ranking, reports, audit, db, now, previousAwards: (ids, year) => awards.previousAwards(ids, year), cache: yearCache }),
     notifications,
     reminders: remindersService({ db, repo: notificationsRepo(db), notifications, now }),
     outbox,

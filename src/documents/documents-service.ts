@@ -8,6 +8,7 @@ import type { RankingExportRow, RankingService } from "../ranking/ranking-servic
 import type { ReportsService, ReportTarget } from "../reports/reports-service.js";
 import { AWARD_LABELS, AWARDS, formatPoints, parsePoints } from "../scoring/index.js";
 import type { YearContext, YearsService } from "../years/years-service.js";
+import { noYearCache, type ComputedYearCache } from "../years/year-cache.js";
 import { REGISTER_KINDS, type DocumentsRepo, type MeetingRecord, type RegisterEntry, type RegisterKind } from "./documents-repo.js";
 import type { DocSection, DocSigner, OfficialDocument } from "./document-model.js";
 
@@ -97,8 +98,10 @@ export function documentsService(deps: {
   repo: DocumentsRepo; years: YearsService; ranking: RankingService; reports: ReportsService; audit: AuditService; db: Knex; now: () => Date;
   /** The agencies' awards of the years before `year` still standing (revoked ones left out), for the proposal letter. */
   previousAwards: (agencyIds: number[], year: number) => Promise<{ agencyId: number; year: number; name: string; decision: string }[]>;
+  cache?: ComputedYearCache;
 }) {
   const { repo, years, ranking, reports, audit, db } = deps;
+  const cache = deps.cache ?? noYearCache;
 
   /** The publication's local date, when the ranking is published. */
   const publishedOn = (ctx: YearContext) => (ctx.year.rankingPublishedAt ? localDate(new Date(ctx.year.rankingPublishedAt)) : null);
@@ -124,7 +127,9 @@ export function documentsService(deps: {
 
   async function frame(page: RankingPage, kind: string, registerKind: RegisterKind, summary: string) {
     const { ctx } = page;
-    const [info, meeting, register] = [await repo.yearInfo(ctx.year.id), await repo.meeting(ctx.year.id), await repo.register(ctx.year.id)];
+    // The plan's signer, the meeting and the register are all rows of the year: read once per revision (issue 16).
+    const [info, meeting, register] = await cache.memo(ctx.year.id, ctx.year.revision, "documents-frame", async () =>
+      [await repo.yearInfo(ctx.year.id), await repo.meeting(ctx.year.id), await repo.register(ctx.year.id)] as const);
     const signer = blocSigner(ctx, info);
     const entry = register.find((e) => e.kind === registerKind);
     const date = entry?.issuedOn ?? defaultDate(ctx, registerKind, meeting);

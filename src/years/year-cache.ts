@@ -15,17 +15,25 @@ import type { NextFunction, Request, Response } from "express";
  * Only services reading through the pool (committed data) use the cache; services bound to a transaction
  * (snapshots, imports) are built without one.
  */
-const requestScope = new AsyncLocalStorage<Map<string, Promise<unknown>>>();
+const requestScope = new AsyncLocalStorage<{ path: string; memo: Map<string, Promise<unknown>> }>();
 
 /** Middleware: GET and HEAD requests get a request scope for `requestMemo`. */
 export function readOnlyRequestScope(req: Request, _res: Response, next: NextFunction): void {
-  if (req.method === "GET" || req.method === "HEAD") requestScope.run(new Map(), next);
+  if (req.method === "GET" || req.method === "HEAD") requestScope.run({ path: req.path, memo: new Map() }, next);
   else next();
+}
+
+/**
+ * The path of the GET request being served, for code that runs on its behalf without the request
+ * object (the session store's read, which joins the year the path names); undefined outside one.
+ */
+export function readOnlyRequestPath(): string | undefined {
+  return requestScope.getStore()?.path;
 }
 
 /** `load()` once per request under `key` (every time outside a GET's request scope). */
 export function requestMemo<T>(key: string, load: () => Promise<T>): Promise<T> {
-  const store = requestScope.getStore();
+  const store = requestScope.getStore()?.memo;
   if (!store) return load();
   let p = store.get(key) as Promise<T> | undefined;
   if (!p) {
@@ -38,7 +46,7 @@ export function requestMemo<T>(key: string, load: () => Promise<T>): Promise<T> 
 
 /** Gives `requestMemo(key)` its value when it was read with something else (only inside a GET's request scope). */
 export function primeRequestMemo<T>(key: string, value: T): void {
-  const store = requestScope.getStore();
+  const store = requestScope.getStore()?.memo;
   if (store && !store.has(key)) store.set(key, Promise.resolve(value));
 }
 

@@ -105,6 +105,35 @@ const YEAR_COLUMNS = [
   "next_head_agency_id", "next_deputy_agency_id", "conference_held_on",
 ] as const;
 
+/**
+ * The select of `context()`: columns `b_*` (the bloc), `y_*` (the year, all null when the bloc has no such
+ * year) and `spans`; no row when there is no such bloc. Its `?`s take `yearContextBindings`. The session
+ * read of a GET year page joins it too (web/middleware/session-preload.ts), so the page makes one round
+ * trip before its own work.
+ */
+export const YEAR_CONTEXT_SQL = `select ${[...BLOC_COLUMNS.map((c) => `b.${c} as b_${c}`), ...YEAR_COLUMNS.map((c) => `y.${c} as y_${c}`)].join(", ")},
+   (select coalesce(json_agg(json_build_object('year', s.year, 'closed', s.closed, 'starts_on', s.starts_on, 'ends_on', s.ends_on) order by s.year desc), '[]'::json)
+      from (select y2.year, y2.closed_at is not null as closed, min(p.starts_on)::text as starts_on, max(p.ends_on)::text as ends_on
+              from emulation_years y2 left join periods p on p.year_id = y2.id
+             where y2.bloc_id = b.id group by y2.id, y2.year, y2.closed_at) s) as spans
+ from blocs b left join emulation_years y on y.bloc_id = b.id and y.year = ?
+ where b.code = ?`;
+
+export const yearContextBindings = (blocCode: string, year: number): [number, string] => [Number.isInteger(year) ? year : -1, blocCode];
+
+/** A row of YEAR_CONTEXT_SQL (or one carrying its columns); undefined when there is no such bloc. */
+export function yearContextFromRow(r: Record<string, unknown> | undefined): YearContextRow | undefined {
+  if (!r || r.b_id === null || r.b_id === undefined) return undefined;
+  const pick = (prefix: string, names: readonly string[]) => Object.fromEntries(names.map((c) => [c, r[`${prefix}${c}`]]));
+  const bloc = toBloc(pick("b_", BLOC_COLUMNS) as unknown as Parameters<typeof toBloc>[0]);
+  const spansRaw = (typeof r.spans === "string" ? JSON.parse(r.spans) : r.spans) as { year: number; closed: boolean; starts_on: string | null; ends_on: string | null }[];
+  return {
+    bloc,
+    year: r.y_id === null ? undefined : toYear(pick("y_", YEAR_COLUMNS) as unknown as EmulationYearRow),
+    spans: spansRaw.map(toSpan),
+  };
+}
+
 const toPeriod = (r: Record<string, unknown>): Period => ({
   id: r.id as number,
   kind: r.kind as Period["kind"],
@@ -140,30 +169,8 @@ export function yearsRepo(db: Knex) {
      * in ONE query: every year page starts with it (issue 16's query budget).
      */
     async context(blocCode: string, year: number): Promise<YearContextRow | undefined> {
-      const cols = [
-        ...BLOC_COLUMNS.map((c) => `b.${c} as b_${c}`),
-        ...YEAR_COLUMNS.map((c) => `y.${c} as y_${c}`),
-      ].join(", ");
-      const { rows } = await db.raw(
-        `select ${cols},
-           (select coalesce(json_agg(json_build_object('year', s.year, 'closed', s.closed, 'starts_on', s.starts_on, 'ends_on', s.ends_on) order by s.year desc), '[]'::json)
-              from (select y2.year, y2.closed_at is not null as closed, min(p.starts_on)::text as starts_on, max(p.ends_on)::text as ends_on
-                      from emulation_years y2 left join periods p on p.year_id = y2.id
-                     where y2.bloc_id = b.id group by y2.id, y2.year, y2.closed_at) s) as spans
-         from blocs b left join emulation_years y on y.bloc_id = b.id and y.year = ?
-         where b.code = ?`,
-        [Number.isInteger(year) ? year : -1, blocCode],
-      );
-      const r = rows[0] as Record<string, unknown> | undefined;
-      if (!r) return undefined;
-      const pick = (prefix: string, names: readonly string[]) => Object.fromEntries(names.map((c) => [c, r[`${prefix}${c}`]]));
-      const bloc = toBloc(pick("b_", BLOC_COLUMNS) as unknown as Parameters<typeof toBloc>[0]);
-      const spansRaw = (typeof r.spans === "string" ? JSON.parse(r.spans) : r.spans) as { year: number; closed: boolean; starts_on: string | null; ends_on: string | null }[];
-      return {
-        bloc,
-        year: r.y_id === null ? undefined : toYear(pick("y_", YEAR_COLUMNS) as unknown as EmulationYearRow),
-        spans: spansRaw.map(toSpan),
-      };
+      const { rows } = await db.raw(YEAR_CONTEXT_SQL, yearContextBindings(blocCode, year));
+      return yearContextFromRow(rows[0] as Record<string, unknown> | undefined);
     },
     async agenciesOf(yearId: number): Promise<YearAgency[]> {
       const rows: { id: number; code: string; name: string; short_name: string; sort_order: number }[] = await db("year_agencies as ya")

@@ -6,7 +6,7 @@ import { NotFoundError } from "../errors.js";
 import { RuleSetSchema, type RuleSet } from "../scoring/index.js";
 import type { Period, YearAgency, YearSpan, YearsRepo } from "./years-repo.js";
 import { localDate } from "../lib/dates.js";
-import { noYearCache, requestMemo, type ComputedYearCache } from "./year-cache.js";
+import { noYearCache, primeRequestMemo, requestMemo, type ComputedYearCache } from "./year-cache.js";
 import type { YearContextRow } from "./years-repo.js";
 import { blocHeader } from "../blocs/bloc-header.js";
 
@@ -41,6 +41,28 @@ export function currentYear(spans: YearSpan[], today: string): number | undefine
   return (running ?? spans[0])?.year;
 }
 
+const contextKey = (blocCode: string, yearNumber: number) => `year-context:${blocCode}:${yearNumber}`;
+
+/** The year context read with something else (the session row): this GET request reads it no more. */
+export const primeYearContext = (blocCode: string, yearNumber: number, row: YearContextRow | undefined) =>
+  primeRequestMemo(contextKey(blocCode, yearNumber), row);
+
+/**
+ * The bloc code and year number of a year page's path (/blocs/<code>/years/<yyyy>…), as the year pages'
+ * middleware and the routes read them from their params; undefined for any other path.
+ */
+export function yearInPath(path: string): { blocCode: string; year: number } | undefined {
+  const m = /^\/blocs\/([^/]+)\/years\/(\d{4})(?:\/|$)/.exec(path);
+  if (!m) return undefined;
+  let blocCode: string;
+  try {
+    blocCode = decodeURIComponent(m[1]!);
+  } catch {
+    return undefined;
+  }
+  return /^[a-z0-9._-]{1,40}$/i.test(blocCode) ? { blocCode, year: Number(m[2]) } : undefined;
+}
+
 export function yearsService(deps: { repo: YearsRepo; blocs: BlocsRepo; now: () => Date; cache?: ComputedYearCache }) {
   const { repo, blocs, now } = deps;
   const cache = deps.cache ?? noYearCache;
@@ -58,7 +80,7 @@ export function yearsService(deps: { repo: YearsRepo; blocs: BlocsRepo; now: () 
 
   /** The bloc, the year and its revision, the spans of the bloc's years: one query, once per GET request. */
   const contextRow = (blocCode: string, yearNumber: number): Promise<YearContextRow | undefined> =>
-    requestMemo(`year-context:${blocCode}:${yearNumber}`, () => repo.context(blocCode, yearNumber));
+    requestMemo(contextKey(blocCode, yearNumber), () => repo.context(blocCode, yearNumber));
 
   /** The year's context from its row; agencies, periods and parsed rules come from the cache while the revision holds. */
   async function fromRow(row: YearContextRow, blocCode: string, yearNumber: number): Promise<YearContext> {

@@ -4,6 +4,8 @@ import { signedInUser } from "../../auth/users-service.js";
 import { blocHeaderColumns, blocHeaderFromRow, type BlocHeaderRow } from "../../blocs/blocs-repo.js";
 import { primeBlocHeader } from "../../blocs/bloc-header.js";
 import type { SessionPreload } from "./session.js";
+import { YEAR_CONTEXT_SQL, yearContextBindings, yearContextFromRow } from "../../years/years-repo.js";
+import { primeYearContext, yearInPath } from "../../years/years-service.js";
 
 const preloaded = new WeakMap<Request, { id: number; user: User | null }>();
 
@@ -13,9 +15,17 @@ const preloaded = new WeakMap<Request, { id: number; user: User | null }>();
  * (session.ts): passport's deserializer takes the user from it (`takeSessionUser`), the header is handed
  * to this GET request's memo. Nothing is cached across requests: a logout, a deactivation or a role
  * change made by any process is seen by the next request, as before.
+ *
+ * A GET year page (/blocs/<code>/years/<yyyy>…) also reads its year context (bloc, year and revision,
+ * the bloc's years) in that query, handed to the request's memo like the header: the page's first round
+ * trip is its only one while the year is unchanged.
  */
 export const sessionPreload: SessionPreload = {
   columns: `${SESSION_USER_COLUMNS}, ${blocHeaderColumns("u.id")}`,
+  joinFor(path) {
+    const named = yearInPath(path);
+    return named && { subquery: YEAR_CONTEXT_SQL, bindings: yearContextBindings(named.blocCode, named.year) };
+  },
   attach(req, row) {
     const id = (req.session as { passport?: { user?: unknown } }).passport?.user;
     const user = signedInUser(row.id === null || row.id === undefined ? null : userFromRow(row as unknown as SessionUserRow));
@@ -23,6 +33,8 @@ export const sessionPreload: SessionPreload = {
     const header = blocHeaderFromRow(row as unknown as BlocHeaderRow);
     // A session without an active user shows the anonymous header (no unread count).
     primeBlocHeader(user?.id ?? null, user ? header : { ...header, unread: 0 });
+    const named = "spans" in row ? yearInPath(req.path) : undefined;
+    if (named) primeYearContext(named.blocCode, named.year, yearContextFromRow(row));
   },
 };
 

@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from "express";
 import { ConnectSessionKnexStore } from "connect-session-knex";
 import type { Knex } from "knex";
 import type { Logger } from "../../logger.js";
+import { readOnlyRequestPath } from "../../years/year-cache.js";
 
 export const SESSION_COOKIE = "thidua.sid";
 
@@ -23,6 +24,12 @@ type Callback = (err?: unknown) => void;
  */
 export interface SessionPreload {
   columns: string;
+  /**
+   * More to read in the same round trip for the GET request at `path` (given inside a GET's request
+   * scope only): a subquery joined to the session row (its columns are added to the row) and its
+   * bindings; undefined for nothing more.
+   */
+  joinFor?(path: string): { subquery: string; bindings: (string | number)[] } | undefined;
   attach(req: Request, row: Record<string, unknown>): void;
 }
 const PRELOADED = Symbol("preloaded row");
@@ -46,18 +53,22 @@ export function pastAbsoluteLifetime(sess: { signedInAt?: unknown; passport?: { 
  */
 class DatabaseSessionStore extends ConnectSessionKnexStore {
   private readonly db: Knex;
-  private readonly read: string;
   private readonly preload: SessionPreload | undefined;
+  private readonly read: (extra?: string) => string;
+  /** The read's SQL text by joined subquery ("" for none), built once each. */
+  private readonly reads = new Map<string, string>();
   constructor(opts: ConstructorParameters<typeof ConnectSessionKnexStore>[0] & { knex: Knex; preload?: SessionPreload }) {
     super(opts);
     this.db = opts.knex;
     this.preload = opts.preload;
     // passport keeps the signed-in user's id in the session (`passport.user`); anything else joins nobody.
-    this.read = opts.preload
-      ? `select s.sess, s.expired, ${opts.preload.columns} from sessions s
-           left join users u on u.id = (case when json_typeof(s.sess->'passport'->'user') = 'number' then (s.sess->'passport'->>'user')::int end)
-         where s.sid = ? and s.expired > ? limit 1`
-      : "select s.sess, s.expired from sessions s where s.sid = ? and s.expired > ? limit 1";
+    this.read = (extra) =>
+      opts.preload
+        ? `select s.sess, s.expired, ${opts.preload.columns}${extra ? ", extra.*" : ""} from sessions s
+             left join users u on u.id = (case when json_typeof(s.sess->'passport'->'user') = 'number' then (s.sess->'passport'->>'user')::int end)
+             ${extra ? `left join (${extra}) extra on true` : ""}
+           where s.sid = ? and s.expired > ? limit 1`
+        : "select s.sess, s.expired from sessions s where s.sid = ? and s.expired > ? limit 1";
     // The table comes from the migrations: no start-up check whose failure would stick forever.
     this.ready.catch(() => {});
     this.ready = Promise.resolve();
@@ -65,7 +76,13 @@ class DatabaseSessionStore extends ConnectSessionKnexStore {
   override get(sid: string, cb: Parameters<Store["get"]>[1]) {
     const read = async () => {
       const now = Date.now();
-      const { rows } = (await this.db.raw(this.read, [sid, new Date(now)])) as { rows: Record<string, unknown>[] };
+      const path = readOnlyRequestPath();
+      const extra = path === undefined ? undefined : this.preload?.joinFor?.(path);
+      const joined = extra?.subquery ?? "";
+      let sql = this.reads.get(joined);
+      if (sql === undefined) this.reads.set(joined, (sql = this.read(joined || undefined)));
+      const bindings = extra ? [...extra.bindings, sid, new Date(now)] : [sid, new Date(now)];
+      const { rows } = (await this.db.raw(sql, bindings)) as { rows: Record<string, unknown>[] };
       const row = rows[0] as ({ sess: StoredSession | string; expired: Date | string } & Record<string, unknown>) | undefined;
       if (!row) return null;
       const sess = (typeof row.sess === "string" ? JSON.parse(row.sess) : row.sess) as StoredSession;
