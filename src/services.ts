@@ -12,7 +12,7 @@ import { userAdminRepo } from "./users/users-admin-repo.js";
 import { userAdminService } from "./users/users-admin-service.js";
 import { yearsRepo } from "./years/years-repo.js";
 import { yearsService } from "./years/years-service.js";
-import { computedYearCache } from "./years/year-cache.js";
+import { revisionKeyedCache, computedYearCache } from "./years/year-cache.js";
 import { yearBuilderRepo } from "./years/year-builder-repo.js";
 import { yearLifecycleService } from "./years/year-lifecycle-service.js";
 import { rankingRepo } from "./ranking/ranking-repo.js";
@@ -106,7 +106,7 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
     bundle: bundleService({ repo: bundleRepo(db), years, audit, db }),
     registrations: registrationsService({ db, repo: registrationsRepo(db), years, audit, notifications, now }),
     dashboard: dashboardService({ repo: dashboardRepo(db), years, ranking, blocs: blocsRepo(db), now, cache: yearCache }),
-    province: provinceService({ repo: provinceRepo(db), blocs: blocsRepo(db), now }),
+    province: provinceService({ repo: provinceRepo(db), blocs: blocsRepo(db), now, cache: revisionKeyedCache() }),
     documents: documentsService({ repo: documentsRepo(db), years, ranking, reports, audit, db, now, previousAwards: (ids, year) => awards.previousAwards(ids, year), cache: yearCache }),
     notifications,
     reminders: remindersService({ db, repo: notificationsRepo(db), notifications, now }),

@@ -87,6 +87,12 @@ export function provinceRepo(db: Knex) {
   }
 
   return {
+    /** Every year of these blocs with its revision: what the cached reads below are keyed by (issue 20). */
+    async revisions(blocIds: number[]): Promise<{ id: number; revision: number }[]> {
+      if (!blocIds.length) return [];
+      const rows: { id: number; revision: number | string }[] = await db("emulation_years").whereIn("bloc_id", blocIds).select("id", "revision");
+      return rows.map((r) => ({ id: r.id, revision: Number(r.revision) }));
+    },
     /**
      * Every year of these blocs (the year switcher), and for the years numbered `year` their agencies and
      * score sheets reviewed and waiting, in one query.

@@ -6,6 +6,8 @@ import { localDate } from "../lib/dates.js";
 import { RANKING_STAGE_LABELS, rankingStage } from "../ranking/ranking-results.js";
 import { AWARD_LABELS, AWARDS, CLASSIFICATION_LABELS, formatPoints, type Award } from "../scoring/index.js";
 import { historyChart } from "./history-chart.js";
+import { blocHeader } from "../blocs/bloc-header.js";
+import { noRevisionKeyedCache, revisionsKey, type RevisionKeyedCache } from "../years/year-cache.js";
 import type { HistoryRow, ProvinceRepo, ResultRow } from "./province-repo.js";
 import type { DocTable, OfficialDocument } from "../documents/document-model.js";
 import { BLANK_DATE } from "../documents/documents-service.js";
@@ -42,13 +44,29 @@ export interface ProposalLine {
   votes: string;
 }
 
-export function provinceService(deps: { repo: ProvinceRepo; blocs: BlocsRepo; now: () => Date }) {
+export function provinceService(deps: { repo: ProvinceRepo; blocs: BlocsRepo; now: () => Date; cache?: RevisionKeyedCache }) {
   const { repo, blocs, now } = deps;
+  const cache = deps.cache ?? noRevisionKeyedCache;
 
   /** The blocs the user may read as a whole (an observer: those given to it; the admin: all), in their order. */
   async function visibleBlocs(user: User): Promise<Bloc[]> {
     authorize(user, "province.read");
-    return (await blocs.list()).filter((b) => can(user, "bloc.overview", blocTarget(b.id)));
+    // The list the page header read with the session (no query of its own).
+    return (await blocHeader(blocs, user.id)).blocs.filter((b) => can(user, "bloc.overview", blocTarget(b.id)));
+  }
+
+  /**
+   * The repo's reads over a set of blocs' years, cached under those years' revisions (issue 20): the page
+   * reads the revisions (one light query) and the rest only when some year of those blocs has changed.
+   */
+  async function yearsOf(blocIds: number[]) {
+    const key = revisionsKey(await repo.revisions(blocIds));
+    const memo = <T>(name: string, args: unknown[], load: () => Promise<T>) => cache.memo(`province:${name}:${JSON.stringify(args)}:${key}`, load);
+    return {
+      years: (year: number) => memo("years", [blocIds, year], () => repo.years(blocIds, year)),
+      periods: (yearIds: number[], today: string) => memo("periods", [yearIds, today], () => repo.periods(yearIds, today)),
+      published: (yearIds: number[], award: Award | null) => memo("published", [yearIds, award], () => repo.published(yearIds, award)),
+    };
   }
 
   /** The consolidated list: every visible bloc's published proposals, flag first, then bloc order, then rank. */
@@ -70,9 +88,10 @@ export function provinceService(deps: { repo: ProvinceRepo; blocs: BlocsRepo; no
   /** The published proposals of `year` across the user's blocs (the page's list and both exports). */
   async function consolidated(user: User, year: number, award: Award | null) {
     const list = await visibleBlocs(user);
-    const all = (await repo.years(list.map((b) => b.id), year)).years;
+    const read = await yearsOf(list.map((b) => b.id));
+    const all = (await read.years(year)).years;
     const years = all.filter((y) => rankingStage(y, now()) !== "open");
-    return { list, all, years, lines: proposalLines(list, years, (await repo.published(years.map((y) => y.id), award)).proposals) };
+    return { list, all, years, lines: proposalLines(list, years, (await read.published(years.map((y) => y.id), award)).proposals) };
   }
 
   return {
@@ -83,11 +102,11 @@ export function provinceService(deps: { repo: ProvinceRepo; blocs: BlocsRepo; no
      */
     async page(user: User, year: number, award: Award | null) {
       const list = await visibleBlocs(user);
-      const ids = list.map((b) => b.id);
-      const { numbers: yearNumbers, years } = await repo.years(ids, year);
+      const read = await yearsOf(list.map((b) => b.id));
+      const { numbers: yearNumbers, years } = await read.years(year);
       const published = years.filter((y) => rankingStage(y, now()) !== "open");
       const today = localDate(now());
-      const [periods, { ranked, proposals }] = [await repo.periods(years.map((y) => y.id), today), await repo.published(published.map((y) => y.id), award)];
+      const [periods, { ranked, proposals }] = [await read.periods(years.map((y) => y.id), today), await read.published(published.map((y) => y.id), award)];
       const lines = proposalLines(list, published, proposals);
       const rows = list.map((b) => {
         const y = years.find((x) => x.blocId === b.id);

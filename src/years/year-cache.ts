@@ -83,3 +83,38 @@ export function computedYearCache(maxYears = 50): ComputedYearCache {
 
 /** No caching: every call loads (services bound to a transaction, tests of the uncached path). */
 export const noYearCache: ComputedYearCache = { memo: (_y, _r, _k, load) => load(), clear: () => {} };
+
+/**
+ * Values read from several years at once (the province's view of every bloc), under a key that names
+ * the years and their revisions: a write to any of them makes a new key, so a stale value is never
+ * served, by this process or another. A small LRU of keys (the most recently used kept).
+ */
+export interface RevisionKeyedCache {
+  memo<T>(key: string, load: () => Promise<T>): Promise<T>;
+  clear(): void;
+}
+
+export function revisionKeyedCache(maxKeys = 200): RevisionKeyedCache {
+  const values = new Map<string, Promise<unknown>>();
+  return {
+    memo<T>(key: string, load: () => Promise<T>): Promise<T> {
+      let p = values.get(key) as Promise<T> | undefined;
+      if (p) values.delete(key);
+      else {
+        p = load();
+        p.catch(() => values.delete(key));
+      }
+      values.set(key, p);
+      while (values.size > maxKeys) values.delete(values.keys().next().value!);
+      return p;
+    },
+    clear: () => values.clear(),
+  };
+}
+
+/** No caching (services bound to a transaction, tests of the uncached path). */
+export const noRevisionKeyedCache: RevisionKeyedCache = { memo: (_k, load) => load(), clear: () => {} };
+
+/** The part of a cache key that names years at their revisions ("id:revision", in id order). */
+export const revisionsKey = (years: readonly { id: number; revision: number }[]) =>
+  [...years].sort((a, b) => a.id - b.id).map((y) => `${y.id}:${y.revision}`).join(",");
