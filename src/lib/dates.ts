@@ -35,8 +35,32 @@ const partsFormatter = new Intl.DateTimeFormat("en-GB", {
   hourCycle: "h23",
 });
 
-function parts(at: Date): Record<string, string> {
+/** Through Intl: the time zone database's answer for any instant (slow: a few µs a call). */
+export function zonedParts(at: Date): Record<string, string> {
   return Object.fromEntries(partsFormatter.formatToParts(at).map((p) => [p.type, p.value]));
+}
+
+/**
+ * Vietnam has kept UTC+07:00, with no daylight saving, since 13/06/1975 (the time zone database's
+ * Asia/Ho_Chi_Minh): from then on the local time is the UTC time plus 7 hours, computed directly, as
+ * Intl (a tenth of a page's CPU on the province's view, which dates every bloc) would say. Earlier
+ * instants, and invalid ones, go through Intl.
+ */
+const FIXED_OFFSET_SINCE = Date.UTC(1975, 5, 12, 17, 0);
+const OFFSET_MS = 7 * 60 * 60_000;
+const two = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+function parts(at: Date): Record<string, string> {
+  const t = at.getTime();
+  if (!(t >= FIXED_OFFSET_SINCE) || t > 8.64e15 - OFFSET_MS) return zonedParts(at);
+  const local = new Date(t + OFFSET_MS);
+  return {
+    year: String(local.getUTCFullYear()).padStart(4, "0"),
+    month: two(local.getUTCMonth() + 1),
+    day: two(local.getUTCDate()),
+    hour: two(local.getUTCHours()),
+    minute: two(local.getUTCMinutes()),
+  };
 }
 
 /** The local (Vietnam) calendar date of an instant, as 'YYYY-MM-DD'. */
