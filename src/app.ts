@@ -90,6 +90,9 @@ export function createApp(services: Services, opts: AppOptions): Express {
   app.set("views", path.join(root, "views"));
   app.set("trust proxy", opts.trustProxy ? 1 : false);
   app.disable("x-powered-by");
+  // Pages and downloads are sent "no-store" (below): no browser keeps them to revalidate, so hashing each
+  // body for an ETag is wasted work (static files have their own, from express.static).
+  app.set("etag", false);
   if (opts.production) app.enable("view cache");
 
   app.use(

@@ -260,7 +260,11 @@ describe("finding 11: private pages and downloads are never cached", () => {
     for (const p of ["/", "/admin/users", `${Y}/dashboard`, `${Y}/ranking`, `${Y}/ranking.csv`, `${Y}/ranking.xlsx`, `${Y}/ranking.pdf`, `${Y}/ranking.json`, `${Y}/bundle.json`, `${Y}/periods/1/reports/bchqs`, "/audit", "/khong-co-trang-nay"]) {
       const res = await sec.get(p);
       expect([p, res.headers["cache-control"]]).toEqual([p, expect.stringContaining("no-store")]);
+      // Nothing is kept to revalidate, so no body is hashed for an ETag (issue 16).
+      expect([p, res.headers.etag]).toEqual([p, undefined]);
     }
+    // Static files are cached and revalidated: they keep theirs.
+    expect((await sec.get("/css/main.css")).headers.etag).toBeTruthy();
     const clerk = await loginAs(app, "canbo.bchqs");
     expect((await clerk.get(`${Y}/sheets/bchqs`)).headers["cache-control"]).toContain("no-store");
   });
