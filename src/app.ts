@@ -133,7 +133,7 @@ export function createApp(services: Services, opts: AppOptions): Express {
       secret: opts.sessionSecret,
       production: opts.production,
       idleMinutes: opts.sessionIdleMinutes,
-      preload: sessionPreload,
+      preload: sessionPreload(services.db),
     }),
   );
   app.use(saveSessionBeforeRedirect);

@@ -128,6 +128,28 @@ describe("query counts (no N+1)", () => {
     expect(seen[0]).toMatch(/from blocs b left join emulation_years y/);
   });
 
+  it("when the blocs have not changed, then the header's list is not sent again; when one is renamed, the next page shows it", async () => {
+    // Each header row read: whether it carried the list of blocs.
+    const seen: boolean[] = [];
+    const record = (res: { rows?: Record<string, unknown>[] } | undefined) => {
+      const row = res?.rows?.[0];
+      if (row && "blocs_revision" in row) seen.push(row.blocs !== null);
+    };
+    db.on("query-response", record);
+    try {
+      await agents.sec.get(`${Y}/ranking`);
+      await agents.sec.get(`${Y}/ranking`);
+    } finally {
+      db.off("query-response", record);
+    }
+    // The second page's header came without the list (null: the process holds it at that revision).
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).toBe(false);
+    const name = (await db("blocs").where({ code: "qc01" }).first("name")).name as string;
+    await db("blocs").where({ code: "qc01" }).update({ name: `${name} (đổi tên)` });
+    expect((await agents.sec.get(`${Y}/ranking`)).text).toContain(`${name} (đổi tên)`);
+  });
+
   it("when the year changes, then the next visit shows the change (the cached year is not reused)", async () => {
     const before = await agents.sec.get(`${Y}/ranking.json`);
     const rows = JSON.parse(before.text) as { agency: string; name: string }[];

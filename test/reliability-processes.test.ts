@@ -265,6 +265,20 @@ describe.skipIf(pgOnly)("two portal processes on one database (PostgreSQL run on
     expect(row.content.sections.PT1.done).toBe(winner);
   });
 
+  it("when a bloc is renamed in the database, then the second process's header (its list of blocs held from before) shows the new name", async () => {
+    const onB = new Browser(b.base);
+    await onB.login("thuongtruc", DEMO_PASSWORD);
+    const before = await onB.get("/");
+    expect(before.text).toContain("Khối thi đua Nội chính tỉnh Tuyên Quang");
+    expect((await onB.get("/")).status).toBe(200); // the list is now held by B
+    await db("blocs").where({ code: "noichinh-tq" }).update({ name: "Khối thi đua Nội chính tỉnh Tuyên Quang (đổi tên)" });
+    try {
+      expect((await onB.get("/")).text).toContain("Khối thi đua Nội chính tỉnh Tuyên Quang (đổi tên)");
+    } finally {
+      await db("blocs").where({ code: "noichinh-tq" }).update({ name: "Khối thi đua Nội chính tỉnh Tuyên Quang" });
+    }
+  });
+
   it("when a score changes through the first process, then the second process's ranking (cached from before) shows the new total", async () => {
     // Issue 16: each process keeps the computed year; the year's revision, bumped in the writing
     // transaction, tells the other process its copy is stale.

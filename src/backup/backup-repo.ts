@@ -16,7 +16,8 @@ export interface TableInfo {
   serials: string[];
 }
 
-const INTERNAL = new Set(["knex_migrations", "knex_migrations_lock"]);
+// Migration bookkeeping, and the blocs list's change counter (migration 270: a restore's writes bump it).
+const INTERNAL = new Set(["knex_migrations", "knex_migrations_lock", "list_revisions"]);
 
 /** Catalog reads and bulk row access for the logical backup; every query goes through `conn`. */
 export function backupRepo() {

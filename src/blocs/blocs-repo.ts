@@ -58,23 +58,48 @@ export interface BlocHeader {
 }
 export interface BlocHeaderRow {
   unread: number | string;
-  blocs: BlocRow[] | string;
+  blocs_revision: number | string;
+  /** Null when the list has not changed since the revision this process already holds. */
+  blocs: BlocRow[] | string | null;
 }
+
+/**
+ * The blocs list each database last gave this process, with its revision (migration 270): the header
+ * query sends the list again only when its revision moved. Per database (tests open several in one
+ * process); shared by the requests, so read only.
+ */
+const BLOCS_REVISION = "coalesce((select l.revision from list_revisions l where l.name = 'blocs'), 0)";
+const knownBlocs = new WeakMap<Knex, { revision: number; blocs: readonly Bloc[] }>();
 
 /**
  * What every page's header shows, as select columns: the blocs (for the brand) and the unread notification
  * count of the user whose id is the SQL expression `userId` (code, never input; -1 or null: nobody).
- * Read alone (`header`) or with the session row (issue 16's query budget).
+ * Read alone (`header`) or with the session row (issue 16's query budget). The blocs come back only when
+ * they changed since the list this process holds (else null, and `blocHeaderFromRow` takes the held one).
  */
-export const blocHeaderColumns = (userId: string) =>
-  `(select count(*) from notifications n where n.user_id = ${userId} and n.read_at is null) as unread,
-   (select coalesce(json_agg(json_build_object('id', b.id, 'code', b.code, 'name', b.name, 'issuing_body', b.issuing_body,
-      'short_name', b.short_name, 'place_name', b.place_name, 'level', b.level) order by b.id), '[]'::json) from blocs b) as blocs`;
+export const blocHeaderColumns = (db: Knex, userId: string) => {
+  const held = knownBlocs.get(db)?.revision ?? -1;
+  return `(select count(*) from notifications n where n.user_id = ${userId} and n.read_at is null) as unread,
+   ${BLOCS_REVISION} as blocs_revision,
+   case when ${BLOCS_REVISION} = ${Number(held)} then null else
+      (select coalesce(json_agg(json_build_object('id', b.id, 'code', b.code, 'name', b.name, 'issuing_body', b.issuing_body,
+        'short_name', b.short_name, 'place_name', b.place_name, 'level', b.level) order by b.id), '[]'::json) from blocs b) end as blocs`;
+};
 
-export const blocHeaderFromRow = (r: BlocHeaderRow): BlocHeader => ({
-  unread: Number(r.unread),
-  blocs: (typeof r.blocs === "string" ? (JSON.parse(r.blocs) as BlocRow[]) : r.blocs).map(toBloc),
-});
+/** The header from its columns; undefined when the row relies on a list this process no longer holds (read again). */
+export function blocHeaderFromRow(db: Knex, r: BlocHeaderRow): BlocHeader | undefined {
+  const revision = Number(r.blocs_revision);
+  const unread = Number(r.unread);
+  if (r.blocs === null) {
+    const held = knownBlocs.get(db);
+    return held && held.revision === revision ? { unread, blocs: held.blocs as Bloc[] } : undefined;
+  }
+  const blocs = (typeof r.blocs === "string" ? (JSON.parse(r.blocs) as BlocRow[]) : r.blocs).map(toBloc);
+  const held = knownBlocs.get(db);
+  // Concurrent requests may bring two revisions back in either order: the newer stays.
+  if (!held || held.revision < revision) knownBlocs.set(db, { revision, blocs });
+  return { unread, blocs };
+}
 
 export function blocsRepo(db: Knex) {
   return {
@@ -86,8 +111,12 @@ export function blocsRepo(db: Knex) {
      * their unread notification count (issue 16's query budget).
      */
     async header(userId: number | null): Promise<BlocHeader> {
-      const { rows } = await db.raw(`select ${blocHeaderColumns("?")}`, [userId ?? -1]);
-      return blocHeaderFromRow(rows[0] as BlocHeaderRow);
+      const { rows } = await db.raw(`select ${blocHeaderColumns(db, "?")}`, [userId ?? -1]);
+      const header = blocHeaderFromRow(db, rows[0] as BlocHeaderRow);
+      if (header) return header;
+      // The held list was replaced between the query's text and its answer: ask for the list itself.
+      knownBlocs.delete(db);
+      return this.header(userId);
     },
     async findByCode(code: string, q: Knex = db): Promise<Bloc | undefined> {
       const row = await q<BlocRow>("blocs").where({ code }).first();

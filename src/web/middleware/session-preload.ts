@@ -3,6 +3,7 @@ import { SESSION_USER_COLUMNS, userFromRow, type SessionUserRow, type User } fro
 import { signedInUser } from "../../auth/users-service.js";
 import { blocHeaderColumns, blocHeaderFromRow, type BlocHeaderRow } from "../../blocs/blocs-repo.js";
 import { primeBlocHeader } from "../../blocs/bloc-header.js";
+import type { Knex } from "knex";
 import type { SessionPreload } from "./session.js";
 import { YEAR_CONTEXT_SQL, yearContextBindings, yearContextFromRow } from "../../years/years-repo.js";
 import { primeYearContext, yearInPath } from "../../years/years-service.js";
@@ -20,8 +21,8 @@ const preloaded = new WeakMap<Request, { id: number; user: User | null }>();
  * the bloc's years) in that query, handed to the request's memo like the header: the page's first round
  * trip is its only one while the year is unchanged.
  */
-export const sessionPreload: SessionPreload = {
-  columns: `${SESSION_USER_COLUMNS}, ${blocHeaderColumns("u.id")}`,
+export const sessionPreload = (db: Knex): SessionPreload => ({
+  columns: () => `${SESSION_USER_COLUMNS}, ${blocHeaderColumns(db, "u.id")}`,
   joinFor(path) {
     const named = yearInPath(path);
     return named && { subquery: YEAR_CONTEXT_SQL, bindings: yearContextBindings(named.blocCode, named.year) };
@@ -30,13 +31,14 @@ export const sessionPreload: SessionPreload = {
     const id = (req.session as { passport?: { user?: unknown } }).passport?.user;
     const user = signedInUser(row.id === null || row.id === undefined ? null : userFromRow(row as unknown as SessionUserRow));
     if (typeof id === "number") preloaded.set(req, { id, user });
-    const header = blocHeaderFromRow(row as unknown as BlocHeaderRow);
-    // A session without an active user shows the anonymous header (no unread count).
-    primeBlocHeader(user?.id ?? null, user ? header : { ...header, unread: 0 });
+    const header = blocHeaderFromRow(db, row as unknown as BlocHeaderRow);
+    // A session without an active user shows the anonymous header (no unread count). No header: the
+    // list it relied on was replaced meanwhile, and the page reads the header itself.
+    if (header) primeBlocHeader(user?.id ?? null, user ? header : { ...header, unread: 0 });
     const named = "spans" in row ? yearInPath(req.path) : undefined;
     if (named) primeYearContext(named.blocCode, named.year, yearContextFromRow(row));
   },
-};
+});
 
 /**
  * The session's user as read with the session row, if it was read for this id: the user, or null when
