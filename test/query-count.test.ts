@@ -113,9 +113,13 @@ describe("query counts (no N+1)", () => {
     expect(over).toEqual([]);
   });
 
-  it("when the year has not changed, then a year page's session, user, header and year are one query", async () => {
+  it("when the year has not changed, then a year page's session, user, header and year are one query, a prepared statement", async () => {
     const seen: string[] = [];
-    const record = (q: { sql: string }) => seen.push(q.sql);
+    const names: unknown[] = [];
+    const record = (q: { sql: string; options?: { name?: unknown } }) => {
+      seen.push(q.sql);
+      names.push(q.options?.name);
+    };
     await agents.clerk.get(`${Y}/periods/2/reports/qc01-a01`);
     db.on("query", record);
     try {
@@ -126,6 +130,8 @@ describe("query counts (no N+1)", () => {
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatch(/from sessions s/);
     expect(seen[0]).toMatch(/from blocs b left join emulation_years y/);
+    // Named: each connection plans it once (its planning cost PostgreSQL more than running it).
+    expect(names[0]).toMatch(/^thidua_[0-9a-f]{20}$/);
   });
 
   it("when the blocs have not changed, then the header's list is not sent again; when one is renamed, the next page shows it", async () => {

@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { preparedRaw } from "../db/prepared.js";
 
 export interface Bloc {
   id: number;
@@ -75,16 +76,18 @@ const knownBlocs = new WeakMap<Knex, { revision: number; blocs: readonly Bloc[] 
  * What every page's header shows, as select columns: the blocs (for the brand) and the unread notification
  * count of the user whose id is the SQL expression `userId` (code, never input; -1 or null: nobody).
  * Read alone (`header`) or with the session row (issue 16's query budget). The blocs come back only when
- * they changed since the list this process holds (else null, and `blocHeaderFromRow` takes the held one).
+ * they changed since the list this process holds (else null, and `blocHeaderFromRow` takes the held one):
+ * its one `?` takes `blocHeaderBindings`, after any in `userId`.
  */
-export const blocHeaderColumns = (db: Knex, userId: string) => {
-  const held = knownBlocs.get(db)?.revision ?? -1;
-  return `(select count(*) from notifications n where n.user_id = ${userId} and n.read_at is null) as unread,
+export const blocHeaderColumns = (userId: string) =>
+  `(select count(*) from notifications n where n.user_id = ${userId} and n.read_at is null) as unread,
    ${BLOCS_REVISION} as blocs_revision,
-   case when ${BLOCS_REVISION} = ${Number(held)} then null else
+   case when ${BLOCS_REVISION} = ?::bigint then null else
       (select coalesce(json_agg(json_build_object('id', b.id, 'code', b.code, 'name', b.name, 'issuing_body', b.issuing_body,
         'short_name', b.short_name, 'place_name', b.place_name, 'level', b.level) order by b.id), '[]'::json) from blocs b) end as blocs`;
-};
+
+/** The binding of `blocHeaderColumns`' placeholder: the revision of the list this process holds (-1: none). */
+export const blocHeaderBindings = (db: Knex): [number] => [knownBlocs.get(db)?.revision ?? -1];
 
 /** The header from its columns; undefined when the row relies on a list this process no longer holds (read again). */
 export function blocHeaderFromRow(db: Knex, r: BlocHeaderRow): BlocHeader | undefined {
@@ -111,7 +114,7 @@ export function blocsRepo(db: Knex) {
      * their unread notification count (issue 16's query budget).
      */
     async header(userId: number | null): Promise<BlocHeader> {
-      const { rows } = await db.raw(`select ${blocHeaderColumns(db, "?")}`, [userId ?? -1]);
+      const { rows } = await preparedRaw(db, `select ${blocHeaderColumns("?")}`, [userId ?? -1, ...blocHeaderBindings(db)]);
       const header = blocHeaderFromRow(db, rows[0] as BlocHeaderRow);
       if (header) return header;
       // The held list was replaced between the query's text and its answer: ask for the list itself.

@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { preparedRaw } from "../db/prepared.js";
 import { toBloc, type Bloc } from "../blocs/blocs-repo.js";
 
 export interface YearRow {
@@ -169,7 +170,7 @@ export function yearsRepo(db: Knex) {
      * in ONE query: every year page starts with it (issue 16's query budget).
      */
     async context(blocCode: string, year: number): Promise<YearContextRow | undefined> {
-      const { rows } = await db.raw(YEAR_CONTEXT_SQL, yearContextBindings(blocCode, year));
+      const { rows } = await preparedRaw(db, YEAR_CONTEXT_SQL, yearContextBindings(blocCode, year));
       return yearContextFromRow(rows[0] as Record<string, unknown> | undefined);
     },
     async agenciesOf(yearId: number): Promise<YearAgency[]> {

@@ -1,7 +1,7 @@
 import type { Request } from "express";
 import { SESSION_USER_COLUMNS, userFromRow, type SessionUserRow, type User } from "../../auth/users-repo.js";
 import { signedInUser } from "../../auth/users-service.js";
-import { blocHeaderColumns, blocHeaderFromRow, type BlocHeaderRow } from "../../blocs/blocs-repo.js";
+import { blocHeaderBindings, blocHeaderColumns, blocHeaderFromRow, type BlocHeaderRow } from "../../blocs/blocs-repo.js";
 import { primeBlocHeader } from "../../blocs/bloc-header.js";
 import type { Knex } from "knex";
 import type { SessionPreload } from "./session.js";
@@ -22,7 +22,8 @@ const preloaded = new WeakMap<Request, { id: number; user: User | null }>();
  * trip is its only one while the year is unchanged.
  */
 export const sessionPreload = (db: Knex): SessionPreload => ({
-  columns: () => `${SESSION_USER_COLUMNS}, ${blocHeaderColumns(db, "u.id")}`,
+  columns: `${SESSION_USER_COLUMNS}, ${blocHeaderColumns("u.id")}`,
+  columnBindings: () => blocHeaderBindings(db),
   joinFor(path) {
     const named = yearInPath(path);
     return named && { subquery: YEAR_CONTEXT_SQL, bindings: yearContextBindings(named.blocCode, named.year) };

@@ -4,6 +4,7 @@ import { ConnectSessionKnexStore } from "connect-session-knex";
 import type { Knex } from "knex";
 import type { Logger } from "../../logger.js";
 import { readOnlyRequestPath } from "../../years/year-cache.js";
+import { preparedRaw } from "../../db/prepared.js";
 
 export const SESSION_COOKIE = "thidua.sid";
 
@@ -23,8 +24,9 @@ type Callback = (err?: unknown) => void;
  * It is read at the same moment as the session itself, so it is never staler than the session.
  */
 export interface SessionPreload {
-  /** The columns, asked on every read (they may name what this process already holds). */
-  columns(): string;
+  columns: string;
+  /** The bindings of the `?`s in `columns`, asked on every read (they may name what this process already holds). */
+  columnBindings(): (string | number)[];
   /**
    * More to read in the same round trip for the GET request at `path` (given inside a GET's request
    * scope only): a subquery joined to the session row (its columns are added to the row) and its
@@ -56,6 +58,8 @@ class DatabaseSessionStore extends ConnectSessionKnexStore {
   private readonly db: Knex;
   private readonly preload: SessionPreload | undefined;
   private readonly read: (extra?: string) => string;
+  /** The read's SQL text by joined subquery ("" for none), built once each. */
+  private readonly reads = new Map<string, string>();
   constructor(opts: ConstructorParameters<typeof ConnectSessionKnexStore>[0] & { knex: Knex; preload?: SessionPreload }) {
     super(opts);
     this.db = opts.knex;
@@ -63,7 +67,7 @@ class DatabaseSessionStore extends ConnectSessionKnexStore {
     // passport keeps the signed-in user's id in the session (`passport.user`); anything else joins nobody.
     this.read = (extra) =>
       opts.preload
-        ? `select s.sess, s.expired, ${opts.preload.columns()}${extra ? ", extra.*" : ""} from sessions s
+        ? `select s.sess, s.expired, ${opts.preload.columns}${extra ? ", extra.*" : ""} from sessions s
              left join users u on u.id = (case when json_typeof(s.sess->'passport'->'user') = 'number' then (s.sess->'passport'->>'user')::int end)
              ${extra ? `left join (${extra}) extra on true` : ""}
            where s.sid = ? and s.expired > ? limit 1`
@@ -77,9 +81,12 @@ class DatabaseSessionStore extends ConnectSessionKnexStore {
       const now = Date.now();
       const path = readOnlyRequestPath();
       const extra = path === undefined ? undefined : this.preload?.joinFor?.(path);
-      const sql = this.read(extra?.subquery);
-      const bindings = extra ? [...extra.bindings, sid, new Date(now)] : [sid, new Date(now)];
-      const { rows } = (await this.db.raw(sql, bindings)) as { rows: Record<string, unknown>[] };
+      const joined = extra?.subquery ?? "";
+      let sql = this.reads.get(joined);
+      if (sql === undefined) this.reads.set(joined, (sql = this.read(joined || undefined)));
+      const bindings = [...(this.preload?.columnBindings() ?? []), ...(extra?.bindings ?? []), sid, new Date(now)];
+      // Prepared: the same few texts on every request, whose planning cost more than their execution.
+      const { rows } = (await preparedRaw(this.db, sql, bindings)) as { rows: Record<string, unknown>[] };
       const row = rows[0] as ({ sess: StoredSession | string; expired: Date | string } & Record<string, unknown>) | undefined;
       if (!row) return null;
       const sess = (typeof row.sess === "string" ? JSON.parse(row.sess) : row.sess) as StoredSession;
