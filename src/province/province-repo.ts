@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { preparedRaw } from "../db/prepared.js";
 import { SENT_STATUSES } from "../years/deliverables.js";
 import type { Award, Classification } from "../scoring/index.js";
 import type { RankingResultRow, StageInput } from "../ranking/ranking-results.js";
@@ -90,7 +91,8 @@ export function provinceRepo(db: Knex) {
     /** Every year of these blocs with its revision: what the cached reads below are keyed by (issue 20). */
     async revisions(blocIds: number[]): Promise<{ id: number; revision: number }[]> {
       if (!blocIds.length) return [];
-      const rows: { id: number; revision: number | string }[] = await db("emulation_years").whereIn("bloc_id", blocIds).select("id", "revision");
+      // Every visit runs it: one text whatever the number of blocs (an array binding), prepared once per connection.
+      const { rows } = (await preparedRaw(db, "select id, revision from emulation_years where bloc_id = any(?::int[])", [blocIds])) as { rows: { id: number; revision: number | string }[] };
       return rows.map((r) => ({ id: r.id, revision: Number(r.revision) }));
     },
     /**
