@@ -14,8 +14,9 @@ const preloaded = new WeakMap<Request, { id: number; user: User | null }>();
  * Issue 16: a signed-in page read its session row, then its user, then the page header (blocs, unread
  * count): three round trips before any page work. They are now one query, read with the session row
  * (session.ts): passport's deserializer takes the user from it (`takeSessionUser`), the header is handed
- * to this GET request's memo. Nothing is cached across requests: a logout, a deactivation or a role
- * change made by any process is seen by the next request, as before.
+ * to this GET request's memo. Nothing is kept across requests but the list of blocs, checked against its
+ * revision in the same query: a logout, a deactivation, a role change or a renamed bloc made by any
+ * process is seen by the next request, as before.
  *
  * A GET year page (/blocs/<code>/years/<yyyy>…) also reads its year context (bloc, year and revision,
  * the bloc's years) in that query, handed to the request's memo like the header: the page's first round
