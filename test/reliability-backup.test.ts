@@ -3,17 +3,19 @@ import os from "node:os";
 import path from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Knex } from "knex";
 import { createEmptyDatabase, createTestDatabase, onPostgres } from "./db.js";
 import { openPglite, type Database } from "../src/db/database.js";
 import { backupRepo } from "../src/backup/backup-repo.js";
 import { backupService } from "../src/backup/backup-service.js";
 import { createServices } from "../src/services.js";
+import { commands } from "../src/cli-commands.js";
 
 // `backup` / `restore`: the portable logical backup. Same-engine tests run on both engines;
 // the cross-engine tests (PostgreSQL → PGlite → PostgreSQL) run in the PostgreSQL run;
-// the CLI test runs in the PGlite run (embedded data folders).
+// the CLI test runs in the PGlite run (embedded data folders): its commands in this process, then
+// the program itself once.
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "..");
@@ -127,18 +129,38 @@ describe.skipIf(!onPostgres())("backup and restore across engines (PostgreSQL ru
 });
 
 describe.skipIf(onPostgres())("the CLI commands (PGlite run only: embedded data folders)", () => {
+  /**
+   * Runs a command of `npm run cli` (src/cli-commands.ts, what src/cli.ts dispatches to) in this
+   * process on the data folder `dataDir`, and returns what it printed: a program of its own costs
+   * seconds of start-up, the last step below runs one.
+   */
+  async function cli(dataDir: string, name: string, ...args: string[]): Promise<string> {
+    const out: string[] = [];
+    const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void out.push(`${a.join(" ")}\n`));
+    const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => out.push(String(chunk)) > 0);
+    try {
+      await commands[name]!(args, envWithout("DATABASE_URL", { DATA_DIR: dataDir }));
+    } finally {
+      log.mockRestore();
+      write.mockRestore();
+    }
+    return out.join("");
+  }
+
   it("when `backup` then `restore` run through the CLI, then the restored folder ranks the same, and restoring again without --force fails with one line", async () => {
-    const cli = (dataDir: string, ...args: string[]) =>
-      run(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], { cwd: root, env: envWithout("DATABASE_URL", { DATA_DIR: dataDir }) });
     const a = path.join(tmp, "cli-a");
     const b = path.join(tmp, "cli-b");
     const file = path.join(tmp, "cli.jsonl");
     await cli(a, "seed-demo");
-    expect((await cli(a, "backup", file)).stdout).toMatch(/Đã sao lưu/);
-    expect((await cli(b, "restore", file)).stdout).toMatch(/Đã khôi phục/);
+    expect(await cli(a, "backup", file)).toMatch(/Đã sao lưu/);
+    expect(await cli(b, "restore", file)).toMatch(/Đã khôi phục/);
     const [ra, rb] = [await cli(a, "ranking", "noichinh-tq", "2022", "--format", "json"), await cli(b, "ranking", "noichinh-tq", "2022", "--format", "json")];
-    expect(JSON.parse(rb.stdout)).toEqual(JSON.parse(ra.stdout));
-    const again = await cli(b, "restore", file).then(() => null, (e: { code: number; stderr: string }) => e);
+    expect(JSON.parse(rb)).toEqual(JSON.parse(ra));
+    // The program itself (src/cli.ts): its exit code and its one line on stderr.
+    const again = await run(process.execPath, ["--import", "tsx", "src/cli.ts", "restore", file], { cwd: root, env: envWithout("DATABASE_URL", { DATA_DIR: b }) }).then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(again?.code).toBe(1);
     expect(again?.stderr.trim().split("\n")).toHaveLength(1);
     expect(again?.stderr).toContain("--force");
