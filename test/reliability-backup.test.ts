@@ -65,9 +65,12 @@ afterAll(async () => {
 
 describe("backup and restore on the same engine", () => {
   const file = path.join(tmp, "same.jsonl");
+  /** The source's backup in `file`, written by whichever test needs it first (each test stands alone). */
+  let backedUp: Promise<Record<string, number>> | undefined;
+  const backup = () => (backedUp ??= service(source).backup(file));
 
   it("when a seeded database is backed up and restored into an empty one, then row counts, bytea and the ranking are equal and sequences continue", async () => {
-    const written = await service(source).backup(file);
+    const written = await backup();
     expect(fs.existsSync(file)).toBe(true);
     expect(fs.readdirSync(tmp).filter((f) => f.endsWith(".tmp"))).toEqual([]); // atomic: no temp file left
     const header = JSON.parse(fs.readFileSync(file, "utf8").split("\n")[0]!);
@@ -88,6 +91,7 @@ describe("backup and restore on the same engine", () => {
   });
 
   it("when the target already holds data, then restore is refused unless --force, and --force replaces it in one go", async () => {
+    await backup();
     const target = await empty();
     await service(target).restore(file);
     await target.knex("blocs").insert(bloc("them"));
@@ -99,6 +103,7 @@ describe("backup and restore on the same engine", () => {
   });
 
   it("when the file is truncated, then restore refuses it and writes nothing", async () => {
+    await backup();
     const lines = fs.readFileSync(file, "utf8").trimEnd().split("\n");
     const cut = path.join(tmp, "cut.jsonl");
     fs.writeFileSync(cut, lines.slice(0, Math.floor(lines.length * 0.8)).join("\n") + "\n");
