@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import type { Knex } from "knex";
 import { createEmptyDatabase, createTestDatabase, onPostgres } from "./db.js";
 import { openPglite, type Database } from "../src/db/database.js";
@@ -152,9 +152,18 @@ describe.skipIf(onPostgres())("the CLI commands (PGlite run only: embedded data 
     return out.join("");
   }
 
+  /**
+   * A data folder holding an empty database, as a first start leaves it: loaded from the dump the
+   * global setup made after initdb (which takes seconds a folder), like every empty test database.
+   */
+  async function emptyFolder(dir: string): Promise<string> {
+    const d = await openPglite({ dataDir: dir, loadDataDir: new Blob([fs.readFileSync(inject("pgliteTemplates").empty)]) });
+    await d.close();
+    return dir;
+  }
+
   it("when `backup` then `restore` run through the CLI, then the restored folder ranks the same, and restoring again without --force fails with one line", async () => {
-    const a = path.join(tmp, "cli-a");
-    const b = path.join(tmp, "cli-b");
+    const [a, b] = await Promise.all([emptyFolder(path.join(tmp, "cli-a")), emptyFolder(path.join(tmp, "cli-b"))]);
     const file = path.join(tmp, "cli.jsonl");
     await cli(a, "seed-demo");
     expect(await cli(a, "backup", file)).toMatch(/Đã sao lưu/);
