@@ -15,5 +15,5 @@ export default tseslint.config(
     },
   },
   { files: ["public/**/*.js"], languageOptions: { globals: { ...globals.browser } } },
-  { files: ["src/cli.ts", "src/**/*-command.ts", "bench/**", "test/**"], rules: { "no-console": "off" } },
+  { files: ["src/cli.ts", "src/cli-commands.ts", "src/**/*-command.ts", "bench/**", "test/**"], rules: { "no-console": "off" } },
 );

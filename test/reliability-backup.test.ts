@@ -3,17 +3,19 @@ import os from "node:os";
 import path from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import type { Knex } from "knex";
 import { createEmptyDatabase, createTestDatabase, onPostgres } from "./db.js";
 import { openPglite, type Database } from "../src/db/database.js";
 import { backupRepo } from "../src/backup/backup-repo.js";
 import { backupService } from "../src/backup/backup-service.js";
 import { createServices } from "../src/services.js";
+import { commands } from "../src/cli-commands.js";
 
 // `backup` / `restore`: the portable logical backup. Same-engine tests run on both engines;
 // the cross-engine tests (PostgreSQL → PGlite → PostgreSQL) run in the PostgreSQL run;
-// the CLI test runs in the PGlite run (embedded data folders).
+// the CLI test runs in the PGlite run (embedded data folders): its commands in this process, then
+// the program itself once.
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "..");
@@ -63,9 +65,12 @@ afterAll(async () => {
 
 describe("backup and restore on the same engine", () => {
   const file = path.join(tmp, "same.jsonl");
+  /** The source's backup in `file`, written by whichever test needs it first (each test stands alone). */
+  let backedUp: Promise<Record<string, number>> | undefined;
+  const backup = () => (backedUp ??= service(source).backup(file));
 
   it("when a seeded database is backed up and restored into an empty one, then row counts, bytea and the ranking are equal and sequences continue", async () => {
-    const written = await service(source).backup(file);
+    const written = await backup();
     expect(fs.existsSync(file)).toBe(true);
     expect(fs.readdirSync(tmp).filter((f) => f.endsWith(".tmp"))).toEqual([]); // atomic: no temp file left
     const header = JSON.parse(fs.readFileSync(file, "utf8").split("\n")[0]!);
@@ -86,6 +91,7 @@ describe("backup and restore on the same engine", () => {
   });
 
   it("when the target already holds data, then restore is refused unless --force, and --force replaces it in one go", async () => {
+    await backup();
     const target = await empty();
     await service(target).restore(file);
     await target.knex("blocs").insert(bloc("them"));
@@ -97,6 +103,7 @@ describe("backup and restore on the same engine", () => {
   });
 
   it("when the file is truncated, then restore refuses it and writes nothing", async () => {
+    await backup();
     const lines = fs.readFileSync(file, "utf8").trimEnd().split("\n");
     const cut = path.join(tmp, "cut.jsonl");
     fs.writeFileSync(cut, lines.slice(0, Math.floor(lines.length * 0.8)).join("\n") + "\n");
@@ -127,18 +134,47 @@ describe.skipIf(!onPostgres())("backup and restore across engines (PostgreSQL ru
 });
 
 describe.skipIf(onPostgres())("the CLI commands (PGlite run only: embedded data folders)", () => {
+  /**
+   * Runs a command of `npm run cli` (src/cli-commands.ts, what src/cli.ts dispatches to) in this
+   * process on the data folder `dataDir`, and returns what it printed: a program of its own costs
+   * seconds of start-up, the last step below runs one.
+   */
+  async function cli(dataDir: string, name: string, ...args: string[]): Promise<string> {
+    const out: string[] = [];
+    const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void out.push(`${a.join(" ")}\n`));
+    const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => out.push(String(chunk)) > 0);
+    try {
+      await commands[name]!(args, envWithout("DATABASE_URL", { DATA_DIR: dataDir }));
+    } finally {
+      log.mockRestore();
+      write.mockRestore();
+    }
+    return out.join("");
+  }
+
+  /**
+   * A data folder holding an empty database, as a first start leaves it: loaded from the dump the
+   * global setup made after initdb (which takes seconds a folder), like every empty test database.
+   */
+  async function emptyFolder(dir: string): Promise<string> {
+    const d = await openPglite({ dataDir: dir, loadDataDir: new Blob([fs.readFileSync(inject("pgliteTemplates").empty)]) });
+    await d.close();
+    return dir;
+  }
+
   it("when `backup` then `restore` run through the CLI, then the restored folder ranks the same, and restoring again without --force fails with one line", async () => {
-    const cli = (dataDir: string, ...args: string[]) =>
-      run(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], { cwd: root, env: envWithout("DATABASE_URL", { DATA_DIR: dataDir }) });
-    const a = path.join(tmp, "cli-a");
-    const b = path.join(tmp, "cli-b");
+    const [a, b] = await Promise.all([emptyFolder(path.join(tmp, "cli-a")), emptyFolder(path.join(tmp, "cli-b"))]);
     const file = path.join(tmp, "cli.jsonl");
     await cli(a, "seed-demo");
-    expect((await cli(a, "backup", file)).stdout).toMatch(/Đã sao lưu/);
-    expect((await cli(b, "restore", file)).stdout).toMatch(/Đã khôi phục/);
+    expect(await cli(a, "backup", file)).toMatch(/Đã sao lưu/);
+    expect(await cli(b, "restore", file)).toMatch(/Đã khôi phục/);
     const [ra, rb] = [await cli(a, "ranking", "noichinh-tq", "2022", "--format", "json"), await cli(b, "ranking", "noichinh-tq", "2022", "--format", "json")];
-    expect(JSON.parse(rb.stdout)).toEqual(JSON.parse(ra.stdout));
-    const again = await cli(b, "restore", file).then(() => null, (e: { code: number; stderr: string }) => e);
+    expect(JSON.parse(rb)).toEqual(JSON.parse(ra));
+    // The program itself (src/cli.ts): its exit code and its one line on stderr.
+    const again = await run(process.execPath, ["--import", "tsx", "src/cli.ts", "restore", file], { cwd: root, env: envWithout("DATABASE_URL", { DATA_DIR: b }) }).then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(again?.code).toBe(1);
     expect(again?.stderr.trim().split("\n")).toHaveLength(1);
     expect(again?.stderr).toContain("--force");

@@ -59,6 +59,8 @@ function bodyOf(fields: string[], extra: string[] = []) {
 
 /** Percent-encodes like a (broken) browser: lone surrogates become invalid UTF-8 bytes. */
 function enc(s: string): string {
+  // No surrogate at all: the loop below would give exactly this (and took most of the file's time on ~200 kB values).
+  if (!/[\uD800-\uDFFF]/.test(s)) return encodeURIComponent(s);
   let out = "";
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
