@@ -8,6 +8,7 @@ import path from "node:path";
 import { execFileSync } from "node:child_process";
 import knex from "knex";
 import { openPostgres } from "../src/db/database.js";
+import { migrateLatest } from "../src/db/migrate.js";
 import { captureViews, type PageSpec } from "./capture.js";
 import { cleanEnv, PROXY_HEADERS, ROOT, login, loginRequests, measure, startServer, type Measure, type RunOpts } from "./lib.js";
 
@@ -141,6 +142,9 @@ async function main() {
   // The view models, captured once from the real services on PostgreSQL.
   const database = openPostgres(pgUrl, 2);
   const db = database.knex;
+  // A reused database may come from an older checkout: bring it to this one's schema first (the portal
+  // does the same at start; the capture reads through the services directly).
+  await migrateLatest(db);
   const views = await captureViews(db, PAGES);
   const counts = await db.raw(`SELECT (SELECT count(*) FROM agencies) AS agencies, (SELECT count(*) FROM score_entries) AS entries,
     (SELECT count(*) FROM reports) AS reports, (SELECT count(*) FROM score_sheets) AS sheets, (SELECT count(*) FROM emulation_years) AS years`);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { browserTestsEnabled, expectAccessible, loginWithKeyboard, screenshot, useBrowserPortal } from "./harness.js";
+import { auditService } from "../../src/audit/audit-service.js";
+import { auditRepo } from "../../src/audit/audit-repo.js";
 
 // Issue 22, the secretariat's and the leader's daily work in Chromium: reviewing a sheet beside the
 // agency's reports, the audit log for people, the reminder letter; the clerk's ranking page.
@@ -35,6 +37,14 @@ describe.skipIf(!enabled)("the secretariat's daily work (Chromium)", () => {
   });
 
   it("the audit log reads like a log; the leader sees the point history read-only from the menu", async () => {
+    // Something to read in the log, recorded here so the test stands alone: a report accepted, from an
+    // IPv4-mapped address (the page shows the plain IPv4).
+    const db = portal.database.knex;
+    const idOf = async (table: string, where: Record<string, string>) => ((await db(table).where(where).first("id")) as { id: number }).id;
+    await auditService(auditRepo(db)).record({
+      userId: await idOf("users", { username: "thuongtruc" }), username: "thuongtruc", action: "report.accept", entity: "report",
+      blocId: await idOf("blocs", { code: "noichinh-tq" }), agencyId: await idOf("agencies", { code: "vks" }), ip: "::ffff:127.0.0.1",
+    });
     const sec = await pageFor();
     await loginWithKeyboard(sec, "thuongtruc");
     await sec.getByRole("link", { name: "Nhật ký" }).click();
