@@ -13,6 +13,7 @@ const Y = "/blocs/sx01/years/2025";
 const PAGES: { name: string; path: string; user: string | null }[] = [
   { name: "login", path: "/login", user: null },
   { name: "report", path: `${Y}/periods/2/reports/sx01-a01`, user: "canbo.sx01-a01" },
+  { name: "sheet", path: `${Y}/sheets/sx01-a01`, user: "canbo.sx01-a01" },
   { name: "print", path: `${Y}/ranking/print`, user: "thuongtruc.sx01" },
   { name: "ranking", path: `${Y}/ranking`, user: "thuongtruc.sx01" },
   { name: "dashboard", path: `${Y}/dashboard`, user: "thuongtruc.sx01" },
