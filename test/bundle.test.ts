@@ -7,17 +7,22 @@ import { validateBundle } from "../src/bundle/bundle-service.js";
 import type { Database } from "../src/db/database.js";
 
 let source: Database;
-let target: Database;
 let db: Knex;
+const targets: Database[] = [];
+/** An empty database of its own for one test (each stands alone, whatever the order). */
+async function emptyTarget(): Promise<Database> {
+  const target = await createTestDatabase();
+  targets.push(target);
+  return target;
+}
 
 beforeAll(async () => {
   source = await createTestDatabase("demo-2022-open");
   db = source.knex;
-  target = await createTestDatabase();
 });
 afterAll(async () => {
   await source.close();
-  await target.close();
+  for (const t of targets) await t.close();
 });
 
 const TABLES = ["blocs", "agencies", "bloc_memberships", "emulation_years", "year_agencies", "campaigns", "periods", "period_extensions", "criteria", "registrations", "reports", "score_sheets", "score_entries", "ballot_meetings", "votes"];
@@ -38,6 +43,7 @@ describe("year bundle", () => {
     expect(first.agencies.map((a) => a.code)).toEqual(["bchqs", "congan", "stp", "thads", "thanhtra", "toaan", "vks"]);
     expect(first.criteria.find((c) => c.code === "1.1")?.maxPoints).toBe("40.00");
     expect(validateBundle(first).ok).toBe(true);
+    const target = await emptyTarget();
     const result = await createServices(target.knex).bundle.importYear(JSON.parse(JSON.stringify(first)), { replace: false });
     expect(result.ok).toBe(true);
     const second = await createServices(target.knex).bundle.exportYear("noichinh-tq", 2022);
@@ -78,7 +84,9 @@ describe("year bundle", () => {
 
   it("when the year exists, then import is refused without replace and works with it", async () => {
     const doc = await createServices(db).bundle.exportYear("noichinh-tq", 2022);
+    const target = await emptyTarget();
     const services = createServices(target.knex);
+    expect((await services.bundle.importYear(JSON.parse(JSON.stringify(doc)), { replace: false })).ok).toBe(true);
     const refused = await services.bundle.importYear(doc, { replace: false });
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.errors[0]!.message).toContain("đã có năm 2022");
