@@ -79,67 +79,78 @@ describe("office formats: Word documents, their numbers and dates, DỰ THẢO",
     return res;
   };
 
-  it("when each .docx is unzipped, then it is A4 with the decree's margins, Times New Roman, the two-column header, repeating table headers, the signer's title and DỰ THẢO", async () => {
-    const leader = await loginAs(app, "lanhdao");
-    const cases = [
-      { url: "/ranking.docx", filename: "xep-hang-noichinh-tq-2022.docx", kind: "BÁO CÁO", symbol: "/BC-KTĐNC", order: RANKED },
-      { url: "/ballots/minutes.docx", filename: "bien-ban-binh-xet-noichinh-tq-2022.docx", kind: "BIÊN BẢN", symbol: "/BB-KTĐNC", order: RANKED },
-      { url: "/ranking/proposal-letter.docx", filename: "to-trinh-khen-thuong-noichinh-tq-2022.docx", kind: "TỜ TRÌNH", symbol: "/TTr-KTĐNC", order: RANKED.slice(0, 3) },
-    ];
-    for (const c of cases) {
-      const res = await getFile(leader, `${BASE}${c.url}`);
-      expect(res.headers["content-type"]).toBe(DOCX_TYPE);
-      expect(res.headers["content-disposition"]).toContain(c.filename);
-      const docx = await openDocx(res.body as Buffer);
-      // A4 (twips) and margins top/bottom 20 mm, left 30 mm, right 15 mm.
-      expect(docx.document).toMatch(/<w:pgSz w:w="11906" w:h="16838"/);
-      const margins = /<w:pgMar ([^>]*)\/>/.exec(docx.document)![1]!;
-      expect(margins).toMatch(/w:top="1134"/);
-      expect(margins).toMatch(/w:bottom="1134"/);
-      expect(margins).toMatch(/w:left="1701"/);
-      expect(margins).toMatch(/w:right="850"/);
-      // Times New Roman everywhere, body 14 pt (28 half-points).
-      expect(docx.styles).toMatch(/w:ascii="Times New Roman"/);
-      expect(docx.styles).toMatch(/<w:sz w:val="28"\/>/);
-      expect(docx.document).not.toMatch(/w:ascii="(?!Times New Roman)/);
-      // The header is a two-column table: issuer and number left, motto and place-date right.
-      expect((docx.firstTable.match(/<w:tc>/g) ?? []).length).toBe(2);
-      expectInOrder(docx.firstTable, ["UBND TỈNH TUYÊN QUANG", "KHỐI THI ĐUA NỘI CHÍNH", c.symbol, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Tuyên Quang, ngày 10 tháng 01 năm 2023"]);
-      expectInOrder(docx.text, [c.kind, ...c.order]);
-      expect(docx.document).toContain("<w:tblHeader/>");
-      expect(docx.document).toContain("<w:cantSplit/>");
-      // Unpublished year: a draft, on the first page and in every page's header.
-      expect(docx.text).toContain("DỰ THẢO");
-      expect(docx.headerText).toContain("DỰ THẢO");
-    }
-    const summary = await openDocx((await getFile(leader, `${BASE}/ranking.docx`)).body as Buffer);
-    expectInOrder(summary.text, ["Nơi nhận:", "Lưu: VT.", "TRƯỞNG KHỐI THI ĐUA", "Bộ Chỉ huy Quân sự tỉnh Tuyên Quang", "CHÍNH ỦY", "Đại tá Hà Đình Khiêm"]);
-  });
+  // Read-only, on the demo as seeded (the tests below set numbers and dates and publish): any order.
+  describe("on the demo as seeded", () => {
+    let seeded: Database;
+    let app: ReturnType<typeof createTestApp>;
+    beforeAll(async () => {
+      seeded = await createTestDatabase("demo-2022-open");
+      app = createTestApp(seeded.knex, { now: () => NOW });
+    });
+    afterAll(() => seeded.close());
 
-  it.skipIf(!SOFFICE)("when LibreOffice converts each .docx to PDF, then the PDF's text holds the agencies in rank order" + (SOFFICE ? "" : " (skipped: LibreOffice is not installed; CI installs libreoffice-writer-nogui)"), async () => {
-    const leader = await loginAs(app, "lanhdao");
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "thidua-docx-"));
-    try {
-      const files = [["ranking.docx", RANKED], ["minutes.docx", RANKED], ["proposal-letter.docx", RANKED.slice(0, 3)]] as const;
-      const urls = { "ranking.docx": "/ranking.docx", "minutes.docx": "/ballots/minutes.docx", "proposal-letter.docx": "/ranking/proposal-letter.docx" };
-      for (const [name] of files) fs.writeFileSync(path.join(dir, name), (await getFile(leader, `${BASE}${urls[name]}`)).body as Buffer);
-      await promisify(execFile)(
-        SOFFICE!,
-        [`-env:UserInstallation=file://${dir}/profile`, "--headless", "--convert-to", "pdf", "--outdir", dir, ...files.map(([n]) => path.join(dir, n))],
-        { timeout: 180_000 },
-      );
-      for (const [name, order] of files) {
-        const pdf = fs.readFileSync(path.join(dir, name.replace(/\.docx$/, ".pdf")));
-        const doc = await getDocumentProxy(new Uint8Array(pdf));
-        const view = (await doc.getPage(1)).view;
-        expect([Math.round(view[2]!), Math.round(view[3]!)]).toEqual([595, 842]);
-        const text = await pdfText(pdf);
-        expectInOrder(text, ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "DỰ THẢO", ...order]);
+    it("when each .docx is unzipped, then it is A4 with the decree's margins, Times New Roman, the two-column header, repeating table headers, the signer's title and DỰ THẢO", async () => {
+      const leader = await loginAs(app, "lanhdao");
+      const cases = [
+        { url: "/ranking.docx", filename: "xep-hang-noichinh-tq-2022.docx", kind: "BÁO CÁO", symbol: "/BC-KTĐNC", order: RANKED },
+        { url: "/ballots/minutes.docx", filename: "bien-ban-binh-xet-noichinh-tq-2022.docx", kind: "BIÊN BẢN", symbol: "/BB-KTĐNC", order: RANKED },
+        { url: "/ranking/proposal-letter.docx", filename: "to-trinh-khen-thuong-noichinh-tq-2022.docx", kind: "TỜ TRÌNH", symbol: "/TTr-KTĐNC", order: RANKED.slice(0, 3) },
+      ];
+      for (const c of cases) {
+        const res = await getFile(leader, `${BASE}${c.url}`);
+        expect(res.headers["content-type"]).toBe(DOCX_TYPE);
+        expect(res.headers["content-disposition"]).toContain(c.filename);
+        const docx = await openDocx(res.body as Buffer);
+        // A4 (twips) and margins top/bottom 20 mm, left 30 mm, right 15 mm.
+        expect(docx.document).toMatch(/<w:pgSz w:w="11906" w:h="16838"/);
+        const margins = /<w:pgMar ([^>]*)\/>/.exec(docx.document)![1]!;
+        expect(margins).toMatch(/w:top="1134"/);
+        expect(margins).toMatch(/w:bottom="1134"/);
+        expect(margins).toMatch(/w:left="1701"/);
+        expect(margins).toMatch(/w:right="850"/);
+        // Times New Roman everywhere, body 14 pt (28 half-points).
+        expect(docx.styles).toMatch(/w:ascii="Times New Roman"/);
+        expect(docx.styles).toMatch(/<w:sz w:val="28"\/>/);
+        expect(docx.document).not.toMatch(/w:ascii="(?!Times New Roman)/);
+        // The header is a two-column table: issuer and number left, motto and place-date right.
+        expect((docx.firstTable.match(/<w:tc>/g) ?? []).length).toBe(2);
+        expectInOrder(docx.firstTable, ["UBND TỈNH TUYÊN QUANG", "KHỐI THI ĐUA NỘI CHÍNH", c.symbol, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Tuyên Quang, ngày 10 tháng 01 năm 2023"]);
+        expectInOrder(docx.text, [c.kind, ...c.order]);
+        expect(docx.document).toContain("<w:tblHeader/>");
+        expect(docx.document).toContain("<w:cantSplit/>");
+        // Unpublished year: a draft, on the first page and in every page's header.
+        expect(docx.text).toContain("DỰ THẢO");
+        expect(docx.headerText).toContain("DỰ THẢO");
       }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  }, 200_000);
+      const summary = await openDocx((await getFile(leader, `${BASE}/ranking.docx`)).body as Buffer);
+      expectInOrder(summary.text, ["Nơi nhận:", "Lưu: VT.", "TRƯỞNG KHỐI THI ĐUA", "Bộ Chỉ huy Quân sự tỉnh Tuyên Quang", "CHÍNH ỦY", "Đại tá Hà Đình Khiêm"]);
+    });
+
+    it.skipIf(!SOFFICE)("when LibreOffice converts each .docx to PDF, then the PDF's text holds the agencies in rank order" + (SOFFICE ? "" : " (skipped: LibreOffice is not installed; CI installs libreoffice-writer-nogui)"), async () => {
+      const leader = await loginAs(app, "lanhdao");
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "thidua-docx-"));
+      try {
+        const files = [["ranking.docx", RANKED], ["minutes.docx", RANKED], ["proposal-letter.docx", RANKED.slice(0, 3)]] as const;
+        const urls = { "ranking.docx": "/ranking.docx", "minutes.docx": "/ballots/minutes.docx", "proposal-letter.docx": "/ranking/proposal-letter.docx" };
+        for (const [name] of files) fs.writeFileSync(path.join(dir, name), (await getFile(leader, `${BASE}${urls[name]}`)).body as Buffer);
+        await promisify(execFile)(
+          SOFFICE!,
+          [`-env:UserInstallation=file://${dir}/profile`, "--headless", "--convert-to", "pdf", "--outdir", dir, ...files.map(([n]) => path.join(dir, n))],
+          { timeout: 180_000 },
+        );
+        for (const [name, order] of files) {
+          const pdf = fs.readFileSync(path.join(dir, name.replace(/\.docx$/, ".pdf")));
+          const doc = await getDocumentProxy(new Uint8Array(pdf));
+          const view = (await doc.getPage(1)).view;
+          expect([Math.round(view[2]!), Math.round(view[3]!)]).toEqual([595, 842]);
+          const text = await pdfText(pdf);
+          expectInOrder(text, ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "DỰ THẢO", ...order]);
+        }
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }, 200_000);
+  });
 
   it("when the secretariat sets a number and date in the register, then the print page, the PDF and the .docx carry them; bad input is refused beside the field and nothing is saved", async () => {
     const sec = await loginAs(app, "thuongtruc");
