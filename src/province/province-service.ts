@@ -7,7 +7,7 @@ import { RANKING_STAGE_LABELS, rankingStage } from "../ranking/ranking-results.j
 import { AWARD_LABELS, AWARDS, CLASSIFICATION_LABELS, formatPoints, type Award } from "../scoring/index.js";
 import { historyChart } from "./history-chart.js";
 import { blocHeader } from "../blocs/bloc-header.js";
-import { noRevisionKeyedCache, revisionsKey, type RevisionKeyedCache } from "../years/year-cache.js";
+import { revisionsKey, type RevisionKeyedCache } from "../years/year-cache.js";
 import type { HistoryRow, ProvinceRepo, ResultRow } from "./province-repo.js";
 import type { DocTable, OfficialDocument } from "../documents/document-model.js";
 import { BLANK_DATE } from "../documents/documents-service.js";
@@ -44,9 +44,8 @@ export interface ProposalLine {
   votes: string;
 }
 
-export function provinceService(deps: { repo: ProvinceRepo; blocs: BlocsRepo; now: () => Date; cache?: RevisionKeyedCache }) {
-  const { repo, blocs, now } = deps;
-  const cache = deps.cache ?? noRevisionKeyedCache;
+export function provinceService(deps: { repo: ProvinceRepo; blocs: BlocsRepo; now: () => Date; cache: RevisionKeyedCache }) {
+  const { repo, blocs, now, cache } = deps;
 
   /** The blocs the user may read as a whole (an observer: those given to it; the admin: all), in their order. */
   async function visibleBlocs(user: User): Promise<Bloc[]> {

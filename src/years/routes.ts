@@ -7,6 +7,7 @@ import { RuleViolationError } from "../errors.js";
 import { formatDate, localDate } from "../lib/dates.js";
 import { BlocParam, ConferenceForm, NewYearForm, ReopenYearForm } from "./schemas.js";
 import { lifecycleMessages } from "./year-lifecycle-service.js";
+import { namedYear } from "./years-service.js";
 
 const yearUrl = (bloc: string, year: number) => `/blocs/${encodeURIComponent(bloc)}/years/${year}`;
 
@@ -23,9 +24,9 @@ const ALLOWED_ON_CLOSED = [/^\/reopen$/, /^\/next-year$/, /^\/decisions$/, /^\/d
  */
 export function yearPagesMiddleware(services: Services) {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const bloc = String(req.params.bloc);
-    const year = Number(req.params.year);
-    if (!/^\d{4}$/.test(String(req.params.year)) || !/^[a-z0-9._-]{1,40}$/i.test(bloc)) return next();
+    const named = namedYear(String(req.params.bloc), String(req.params.year));
+    if (!named) return next();
+    const { blocCode: bloc, year } = named;
     const writing = req.method !== "GET" && req.method !== "HEAD";
     if (!req.user && !writing) return next();
     // One read (shared with the page's own, issue 16): is the year closed, and the bloc's years for the switcher.

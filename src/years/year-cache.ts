@@ -91,7 +91,6 @@ export const noYearCache: ComputedYearCache = { memo: (_y, _r, _k, load) => load
  */
 export interface RevisionKeyedCache {
   memo<T>(key: string, load: () => Promise<T>): Promise<T>;
-  clear(): void;
 }
 
 export function revisionKeyedCache(maxKeys = 200): RevisionKeyedCache {
@@ -108,12 +107,8 @@ export function revisionKeyedCache(maxKeys = 200): RevisionKeyedCache {
       while (values.size > maxKeys) values.delete(values.keys().next().value!);
       return p;
     },
-    clear: () => values.clear(),
   };
 }
-
-/** No caching (services bound to a transaction, tests of the uncached path). */
-export const noRevisionKeyedCache: RevisionKeyedCache = { memo: (_k, load) => load(), clear: () => {} };
 
 /** The part of a cache key that names years at their revisions ("id:revision", in id order). */
 export const revisionsKey = (years: readonly { id: number; revision: number }[]) =>

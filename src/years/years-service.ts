@@ -48,19 +48,22 @@ export const primeYearContext = (blocCode: string, yearNumber: number, row: Year
   primeRequestMemo(contextKey(blocCode, yearNumber), row);
 
 /**
- * The bloc code and year number of a year page's path (/blocs/<code>/years/<yyyy>…), as the year pages'
- * middleware and the routes read them from their params; undefined for any other path.
+ * The bloc code and year number a year page names, from its raw path parameters (still percent-decoded by
+ * the caller); undefined when they cannot name one (then the year pages' guards leave the request alone).
  */
+export function namedYear(blocCode: string, year: string): { blocCode: string; year: number } | undefined {
+  return /^\d{4}$/.test(year) && /^[a-z0-9._-]{1,40}$/i.test(blocCode) ? { blocCode, year: Number(year) } : undefined;
+}
+
+/** `namedYear` of a year page's path (/blocs/<code>/years/<yyyy>…), for code that has the path but no route params. */
 export function yearInPath(path: string): { blocCode: string; year: number } | undefined {
-  const m = /^\/blocs\/([^/]+)\/years\/(\d{4})(?:\/|$)/.exec(path);
+  const m = /^\/blocs\/([^/]+)\/years\/([^/]+)(?:\/|$)/.exec(path);
   if (!m) return undefined;
-  let blocCode: string;
   try {
-    blocCode = decodeURIComponent(m[1]!);
+    return namedYear(decodeURIComponent(m[1]!), m[2]!);
   } catch {
     return undefined;
   }
-  return /^[a-z0-9._-]{1,40}$/i.test(blocCode) ? { blocCode, year: Number(m[2]) } : undefined;
 }
 
 export function yearsService(deps: { repo: YearsRepo; blocs: BlocsRepo; now: () => Date; cache?: ComputedYearCache }) {
