@@ -72,6 +72,28 @@ describe("ranking documents and downloads", () => {
     expect(res.text).not.toMatch(/<script>|style="/);
   });
 
+  it("when the bloc or an agency of the year is renamed after the print page was shown, then the next print page shows the new names (the page is kept only while nothing it shows changed)", async () => {
+    const leader = await loginAs(app, "lanhdao");
+    const bloc = await db("blocs").where({ code: "noichinh-tq" }).first("id", "name", "issuing_body");
+    // The year keeps the names its agencies had then (year_agencies): a row of the year.
+    const agency = await db("year_agencies as ya").join("agencies as a", "a.id", "ya.agency_id").where({ "a.code": "congan" }).first("ya.id", "ya.name");
+    expect((await leader.get(`${BASE}/ranking/print`)).text).toContain(agency.name);
+    try {
+      await db("blocs").where({ id: bloc.id }).update({ name: "Khối thi đua Nội chính (đổi tên)", issuing_body: "UBND tỉnh Thử nghiệm" });
+      const renamedBloc = (await leader.get(`${BASE}/ranking/print`)).text;
+      expect(renamedBloc).toContain("UBND TỈNH THỬ NGHIỆM");
+      expect(renamedBloc).toContain("của Khối thi đua Nội chính (đổi tên)");
+      await db("year_agencies").where({ id: agency.id }).update({ name: "Công an tỉnh (tên mới)" });
+      const renamedAgency = (await leader.get(`${BASE}/ranking/print`)).text;
+      expect(renamedAgency).toContain("Công an tỉnh (tên mới)");
+      expect(renamedAgency).not.toContain(agency.name);
+    } finally {
+      await db("blocs").where({ id: bloc.id }).update({ name: bloc.name, issuing_body: bloc.issuing_body });
+      await db("year_agencies").where({ id: agency.id }).update({ name: agency.name });
+    }
+    expect((await leader.get(`${BASE}/ranking/print`)).text).toContain(agency.name);
+  });
+
   it("when the print stylesheet and its font are fetched, then it sets A4 margins, keeps rows whole and serves Tinos from node_modules", async () => {
     const css = await (await loginAs(app, "lanhdao")).get("/css/document.css");
     expect(css.status).toBe(200);

@@ -293,6 +293,13 @@ describe("ties, self-votes, the meeting's ranking and why-this-rank", () => {
     expect((await clerk.get(`${Y}/ranking/toaan`)).status).toBe(404);
     const leader = await loginAs(app, "lanhdao");
     expect((await postForm(leader, `${Y}/ranking/publish`, `${Y}/ranking/publish`, { confirm: "yes" })).status).toBe(303);
+    // The leader reads the published ranking and the minutes first: what is kept for the next reader of the
+    // same revision (view models, printed pages) is kept per what each may see.
+    expect(text((await leader.get(`${Y}/ranking`)).text)).toContain("Xếp loại bị giới hạn do vi phạm kỷ luật: Một công chức bị xử lý kỷ luật cảnh cáo");
+    expect(text((await leader.get(`${Y}/ballots/minutes`)).text)).toContain("Một công chức bị xử lý kỷ luật cảnh cáo");
+    const clerkMinutes = await clerk.get(`${Y}/ballots/minutes`);
+    if (clerkMinutes.status === 200) expect(text(clerkMinutes.text)).not.toContain("cảnh cáo");
+    else expect(clerkMinutes.status).toBe(404);
     const other = await clerk.get(`${Y}/ranking/stp`);
     expect(other.status).toBe(200);
     expect(text(other.text)).toContain("Có vi phạm kỷ luật");

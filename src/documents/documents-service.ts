@@ -4,7 +4,7 @@ import { access, bloc as blocTarget, can } from "../auth/access.js";
 import type { AuditService } from "../audit/audit-service.js";
 import { NotFoundError } from "../errors.js";
 import { formatDate, formatDocumentDate, localDate, parseVnDate } from "../lib/dates.js";
-import type { RankingExportRow, RankingService } from "../ranking/ranking-service.js";
+import { seesDisciplineDetails, type RankingExportRow, type RankingService } from "../ranking/ranking-service.js";
 import type { ReportsService, ReportTarget } from "../reports/reports-service.js";
 import { AWARD_LABELS, AWARDS, formatPoints, parsePoints } from "../scoring/index.js";
 import type { YearContext, YearsService } from "../years/years-service.js";
@@ -148,53 +148,128 @@ export function documentsService(deps: {
     };
   }
 
+  /** The ranking summary (BÁO CÁO) of the ranking shown. */
+  async function rankingSummaryOf(page: RankingPage): Promise<OfficialDocument> {
+    const { ctx } = page;
+    const { info, signer, base } = await frame(page, "BÁO CÁO", "ranking_summary", `Kết quả chấm điểm, xếp hạng thi đua năm ${ctx.year.year} của ${ctx.bloc.name}`);
+    const plan = info.planNumber ? `Kế hoạch số ${info.planNumber}${info.planDate ? ` ngày ${formatDate(info.planDate)}` : ""}` : "Kế hoạch";
+    const doc: OfficialDocument = {
+      title: `Báo cáo kết quả xếp hạng thi đua năm ${ctx.year.year}`,
+      ...base,
+      addressee: null,
+      sections: [
+        {
+          paragraphs: [
+            `Thực hiện ${plan} phát động phong trào thi đua năm ${ctx.year.year}, trên cơ sở bảng chấm điểm của các cơ quan, đơn vị đã được Khối thẩm định${page.meeting ? ` và kết quả bỏ phiếu bình xét ngày ${formatDate(page.meeting.heldOn)} (${page.meeting.validBallots} phiếu hợp lệ)` : ""}, ${ctx.bloc.name} báo cáo kết quả chấm điểm, xếp hạng thi đua năm ${ctx.year.year} như sau:`,
+          ],
+          table: {
+            caption: "Kết quả chấm điểm, xếp hạng",
+            columns: [
+              { label: "Hạng", align: "center", width: 9 },
+              { label: "Cơ quan, đơn vị", align: "left", width: 36 },
+              { label: "Tổng điểm", align: "right", width: 12 },
+              { label: "Xếp loại", align: "left", width: 20 },
+              { label: "Đề nghị khen thưởng", align: "left", width: 23 },
+            ],
+            rows: page.ranked.map((r) => [r.rank, r.name, r.total, r.classification, r.proposal ?? ""]),
+          },
+        },
+        ...(page.unranked.length
+          ? [{
+              heading: "Các cơ quan, đơn vị không xếp hạng",
+              paragraphs: [],
+              table: {
+                caption: "Không xếp hạng",
+                columns: [
+                  { label: "Cơ quan, đơn vị", align: "left" as const, width: 45 },
+                  { label: "Điểm tạm tính", align: "right" as const, width: 15 },
+                  { label: "Lý do", align: "left" as const, width: 40 },
+                ],
+                rows: page.unranked.map((r) => [r.name, r.total, r.reason]),
+              },
+            }]
+          : []),
+      ],
+      recipients: ["Ban Thi đua – Khen thưởng tỉnh;", "Các cơ quan trong Khối;", "Lưu: VT."],
+      signers: [signer],
+    };
+    return doc;
+  }
+
+  /** The minutes of the review meeting (BIÊN BẢN) from the recorded ballots and the meeting's ranking. */
+  async function minutesOf(page: RankingPage): Promise<OfficialDocument> {
+    const { ctx } = page;
+    const meeting = await repo.meeting(ctx.year.id);
+    if (!meeting) throw new NotFoundError("Chưa ghi kết quả bỏ phiếu bình xét của năm này.");
+    const { base } = await frame(page, "BIÊN BẢN", "minutes", `Họp bình xét thi đua năm ${ctx.year.year} của ${ctx.bloc.name}`);
+    const candidates = page.ranked
+      .filter((r) => r.votes !== "—")
+      .map((r) => {
+        const [votesFor, valid] = r.votes.split("/").map(Number);
+        return { r, v: { votesFor: votesFor!, validBallots: valid! } };
+      });
+    const chair = splitPerson(meeting.chair);
+    const secretary = splitPerson(meeting.secretary);
+    const doc: OfficialDocument = {
+      title: `Biên bản họp bình xét thi đua năm ${ctx.year.year}`,
+      ...base,
+      addressee: null,
+      sections: [
+        { heading: "I. THỜI GIAN, ĐỊA ĐIỂM", paragraphs: [`Vào ngày ${formatDate(meeting.heldOn)}, tại ${meeting.place}, ${ctx.bloc.name} họp bình xét thi đua năm ${ctx.year.year}.`] },
+        {
+          heading: "II. THÀNH PHẦN",
+          paragraphs: [
+            `Chủ trì: ${meeting.chair ?? "—"}.`,
+            `Thư ký: ${meeting.secretary ?? "—"}.`,
+            `Thành phần tham dự: ${meeting.attendees ?? "—"}.`,
+          ],
+        },
+        {
+          heading: "III. KẾT QUẢ BỎ PHIẾU KÍN",
+          paragraphs: [`Số phiếu hợp lệ: ${meeting.validBallots} phiếu. Kết quả bỏ phiếu đối với từng cơ quan, đơn vị như sau:`],
+          table: {
+            caption: "Kết quả bỏ phiếu",
+            columns: [
+              { label: "STT", align: "center", width: 7 },
+              { label: "Cơ quan, đơn vị", align: "left", width: 32 },
+              { label: "Hạng", align: "center", width: 10 },
+              { label: "Tổng điểm", align: "right", width: 11 },
+              { label: "Phiếu đồng ý / hợp lệ", align: "center", width: 13 },
+              { label: "Tỷ lệ", align: "right", width: 11 },
+              { label: "Đề nghị", align: "left", width: 21 },
+            ],
+            rows: candidates.map(({ r, v }, i) => [
+              String(i + 1), r.name, r.rank, r.total, `${v.votesFor}/${v.validBallots}`, sharePercent(v.votesFor, v.validBallots),
+              r.proposal ?? (r.pendingTie ? `${r.pendingTie}` : `Không đề nghị${r.reasons.length ? `: ${r.reasons.join("; ")}` : ""}`),
+            ]),
+          },
+        },
+        ...nextHeadSection(ctx),
+        { paragraphs: ["Biên bản được thông qua tại cuộc họp, các thành viên dự họp nhất trí với nội dung trên./."] },
+      ],
+      recipients: null,
+      signers: [
+        { role: "THƯ KÝ", subtitle: secretary.position, title: null, name: secretary.name },
+        { role: "CHỦ TRÌ", subtitle: chair.position, title: null, name: chair.name },
+      ],
+    };
+    return doc;
+  }
+
+  /**
+   * A document built from the rows of its year and from its bloc: once per revision of the year (issue 16),
+   * the same object for every reader who sees the same ranking (discipline details or not), so its print
+   * page is rendered once too (routes.ts). The bloc is not a row of the year: its fields are in the key.
+   */
+  const documentOnce = (ctx: YearContext, kind: RegisterKind, user: User, build: () => Promise<OfficialDocument>) =>
+    cache.memo(ctx.year.id, ctx.year.revision, `document:${kind}:${seesDisciplineDetails(user)}:${JSON.stringify(ctx.bloc)}`, build);
+
   return {
     /** The ranking summary the leader prints (BÁO CÁO): same access as the ranking page. */
     async rankingSummary(user: User, blocCode: string, year: number): Promise<{ doc: OfficialDocument; ctx: YearContext; filename: string }> {
       const page = await ranking.page(user, blocCode, year);
       const { ctx } = page;
-      const { info, signer, base } = await frame(page, "BÁO CÁO", "ranking_summary", `Kết quả chấm điểm, xếp hạng thi đua năm ${ctx.year.year} của ${ctx.bloc.name}`);
-      const plan = info.planNumber ? `Kế hoạch số ${info.planNumber}${info.planDate ? ` ngày ${formatDate(info.planDate)}` : ""}` : "Kế hoạch";
-      const doc: OfficialDocument = {
-        title: `Báo cáo kết quả xếp hạng thi đua năm ${ctx.year.year}`,
-        ...base,
-        addressee: null,
-        sections: [
-          {
-            paragraphs: [
-              `Thực hiện ${plan} phát động phong trào thi đua năm ${ctx.year.year}, trên cơ sở bảng chấm điểm của các cơ quan, đơn vị đã được Khối thẩm định${page.meeting ? ` và kết quả bỏ phiếu bình xét ngày ${formatDate(page.meeting.heldOn)} (${page.meeting.validBallots} phiếu hợp lệ)` : ""}, ${ctx.bloc.name} báo cáo kết quả chấm điểm, xếp hạng thi đua năm ${ctx.year.year} như sau:`,
-            ],
-            table: {
-              caption: "Kết quả chấm điểm, xếp hạng",
-              columns: [
-                { label: "Hạng", align: "center", width: 9 },
-                { label: "Cơ quan, đơn vị", align: "left", width: 36 },
-                { label: "Tổng điểm", align: "right", width: 12 },
-                { label: "Xếp loại", align: "left", width: 20 },
-                { label: "Đề nghị khen thưởng", align: "left", width: 23 },
-              ],
-              rows: page.ranked.map((r) => [r.rank, r.name, r.total, r.classification, r.proposal ?? ""]),
-            },
-          },
-          ...(page.unranked.length
-            ? [{
-                heading: "Các cơ quan, đơn vị không xếp hạng",
-                paragraphs: [],
-                table: {
-                  caption: "Không xếp hạng",
-                  columns: [
-                    { label: "Cơ quan, đơn vị", align: "left" as const, width: 45 },
-                    { label: "Điểm tạm tính", align: "right" as const, width: 15 },
-                    { label: "Lý do", align: "left" as const, width: 40 },
-                  ],
-                  rows: page.unranked.map((r) => [r.name, r.total, r.reason]),
-                },
-              }]
-            : []),
-        ],
-        recipients: ["Ban Thi đua – Khen thưởng tỉnh;", "Các cơ quan trong Khối;", "Lưu: VT."],
-        signers: [signer],
-      };
+      const doc = await documentOnce(ctx, "ranking_summary", user, () => rankingSummaryOf(page));
       return { doc, ctx, filename: `bao-cao-xep-hang-${ctx.bloc.code}-${ctx.year.year}` };
     },
 
@@ -203,60 +278,7 @@ export function documentsService(deps: {
       // The meeting's own ranking (stored when the ballot was recorded), not later data.
       const page = await ranking.page(user, blocCode, year, { as: "meeting" });
       const { ctx } = page;
-      const meeting = await repo.meeting(ctx.year.id);
-      if (!meeting) throw new NotFoundError("Chưa ghi kết quả bỏ phiếu bình xét của năm này.");
-      const { base } = await frame(page, "BIÊN BẢN", "minutes", `Họp bình xét thi đua năm ${ctx.year.year} của ${ctx.bloc.name}`);
-      const candidates = page.ranked
-        .filter((r) => r.votes !== "—")
-        .map((r) => {
-          const [votesFor, valid] = r.votes.split("/").map(Number);
-          return { r, v: { votesFor: votesFor!, validBallots: valid! } };
-        });
-      const chair = splitPerson(meeting.chair);
-      const secretary = splitPerson(meeting.secretary);
-      const doc: OfficialDocument = {
-        title: `Biên bản họp bình xét thi đua năm ${ctx.year.year}`,
-        ...base,
-        addressee: null,
-        sections: [
-          { heading: "I. THỜI GIAN, ĐỊA ĐIỂM", paragraphs: [`Vào ngày ${formatDate(meeting.heldOn)}, tại ${meeting.place}, ${ctx.bloc.name} họp bình xét thi đua năm ${ctx.year.year}.`] },
-          {
-            heading: "II. THÀNH PHẦN",
-            paragraphs: [
-              `Chủ trì: ${meeting.chair ?? "—"}.`,
-              `Thư ký: ${meeting.secretary ?? "—"}.`,
-              `Thành phần tham dự: ${meeting.attendees ?? "—"}.`,
-            ],
-          },
-          {
-            heading: "III. KẾT QUẢ BỎ PHIẾU KÍN",
-            paragraphs: [`Số phiếu hợp lệ: ${meeting.validBallots} phiếu. Kết quả bỏ phiếu đối với từng cơ quan, đơn vị như sau:`],
-            table: {
-              caption: "Kết quả bỏ phiếu",
-              columns: [
-                { label: "STT", align: "center", width: 7 },
-                { label: "Cơ quan, đơn vị", align: "left", width: 32 },
-                { label: "Hạng", align: "center", width: 10 },
-                { label: "Tổng điểm", align: "right", width: 11 },
-                { label: "Phiếu đồng ý / hợp lệ", align: "center", width: 13 },
-                { label: "Tỷ lệ", align: "right", width: 11 },
-                { label: "Đề nghị", align: "left", width: 21 },
-              ],
-              rows: candidates.map(({ r, v }, i) => [
-                String(i + 1), r.name, r.rank, r.total, `${v.votesFor}/${v.validBallots}`, sharePercent(v.votesFor, v.validBallots),
-                r.proposal ?? (r.pendingTie ? `${r.pendingTie}` : `Không đề nghị${r.reasons.length ? `: ${r.reasons.join("; ")}` : ""}`),
-              ]),
-            },
-          },
-          ...nextHeadSection(ctx),
-          { paragraphs: ["Biên bản được thông qua tại cuộc họp, các thành viên dự họp nhất trí với nội dung trên./."] },
-        ],
-        recipients: null,
-        signers: [
-          { role: "THƯ KÝ", subtitle: secretary.position, title: null, name: secretary.name },
-          { role: "CHỦ TRÌ", subtitle: chair.position, title: null, name: chair.name },
-        ],
-      };
+      const doc = await documentOnce(ctx, "minutes", user, () => minutesOf(page));
       return { doc, ctx, filename: `bien-ban-binh-xet-${ctx.bloc.code}-${ctx.year.year}` };
     },
 

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Services } from "../services.js";
 import { NotFoundError } from "../errors.js";
 import { requireUser } from "../web/middleware/require-user.js";
+import { renderOnce } from "../web/render-once.js";
 import { setFlash } from "../web/middleware/locals.js";
 import { YearParams } from "../ranking/schemas.js";
 import type { OfficialDocument } from "./document-model.js";
@@ -18,8 +19,11 @@ type Built = { doc: OfficialDocument; ctx: { basePath: string }; filename: strin
 
 const DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
-function printPage(res: Response, built: Built, fileHref: string, backHref: string) {
-  res.render("documents/document", { title: built.doc.title, doc: built.doc, pdfHref: `${fileHref}.pdf`, docxHref: `${fileHref}.docx`, backHref });
+/** A document's print page shows the document alone: rendered once per document built (issue 16). */
+function printPage(res: Response, built: Built, fileHref: string, backHref: string): Promise<void> {
+  return renderOnce(res, built.doc, `${fileHref}\n${backHref}`, "documents/document", {
+    title: built.doc.title, doc: built.doc, pdfHref: `${fileHref}.pdf`, docxHref: `${fileHref}.docx`, backHref,
+  });
 }
 
 async function sendPdf(res: Response, built: Built) {
@@ -58,7 +62,7 @@ export function documentRoutes({ documents }: Services): Router {
     router.get(`${year}/${d.print}`, requireUser(async (req, res) => {
       const { bloc, year: y } = YearParams.parse(req.params);
       const built = await d.build(req.user, bloc, y);
-      printPage(res, built, `${built.ctx.basePath}/${d.file}`, `${built.ctx.basePath}/${d.back}`);
+      await printPage(res, built, `${built.ctx.basePath}/${d.file}`, `${built.ctx.basePath}/${d.back}`);
     }));
     router.get(`${year}/${d.file}.pdf`, requireUser(async (req, res) => {
       const { bloc, year: y } = YearParams.parse(req.params);
@@ -109,7 +113,7 @@ export function documentRoutes({ documents }: Services): Router {
   const report = `${year}/periods/:period/reports/:agency`;
   router.get(`${report}/print`, requireUser(async (req, res) => {
     const built = await documents.agencyReport(req.user, reportTarget(req.params));
-    printPage(res, built, `${built.ctx.basePath}/report`, built.ctx.basePath);
+    await printPage(res, built, `${built.ctx.basePath}/report`, built.ctx.basePath);
   }));
   router.get(`${report}/report.pdf`, requireUser(async (req, res) => {
     await sendPdf(res, await documents.agencyReport(req.user, reportTarget(req.params)));
@@ -122,7 +126,7 @@ export function documentRoutes({ documents }: Services): Router {
   router.get(`${year}/periods/:period/reminder`, requireUser(async (req, res) => {
     const { bloc, year: y, period } = PeriodParams.parse(req.params);
     const built = await documents.reminderLetter(req.user, bloc, y, period);
-    printPage(res, built, `${built.ctx.basePath}/periods/${period}/reminder.pdf`, `${built.ctx.basePath}/periods/${period}/reports`);
+    await printPage(res, built, `${built.ctx.basePath}/periods/${period}/reminder.pdf`, `${built.ctx.basePath}/periods/${period}/reports`);
   }));
   router.get(`${year}/periods/:period/reminder.pdf`, requireUser(async (req, res) => {
     const { bloc, year: y, period } = PeriodParams.parse(req.params);

@@ -66,9 +66,9 @@ const messages = scoringMessages.proposals;
 /** Who sees the free text of a disciplinary flag: the secretariat, the leader, the province's board. */
 export const seesDisciplineDetails = (user: User | null) => user === null || hasRight(user, "bloc.overview");
 
-/** The award status reasons as `user` may read them (members: discipline without its details). */
-function reasonsFor(reasons: readonly string[], disciplineReason: string | null, user: User | null): string[] {
-  if (seesDisciplineDetails(user) || !disciplineReason) return [...reasons];
+/** The award status reasons as a reader may read them: members (details false) see discipline without its details. */
+function reasonsFor(reasons: readonly string[], disciplineReason: string | null, details: boolean): string[] {
+  if (details || !disciplineReason) return [...reasons];
   const detailed = messages.discipline(disciplineReason);
   return reasons.map((r) => (r === detailed ? messages.discipline(null) : r));
 }
@@ -182,7 +182,7 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService; c
     return [
       ...ranking.ranked.map((row) => {
         const status = proposals.byAgency[row.agencyId];
-        const reasons = status ? reasonsFor(status.reasons, row.disciplineReason, user) : [];
+        const reasons = status ? reasonsFor(status.reasons, row.disciplineReason, seesDisciplineDetails(user)) : [];
         return {
           rank: row.rank,
           agency: row.code,
@@ -207,7 +207,7 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService; c
     ];
   }
 
-  function viewModel(ctx: YearContext, st: RankingState, user: User, meeting: RankingState | null) {
+  function viewModel(ctx: YearContext, st: RankingState, details: boolean, meeting: RankingState | null) {
     const { result, input } = st;
     const standardGroups = input.criteria.filter((c) => c.parentId === null && c.kind === "standard");
     const nameOf = (agencyId: number) => input.agencies.find((a) => a.agencyId === agencyId)?.name ?? "";
@@ -215,7 +215,6 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService; c
       const v = input.ballots.find((x) => x.agencyId === agencyId);
       return v ? `${v.votesFor}/${v.validBallots}` : "—";
     };
-    const details = seesDisciplineDetails(user);
     return {
       ctx,
       published: ctx.year.rankingPublishedAt !== null,
@@ -243,8 +242,8 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService; c
           proposal: status?.award ? AWARD_LABELS[status.award] : null,
           pendingTie: status?.pendingTie ? messages.tiePending(status.pendingTie) : null,
           // The pending tie is shown on its own line: not again among the reasons.
-          reasons: status && !status.award ? reasonsFor(status.reasons, row.disciplineReason, user).filter((r) => !status.pendingTie || r !== messages.tiePending(status.pendingTie)) : [],
-          reasonsText: status && !status.award ? joinReasons(reasonsFor(status.reasons, row.disciplineReason, user).filter((r) => !status.pendingTie || r !== messages.tiePending(status.pendingTie))) : "",
+          reasons: status && !status.award ? reasonsFor(status.reasons, row.disciplineReason, details).filter((r) => !status.pendingTie || r !== messages.tiePending(status.pendingTie)) : [],
+          reasonsText: status && !status.award ? joinReasons(reasonsFor(status.reasons, row.disciplineReason, details).filter((r) => !status.pendingTie || r !== messages.tiePending(status.pendingTie))) : "",
         };
       }),
       unranked: result.ranking.unranked.map((row) => ({
@@ -309,7 +308,12 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService; c
       const published = ctx.year.rankingPublishedAt !== null;
       const chosen =
         opts.as === "meeting" ? (meeting ?? (await state(ctx))) : opts.as === "document" && !published ? (meeting ?? (await state(ctx))) : await state(ctx);
-      return viewModel(ctx, chosen, user, meeting);
+      // Built from the year's rows (and whether the reader sees discipline details): once per revision, shared
+      // between requests and read only, like the states it is built from (issue 16). The bloc is not a row
+      // of the year: its URL is part of the key and its context is this request's.
+      const details = seesDisciplineDetails(user);
+      const rows = await cache.memo(ctx.year.id, ctx.year.revision, `ranking-view:${opts.as ?? "current"}:${details}:${ctx.basePath}`, async () => viewModel(ctx, chosen, details, meeting));
+      return { ...rows, ctx };
     },
     /** The rows of ranking.json / CSV / XLSX and the dashboard. */
     async rows(user: User, blocCode: string, year: number): Promise<RankingExportRow[]> {
@@ -332,7 +336,7 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService; c
       if (!explanation) throw new NotFoundError();
       const details = seesDisciplineDetails(user);
       const disciplineReason = agency?.disciplineReason ?? null;
-      return { ctx, st, explanation: { ...explanation, reasons: reasonsFor(explanation.reasons, disciplineReason, user) }, details };
+      return { ctx, st, explanation: { ...explanation, reasons: reasonsFor(explanation.reasons, disciplineReason, details) }, details };
     },
   };
 }
