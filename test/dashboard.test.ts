@@ -74,6 +74,35 @@ describe("dashboard", () => {
     expect(later.text).toContain("hạn là hôm nay");
   });
 
+  it("when a new day begins or a report is sent after the dashboard was shown, then the next dashboard shows it (the year's part is kept only for its revision and day)", async () => {
+    let clock = new Date("2022-12-14T10:00:00+07:00");
+    const own = createTestApp(db, { now: () => clock });
+    const sec = await loginAs(own, "thuongtruc");
+    const first = (await sec.get(`${BASE}/dashboard`)).text;
+    expect(first).toContain("cập nhật đến ngày 14/12/2022");
+    expect(cells(first, "thads")[1]).toContain("quá hạn 182 ngày");
+    clock = new Date("2022-12-15T08:00:00+07:00");
+    const nextDay = (await sec.get(`${BASE}/dashboard`)).text;
+    expect(nextDay).toContain("cập nhật đến ngày 15/12/2022");
+    expect(nextDay).toContain("hạn là hôm nay");
+    expect(cells(nextDay, "thads")[1]).toContain("quá hạn 183 ngày");
+    // The Cục THADS's six-month report arrives (a write to the year: a new revision).
+    const report = await db("reports as r").join("periods as p", "p.id", "r.period_id").join("agencies as a", "a.id", "r.agency_id")
+      .where({ "a.code": "thads", "p.number": 1 }).first("r.id", "r.status", "r.submitted_at");
+    const period = await db("periods as p").join("emulation_years as y", "y.id", "p.year_id").where({ "y.year": 2022, "p.number": 1 }).first("p.id");
+    const agency = await db("agencies").where({ code: "thads" }).first("id");
+    try {
+      if (report) await db("reports").where({ id: report.id }).update({ status: "submitted", submitted_at: clock });
+      else await db("reports").insert({ period_id: period.id, agency_id: agency.id, status: "submitted", submitted_at: clock });
+      const sent = (await sec.get(`${BASE}/dashboard`)).text;
+      expect(cells(sent, "thads")[1]).not.toContain("Chưa gửi");
+      expect(cells(sent, "thads")[1]).not.toContain("quá hạn");
+    } finally {
+      if (report) await db("reports").where({ id: report.id }).update({ status: report.status, submitted_at: report.submitted_at });
+      else await db("reports").where({ period_id: period.id, agency_id: agency.id }).del();
+    }
+  });
+
   it("when the ranking so far is drawn, then it is a server-side SVG with an accessible name, one bar per agency", async () => {
     const res = await (await loginAs(app, "thuongtruc")).get(`${BASE}/dashboard`);
     const svg = res.text.slice(res.text.indexOf("<svg"), res.text.indexOf("</svg>"));

@@ -4,6 +4,19 @@ import { NotFoundError } from "../errors.js";
 import { requireUser } from "../web/middleware/require-user.js";
 import { YearParams } from "../ranking/schemas.js";
 import { ROLE_LABELS } from "../web/navigation.js";
+import type { Response } from "express";
+import type { User } from "../auth/users-repo.js";
+import type { DashboardView } from "./dashboard-service.js";
+import { renderedOnce } from "../web/render-once.js";
+
+/**
+ * The dashboard page (also the home page of the bloc's readers): the part made from the year's rows and
+ * today's date is rendered once per revision and day with its view (issue 16), the rest for the reader.
+ */
+export async function renderDashboard(res: Response, user: User, title: string, view: DashboardView): Promise<void> {
+  const yearHtml = await renderedOnce(res.app, view.year, "", "dashboard/_year", { year: view.year });
+  res.render("dashboard/page", { title, view, yearHtml, roleLabel: ROLE_LABELS[user.role] });
+}
 
 export function dashboardRoutes({ dashboard, years }: Services): Router {
   const router = Router();
@@ -16,8 +29,7 @@ export function dashboardRoutes({ dashboard, years }: Services): Router {
 
   router.get("/blocs/:bloc/years/:year/dashboard", requireUser(async (req, res) => {
     const { bloc, year } = YearParams.parse(req.params);
-    const view = await dashboard.dashboard(req.user, bloc, year);
-    res.render("dashboard/page", { title: `Theo dõi thi đua năm ${year}`, view, roleLabel: ROLE_LABELS[req.user.role] });
+    await renderDashboard(res, req.user, `Theo dõi thi đua năm ${year}`, await dashboard.dashboard(req.user, bloc, year));
   }));
 
   return router;

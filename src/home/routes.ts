@@ -3,6 +3,7 @@ import type { Services } from "../services.js";
 import { requireUser } from "../web/middleware/require-user.js";
 import { ROLE_LABELS } from "../web/navigation.js";
 import { access, can, hasRight } from "../auth/access.js";
+import { renderDashboard } from "../dashboard/routes.js";
 
 export function homeRoutes(services: Services): Router {
   const router = Router();
@@ -16,8 +17,7 @@ export function homeRoutes(services: Services): Router {
     }
     const latest = clerk ? null : await services.years.currentFor(user);
     if (latest && access.isBlocReader(user)) {
-      const view = await services.dashboard.dashboard(user, latest.blocCode, latest.year);
-      return res.render("dashboard/page", { title: "Trang chủ", roleLabel: ROLE_LABELS[user.role], view });
+      return renderDashboard(res, user, "Trang chủ", await services.dashboard.dashboard(user, latest.blocCode, latest.year));
     }
     // After publication, the clerk is told until when the agency may object (issue 18).
     const standing = clerk ? await services.objections.standingOf(clerk.ctx) : null;

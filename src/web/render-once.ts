@@ -1,27 +1,31 @@
-import type { Response } from "express";
+import type { Application, Response } from "express";
 
 /**
- * Issue 16: a page that presents nothing but an object cached per revision of its year (a printed
- * document) is rendered once per such object: the same object gives the same HTML. A new revision
- * builds a new object, and the old one's HTML goes with it (a WeakMap: nothing to invalidate).
+ * Issue 16: what presents nothing but an object cached per revision of its year (a printed document,
+ * the dashboard's matrix and chart) is rendered once per such object: the same object gives the same
+ * HTML. A new revision builds a new object, and the old one's HTML goes with it (a WeakMap: nothing to
+ * invalidate).
  *
  * The template sees only `locals` (and the app's locals), never the response's (user, CSRF token,
  * flash), so one reader's page cannot carry another's; `locals` must follow from `source` and `key`.
- * With the view cache off (development) every request renders, so a template edit shows at once.
+ * With the view cache off (development) every call renders, so a template edit shows at once.
  */
 const rendered = new WeakMap<object, Map<string, string>>();
 
-export async function renderOnce(res: Response, source: object, key: string, view: string, locals: Record<string, unknown>): Promise<void> {
-  const app = res.app;
+export async function renderedOnce(app: Application, source: object, key: string, view: string, locals: Record<string, unknown>): Promise<string> {
   const cacheable = app.enabled("view cache");
-  let html = cacheable ? rendered.get(source)?.get(key) : undefined;
-  if (html === undefined) {
-    html = await new Promise<string>((resolve, reject) => app.render(view, locals, (err, out) => (err ? reject(err) : resolve(out))));
-    if (cacheable) {
-      let byKey = rendered.get(source);
-      if (!byKey) rendered.set(source, (byKey = new Map()));
-      byKey.set(key, html);
-    }
+  const cached = cacheable ? rendered.get(source)?.get(`${view}\n${key}`) : undefined;
+  if (cached !== undefined) return cached;
+  const html = await new Promise<string>((resolve, reject) => app.render(view, locals, (err, out) => (err ? reject(err) : resolve(out))));
+  if (cacheable) {
+    let byKey = rendered.get(source);
+    if (!byKey) rendered.set(source, (byKey = new Map()));
+    byKey.set(`${view}\n${key}`, html);
   }
-  res.type("html").send(html);
+  return html;
+}
+
+/** Sends the page `view` renders from `locals`, rendered once per `source` and `key` (above). */
+export async function renderOnce(res: Response, source: object, key: string, view: string, locals: Record<string, unknown>): Promise<void> {
+  res.type("html").send(await renderedOnce(res.app, source, key, view, locals));
 }
