@@ -14,6 +14,7 @@ const PAGES = [
   { name: "login", path: "/login", user: null },
   { name: "report", path: `${Y}/periods/2/reports/sx01-a01`, user: "canbo.sx01-a01" },
   { name: "print", path: `${Y}/ranking/print`, user: "thuongtruc.sx01" },
+  { name: "ranking", path: `${Y}/ranking`, user: "thuongtruc.sx01" },
   { name: "dashboard", path: `${Y}/dashboard`, user: "thuongtruc.sx01" },
   { name: "province", path: "/province/2024", user: "quantri" },
 ].filter((p) => !process.env.AB_PAGES || process.env.AB_PAGES.split(",").includes(p.name));

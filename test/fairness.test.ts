@@ -304,7 +304,16 @@ describe("ties, self-votes, the meeting's ranking and why-this-rank", () => {
     expect(other.status).toBe(200);
     expect(text(other.text)).toContain("Có vi phạm kỷ luật");
     expect(text(other.text)).not.toContain("Một công chức bị xử lý kỷ luật cảnh cáo");
-    const page = text((await clerk.get(`${Y}/ranking`)).text);
+    const clerkHtml = (await clerk.get(`${Y}/ranking`)).text;
+    const page = text(clerkHtml);
+    // The link to an agency's years: the leader has one on every ranked row, the clerk only on its own.
+    const historyLinks = (html: string) => [...html.matchAll(/href="\/agencies\/([a-z0-9._-]+)\/history">\(qua các năm\)/g)].map((m) => m[1]);
+    const leaderLinks = historyLinks((await leader.get(`${Y}/ranking`)).text);
+    expect(leaderLinks.length).toBeGreaterThan(1);
+    expect(historyLinks(clerkHtml)).toEqual(["toaan"]);
+    const otherClerk = await loginAs(app, "canbo.congan");
+    expect(historyLinks((await otherClerk.get(`${Y}/ranking`)).text)).toEqual(["congan"]);
+    expect(historyLinks((await leader.get(`${Y}/ranking`)).text)).toEqual(leaderLinks);
     expect(page).toContain("Xếp loại bị giới hạn do vi phạm kỷ luật");
     expect(page).not.toContain("Một công chức bị xử lý kỷ luật cảnh cáo");
     expect(JSON.stringify((await clerk.get(`${Y}/ranking.json`)).body)).not.toContain("cảnh cáo");

@@ -217,6 +217,7 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService; c
     };
     return {
       ctx,
+      year: ctx.year.year,
       published: ctx.year.rankingPublishedAt !== null,
       source: st.source,
       /** The day (Vietnam time) the shown result was stored, dd/mm/yyyy; null when live. */

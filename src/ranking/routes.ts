@@ -1,4 +1,4 @@
-import { Router } from "express";
+import { Router, type Response } from "express";
 import { z } from "zod";
 import type { Services } from "../services.js";
 import { NotFoundError } from "../errors.js";
@@ -8,6 +8,13 @@ import { setFlash } from "../web/middleware/locals.js";
 import { publicationMessages } from "./publication-service.js";
 import { TieForm, tieMessages } from "./ties-service.js";
 import { explanationView } from "./explanation-view.js";
+import type { RankingService } from "./ranking-service.js";
+import type { User } from "../auth/users-repo.js";
+import { can } from "../auth/access.js";
+import { renderedOnce } from "../web/render-once.js";
+import { viewHelpers } from "../web/view-helpers.js";
+
+type RankingPageView = Awaited<ReturnType<RankingService["page"]>>;
 
 const ReopenForm = z.object({ reason: z.string().max(2000, "Lý do tối đa 2.000 ký tự.").optional().default("") });
 const PublishForm = z.object({ confirm: z.string().optional() });
@@ -18,6 +25,20 @@ const AgencyParam = z.object({ agency: z.string().regex(/^[a-z0-9._-]{1,40}$/) }
 export function rankingRoutes({ ranking, years, publication, ties, objections }: Services): Router {
   const router = Router();
   const title = (year: number) => `Xếp hạng thi đua năm ${year}`;
+
+  /**
+   * The ranking page. Its tables and rules present only the view model kept per revision (issue 16): they
+   * are rendered once per view model, and per the rows whose history this reader may open.
+   */
+  async function renderPage(res: Response, user: User, page: RankingPageView, locals: Record<string, unknown>): Promise<void> {
+    const historyOf = page.ranked.filter((r) => can(user, "agency.read", { kind: "agencyRecord", blocId: page.ctx.bloc.id, agencyId: r.agencyId })).map((r) => r.agencyId);
+    const rankedHtml = await renderedOnce(res.app, page.ranked, historyOf.join(","), "ranking/_ranked", { page, historyOf });
+    const restHtml = await renderedOnce(res.app, page.ranked, "", "ranking/_rest", { page, h: viewHelpers });
+    res.render("ranking/page", {
+      title: title(page.year), page, rankedHtml, restHtml,
+      standing: await objections.standingOf(page.ctx), mayPublish: publication.mayPublish(user), ...locals,
+    });
+  }
 
   router.get("/ranking", requireUser(async (req, res) => {
     const latest = await years.latestFor(req.user);
@@ -30,7 +51,7 @@ export function rankingRoutes({ ranking, years, publication, ties, objections }:
     const waiting = await ranking.waitingForPublication(req.user, bloc, year);
     if (waiting) return res.render("ranking/not-published", { title: `Xếp hạng thi đua năm ${waiting.year.year}`, ctx: waiting });
     const page = await ranking.page(req.user, bloc, year);
-    res.render("ranking/page", { title: title(page.ctx.year.year), page, standing: await objections.standingOf(page.ctx), mayPublish: publication.mayPublish(req.user), errors: {} });
+    await renderPage(res, req.user, page, { errors: {} });
   }));
 
   // The checklist and the explicit confirmation, as a page of its own (works without scripts).
@@ -59,8 +80,7 @@ export function rankingRoutes({ ranking, years, publication, ties, objections }:
     const form = ReopenForm.safeParse(req.body);
     const result = form.success ? await publication.reopen(req.user, bloc, year, form.data.reason, req.ip) : { errors: z.flattenError(form.error).fieldErrors };
     if (result.errors) {
-      const page = await ranking.page(req.user, bloc, year);
-      return res.status(422).render("ranking/page", { title: title(page.ctx.year.year), page, standing: await objections.standingOf(page.ctx), mayPublish: publication.mayPublish(req.user), errors: result.errors, reason: req.body?.reason ?? "" });
+      return renderPage(res.status(422), req.user, await ranking.page(req.user, bloc, year), { errors: result.errors, reason: req.body?.reason ?? "" });
     }
     setFlash(req, "success", publicationMessages.reopened);
     res.redirect(303, `/blocs/${encodeURIComponent(bloc)}/years/${year}/ranking`);
@@ -73,8 +93,7 @@ export function rankingRoutes({ ranking, years, publication, ties, objections }:
     const form = TieForm.parse(req.body ?? {}); // a tampered form: 400
     const result = await ties.decide(req.user, bloc, year, form, req.ip);
     if (result.errors) {
-      const page = await ranking.page(req.user, bloc, year);
-      return res.status(422).render("ranking/page", { title: title(page.ctx.year.year), page, standing: await objections.standingOf(page.ctx), mayPublish: publication.mayPublish(req.user), errors: result.errors, typed: form });
+      return renderPage(res.status(422), req.user, await ranking.page(req.user, bloc, year), { errors: result.errors, typed: form });
     }
     setFlash(req, "success", tieMessages.saved);
     res.redirect(303, `/blocs/${encodeURIComponent(bloc)}/years/${year}/ranking`);
