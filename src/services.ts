@@ -96,7 +96,7 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
     publication,
     objections,
     ties: tiesService({ db, years, ranking, rankingRepo: rankingRepo(db), audit, now }),
-    sheets: sheetsService({ repo: sheetsRepo(), years, ranking, reports, audit, notifications, db, now }),
+    sheets: sheetsService({ repo: sheetsRepo(), years, ranking, reports, audit, notifications, db, now, cache: yearCache }),
     ballots: ballotsService({ repo: ballotsRepo(db), years, audit, db, ranking, rankingRepo: rankingRepo(db), now }),
     reports,
     home: homeService({ repo: homeRepo(db), years, now, cache: yearCache }),

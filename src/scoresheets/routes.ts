@@ -1,4 +1,4 @@
-import { Router } from "express";
+import { Router, type Response } from "express";
 import type { Services } from "../services.js";
 import { requireUser } from "../web/middleware/require-user.js";
 import { uploadedFile } from "../web/middleware/multipart.js";
@@ -8,6 +8,8 @@ import { parseOwnSheet, parseReviewSheet, SheetParams } from "./schemas.js";
 import { messages } from "./messages.js";
 import { hasRight } from "../auth/access.js";
 import { NotFoundError } from "../errors.js";
+import { renderedOnce } from "../web/render-once.js";
+import type { SheetsService } from "./sheets-service.js";
 
 /** A filled score sheet is small: 2 MB is far above any real one. */
 /** A filled score-sheet workbook is small; anything larger is not one downloaded from the portal. */
@@ -16,6 +18,19 @@ const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.s
 
 const titleOf = (view: { agency: { name: string }; ctx: { year: { year: number } } }) =>
   `Bảng chấm điểm thi đua năm ${view.ctx.year.year} — ${view.agency.name}`;
+
+type SheetView = Awaited<ReturnType<SheetsService["view"]>>;
+
+/**
+ * The sheet page. Its criteria table presents the rows kept per revision and day (and whatever a
+ * refused form typed): rendered once per those rows, per mode and columns shown (issue 16).
+ */
+async function renderSheet(res: Response, view: SheetView, locals: Record<string, unknown> = {}): Promise<void> {
+  // Field errors are this response's own: such a table is never kept.
+  const source = Object.keys(view.errors).length ? {} : view.groups;
+  const tableHtml = await renderedOnce(res.app, source, `${view.mode}:${view.showBloc}:${view.showEvidence}:${view.agency.name}`, "scoresheets/_table", { view });
+  res.render("scoresheets/sheet", { title: titleOf(view), view, tableHtml, ...locals });
+}
 
 export function scoreSheetRoutes({ sheets }: Services): Router {
   const router = Router();
@@ -49,7 +64,7 @@ export function scoreSheetRoutes({ sheets }: Services): Router {
     const result = tooLarge ? { errors: [messages.importTooLarge] } : await sheets.importOwn(user, params, file?.buffer, req.ip);
     if ("errors" in result) {
       const view = await sheets.view(user, params);
-      return res.status(tooLarge ? 413 : 422).render("scoresheets/sheet", { title: titleOf(view), view, importErrors: result.errors });
+      return renderSheet(res.status(tooLarge ? 413 : 422), view, { importErrors: result.errors });
     }
     setFlash(req, "success", result.message);
     res.redirect(303, req.originalUrl.replace(/\/import$/, ""));
@@ -57,7 +72,7 @@ export function scoreSheetRoutes({ sheets }: Services): Router {
 
   router.get(sheetPath, requireUser(async (req, res) => {
     const view = await sheets.view(req.user, SheetParams.parse(req.params));
-    res.render("scoresheets/sheet", { title: titleOf(view), view });
+    await renderSheet(res, view);
   }));
 
   router.post(sheetPath, requireUser(async (req, res) => {
@@ -68,7 +83,7 @@ export function scoreSheetRoutes({ sheets }: Services): Router {
       hasRight(user, "agency.submit")
         ? await sheets.saveOwn(user, params, parseOwnSheet(req.body), req.ip)
         : await sheets.review(user, params, parseReviewSheet(req.body), req.ip);
-    if ("view" in result && result.view) return res.status("conflict" in result ? 409 : 422).render("scoresheets/sheet", { title: titleOf(result.view), view: result.view });
+    if ("view" in result && result.view) return renderSheet(res.status("conflict" in result ? 409 : 422), result.view);
     setFlash(req, "success", result.message!);
     res.redirect(303, req.originalUrl);
   }));

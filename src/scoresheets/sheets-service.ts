@@ -20,6 +20,7 @@ import type { RankingService, YearComputation } from "../ranking/ranking-service
 import type { SheetEntryRow, SheetRow } from "../ranking/ranking-repo.js";
 import type { YearContext, YearsService } from "../years/years-service.js";
 import type { YearAgency } from "../years/years-repo.js";
+import { noYearCache, type ComputedYearCache } from "../years/year-cache.js";
 import type { ReportsService } from "../reports/reports-service.js";
 import { contradictsLateness, isTimelinessCriterion } from "../scoring/timeliness.js";
 import { formatDate } from "../lib/dates.js";
@@ -124,8 +125,9 @@ function submissionDatesText(reports: YearReports): string {
     .join("; ");
 }
 
-export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ranking: RankingService; reports: ReportsService; audit: AuditService; notifications: NotificationsService; db: Knex; now: () => Date }) {
+export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ranking: RankingService; reports: ReportsService; audit: AuditService; notifications: NotificationsService; db: Knex; now: () => Date; cache?: ComputedYearCache }) {
   const { repo, years, ranking, audit, notifications, db, now } = deps;
+  const cache = deps.cache ?? noYearCache;
 
   /** The agency's annual report was sent and still waits for the secretariat's review. */
   function annualReportWaiting(l: Loaded): boolean {
@@ -142,19 +144,21 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
     return { ctx, agency, comp, reports, sheet: comp.data.sheets.find((s) => s.agencyId === agency.id) };
   }
 
-  /** The sheet page's view model; `typed` and `errors` come back from a refused form. */
-  function buildView(user: User, l: Loaded, typed?: Values, errors: Errors = {}) {
+  /**
+   * The criteria of the sheet with what was scored (and `typed`, from a refused form): the same for every
+   * reader. Shown as stored, they are built once per revision of the year and day (the reports' lateness
+   * depends on today) and shared, read only (issue 16); the route renders their table once too.
+   */
+  function groupRows(l: Loaded, typed?: Values) {
     const { ctx, agency, comp, sheet } = l;
-    const mode = modeFor(user, sheet, ctx.year.rankingPublishedAt !== null, mayReviewAgency(user, ctx, agency.id));
     const result = comp.result.sheets[agency.id]!;
     const lateReports = comp.inputs.find((i) => i.agencyId === agency.id)?.lateReports ?? 0;
     const entryOf = (id: number): SheetEntryRow | undefined => sheet?.entries.find((e) => e.criterionId === id);
     const value = (name: string, stored: string) => (typed ? (typed[name] ?? "") : stored);
-    const reviewed = sheet?.status === "reviewed";
     const lateOrOverdue = l.reports.filter((r) => r.lateDays > 0 || r.overdueDays > 0).length;
     const datesText = submissionDatesText(l.reports);
 
-    const groups = groupsOf(comp.data.criteria).map(({ group, leaves }) => {
+    return groupsOf(comp.data.criteria).map(({ group, leaves }) => {
       const groupResult = result.groups.find((g) => g.id === group.id)!;
       return {
         id: group.id,
@@ -199,6 +203,18 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
         }),
       };
     });
+  }
+
+  const storedGroupRows = (l: Loaded) =>
+    cache.memo(l.ctx.year.id, l.ctx.year.revision, `sheet-groups:${l.agency.id}:${localDate(now())}`, async () => groupRows(l));
+
+  /** The sheet page's view model; `typed` and `errors` come back from a refused form. */
+  function buildView(user: User, l: Loaded, typed?: Values, errors: Errors = {}, groups = groupRows(l, typed)) {
+    const { ctx, agency, comp, sheet } = l;
+    const mode = modeFor(user, sheet, ctx.year.rankingPublishedAt !== null, mayReviewAgency(user, ctx, agency.id));
+    const result = comp.result.sheets[agency.id]!;
+    const value = (name: string, stored: string) => (typed ? (typed[name] ?? "") : stored);
+    const reviewed = sheet?.status === "reviewed";
 
     return {
       ctx,
@@ -362,7 +378,8 @@ export function sheetsService(deps: { repo: SheetsRepo; years: YearsService; ran
 
     /** The sheet as `user` may see it: the clerk's own form, the secretariat's review, or read-only. */
     async view(user: User, p: SheetParams) {
-      return buildView(user, await load(user, p));
+      const l = await load(user, p);
+      return buildView(user, l, undefined, {}, await storedGroupRows(l));
     },
 
     /** 404 / 403 before a POSTed form is even read. */

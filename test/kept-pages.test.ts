@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { useTestPortal } from "./portal.js";
+
+// Issue 16: parts of pages made only from a year's rows are built and rendered once per revision of the
+// year (and day, where lateness shows). These tests read one revision as several readers and then change
+// it, and check each reader gets their own page and every change shows on the next visit.
+const Y = "/blocs/noichinh-tq/years/2022";
+const SHEET = `${Y}/sheets/thads`;
+
+const selfInputs = (html: string) => [...html.matchAll(/name="(p_\d+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]] as const);
+
+describe("a score sheet's criteria table, kept per revision", () => {
+  const portal = useTestPortal({ data: "demo-2022-open", now: () => new Date("2022-12-14T10:00:00+07:00") });
+
+  it("when the agency's clerk and the secretariat read the same draft sheet, then only the clerk gets the fields; a saved entry shows on the next visit", async () => {
+    const clerk = await portal.login("canbo.thads");
+    const secretariat = await portal.login("thuongtruc");
+    const first = (await clerk.get(SHEET)).text;
+    const fields = selfInputs(first);
+    expect(fields.length).toBeGreaterThan(3);
+
+    // The secretariat reads the draft as it stands: no field of the clerk's, whatever was kept for the clerk.
+    const read = await secretariat.get(SHEET);
+    expect(read.status).toBe(200);
+    expect(selfInputs(read.text)).toEqual([]);
+    expect(read.text).toContain("Bảng chấm điểm của Cục Thi hành án dân sự tỉnh Tuyên Quang");
+    // And the clerk's form is still the clerk's.
+    expect(selfInputs((await clerk.get(SHEET)).text)).toEqual(fields);
+
+    // A new entry for the first field (a write to the year: its revision moves on).
+    const [name] = fields[0]!;
+    const criterionId = Number(name!.slice(2));
+    const sheet = await portal.db("score_sheets as s").join("agencies as a", "a.id", "s.agency_id").where({ "a.code": "thads" }).first("s.id");
+    const entry = await portal.db("score_entries").where({ sheet_id: sheet.id, criterion_id: criterionId }).first();
+    const max = (await portal.db("criteria").where({ id: criterionId }).first("max_points")).max_points as string;
+    if (entry) await portal.db("score_entries").where({ id: entry.id }).update({ self_points: max });
+    else await portal.db("score_entries").insert({ sheet_id: sheet.id, criterion_id: criterionId, self_points: max });
+    const after = selfInputs((await clerk.get(SHEET)).text);
+    expect(after[0]![1]).toBe(String(Number(max)).replace(".", ","));
+    expect(after.slice(1)).toEqual(fields.slice(1));
+  });
+
+  it("when the secretariat reviews a sent sheet and the leader reads it, then only the secretariat gets the review fields (same columns, another mode)", async () => {
+    const sent = `${Y}/sheets/thanhtra`;
+    const reviewFields = (html: string) => [...html.matchAll(/name="(b_\d+)"/g)].map((m) => m[1]);
+    const secretariat = await portal.login("thuongtruc");
+    const leader = await portal.login("lanhdao");
+    const review = reviewFields((await secretariat.get(sent)).text);
+    expect(review.length).toBeGreaterThan(3);
+    const read = (await leader.get(sent)).text;
+    expect(read).toContain("Điểm Khối chấm");
+    expect(reviewFields(read)).toEqual([]);
+    expect(reviewFields((await secretariat.get(sent)).text)).toEqual(review);
+  });
+});
