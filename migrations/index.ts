@@ -20,6 +20,7 @@ import * as m261 from "./20261129_261_ranking_results_backfill.js";
 import * as m262 from "./20261129_262_report_progress_index.js";
 import * as m263 from "./20261129_263_ranking_results_revision.js";
 import * as m270 from "./20261130_270_blocs_revision.js";
+import * as m280 from "./20261130_280_audit_bloc_index.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -53,6 +54,7 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ["20261129_262_report_progress_index", m262],
   ["20261129_263_ranking_results_revision", m263],
   ["20261130_270_blocs_revision", m270],
+  ["20261130_280_audit_bloc_index", m280],
 ];
 
 export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -134,6 +134,20 @@ describe("query counts (no N+1)", () => {
     expect(names[0]).toMatch(/^thidua_[0-9a-f]{20}$/);
   });
 
+  it("when the year has not changed, then the dashboard is two prepared statements: the session with its year, and the bloc's latest activity", async () => {
+    const seen: { sql: string; name: unknown }[] = [];
+    const record = (q: { sql: string; options?: { name?: unknown } }) => seen.push({ sql: q.sql, name: q.options?.name });
+    await agents.sec.get(`${Y}/dashboard`);
+    db.on("query", record);
+    try {
+      expect((await agents.sec.get(`${Y}/dashboard`)).status).toBe(200);
+    } finally {
+      db.off("query", record);
+    }
+    expect(seen.map((q) => q.sql.match(/from (sessions|audit_log)/)?.[1])).toEqual(["sessions", "audit_log"]);
+    for (const q of seen) expect(q.name).toMatch(/^thidua_[0-9a-f]{20}$/);
+  });
+
   it("when the blocs have not changed, then the header's list is not sent again; when one is renamed, the next page shows it", async () => {
     // Each header row read: whether it carried the list of blocs.
     const seen: boolean[] = [];

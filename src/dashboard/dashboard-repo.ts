@@ -1,4 +1,7 @@
 import type { Knex } from "knex";
+import { preparedRaw } from "../db/prepared.js";
+
+const RECENT_ACTIVITY_SQL = "select at, username, action, agency_id from audit_log where bloc_id = ? order by at desc, id desc limit ?";
 
 export interface SubmissionCell {
   agencyId: number;
@@ -56,12 +59,9 @@ export function dashboardRepo(db: Knex) {
       };
     },
     /** The bloc's latest audit entries, newest first. */
+    /** Read on every dashboard visit: prepared (its planning cost more than its run), on the bloc's index (migration 280). */
     async recentActivity(blocId: number, limit: number): Promise<ActivityRow[]> {
-      const rows: { at: Date; username: string | null; action: string; agency_id: number | null }[] = await db("audit_log")
-        .where({ bloc_id: blocId })
-        .orderBy([{ column: "at", order: "desc" }, { column: "id", order: "desc" }])
-        .limit(limit)
-        .select("at", "username", "action", "agency_id");
+      const { rows } = (await preparedRaw(db, RECENT_ACTIVITY_SQL, [blocId, limit])) as { rows: { at: Date; username: string | null; action: string; agency_id: number | null }[] };
       return rows.map((r) => ({ at: r.at, username: r.username, action: r.action, agencyId: r.agency_id }));
     },
     /** The newest year of each of these blocs, in one query. */
