@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { useTestPortal } from "./portal.js";
+import { postForm } from "./http.js";
 
 // Issue 16: parts of pages made only from a year's rows are built and rendered once per revision of the
 // year (and day, where lateness shows). These tests read one revision as several readers and then change
@@ -51,5 +52,34 @@ describe("a score sheet's criteria table, kept per revision", () => {
     expect(read).toContain("Điểm Khối chấm");
     expect(reviewFields(read)).toEqual([]);
     expect(reviewFields((await secretariat.get(sent)).text)).toEqual(review);
+  });
+});
+
+describe("a report's text fields, kept per revision", () => {
+  const portal = useTestPortal({ data: "demo-2022-open", now: () => new Date("2022-07-01T10:00:00+07:00") });
+  const REPORT = `${Y}/periods/1/reports/stp`;
+  const textOf = (html: string, name: string) => new RegExp(`name="${name.replace(/\./g, "\\.")}"[^>]*>([^<]*)</textarea>`).exec(html)?.[1];
+
+  it("when the clerk saves, then is refused, then reloads, then each page shows what it should: saved, typed with the error, saved again", async () => {
+    const clerk = await portal.login("canbo.stp");
+    const first = (await clerk.get(REPORT)).text;
+    expect(textOf(first, "general")).toBeDefined();
+
+    const saved = await postForm(clerk, REPORT, REPORT, { action: "save", "s.PT1.done": "Đã phổ biến kế hoạch tới toàn thể cán bộ", general: "Kết quả đã lưu" });
+    expect(saved.status).toBe(303);
+    const afterSave = (await clerk.get(REPORT)).text;
+    expect(textOf(afterSave, "s.PT1.done")).toBe("Đã phổ biến kế hoạch tới toàn thể cán bộ");
+    expect(textOf(afterSave, "general")).toBe("Kết quả đã lưu");
+
+    // Sending without the general results is refused: the typed text comes back beside the error, unsaved.
+    const refused = await postForm(clerk, REPORT, REPORT, { action: "submit", "s.PT1.done": "Nội dung gõ dở", general: "" });
+    expect(refused.status).toBe(422);
+    expect(textOf(refused.text, "s.PT1.done")).toBe("Nội dung gõ dở");
+    expect(refused.text).toContain('id="general-error"');
+
+    const reloaded = (await clerk.get(REPORT)).text;
+    expect(textOf(reloaded, "s.PT1.done")).toBe("Đã phổ biến kế hoạch tới toàn thể cán bộ");
+    expect(textOf(reloaded, "general")).toBe("Kết quả đã lưu");
+    expect(reloaded).not.toContain('id="general-error"');
   });
 });

@@ -9,6 +9,7 @@ import { AttachmentForm, IdParam, ReportParams, ReviewForm, reportFormSchema, SE
 import { uploadedFile } from "../web/middleware/multipart.js";
 import { formatFileSize, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_TOTAL_BYTES, MAX_ATTACHMENTS_PER_REPORT } from "./attachments.js";
 import { messages } from "./messages.js";
+import { renderedOnce } from "../web/render-once.js";
 import type { ReportTarget } from "./reports-service.js";
 
 const BASE = "/blocs/:bloc/years/:year/periods/:period/reports/:agency";
@@ -32,19 +33,24 @@ export function reportRoutes(services: Services): Router {
   const router = Router();
   const { reports } = services;
 
+  /**
+   * The report page. Its text fields, as stored, present the report kept per revision of the year: rendered
+   * once per stored report (issue 16); what a refused form typed, with its errors, is this response's own.
+   */
   async function renderPage(req: SignedInRequest, res: Response, status: number, extra: Record<string, unknown> = {}) {
     const page = await reports.page(req.user, target(req.params));
+    const locals = { page, sectionFields: SECTION_FIELDS, sectionField, errors: {}, values: null, ...extra };
+    const typed = locals.values !== null || Object.keys(locals.errors).length > 0;
+    const fieldsHtml = page.canEdit
+      ? await renderedOnce(res.app, typed ? {} : (page.report ?? page.campaigns), "", "reports/_fields", locals)
+      : "";
     res.status(status).render("reports/report", {
       title: `${page.period.title} — ${page.agency.name}`,
-      page,
-      sectionFields: SECTION_FIELDS,
-      sectionField,
       quota: QUOTA,
       formatFileSize,
-      errors: {},
-      values: null,
       conflict: false,
-      ...extra,
+      fieldsHtml,
+      ...locals,
     });
   }
 
