@@ -42,6 +42,25 @@ export async function addMemberAgency(
   if (created.errors) throw new Error(`agency ${opts.code}: ${JSON.stringify(created.errors)}`);
   const { id } = await db("agencies").where({ code: opts.code }).first("id");
   const clerk = `canbo.${opts.code}`;
-  await db("users").insert({ username: clerk, full_name: `Cán bộ ${opts.name}`, role: "clerk", agency_id: id, email: `${clerk}@tuyenquang.example`, password_hash: await passwordHash() });
+  await addAccount(db, { username: clerk, fullName: `Cán bộ ${opts.name}`, role: "clerk", agency: opts.code });
   return { id, code: opts.code, name: opts.name, clerk };
+}
+
+/**
+ * An account that signs in with the demo password and need not change it: a bloc's secretariat,
+ * leader or observer (`blocs`: the codes of the blocs it is given), or a clerk (`agency`: its code).
+ */
+export async function addAccount(
+  db: Knex,
+  opts: { username: string; role: "secretariat" | "leader" | "observer" | "clerk"; fullName?: string; blocs?: string[]; agency?: string },
+): Promise<number> {
+  const agency = opts.agency ? await db("agencies").where({ code: opts.agency }).first("id") : null;
+  const [{ id }] = await db("users")
+    .insert({ username: opts.username, full_name: opts.fullName ?? opts.username, role: opts.role, agency_id: agency?.id ?? null, email: `${opts.username}@tuyenquang.example`, password_hash: await passwordHash() })
+    .returning("id");
+  for (const code of opts.blocs ?? []) {
+    const bloc = await db("blocs").where({ code }).first("id");
+    await db("user_blocs").insert({ user_id: id, bloc_id: bloc.id });
+  }
+  return id;
 }
