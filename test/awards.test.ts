@@ -11,21 +11,48 @@ import type { Database } from "../src/db/database.js";
 const NOW = new Date("2026-11-29T03:00:00Z");
 const Y = "/blocs/noichinh-tq/years/2022";
 const A = "/blocs/noichinh-tq/agencies";
+
+interface Demo {
+  database: Database;
+  db: Knex;
+  app: ReturnType<typeof createTestApp>;
+}
+
+/** The demo as seeded (2022 published and closed, with three proposals), on a database of its own. */
+async function openDemo(): Promise<Demo> {
+  const database = await createTestDatabase();
+  await seedDemo(database.knex, { now: NOW });
+  return { database, db: database.knex, app: createTestApp(database.knex, { now: () => NOW }) };
+}
+
+// The demo has three proposals (congan, bchqs, vks): the file's demo gives each to one test; the
+// revocations (of bchqs's award, of congan's) happen on a second demo, so that no test finds a
+// proposal another has decided or revoked.
 let database: Database;
 let db: Knex;
 let app: ReturnType<typeof createTestApp>;
+let revocations: Demo;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = database.knex;
-  await seedDemo(db, { now: NOW });
-  app = createTestApp(db, { now: () => NOW });
+  ({ database, db, app } = await openDemo());
+  revocations = await openDemo();
 });
-afterAll(() => database.close());
+afterAll(async () => {
+  await database.close();
+  await revocations?.database.close();
+});
 
 const text = (html: string) => cheerio.load(html)("main").text().replace(/\s+/g, " ");
-const proposalOf = async (code: string) => db("proposals as p").join("agencies as a", "a.id", "p.agency_id").where("a.code", code).first("p.*");
+const proposalOf = async (code: string, on: Knex = db) => on("proposals as p").join("agencies as a", "a.id", "p.agency_id").where("a.code", code).first("p.*");
 const decision = { outcome: "awarded", award: "flag", decisionNumber: "245/QĐ-UBND", decidedOn: "20/03/2023", authority: "Chủ tịch UBND tỉnh Tuyên Quang", note: "" };
+
+/** The secretariat records that the province awarded `code`'s proposal. */
+async function recordAward(on: Demo, code: string, fields: Record<string, string> = {}) {
+  const sec = await loginAs(on.app, "thuongtruc");
+  const p = await proposalOf(code, on.db);
+  expect((await postForm(sec, `${Y}/decisions`, `${Y}/decisions`, { proposalId: String(p.id), ...decision, ...fields })).status).toBe(303);
+  return on.db("awards").where({ proposal_id: p.id }).first();
+}
 
 describe("the province's decisions on the proposals", () => {
   it("the leader and the observer read the decisions page; a clerk may not", async () => {
@@ -78,9 +105,9 @@ describe("the province's decisions on the proposals", () => {
   });
 
   it("a revocation needs a reason, keeps the award marked revoked, and cannot be repeated", async () => {
+    const { app, db } = revocations;
     const sec = await loginAs(app, "thuongtruc");
-    const p = await proposalOf("congan");
-    const award = await db("awards").where({ proposal_id: p.id }).first();
+    const award = await recordAward(revocations, "bchqs", { award: "merit" });
     const short = await postForm(sec, `${Y}/decisions`, `${Y}/decisions/${award.id}/revoke`, { reason: "sai" });
     expect(short.status).toBe(422);
     expect(short.text).toContain("Vui lòng ghi lý do thu hồi (ít nhất 10 ký tự).");
@@ -89,19 +116,29 @@ describe("the province's decisions on the proposals", () => {
     const after = await db("awards").where({ id: award.id }).first();
     expect(after.revoked_at).not.toBeNull();
     expect(after.revoked_reason).toContain("512/QĐ-UBND");
-    expect(await proposalOf("congan")).toMatchObject({ status: "revoked", revoked_reason: after.revoked_reason });
+    expect(await proposalOf("bchqs", db)).toMatchObject({ status: "revoked", revoked_reason: after.revoked_reason });
     expect(await db("audit_log").where({ action: "award.revoke", entity_id: award.id }).first()).toBeDefined();
     expect((await postForm(sec, `${Y}/decisions`, `${Y}/decisions/${award.id}/revoke`, { reason: "Thu hồi lần thứ hai, không hợp lệ." })).status).toBe(409);
     expect(text((await sec.get(`${Y}/decisions`)).text)).toContain("Đã thu hồi");
   });
 
-  it("once the province has decided, the ranking is not reopened", async () => {
-    const admin = await loginAs(app, "quantri");
-    expect((await postForm(admin, `${Y}/setup`, `${Y}/reopen`, { reason: "Kiểm tra lại số liệu năm 2022" })).status).toBe(303);
-    const res = await postForm(admin, `${Y}/ranking`, `${Y}/ranking/reopen`, { reason: "Chấm lại toàn bộ kết quả năm 2022." });
-    expect(res.status).toBe(409);
-    expect(res.text).toContain("Tỉnh đã có quyết định khen thưởng theo kết quả này");
-    expect((await db("emulation_years").where({ year: 2022 }).first()).ranking_published_at).not.toBeNull();
+  // It reopens the year, which the other tests find closed: on a demo of its own.
+  describe("on a demo of its own", () => {
+    let own: Demo;
+    beforeAll(async () => {
+      own = await openDemo();
+    });
+    afterAll(() => own?.database.close());
+
+    it("once the province has decided, the ranking is not reopened", async () => {
+      await recordAward(own, "congan");
+      const admin = await loginAs(own.app, "quantri");
+      expect((await postForm(admin, `${Y}/setup`, `${Y}/reopen`, { reason: "Kiểm tra lại số liệu năm 2022" })).status).toBe(303);
+      const res = await postForm(admin, `${Y}/ranking`, `${Y}/ranking/reopen`, { reason: "Chấm lại toàn bộ kết quả năm 2022." });
+      expect(res.status).toBe(409);
+      expect(res.text).toContain("Tỉnh đã có quyết định khen thưởng theo kết quả này");
+      expect((await own.db("emulation_years").where({ year: 2022 }).first()).ranking_published_at).not.toBeNull();
+    });
   });
 });
 
@@ -120,9 +157,12 @@ describe("awards entered afterwards and the agency's history", () => {
   });
 
   it("the leader cannot enter awards; the observer reads the history without the forms", async () => {
+    // Its own back-filled award, on toaan (the test above enters stp's).
+    const sec = await loginAs(app, "thuongtruc");
+    expect((await postForm(sec, `${A}/toaan`, `${A}/toaan/awards`, { year: "2019", award: "flag", decisionNumber: "88/QĐ-UBND", decidedOn: "15/02/2020", authority: "Chủ tịch UBND tỉnh Tuyên Quang" })).status).toBe(303);
     const leader = await loginAs(app, "lanhdao");
-    expect((await postForm(leader, `${A}/stp`, `${A}/stp/awards`, { year: "2018", award: "merit", decisionNumber: "1/QĐ", decidedOn: "01/01/2019", authority: "UBND tỉnh" })).status).toBe(403);
-    const page = await (await loginAs(app, "bantdkt")).get(`${A}/stp`);
+    expect((await postForm(leader, `${A}/toaan`, `${A}/toaan/awards`, { year: "2018", award: "merit", decisionNumber: "1/QĐ", decidedOn: "01/01/2019", authority: "UBND tỉnh" })).status).toBe(403);
+    const page = await (await loginAs(app, "bantdkt")).get(`${A}/toaan`);
     expect(page.status).toBe(200);
     expect(text(page.text)).toContain("Lịch sử thi đua, khen thưởng");
     expect(text(page.text)).toContain("Quyết định số 88/QĐ-UBND ngày 15/02/2020 của Chủ tịch UBND tỉnh Tuyên Quang; ghi bổ sung");
@@ -130,7 +170,12 @@ describe("awards entered afterwards and the agency's history", () => {
   });
 
   it("the agency's page shows every year's rank, total, classification and awards, revoked ones marked", async () => {
+    // On the second demo: congan's 2022 award recorded and revoked, a back-filled award for stp.
+    const { app, db } = revocations;
     const sec = await loginAs(app, "thuongtruc");
+    const congan = await recordAward(revocations, "congan");
+    expect((await postForm(sec, `${Y}/decisions`, `${Y}/decisions/${congan.id}/revoke`, { reason: "Quyết định 512/QĐ-UBND ngày 01/08/2023 thu hồi do đơn vị có cán bộ vi phạm kỷ luật." })).status).toBe(303);
+    expect((await postForm(sec, `${A}/stp`, `${A}/stp/awards`, { year: "2019", award: "flag", decisionNumber: "88/QĐ-UBND", decidedOn: "15/02/2020", authority: "Chủ tịch UBND tỉnh Tuyên Quang" })).status).toBe(303);
     const $ = cheerio.load((await sec.get(`${A}/congan`)).text);
     const row2022 = $(".award-history tbody tr").filter((_i, el) => $(el).find("td").first().text().trim() === "2022");
     const cells = row2022.find("td").map((_i, el) => $(el).text().replace(/\s+/g, " ").trim()).get();

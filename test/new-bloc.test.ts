@@ -5,13 +5,14 @@ import request from "supertest";
 import { createTestDatabase } from "./db.js";
 import ExcelJS from "exceljs";
 import { createTestApp, csrfFrom, loginAs, postForm, type Agent } from "./http.js";
+import { addAccount } from "./factories.js";
 import { DEMO_CRITERIA } from "../src/scoring/index.js";
 import type { Database } from "../src/db/database.js";
 
 // A bloc other than the demo starts on the web: bloc → accounts → agencies → year → periods → clerks.
+// Each test works on a bloc of its own, brought by `newBloc` (the same steps on the web) to the
+// point the test starts from.
 const NOW = new Date("2026-03-02T03:00:00Z");
-const B = "/blocs/dang-tq";
-const Y = `${B}/years/2026`;
 const SECRETARIAT_PASSWORD = "MatKhau-ThuongTruc-2026";
 const AGENCIES = [
   "Văn phòng Tỉnh ủy Tuyên Quang\tVP Tỉnh ủy",
@@ -22,16 +23,18 @@ const AGENCIES = [
   "Ban Nội chính Tỉnh ủy",
   "Báo Tuyên Quang",
 ];
+/** The codes the secretariat keeps for AGENCIES: the proposed ones, the first shortened. */
+const AGENCY_CODES = ["vp-tu", "ban-to-chuc-tinh-uy", "ban-tuyen-giao-tinh-uy", "uy-ban-kiem-tra-tinh-uy", "ban-dan-van-tinh-uy", "ban-noi-chinh-tinh-uy", "bao-tuyen-quang"];
+const BLOC = { code: "dang-tq", name: "Khối thi đua các cơ quan Đảng tỉnh Tuyên Quang", shortName: "KHỐI THI ĐUA CÁC CƠ QUAN ĐẢNG", issuingBody: "TỈNH ỦY TUYÊN QUANG", placeName: "Tuyên Quang", level: "province" };
 
 let database: Database;
 let db: Knex;
 let app: ReturnType<typeof createTestApp>;
 let admin: Agent;
-let sec: Agent;
 
 const text = (html: string) => cheerio.load(html)("main").text().replace(/\s+/g, " ");
 const count = async (table: string, where: Record<string, unknown> = {}) => Number((await db(table).where(where).count("* as n").first())!.n);
-const yearId = async (year: number) => (await db("emulation_years as y").join("blocs as b", "b.id", "y.bloc_id").where({ "b.code": "dang-tq", "y.year": year }).first("y.id"))?.id as number | undefined;
+const yearOf = async (bloc: string, year: number) => (await db("emulation_years as y").join("blocs as b", "b.id", "y.bloc_id").where({ "b.code": bloc, "y.year": year }).first("y.id"))?.id as number | undefined;
 const agencyId = async (code: string) => (await db("agencies").where({ code }).first("id")).id as number;
 
 beforeAll(async () => {
@@ -42,8 +45,73 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
+interface TestBloc {
+  code: string;
+  /** Its pages: `/blocs/<code>`, and its 2026's. */
+  B: string;
+  Y: string;
+  /** Its secretariat, signed in (undefined before the "secretariat" step). */
+  sec: Agent;
+  /** The code this bloc's copy of one of AGENCY_CODES has ("vp-tu" → "vp-tu-b3"). */
+  agency(base: string): string;
+  yearId(year: number): Promise<number | undefined>;
+}
+
+let blocs = 0;
+/**
+ * A bloc of the test's own, `dang-tq-<n>`, brought to `upTo`: "bloc" as the admin creates it (test
+ * 1); "secretariat" with an account that signs in (the demo password, already changed); "agencies"
+ * with AGENCIES pasted (test 2), codes suffixed with the bloc's number, unique in the installation;
+ * "year" with 2026 made from the template (test 3), head vp-tu, deputy ban-to-chuc-tinh-uy.
+ */
+async function newBloc(upTo: "bloc" | "secretariat" | "agencies" | "year"): Promise<TestBloc> {
+  const n = ++blocs;
+  const code = `dang-tq-${n}`;
+  const B = `/blocs/${code}`;
+  const bloc: TestBloc = {
+    code,
+    B,
+    Y: `${B}/years/2026`,
+    sec: undefined as unknown as Agent,
+    agency: (base) => `${base}-b${n}`,
+    yearId: (year) => yearOf(code, year),
+  };
+  const created = await postForm(admin, "/admin/blocs/new", "/admin/blocs", { ...BLOC, code, name: `${BLOC.name} (${n})` });
+  expect(created.status).toBe(303);
+  if (upTo === "bloc") return bloc;
+  await addAccount(db, { username: `thuongtruc.${code}`, role: "secretariat", blocs: [code] });
+  bloc.sec = await loginAs(app, `thuongtruc.${code}`);
+  if (upTo === "secretariat") return bloc;
+  const preview = await postForm(bloc.sec, `${B}/agencies/bulk`, `${B}/agencies/bulk`, { list: AGENCIES.join("\n"), joinedYear: "2026" });
+  expect(preview.status).toBe(200);
+  const saved = await bloc.sec.post(`${B}/agencies/bulk`).type("form").send({ ...fieldsOf(preview.text), code: AGENCY_CODES.map(bloc.agency) });
+  expect(saved.status).toBe(303);
+  if (upTo === "agencies") return bloc;
+  const year = await postForm(bloc.sec, `${B}/years/new`, `${B}/years/new`, { year: "2026", source: "template", headAgencyId: String(await agencyId(bloc.agency("vp-tu"))), deputyAgencyId: String(await agencyId(bloc.agency("ban-to-chuc-tinh-uy"))) });
+  expect(year.status).toBe(303);
+  return bloc;
+}
+
+/** The secretariat creates the clerk accounts of the bloc's members (test 5); the printable sheet. */
+async function createClerkAccounts(bloc: TestBloc): Promise<string> {
+  const res = await postForm(bloc.sec, `${bloc.B}/clerk-accounts`, `${bloc.B}/clerk-accounts`, {});
+  expect(res.status).toBe(200);
+  return res.text;
+}
+
+/** The bloc's clerk accounts still to change their one-time password. */
+const clerksToChange = async (bloc: TestBloc) =>
+  Number(
+    (await db("users as u")
+      .join("bloc_memberships as m", "m.agency_id", "u.agency_id")
+      .join("blocs as b", "b.id", "m.bloc_id")
+      .where({ "b.code": bloc.code, "u.role": "clerk", "u.must_change_password": true })
+      .count("* as n")
+      .first())!.n,
+  );
+
 describe("1. the admin creates a bloc and gives it a secretariat account", () => {
-  const bloc = { code: "dang-tq", name: "Khối thi đua các cơ quan Đảng tỉnh Tuyên Quang", shortName: "KHỐI THI ĐUA CÁC CƠ QUAN ĐẢNG", issuingBody: "TỈNH ỦY TUYÊN QUANG", placeName: "Tuyên Quang", level: "province" };
+  const bloc = BLOC;
 
   it("only the admin reaches the blocs pages", async () => {
     const sec22 = await loginAs(app, "thuongtruc");
@@ -52,6 +120,7 @@ describe("1. the admin creates a bloc and gives it a secretariat account", () =>
   });
 
   it("a missing name and a duplicate code are refused beside their fields, keeping what was typed", async () => {
+    const before = await count("blocs");
     const noName = await postForm(admin, "/admin/blocs/new", "/admin/blocs", { ...bloc, name: " " });
     expect(noName.status).toBe(422);
     expect(cheerio.load(noName.text)("#name-error").text()).toContain("Vui lòng nhập tên khối thi đua");
@@ -60,7 +129,7 @@ describe("1. the admin creates a bloc and gives it a secretariat account", () =>
     const $ = cheerio.load(dup.text);
     expect($("#code-error").text()).toContain("Mã khối này đã được dùng");
     expect($("#name").attr("value")).toBe(bloc.name);
-    expect(await count("blocs")).toBe(1);
+    expect(await count("blocs")).toBe(before);
   });
 
   it("creates the bloc, and its documents' header fields are edited on its page", async () => {
@@ -74,15 +143,16 @@ describe("1. the admin creates a bloc and gives it a secretariat account", () =>
   });
 
   it("gives the bloc a secretariat account from the bloc page; the account must change its password first", async () => {
+    const { code, B } = await newBloc("bloc");
     const created = await postForm(admin, "/admin/users/new", "/admin/users", { username: "thuongtruc.dang", password: SECRETARIAT_PASSWORD, fullName: "Thường trực Khối các cơ quan Đảng", role: "secretariat", agencyId: "" });
     expect(created.status).toBe(303);
     const id = (await db("users").where({ username: "thuongtruc.dang" }).first("id")).id;
-    const res = await postForm(admin, "/admin/blocs/dang-tq", "/admin/blocs/dang-tq/accounts", { userIds: [String(id)] });
+    const res = await postForm(admin, `/admin/blocs/${code}`, `/admin/blocs/${code}/accounts`, { userIds: [String(id)] });
     expect(res.status).toBe(303);
-    const blocId = (await db("blocs").where({ code: "dang-tq" }).first("id")).id;
+    const blocId = (await db("blocs").where({ code }).first("id")).id;
     expect(await db("user_blocs").where({ user_id: id }).select("bloc_id")).toEqual([{ bloc_id: blocId }]);
 
-    sec = await loginAs(app, "thuongtruc.dang", SECRETARIAT_PASSWORD);
+    const sec = await loginAs(app, "thuongtruc.dang", SECRETARIAT_PASSWORD);
     expect((await sec.get(`${B}/agencies`)).headers.location).toBe("/account/password");
     expect((await postForm(sec, "/account/password", `${B}/agencies/bulk`, { list: "x", joinedYear: "2026" })).headers.location).toBe("/account/password");
     const changed = await postForm(sec, "/account/password", "/account/password", { currentPassword: SECRETARIAT_PASSWORD, newPassword: "Mat-khau-rieng-cua-toi", confirmPassword: "Mat-khau-rieng-cua-toi" });
@@ -93,6 +163,7 @@ describe("1. the admin creates a bloc and gives it a secretariat account", () =>
 
 describe("2. the secretariat pastes the agencies", () => {
   it("a blank line or a repeated name is refused beside the list, which keeps what was typed", async () => {
+    const { B, sec } = await newBloc("secretariat");
     const blank = await postForm(sec, `${B}/agencies/bulk`, `${B}/agencies/bulk`, { list: "Ban Dân vận Tỉnh ủy\n\nBáo Tuyên Quang", joinedYear: "2026" });
     expect(blank.status).toBe(422);
     const $ = cheerio.load(blank.text);
@@ -104,6 +175,8 @@ describe("2. the secretariat pastes the agencies", () => {
   });
 
   it("shows the rows with codes proposed from the names, editable; a code already used is refused and nothing is saved", async () => {
+    // The only test that keeps the proposed codes: the other blocs' copies of AGENCIES have their own.
+    const { B, sec } = await newBloc("secretariat");
     const preview = await postForm(sec, `${B}/agencies/bulk`, `${B}/agencies/bulk`, { list: AGENCIES.join("\n"), joinedYear: "2026" });
     expect(preview.status).toBe(200);
     const $ = cheerio.load(preview.text);
@@ -138,7 +211,8 @@ function fieldsOf(html: string): Record<string, string | string[]> {
 
 describe("3. the year from the template", () => {
   it("the head equal to the deputy is refused beside the field, keeping the choices", async () => {
-    const head = String(await agencyId("vp-tu"));
+    const { B, sec, agency, yearId } = await newBloc("agencies");
+    const head = String(await agencyId(agency("vp-tu")));
     const res = await postForm(sec, `${B}/years/new`, `${B}/years/new`, { year: "2026", source: "template", headAgencyId: head, deputyAgencyId: head });
     expect(res.status).toBe(422);
     const $ = cheerio.load(res.text);
@@ -148,6 +222,7 @@ describe("3. the year from the template", () => {
   });
 
   it("a year of a bloc the secretariat may not read cannot be copied", async () => {
+    const { B, sec, yearId } = await newBloc("agencies");
     const res = await postForm(sec, `${B}/years/new`, `${B}/years/new`, { year: "2026", source: "copy:noichinh-tq/2022" });
     expect(res.status).toBe(422);
     expect(cheerio.load(res.text)("#source-error").text()).toContain("Không tìm thấy năm thi đua để sao chép");
@@ -155,7 +230,8 @@ describe("3. the year from the template", () => {
   });
 
   it("creates 2026 from the template: the 100 + 5 sheet, the rules, the movements, two periods dated in 2026, the members", async () => {
-    const res = await postForm(sec, `${B}/years/new`, `${B}/years/new`, { year: "2026", source: "template", headAgencyId: String(await agencyId("vp-tu")), deputyAgencyId: String(await agencyId("ban-to-chuc-tinh-uy")) });
+    const { B, Y, sec, agency, yearId } = await newBloc("agencies");
+    const res = await postForm(sec, `${B}/years/new`, `${B}/years/new`, { year: "2026", source: "template", headAgencyId: String(await agencyId(agency("vp-tu"))), deputyAgencyId: String(await agencyId(agency("ban-to-chuc-tinh-uy"))) });
     expect([res.status, res.headers.location]).toEqual([303, `${Y}/setup`]);
     const id = (await yearId(2026))!;
     expect(await count("criteria", { year_id: id })).toBe(DEMO_CRITERIA.length);
@@ -172,6 +248,7 @@ describe("3. the year from the template", () => {
   });
 
   it("an empty year has no periods, movements or criteria; the admin may copy any year", async () => {
+    const { B, sec, yearId } = await newBloc("year");
     expect((await postForm(sec, `${B}/years/new`, `${B}/years/new`, { year: "2025", source: "empty" })).status).toBe(303);
     const empty = (await yearId(2025))!;
     expect([await count("periods", { year_id: empty }), await count("criteria", { year_id: empty }), await count("campaigns", { year_id: empty })]).toEqual([0, 0, 0]);
@@ -190,6 +267,7 @@ describe("4. periods: add, edit, remove", () => {
   const third = { kind: "other", title: "Đợt 3 — Thi đua cao điểm cuối năm", startsOn: "01/12/2026", endsOn: "31/12/2026", dataFrom: "01/12/2026", dataTo: "31/12/2026", dueOn: "05/01/2027", conferenceMonth: "" };
 
   it("dates overlapping another period, outside the year, or a data window ending before it starts are refused beside the field", async () => {
+    const { Y, sec, yearId } = await newBloc("year");
     const cases: [Record<string, string>, string, string][] = [
       [{ startsOn: "01/05/2026" }, "startsOn", "trùng với"],
       [{ startsOn: "01/12/2025" }, "startsOn", "phải nằm trong năm 2026"],
@@ -207,6 +285,7 @@ describe("4. periods: add, edit, remove", () => {
   });
 
   it("adds a third period, edits it, and removes it", async () => {
+    const { Y, sec, yearId } = await newBloc("year");
     const res = await postForm(sec, `${Y}/periods/new`, `${Y}/periods`, third);
     expect([res.status, res.headers.location]).toEqual([303, `${Y}/periods/3`]);
     const edit = await postForm(sec, `${Y}/periods/3`, `${Y}/periods/3`, { ...third, kind: "quarter", title: "Quý IV" });
@@ -217,41 +296,44 @@ describe("4. periods: add, edit, remove", () => {
   });
 
   it("a period with a submitted report cannot be removed, and its page says why", async () => {
+    const { Y, sec, agency, yearId } = await newBloc("year");
     const period = await db("periods").where({ year_id: (await yearId(2026))!, number: 1 }).first("id");
-    await db("reports").insert({ period_id: period.id, agency_id: await agencyId("vp-tu"), status: "submitted", submitted_at: "2026-06-10T09:00:00+07:00", submitted_on: "2026-06-10" });
+    await db("reports").insert({ period_id: period.id, agency_id: await agencyId(agency("vp-tu")), status: "submitted", submitted_at: "2026-06-10T09:00:00+07:00", submitted_on: "2026-06-10" });
     expect(text((await sec.get(`${Y}/periods/1`)).text)).toContain("Không thể xóa đợt này vì đã có cơ quan, đơn vị gửi báo cáo");
     const res = await postForm(sec, `${Y}/setup`, `${Y}/periods/1/delete`, {});
     expect(res.status).toBe(409);
     expect(await count("periods", { id: period.id })).toBe(1);
-    await db("reports").where({ period_id: period.id }).del();
   });
 });
 
 describe("5. clerk accounts in one step, and the clerk's first login", () => {
-  let sheet: string;
   it("creates one clerk account per member agency with a one-time password, shown once on a printable sheet", async () => {
+    const bloc = await newBloc("year");
+    const { B, sec } = bloc;
     expect(text((await sec.get(`${B}/clerk-accounts`)).text)).toContain("Chưa có");
     const res = await postForm(sec, `${B}/clerk-accounts`, `${B}/clerk-accounts`, {});
     expect(res.status).toBe(200);
     expect(res.headers["cache-control"]).toBe("no-store");
-    sheet = res.text;
+    const sheet = res.text;
     const $ = cheerio.load(sheet);
     expect($("code.one-time-password")).toHaveLength(7);
     expect(text(sheet)).toContain("http://127.0.0.1");
-    expect(await count("users", { role: "clerk", must_change_password: true })).toBe(7);
+    expect(await clerksToChange(bloc)).toBe(7);
     // Nothing in clear in the database or the audit log.
     const password = $("code.one-time-password").first().text();
     expect(JSON.stringify(await db("audit_log").select("after"))).not.toContain(password);
     const again = await postForm(sec, `${B}/clerk-accounts`, `${B}/clerk-accounts`, {});
     expect(cheerio.load(again.text)("code.one-time-password")).toHaveLength(0);
-    expect(await count("users", { role: "clerk", must_change_password: true })).toBe(7);
+    expect(await clerksToChange(bloc)).toBe(7);
   });
 
   it("the clerk must change the one-time password before anything else, then submits the registration", async () => {
-    const $ = cheerio.load(sheet);
+    const bloc = await newBloc("year");
+    const { Y, sec } = bloc;
+    const $ = cheerio.load(await createClerkAccounts(bloc));
     const row = $("table.credentials tbody tr").filter((_i, tr) => $(tr).text().includes("Báo Tuyên Quang")).first();
     const [username, password] = row.find("code").map((_i, c) => $(c).text()).get();
-    expect(username).toBe("canbo.bao-tuyen-quang");
+    expect(username).toBe(`canbo.${bloc.agency("bao-tuyen-quang")}`);
     const clerk = await loginAs(app, username!, password);
     expect((await clerk.get("/")).headers.location).toBe("/account/password");
     const forced = await clerk.get("/account/password");
@@ -260,11 +342,11 @@ describe("5. clerk accounts in one step, and the clerk's first login", () => {
     const home = text((await clerk.get("/")).text);
     expect(home).toContain("Báo Tuyên Quang");
     expect(home).toContain("năm 2026");
-    const reg = `${Y}/registration/bao-tuyen-quang`;
+    const reg = `${Y}/registration/${bloc.agency("bao-tuyen-quang")}`;
     const res = await postForm(clerk, reg, reg, { action: "submit", titles: "Tập thể lao động xuất sắc", targets: "Hoàn thành 100% chỉ tiêu tuyên truyền.", signerName: "Nguyễn Văn A", signerPosition: "Tổng Biên tập" });
     expect(res.status).toBe(303);
     const dash = cheerio.load((await sec.get(`${Y}/dashboard`)).text);
-    expect(dash('tr[data-agency="bao-tuyen-quang"] td').first().text()).toContain("Đã gửi");
+    expect(dash(`tr[data-agency="${bloc.agency("bao-tuyen-quang")}"] td`).first().text()).toContain("Đã gửi");
   });
 
   it("demo accounts are never forced to change their password", async () => {
@@ -273,6 +355,7 @@ describe("5. clerk accounts in one step, and the clerk's first login", () => {
   });
 
   it("another bloc's secretariat cannot reach this bloc's clerks or years (404); anonymous visitors log in first", async () => {
+    const { B } = await newBloc("year");
     const other = await loginAs(app, "thuongtruc");
     expect((await other.get(`${B}/clerk-accounts`)).status).toBe(404);
     expect((await postForm(other, "/", `${B}/clerk-accounts`, {})).status).toBe(404);
@@ -283,7 +366,7 @@ describe("5. clerk accounts in one step, and the clerk's first login", () => {
 });
 
 describe("6. agencies from an .xlsx", () => {
-  const upload = async (file: Buffer, name: string) => {
+  const upload = async ({ B, sec }: TestBloc, file: Buffer, name: string) => {
     const page = await sec.get(`${B}/agencies/bulk`);
     return sec.post(`${B}/agencies/bulk/upload`).field("_csrf", csrfFrom(page.text)).field("joinedYear", "2026").attach("file", file, name);
   };
@@ -292,7 +375,7 @@ describe("6. agencies from an .xlsx", () => {
     const book = new ExcelJS.Workbook();
     const sheet = book.addWorksheet("Danh sách");
     sheet.addRows([["Tên cơ quan, đơn vị", "Tên viết tắt", "Mã"], ["Trường Chính trị tỉnh", "Trường Chính trị", ""], ["Đảng ủy Khối cơ quan tỉnh", "ĐUK", "duk"]]);
-    const res = await upload(Buffer.from(await book.xlsx.writeBuffer()), "danh-sach.xlsx");
+    const res = await upload(await newBloc("secretariat"), Buffer.from(await book.xlsx.writeBuffer()), "danh-sach.xlsx");
     expect(res.status).toBe(200);
     const $ = cheerio.load(res.text);
     expect($("input[name=name]").map((_i, el) => $(el).attr("value")).get()).toEqual(["Trường Chính trị tỉnh", "Đảng ủy Khối cơ quan tỉnh"]);
@@ -300,8 +383,9 @@ describe("6. agencies from an .xlsx", () => {
   });
 
   it("a file that is not an .xlsx is refused beside the file field, and nothing is saved", async () => {
+    const bloc = await newBloc("secretariat");
     const before = await count("agencies");
-    const res = await upload(Buffer.from("Tên;Mã\nSở Nội vụ;snv\n"), "danh-sach.xlsx");
+    const res = await upload(bloc, Buffer.from("Tên;Mã\nSở Nội vụ;snv\n"), "danh-sach.xlsx");
     expect(res.status).toBe(422);
     expect(cheerio.load(res.text)("#file-error").text()).toContain("không phải bảng tính Excel (.xlsx)");
     expect(await count("agencies")).toBe(before);
@@ -310,6 +394,8 @@ describe("6. agencies from an .xlsx", () => {
 
 describe("7. picking agencies that already exist, and passwords reset by someone else", () => {
   it("an agency of another bloc joins this one and the open years from the year given", async () => {
+    const { B, sec, yearId } = await newBloc("year");
+    expect((await postForm(sec, `${B}/years/new`, `${B}/years/new`, { year: "2025", source: "empty" })).status).toBe(303);
     const stp = String(await agencyId("stp"));
     const preview = await postForm(sec, `${B}/agencies/bulk`, `${B}/agencies/bulk`, { list: "", existingIds: stp, joinedYear: "2026" });
     expect(preview.status).toBe(200);
@@ -324,9 +410,13 @@ describe("7. picking agencies that already exist, and passwords reset by someone
   });
 
   it("an account whose password the admin reset must change it at its next login", async () => {
-    const id = (await db("users").where({ username: "canbo.vp-tu" }).first("id")).id;
+    // A clerk account that signs in freely: the reset, not a one-time password, makes it change.
+    const bloc = await newBloc("agencies");
+    const username = `canbo.${bloc.agency("vp-tu")}`;
+    const id = await addAccount(db, { username, role: "clerk", agency: bloc.agency("vp-tu") });
+    expect((await (await loginAs(app, username)).get("/")).status).toBe(200);
     expect((await postForm(admin, `/admin/users/${id}`, `/admin/users/${id}/password`, { password: "Dat-lai-boi-quan-tri" })).status).toBe(303);
-    const clerk = await loginAs(app, "canbo.vp-tu", "Dat-lai-boi-quan-tri");
+    const clerk = await loginAs(app, username, "Dat-lai-boi-quan-tri");
     expect((await clerk.get("/")).headers.location).toBe("/account/password");
   });
 });

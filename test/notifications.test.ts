@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
 import { createTestApp, csrfFrom, loginAs, postForm } from "./http.js";
@@ -6,11 +6,14 @@ import { createServices } from "../src/services.js";
 import { RulesForm } from "../src/setup/schemas.js";
 import { rulesToForm } from "../src/setup/setup-service.js";
 import { DEMO_RULES } from "../src/scoring/index.js";
+import { acceptedDraft, reportTitle } from "../src/notifications/messages.js";
 import type { Database } from "../src/db/database.js";
 
 let database: Database;
 let db: Knex;
-let clock = new Date("2022-06-16T09:00:00+07:00");
+// The day after the 6-month report's due date; the reminder tests move it to December.
+const JUNE_16 = new Date("2022-06-16T09:00:00+07:00");
+let clock = JUNE_16;
 const now = () => clock;
 let app: ReturnType<typeof createTestApp>;
 
@@ -20,10 +23,28 @@ beforeAll(async () => {
   app = createTestApp(db, { now });
 });
 afterAll(() => database.close());
+beforeEach(() => {
+  clock = JUNE_16;
+});
+
+/**
+ * A demo of its own for the tests of the `describe` it is called in (the same clock): for the
+ * tests whose events would show among the others' notifications, or that publish the ranking.
+ */
+function useOwnDemo() {
+  const own = {} as { database: Database; db: Knex; app: ReturnType<typeof createTestApp> };
+  beforeAll(async () => {
+    own.database = await createTestDatabase("demo-2022-open");
+    own.db = own.database.knex;
+    own.app = createTestApp(own.db, { now });
+  });
+  afterAll(() => own.database?.close());
+  return own;
+}
 
 const Y = "/blocs/noichinh-tq/years/2022";
-const userId = async (username: string): Promise<number> => (await db("users").where({ username }).first("id")).id;
-const notificationsOf = async (username: string) => db("notifications").where({ user_id: await userId(username) }).orderBy("id");
+const userId = async (username: string, on: Knex = db): Promise<number> => (await on("users").where({ username }).first("id")).id;
+const notificationsOf = async (username: string, on: Knex = db) => on("notifications").where({ user_id: await userId(username, on) }).orderBy("id");
 const headerCount = (html: string): number => Number(/class="badge"[^>]*>(\d+)</.exec(html)?.[1] ?? 0);
 
 describe("notifications in the portal", () => {
@@ -53,11 +74,19 @@ describe("notifications in the portal", () => {
   });
 
   it("when the clerk opens a notification, then it is marked read and the report opens; the count drops", async () => {
-    const clerk = await loginAs(app, "canbo.thanhtra");
-    const [n] = await notificationsOf("canbo.thanhtra");
+    // Its own notification: toaan's clerk told of its 6-month report's acceptance (no other test here tells toaan anything).
+    const toaan = (await db("agencies").where({ code: "toaan" }).first("id")).id;
+    const period = await db("periods").where({ number: 1 }).first("id", "title");
+    const report = await db("reports").where({ period_id: period.id, agency_id: toaan }).first("id", "status");
+    expect(report.status).toBe("accepted");
+    const url = `${Y}/periods/1/reports/toaan`;
+    await db.transaction((trx) => createServices(db, { now }).notifications.notifyAgency(trx, toaan, acceptedDraft(reportTitle(period.title), url, `report:${report.id}:accepted`)));
+    const clerk = await loginAs(app, "canbo.toaan");
+    expect(headerCount((await clerk.get("/")).text)).toBe(1);
+    const [n] = await notificationsOf("canbo.toaan");
     const res = await postForm(clerk, "/notifications", `/notifications/${n.id}/read`, { open: "1" });
     expect(res.status).toBe(303);
-    expect(res.headers.location).toBe(`${Y}/periods/1/reports/thanhtra`);
+    expect(res.headers.location).toBe(url);
     expect((await db("notifications").where({ id: n.id }).first()).read_at).not.toBeNull();
     expect(headerCount((await clerk.get("/")).text)).toBe(0);
   });
@@ -104,17 +133,24 @@ describe("notifications in the portal", () => {
     expect(told.at(-1)!.body).toContain("Ghi rõ chỉ tiêu danh hiệu.");
   });
 
-  it("when the secretariat reviews a sheet, then the agency's clerk is told it was reviewed", async () => {
-    const sec = await loginAs(app, "thuongtruc");
-    const url = `${Y}/sheets/thanhtra`;
-    // A sheet is marked reviewed only once the agency's annual report is dealt with (issue 22).
-    const annual = `${Y}/periods/2/reports/thanhtra`;
-    expect((await postForm(sec, annual, `${annual}/review`, { action: "accept" })).status).toBe(303);
-    const res = await postForm(sec, url, url, { action: "reviewed" });
-    expect([200, 303]).toContain(res.status);
-    expect((await db("score_sheets as s").join("agencies as a", "a.id", "s.agency_id").where("a.code", "thanhtra").first("s.status")).status).toBe("reviewed");
-    const told = await notificationsOf("canbo.thanhtra");
-    expect(told.at(-1)).toMatchObject({ kind: "sheet_reviewed", title: "Bảng chấm điểm năm 2022 đã được thẩm định", link: url });
+  // thanhtra's clerk is told of its annual report and sheet here: on a demo of its own, so that the
+  // test above finds the one notification it causes.
+  describe("the sheet's review", () => {
+    const own = useOwnDemo();
+
+    it("when the secretariat reviews a sheet, then the agency's clerk is told it was reviewed", async () => {
+      const { app, db } = own;
+      const sec = await loginAs(app, "thuongtruc");
+      const url = `${Y}/sheets/thanhtra`;
+      // A sheet is marked reviewed only once the agency's annual report is dealt with (issue 22).
+      const annual = `${Y}/periods/2/reports/thanhtra`;
+      expect((await postForm(sec, annual, `${annual}/review`, { action: "accept" })).status).toBe(303);
+      const res = await postForm(sec, url, url, { action: "reviewed" });
+      expect([200, 303]).toContain(res.status);
+      expect((await db("score_sheets as s").join("agencies as a", "a.id", "s.agency_id").where("a.code", "thanhtra").first("s.status")).status).toBe("reviewed");
+      const told = await notificationsOf("canbo.thanhtra", db);
+      expect(told.at(-1)).toMatchObject({ kind: "sheet_reviewed", title: "Bảng chấm điểm năm 2022 đã được thẩm định", link: url });
+    });
   });
 
   it("when an objection is answered (hook for issue 18), then the objecting agency's clerks are told once", async () => {
@@ -141,12 +177,13 @@ describe("e-mail settings", () => {
   });
 
   it("when the user sets an address and turns e-mails off, then both are saved and audited", async () => {
-    const clerk = await loginAs(app, "canbo.stp");
+    // toaan's clerk: the test above expects stp's address as seeded.
+    const clerk = await loginAs(app, "canbo.toaan");
     const page = await clerk.get("/account/notifications");
-    const res = await clerk.post("/account/notifications").type("form").send({ _csrf: csrfFrom(page.text), email: "ThiDua.STP@TuyenQuang.example" });
+    const res = await clerk.post("/account/notifications").type("form").send({ _csrf: csrfFrom(page.text), email: "ThiDua.TOAAN@TuyenQuang.example" });
     expect(res.status).toBe(303);
-    const row = await db("users").where({ username: "canbo.stp" }).first("email", "email_notifications");
-    expect(row).toEqual({ email: "thidua.stp@tuyenquang.example", email_notifications: false });
+    const row = await db("users").where({ username: "canbo.toaan" }).first("email", "email_notifications");
+    expect(row).toEqual({ email: "thidua.toaan@tuyenquang.example", email_notifications: false });
     expect(await db("audit_log").where({ action: "user.mail_settings" }).first()).toBeTruthy();
   });
 
@@ -178,13 +215,24 @@ describe("scheduled reminders, driven by the clock", () => {
     clock = new Date(`${iso}T08:00:00+07:00`);
     return services().reminders.run();
   };
+  // The days the job runs in December, in order; each test first runs it on the days before its own.
+  const DAYS = ["2022-12-07", "2022-12-08", "2022-12-10", "2022-12-14", "2022-12-15", "2022-12-16"];
+  const runBefore = async (iso: string) => {
+    for (const day of DAYS.filter((d) => d < iso)) await runAt(day);
+  };
 
-  beforeAll(async () => {
-    // The annual report (due 15/12/2022): stp back to a draft, thads (a draft) extended to 22/12.
+  beforeEach(async () => {
+    // The annual report (due 15/12/2022) before December's first run: stp back to a draft, thads (a
+    // draft) extended to 22/12, no reminder recorded yet (each test runs the job from the start).
     const annual = await db("periods").where({ number: 2 }).first("id");
     const agency = async (code: string) => (await db("agencies").where({ code }).first("id")).id;
     await db("reports").where({ period_id: annual.id, agency_id: await agency("stp") }).update({ status: "draft" });
-    await db("period_extensions").insert({ period_id: annual.id, agency_id: await agency("thads"), due_on: "2022-12-22", reason: "Đơn vị đề nghị gia hạn do tổ chức hội nghị." });
+    await db("reports").where({ period_id: annual.id, agency_id: await agency("thads") }).update({ status: "draft", submitted_at: null });
+    await db("period_extensions")
+      .insert({ period_id: annual.id, agency_id: await agency("thads"), due_on: "2022-12-22", reason: "Đơn vị đề nghị gia hạn do tổ chức hội nghị." })
+      .onConflict(["period_id", "agency_id"])
+      .merge();
+    await db("notifications").whereIn("kind", ["deliverable_due", "deliverable_overdue"]).del();
     await db("users").where({ username: "canbo.stp" }).update({ email_notifications: true });
   });
 
@@ -193,6 +241,7 @@ describe("scheduled reminders, driven by the clock", () => {
   });
 
   it("when 7 days are left, then the late agency's clerk is reminded once, however often the job runs", async () => {
+    await runBefore("2022-12-08");
     expect(await runAt("2022-12-08")).toBe(1);
     expect(await runAt("2022-12-08")).toBe(0);
     expect(await runAt("2022-12-10")).toBe(0);
@@ -207,11 +256,13 @@ describe("scheduled reminders, driven by the clock", () => {
   });
 
   it("when one day is left, then the 1-day reminder follows; on the due date nothing more", async () => {
+    await runBefore("2022-12-14");
     expect(await runAt("2022-12-14")).toBe(1);
     expect((await reminded("canbo.stp")).at(-1)!.title).toContain("còn 1 ngày");
   });
 
   it("when the extended agency reaches 7 days before its new date, then it is reminded of 22/12/2022", async () => {
+    await runBefore("2022-12-15");
     expect(await runAt("2022-12-15")).toBe(1);
     const thads = await reminded("canbo.thads");
     expect(thads).toHaveLength(1);
@@ -219,12 +270,14 @@ describe("scheduled reminders, driven by the clock", () => {
   });
 
   it("when the due date has passed, then one overdue notice; none for the agency still within its extension", async () => {
+    await runBefore("2022-12-16");
     expect(await runAt("2022-12-16")).toBe(1);
     expect((await reminded("canbo.stp")).at(-1)).toMatchObject({ kind: "deliverable_overdue" });
     expect(await reminded("canbo.thads")).toHaveLength(1);
   });
 
   it("when the extended agency submits, then its later reminders never come; the other one's overdue is not repeated", async () => {
+    await runBefore("2022-12-17");
     const annual = await db("periods").where({ number: 2 }).first("id");
     const thads = (await db("agencies").where({ code: "thads" }).first("id")).id;
     await db("reports").where({ period_id: annual.id, agency_id: thads }).update({ status: "submitted", submitted_at: new Date("2022-12-20T09:00:00+07:00") });
@@ -276,8 +329,12 @@ describe("reminder days in the year's rules", () => {
   });
 });
 
+// Publishing locks the year's sheets: on a demo of its own.
 describe("publishing the ranking", () => {
+  const own = useOwnDemo();
+
   it("when the leader publishes, then every member of the year but the leader is told once", async () => {
+    const { app, db } = own;
     const leader = await loginAs(app, "lanhdao");
     expect((await postForm(leader, `${Y}/ranking/publish`, `${Y}/ranking/publish`, { confirm: "yes" })).status).toBe(303);
     const told = await db("notifications as n").join("users as u", "u.id", "n.user_id").where("n.kind", "ranking_published").pluck("u.username");

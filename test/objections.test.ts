@@ -1,19 +1,34 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import * as cheerio from "cheerio";
-import { useTestPortal } from "./portal.js";
+import { useTestPortal, type TestPortal } from "./portal.js";
 import { csrfFrom, postForm, type Agent } from "./http.js";
 
 // Issue 18: objections (kiến nghị) after publication, the window of the year's rules (5 days by
 // default), the secretariat's answers, and the ranking's standing (provisional / final).
 const Y = "/blocs/noichinh-tq/years/2022";
 const PDF = Buffer.from("%PDF-1.4\n%âãÏÓ\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
-let clock = new Date("2023-01-16T10:00:00+07:00");
 
-const portal = useTestPortal({ data: "demo-2022-open", now: () => clock });
+/**
+ * A demo with 2022 unpublished, on a database of its own, and its own clock (the objection window
+ * runs by it), from the day after the review meeting's week: the window of a ranking published then
+ * ends on 21/01/2023. Opened before the tests of the `describe` it is called in.
+ */
+function useDemo() {
+  const clock = { now: new Date("2023-01-16T10:00:00+07:00") };
+  const portal = useTestPortal({ data: "demo-2022-open", now: () => clock.now });
+  return { portal, clock };
+}
 
 const text = (html: string) => cheerio.load(html)("main").text().replace(/\s+/g, " ");
-const agencyId = async (code: string) => (await portal.db("agencies").where({ code }).first("id")).id as number;
-const userId = async (username: string) => (await portal.db("users").where({ username }).first("id")).id as number;
+const agencyId = async (portal: TestPortal, code: string) => (await portal.db("agencies").where({ code }).first("id")).id as number;
+const userId = async (portal: TestPortal, username: string) => (await portal.db("users").where({ username }).first("id")).id as number;
+const idOf = (filed: { headers: Record<string, string> }) => Number(/objections\/(\d+)$/.exec(filed.headers.location!)![1]);
+
+/** The leader publishes the ranking (its objection window opens). */
+async function publish(portal: TestPortal) {
+  const leader = await portal.login("lanhdao");
+  expect((await postForm(leader, `${Y}/ranking/publish`, `${Y}/ranking/publish`, { confirm: "yes" })).status).toBe(303);
+}
 
 async function file(clerk: Agent, fields: Record<string, string>, attachment?: { content: Buffer; name: string }) {
   const page = await clerk.get(`${Y}/objections`);
@@ -24,151 +39,182 @@ async function file(clerk: Agent, fields: Record<string, string>, attachment?: {
 }
 
 describe("objections to the published ranking", () => {
-  let first: number;
-  let second: number;
+  describe("before publication", () => {
+    const { portal } = useDemo();
 
-  it("when the ranking is not published, then a clerk cannot object and the page says why", async () => {
-    const clerk = await portal.login("canbo.stp");
-    const page = await clerk.get(`${Y}/objections`);
-    expect(page.status).toBe(200);
-    expect(text(page.text)).toContain("Kết quả xếp hạng năm này chưa được công bố: chưa thể gửi kiến nghị.");
-    const res = await file(clerk, { subjectAgencyId: String(await agencyId("congan")), topic: "proposal", reasons: "Đề nghị xem lại số phiếu của Công an tỉnh." });
-    expect(res.status).toBe(409);
-    expect(Number((await portal.db("objections").count("* as n").first())!.n)).toBe(0);
+    it("when the ranking is not published, then a clerk cannot object and the page says why", async () => {
+      const clerk = await portal.login("canbo.stp");
+      const page = await clerk.get(`${Y}/objections`);
+      expect(page.status).toBe(200);
+      expect(text(page.text)).toContain("Kết quả xếp hạng năm này chưa được công bố: chưa thể gửi kiến nghị.");
+      const res = await file(clerk, { subjectAgencyId: String(await agencyId(portal, "congan")), topic: "proposal", reasons: "Đề nghị xem lại số phiếu của Công an tỉnh." });
+      expect(res.status).toBe(409);
+      expect(Number((await portal.db("objections").count("* as n").first())!.n)).toBe(0);
+    });
   });
 
-  it("when published, then the ranking is provisional until the window's last day", async () => {
-    const leader = await portal.login("lanhdao");
-    expect((await postForm(leader, `${Y}/ranking/publish`, `${Y}/ranking/publish`, { confirm: "yes" })).status).toBe(303);
-    const page = text((await leader.get(`${Y}/ranking`)).text);
-    expect(page).toContain("Kết quả tạm thời");
-    expect(page).toContain("gửi kiến nghị đến hết ngày 21/01/2023");
+  // Published on 16/01/2023, the window open: each test files the objections it needs.
+  describe("published, within the window", () => {
+    const { portal } = useDemo();
+    beforeAll(() => publish(portal));
+
+    it("when published, then the ranking is provisional until the window's last day", async () => {
+      const leader = await portal.login("lanhdao");
+      const page = text((await leader.get(`${Y}/ranking`)).text);
+      expect(page).toContain("Kết quả tạm thời");
+      expect(page).toContain("gửi kiến nghị đến hết ngày 21/01/2023");
+    });
+
+    it("a clerk files an objection about another agency with a file; bad input is re-shown with the typed values", async () => {
+      const clerk = await portal.login("canbo.stp");
+      expect(text((await clerk.get("/")).text)).toContain("gửi kiến nghị đến hết ngày 21/01/2023. Gửi kiến nghị");
+      const congan = String(await agencyId(portal, "congan"));
+      const bad = await file(clerk, { subjectAgencyId: congan, topic: "proposal", reasons: "ngắn" });
+      expect(bad.status).toBe(422);
+      expect(bad.text).toContain("Vui lòng ghi nội dung, lý do kiến nghị (ít nhất 10 ký tự).");
+      expect(cheerio.load(bad.text)(`#subjectAgencyId option[value="${congan}"]`).attr("selected")).toBeDefined();
+      const ok = await file(clerk, { subjectAgencyId: congan, topic: "proposal", reasons: "Đề nghị xem lại số phiếu bình xét Cờ thi đua của Công an tỉnh." }, { content: PDF, name: "kien-nghi.pdf" });
+      expect(ok.status).toBe(303);
+      const first = idOf(ok);
+      const row = await portal.db("objections").where({ id: first }).first();
+      expect(row).toMatchObject({ status: "pending", agency_id: await agencyId(portal, "stp"), subject_agency_id: Number(congan), topic: "proposal" });
+      const audit = await portal.db("audit_log").where({ action: "objection.file", entity_id: first }).first();
+      expect(audit.username).toBe("canbo.stp");
+      expect(audit.after).toMatchObject({ file: "kien-nghi.pdf", topic: "Đề nghị khen thưởng", subject: "Công an tỉnh Tuyên Quang" });
+      // The bloc's secretariat, who answer it, are told; nobody else is.
+      const told = await portal.db("notifications").where({ kind: "objection_filed", link: `${Y}/objections/${first}` }).orderBy("user_id").select("user_id", "title", "body", "link");
+      expect(told.map((n) => n.user_id)).toEqual([await userId(portal, "thuongtruc"), await userId(portal, "phokhoi")].sort((a, b) => a - b));
+      expect(told[0]).toMatchObject({ title: "Kiến nghị mới về kết quả năm 2022", link: `${Y}/objections/${first}` });
+      expect(told[0].body).toContain("Sở Tư pháp tỉnh Tuyên Quang gửi kiến nghị về kết quả chấm điểm, xếp hạng năm 2022 của Công an tỉnh Tuyên Quang.");
+      const sec = await portal.login("thuongtruc");
+      expect(text((await sec.get("/notifications")).text)).toContain("Kiến nghị mới về kết quả năm 2022");
+    });
+
+    it("the bloc's members, the leader and the observer read it and its file; other roles cannot file", async () => {
+      const filed = await file(await portal.login("canbo.stp"), { subjectAgencyId: String(await agencyId(portal, "congan")), topic: "proposal", reasons: "Đề nghị xem lại số phiếu bình xét Cờ thi đua của Công an tỉnh." }, { content: PDF, name: "kien-nghi.pdf" });
+      expect(filed.status).toBe(303);
+      const first = idOf(filed);
+      for (const who of ["canbo.vks", "lanhdao", "bantdkt", "thuongtruc"]) {
+        const agent = await portal.login(who);
+        const page = await agent.get(`${Y}/objections/${first}`);
+        expect(page.status, who).toBe(200);
+        expect(text(page.text)).toContain("Đề nghị xem lại số phiếu bình xét Cờ thi đua của Công an tỉnh.");
+        expect(text(page.text)).toContain("Chờ trả lời");
+        const href = cheerio.load(page.text)(".attachment-list a").attr("href")!;
+        const f = await agent.get(href);
+        expect(f.status).toBe(200);
+        expect(Buffer.from(f.body as Buffer).subarray(0, 4).toString()).toBe("%PDF");
+      }
+      const sec = await portal.login("thuongtruc");
+      expect((await file(sec, { subjectAgencyId: String(await agencyId(portal, "congan")), topic: "points", reasons: "Thường trực không gửi kiến nghị được." })).status).toBe(403);
+      expect((await portal.login("canbo.vks").then((a) => a.get(`${Y}/objections/999999`))).status).toBe(404);
+    });
+
+    it("a clerk cannot answer; the secretariat rejects with an answer, the objecting clerk is told, answering twice is refused", async () => {
+      const clerk = await portal.login("canbo.stp");
+      const filed = await file(clerk, { subjectAgencyId: String(await agencyId(portal, "congan")), topic: "proposal", reasons: "Đề nghị xem lại số phiếu bình xét Cờ thi đua của Công an tỉnh." });
+      expect(filed.status).toBe(303);
+      const first = idOf(filed);
+      expect((await postForm(clerk, `${Y}/objections/${first}`, `${Y}/objections/${first}/answer`, { decision: "reject", answer: "Tự trả lời kiến nghị của mình." })).status).toBe(403);
+      // Conflict of interest: the objection disputes Công an's result, so the deputy's secretariat (Công an) may not answer it.
+      const deputy = await portal.login("phokhoi");
+      const ownPage = await deputy.get(`${Y}/objections/${first}`);
+      expect(ownPage.status).toBe(200);
+      expect(ownPage.text).not.toContain(`action="${Y}/objections/${first}/answer"`);
+      expect(text(ownPage.text)).toContain("Không được trả lời: kiến nghị này do Sở Tư pháp tỉnh Tuyên Quang gửi về kết quả của Công an tỉnh Tuyên Quang");
+      const refused = await deputy.post(`${Y}/objections/${first}/answer`).type("form").send({ _csrf: csrfFrom(ownPage.text), decision: "accept", answer: "Chấp nhận kiến nghị về đơn vị mình." });
+      expect(refused.status).toBe(403);
+      expect(refused.text).toContain("Kiến nghị do tài khoản Thường trực của đơn vị khác hoặc Quản trị hệ thống trả lời.");
+      expect(await portal.db("objections").where({ id: first }).first()).toMatchObject({ status: "pending", answered_by: null });
+      expect(await portal.db("audit_log").where({ action: "objection.answer_refused", entity_id: String(first) }).first()).toBeDefined();
+      const sec = await portal.login("thuongtruc");
+      const empty = await postForm(sec, `${Y}/objections/${first}`, `${Y}/objections/${first}/answer`, { decision: "reject", answer: "" });
+      expect(empty.status).toBe(422);
+      expect(empty.text).toContain("Vui lòng ghi nội dung trả lời");
+      const ok = await postForm(sec, `${Y}/objections/${first}`, `${Y}/objections/${first}/answer`, { decision: "reject", answer: "Số phiếu đã được kiểm tại Hội nghị, biên bản có chữ ký của tổ kiểm phiếu." });
+      expect(ok.status).toBe(303);
+      expect(await portal.db("objections").where({ id: first }).first()).toMatchObject({ status: "rejected", answered_by: await userId(portal, "thuongtruc") });
+      const told = await portal.db("notifications").where({ user_id: await userId(portal, "canbo.stp"), kind: "objection_answered" });
+      expect(told).toHaveLength(1);
+      expect(told[0].link).toBe(`${Y}/objections/${first}`);
+      expect(await portal.db("audit_log").where({ action: "objection.reject", entity_id: first }).first()).toBeDefined();
+      const page = text((await clerk.get(`${Y}/objections/${first}`)).text);
+      expect(page).toContain("Không chấp nhận kiến nghị");
+      expect(page).toContain("biên bản có chữ ký của tổ kiểm phiếu");
+      const again = await sec.post(`${Y}/objections/${first}/answer`).type("form").send({ _csrf: csrfFrom((await sec.get(`${Y}/objections`)).text), decision: "accept", answer: "Đổi ý sau khi đã trả lời." });
+      expect(again.status).toBe(409);
+    });
   });
 
-  it("a clerk files an objection about another agency with a file; bad input is re-shown with the typed values", async () => {
-    const clerk = await portal.login("canbo.stp");
-    expect(text((await clerk.get("/")).text)).toContain("gửi kiến nghị đến hết ngày 21/01/2023. Gửi kiến nghị");
-    const congan = String(await agencyId("congan"));
-    const bad = await file(clerk, { subjectAgencyId: congan, topic: "proposal", reasons: "ngắn" });
-    expect(bad.status).toBe(422);
-    expect(bad.text).toContain("Vui lòng ghi nội dung, lý do kiến nghị (ít nhất 10 ký tự).");
-    expect(cheerio.load(bad.text)(`#subjectAgencyId option[value="${congan}"]`).attr("selected")).toBeDefined();
-    const ok = await file(clerk, { subjectAgencyId: congan, topic: "proposal", reasons: "Đề nghị xem lại số phiếu bình xét Cờ thi đua của Công an tỉnh." }, { content: PDF, name: "kien-nghi.pdf" });
-    expect(ok.status).toBe(303);
-    first = Number(/objections\/(\d+)$/.exec(ok.headers.location!)![1]);
-    const row = await portal.db("objections").where({ id: first }).first();
-    expect(row).toMatchObject({ status: "pending", agency_id: await agencyId("stp"), subject_agency_id: Number(congan), topic: "proposal" });
-    const audit = await portal.db("audit_log").where({ action: "objection.file", entity_id: first }).first();
-    expect(audit.username).toBe("canbo.stp");
-    expect(audit.after).toMatchObject({ file: "kien-nghi.pdf", topic: "Đề nghị khen thưởng", subject: "Công an tỉnh Tuyên Quang" });
-    // The bloc's secretariat, who answer it, are told; nobody else is.
-    const told = await portal.db("notifications").where({ kind: "objection_filed" }).orderBy("user_id").select("user_id", "title", "body", "link");
-    expect(told.map((n) => n.user_id)).toEqual([await userId("thuongtruc"), await userId("phokhoi")].sort((a, b) => a - b));
-    expect(told[0]).toMatchObject({ title: "Kiến nghị mới về kết quả năm 2022", link: `${Y}/objections/${first}` });
-    expect(told[0].body).toContain("Sở Tư pháp tỉnh Tuyên Quang gửi kiến nghị về kết quả chấm điểm, xếp hạng năm 2022 của Công an tỉnh Tuyên Quang.");
-    const sec = await portal.login("thuongtruc");
-    expect(text((await sec.get("/notifications")).text)).toContain("Kiến nghị mới về kết quả năm 2022");
+  // The window's end moves the clock: on a demo of its own, published on 16/01/2023.
+  describe("the window closes", () => {
+    const { portal, clock } = useDemo();
+    beforeAll(() => publish(portal));
+
+    it("while the window is open or an objection waits, the year cannot be closed; after the window a clerk can no longer object", async () => {
+      const clerk = await portal.login("canbo.vks");
+      const ok = await file(clerk, { subjectAgencyId: String(await agencyId(portal, "vks")), topic: "points", reasons: "Mục 2.3 của đơn vị đã có minh chứng nhưng Khối chấm 0 điểm." });
+      expect(ok.status).toBe(303);
+      const sec = await portal.login("thuongtruc");
+      const closing = await postForm(sec, `${Y}/setup`, `${Y}/close`, {});
+      expect(closing.status).toBe(409);
+      expect(closing.text).toContain("còn trong thời hạn nhận kiến nghị (đến hết ngày 21/01/2023)");
+
+      clock.now = new Date("2023-01-22T08:00:00+07:00");
+      const late = await file(clerk, { subjectAgencyId: String(await agencyId(portal, "vks")), topic: "points", reasons: "Kiến nghị gửi sau khi đã hết thời hạn." });
+      expect(late.status).toBe(409);
+      expect(late.text).toContain("Đã hết thời hạn gửi kiến nghị (đến hết ngày 21/01/2023).");
+      expect(text((await clerk.get(`${Y}/objections`)).text)).toContain("Đã hết thời hạn gửi kiến nghị");
+      // The window has closed but one objection waits for its answer: still provisional, still not closable.
+      expect(text((await clerk.get(`${Y}/ranking`)).text)).toContain("1 kiến nghị chờ Thường trực Khối trả lời.");
+      const closing2 = await postForm(sec, `${Y}/setup`, `${Y}/close`, {});
+      expect(closing2.status).toBe(409);
+      expect(closing2.text).toContain("Còn kiến nghị chưa được trả lời");
+    });
   });
 
-  it("the bloc's members, the leader and the observer read it and its file; other roles cannot file", async () => {
-    for (const who of ["canbo.vks", "lanhdao", "bantdkt", "thuongtruc"]) {
-      const agent = await portal.login(who);
-      const page = await agent.get(`${Y}/objections/${first}`);
-      expect(page.status, who).toBe(200);
-      expect(text(page.text)).toContain("Đề nghị xem lại số phiếu bình xét Cờ thi đua của Công an tỉnh.");
-      expect(text(page.text)).toContain("Chờ trả lời");
-      const href = cheerio.load(page.text)(".attachment-list a").attr("href")!;
-      const f = await agent.get(href);
-      expect(f.status).toBe(200);
-      expect(Buffer.from(f.body as Buffer).subarray(0, 4).toString()).toBe("%PDF");
-    }
-    const sec = await portal.login("thuongtruc");
-    expect((await file(sec, { subjectAgencyId: String(await agencyId("congan")), topic: "points", reasons: "Thường trực không gửi kiến nghị được." })).status).toBe(403);
-    expect((await portal.login("canbo.vks").then((a) => a.get(`${Y}/objections/999999`))).status).toBe(404);
-  });
+  // Reopened, published again and closed: on a demo of its own, published on 16/01/2023, with vks's
+  // objection filed within the window and still waiting after it.
+  describe("an objection accepted", () => {
+    const { portal, clock } = useDemo();
+    let second: number;
+    beforeAll(async () => {
+      await publish(portal);
+      const filed = await file(await portal.login("canbo.vks"), { subjectAgencyId: String(await agencyId(portal, "vks")), topic: "points", reasons: "Mục 2.3 của đơn vị đã có minh chứng nhưng Khối chấm 0 điểm." });
+      expect(filed.status).toBe(303);
+      second = idOf(filed);
+      clock.now = new Date("2023-01-22T08:00:00+07:00");
+    });
 
-  it("a clerk cannot answer; the secretariat rejects with an answer, the objecting clerk is told, answering twice is refused", async () => {
-    const clerk = await portal.login("canbo.stp");
-    expect((await postForm(clerk, `${Y}/objections/${first}`, `${Y}/objections/${first}/answer`, { decision: "reject", answer: "Tự trả lời kiến nghị của mình." })).status).toBe(403);
-    // Conflict of interest: the objection disputes Công an's result, so the deputy's secretariat (Công an) may not answer it.
-    const deputy = await portal.login("phokhoi");
-    const ownPage = await deputy.get(`${Y}/objections/${first}`);
-    expect(ownPage.status).toBe(200);
-    expect(ownPage.text).not.toContain(`action="${Y}/objections/${first}/answer"`);
-    expect(text(ownPage.text)).toContain("Không được trả lời: kiến nghị này do Sở Tư pháp tỉnh Tuyên Quang gửi về kết quả của Công an tỉnh Tuyên Quang");
-    const refused = await deputy.post(`${Y}/objections/${first}/answer`).type("form").send({ _csrf: csrfFrom(ownPage.text), decision: "accept", answer: "Chấp nhận kiến nghị về đơn vị mình." });
-    expect(refused.status).toBe(403);
-    expect(refused.text).toContain("Kiến nghị do tài khoản Thường trực của đơn vị khác hoặc Quản trị hệ thống trả lời.");
-    expect(await portal.db("objections").where({ id: first }).first()).toMatchObject({ status: "pending", answered_by: null });
-    expect(await portal.db("audit_log").where({ action: "objection.answer_refused", entity_id: String(first) }).first()).toBeDefined();
-    const sec = await portal.login("thuongtruc");
-    const empty = await postForm(sec, `${Y}/objections/${first}`, `${Y}/objections/${first}/answer`, { decision: "reject", answer: "" });
-    expect(empty.status).toBe(422);
-    expect(empty.text).toContain("Vui lòng ghi nội dung trả lời");
-    const ok = await postForm(sec, `${Y}/objections/${first}`, `${Y}/objections/${first}/answer`, { decision: "reject", answer: "Số phiếu đã được kiểm tại Hội nghị, biên bản có chữ ký của tổ kiểm phiếu." });
-    expect(ok.status).toBe(303);
-    expect(await portal.db("objections").where({ id: first }).first()).toMatchObject({ status: "rejected", answered_by: await userId("thuongtruc") });
-    const told = await portal.db("notifications").where({ user_id: await userId("canbo.stp"), kind: "objection_answered" });
-    expect(told).toHaveLength(1);
-    expect(told[0].link).toBe(`${Y}/objections/${first}`);
-    expect(await portal.db("audit_log").where({ action: "objection.reject", entity_id: first }).first()).toBeDefined();
-    const page = text((await clerk.get(`${Y}/objections/${first}`)).text);
-    expect(page).toContain("Không chấp nhận kiến nghị");
-    expect(page).toContain("biên bản có chữ ký của tổ kiểm phiếu");
-    const again = await sec.post(`${Y}/objections/${first}/answer`).type("form").send({ _csrf: csrfFrom((await sec.get(`${Y}/objections`)).text), decision: "accept", answer: "Đổi ý sau khi đã trả lời." });
-    expect(again.status).toBe(409);
-  });
+    it("when the secretariat accepts, the leader reopens the ranking with that reason; published again, it becomes final after the new window", async () => {
+      const sec = await portal.login("thuongtruc");
+      expect((await postForm(sec, `${Y}/objections/${second}`, `${Y}/objections/${second}/answer`, { decision: "accept", answer: "Chấp nhận: Khối chấm lại mục 2.3 theo minh chứng đã gửi." })).status).toBe(303);
+      const leader = await portal.login("lanhdao");
+      expect(text((await leader.get(`${Y}/ranking`)).text)).toContain("1 kiến nghị đã được chấp nhận, chờ Lãnh đạo Khối mở lại kết quả.");
+      // The secretariat may not reopen the ranking.
+      expect((await postForm(sec, `${Y}/objections/${second}`, `${Y}/objections/${second}/reopen`, {})).status).toBe(403);
+      const page = await leader.get(`${Y}/objections/${second}`);
+      expect(page.text).toContain("Mở lại kết quả xếp hạng theo kiến nghị này");
+      expect((await postForm(leader, `${Y}/objections/${second}`, `${Y}/objections/${second}/reopen`, {})).status).toBe(303);
+      expect((await portal.db("emulation_years").where({ year: 2022 }).first()).ranking_published_at).toBeNull();
+      expect((await portal.db("objections").where({ id: second }).first()).reopened_at).not.toBeNull();
+      const audit = await portal.db("audit_log").where({ action: "ranking.reopen" }).orderBy("id", "desc").first();
+      expect(audit.after.reason).toContain(`Chấp nhận kiến nghị số ${second}`);
+      expect(audit.after.reason).toContain("Khối chấm lại mục 2.3");
+      const vks = text((await (await portal.login("canbo.vks")).get(`${Y}/objections/${second}`)).text);
+      expect(vks).toContain("Chấp nhận, đã mở lại kết quả");
 
-  it("while the window is open or an objection waits, the year cannot be closed; after the window a clerk can no longer object", async () => {
-    const clerk = await portal.login("canbo.vks");
-    const ok = await file(clerk, { subjectAgencyId: String(await agencyId("vks")), topic: "points", reasons: "Mục 2.3 của đơn vị đã có minh chứng nhưng Khối chấm 0 điểm." });
-    expect(ok.status).toBe(303);
-    second = Number(/objections\/(\d+)$/.exec(ok.headers.location!)![1]);
-    const sec = await portal.login("thuongtruc");
-    const closing = await postForm(sec, `${Y}/setup`, `${Y}/close`, {});
-    expect(closing.status).toBe(409);
-    expect(closing.text).toContain("còn trong thời hạn nhận kiến nghị (đến hết ngày 21/01/2023)");
-
-    clock = new Date("2023-01-22T08:00:00+07:00");
-    const late = await file(clerk, { subjectAgencyId: String(await agencyId("vks")), topic: "points", reasons: "Kiến nghị gửi sau khi đã hết thời hạn." });
-    expect(late.status).toBe(409);
-    expect(late.text).toContain("Đã hết thời hạn gửi kiến nghị (đến hết ngày 21/01/2023).");
-    expect(text((await clerk.get(`${Y}/objections`)).text)).toContain("Đã hết thời hạn gửi kiến nghị");
-    // The window has closed but one objection waits for its answer: still provisional, still not closable.
-    expect(text((await clerk.get(`${Y}/ranking`)).text)).toContain("1 kiến nghị chờ Thường trực Khối trả lời.");
-    const closing2 = await postForm(sec, `${Y}/setup`, `${Y}/close`, {});
-    expect(closing2.status).toBe(409);
-    expect(closing2.text).toContain("Còn kiến nghị chưa được trả lời");
-  });
-
-  it("when the secretariat accepts, the leader reopens the ranking with that reason; published again, it becomes final after the new window", async () => {
-    const sec = await portal.login("thuongtruc");
-    expect((await postForm(sec, `${Y}/objections/${second}`, `${Y}/objections/${second}/answer`, { decision: "accept", answer: "Chấp nhận: Khối chấm lại mục 2.3 theo minh chứng đã gửi." })).status).toBe(303);
-    const leader = await portal.login("lanhdao");
-    expect(text((await leader.get(`${Y}/ranking`)).text)).toContain("1 kiến nghị đã được chấp nhận, chờ Lãnh đạo Khối mở lại kết quả.");
-    // The secretariat may not reopen the ranking.
-    expect((await postForm(sec, `${Y}/objections/${second}`, `${Y}/objections/${second}/reopen`, {})).status).toBe(403);
-    const page = await leader.get(`${Y}/objections/${second}`);
-    expect(page.text).toContain("Mở lại kết quả xếp hạng theo kiến nghị này");
-    expect((await postForm(leader, `${Y}/objections/${second}`, `${Y}/objections/${second}/reopen`, {})).status).toBe(303);
-    expect((await portal.db("emulation_years").where({ year: 2022 }).first()).ranking_published_at).toBeNull();
-    expect((await portal.db("objections").where({ id: second }).first()).reopened_at).not.toBeNull();
-    const audit = await portal.db("audit_log").where({ action: "ranking.reopen" }).orderBy("id", "desc").first();
-    expect(audit.after.reason).toContain(`Chấp nhận kiến nghị số ${second}`);
-    expect(audit.after.reason).toContain("Khối chấm lại mục 2.3");
-    const vks = text((await (await portal.login("canbo.vks")).get(`${Y}/objections/${second}`)).text);
-    expect(vks).toContain("Chấp nhận, đã mở lại kết quả");
-
-    clock = new Date("2023-01-25T09:00:00+07:00");
-    expect((await postForm(leader, `${Y}/ranking/publish`, `${Y}/ranking/publish`, { confirm: "yes" })).status).toBe(303);
-    expect(text((await leader.get(`${Y}/ranking`)).text)).toContain("gửi kiến nghị đến hết ngày 30/01/2023");
-    clock = new Date("2023-01-31T09:00:00+07:00");
-    const final = text((await leader.get(`${Y}/ranking`)).text);
-    expect(final).toContain("Kết quả chính thức");
-    expect(final).not.toContain("Kết quả tạm thời");
-    expect((await postForm(sec, `${Y}/setup`, `${Y}/close`, {})).status).toBe(303);
-    // A closed year takes no objection.
-    const clerk = await portal.login("canbo.stp");
-    expect((await file(clerk, { subjectAgencyId: String(await agencyId("stp")), topic: "points", reasons: "Kiến nghị sau khi năm đã kết thúc." })).status).toBe(409);
+      clock.now = new Date("2023-01-25T09:00:00+07:00");
+      expect((await postForm(leader, `${Y}/ranking/publish`, `${Y}/ranking/publish`, { confirm: "yes" })).status).toBe(303);
+      expect(text((await leader.get(`${Y}/ranking`)).text)).toContain("gửi kiến nghị đến hết ngày 30/01/2023");
+      clock.now = new Date("2023-01-31T09:00:00+07:00");
+      const final = text((await leader.get(`${Y}/ranking`)).text);
+      expect(final).toContain("Kết quả chính thức");
+      expect(final).not.toContain("Kết quả tạm thời");
+      expect((await postForm(sec, `${Y}/setup`, `${Y}/close`, {})).status).toBe(303);
+      // A closed year takes no objection.
+      const clerk = await portal.login("canbo.stp");
+      expect((await file(clerk, { subjectAgencyId: String(await agencyId(portal, "stp")), topic: "points", reasons: "Kiến nghị sau khi năm đã kết thúc." })).status).toBe(409);
+    });
   });
 });

@@ -1,13 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
 import { createTestApp, csrfFrom, loginAs, postForm, type Agent } from "./http.js";
+import { addMemberAgency } from "./factories.js";
 import type { Database } from "../src/db/database.js";
 
 let database: Database;
 let db: Knex;
-// A fixed clock inside the 6-month period's window, before its due date (15/06/2022).
-let clock = new Date("2022-06-10T09:00:00+07:00");
+// A fixed clock inside the 6-month period's window, before its due date (15/06/2022); a test that
+// needs another day sets it, and the next test starts from this one again.
+const JUNE_10 = new Date("2022-06-10T09:00:00+07:00");
+let clock = JUNE_10;
 let app: ReturnType<typeof createTestApp>;
 
 beforeAll(async () => {
@@ -16,6 +19,19 @@ beforeAll(async () => {
   app = createTestApp(db, { now: () => clock });
 });
 afterAll(() => database.close());
+beforeEach(() => {
+  clock = JUNE_10;
+});
+
+let members = 0;
+/**
+ * A member agency of the demo bloc's 2022 of the test's own (the demo's reports stay as seeded for
+ * the tests that read them), with its clerk: no report of it exists yet.
+ */
+const newMember = () => {
+  const n = ++members;
+  return addMemberAgency(db, { bloc: "noichinh-tq", code: `moi${n}`, name: `Cơ quan mới ${n} tỉnh Tuyên Quang`, year: 2022 });
+};
 
 const Y = "/blocs/noichinh-tq/years/2022";
 const reportUrl = (period: number, agency: string) => `${Y}/periods/${period}/reports/${agency}`;
@@ -35,45 +51,70 @@ function formBody(html: string, overrides: Record<string, string>): Record<strin
   return { ...body, ...overrides };
 }
 
+// Each step of the cycle on a report of its own (a new member agency's 6-month report), after the
+// steps before it, taken by the same helpers.
 describe("the whole cycle: draft, submit, return, resubmit, accept", () => {
-  let clerk: Agent;
-  let secretariat: Agent;
-  beforeAll(async () => {
-    clerk = await loginAs(app, "canbo.thads");
-    secretariat = await loginAs(app, "thuongtruc");
-  });
+  const COMMENT = "Bổ sung số liệu phong trào Covid-19.";
+  /** The clerk saves a draft with one movement's work done and no general results. */
+  async function saveDraft(clerk: Agent, code: string) {
+    const page = await clerk.get(reportUrl(1, code));
+    expect((await clerk.post(reportUrl(1, code)).type("form").send(formBody(page.text, { action: "save", "s.PT1.done": "Đã phổ biến kế hoạch", general: "" }))).status).toBe(303);
+  }
+  /** The clerk sends it, with the general results. */
+  async function submit(clerk: Agent, code: string) {
+    const page = await clerk.get(reportUrl(1, code));
+    expect((await clerk.post(reportUrl(1, code)).type("form").send(formBody(page.text, { action: "submit", confirm: "yes", "s.PT1.done": "Đã phổ biến kế hoạch", general: "Hoàn thành tốt nhiệm vụ." }))).status).toBe(303);
+  }
+  /** The secretariat returns it with `COMMENT`. */
+  async function returnIt(secretariat: Agent, code: string) {
+    const page = await secretariat.get(reportUrl(1, code));
+    expect((await secretariat.post(`${reportUrl(1, code)}/review`).type("form").send(formBody(page.text, { action: "return", comment: COMMENT }))).status).toBe(303);
+  }
+  /** The clerk corrects the figures and sends it again. */
+  async function resubmit(clerk: Agent, code: string) {
+    const page = await clerk.get(reportUrl(1, code));
+    expect((await clerk.post(reportUrl(1, code)).type("form").send(formBody(page.text, { action: "submit", confirm: "yes", "s.PT1.done": "Đã phổ biến kế hoạch", "s.PT6.figures": "100% cán bộ tiêm đủ 3 mũi", general: "Hoàn thành tốt nhiệm vụ." }))).status).toBe(303);
+  }
 
   it("a clerk sees the form with the period's data window and saves a draft", async () => {
-    const page = await clerk.get(reportUrl(1, "thads"));
+    const { code, clerk: username } = await newMember();
+    const clerk = await loginAs(app, username);
+    const page = await clerk.get(reportUrl(1, code));
     expect(page.status).toBe(200);
     expect(page.text).toContain("Số liệu tính từ");
     expect(page.text).toContain("01/12/2021");
     expect(page.text).toContain("31/05/2022");
     expect(page.text).toContain("Tuyên Quang chung sức xây dựng nông thôn mới");
-    const res = await clerk.post(reportUrl(1, "thads")).type("form").send(formBody(page.text, { action: "save", "s.PT1.done": "Đã phổ biến kế hoạch", general: "" }));
+    const res = await clerk.post(reportUrl(1, code)).type("form").send(formBody(page.text, { action: "save", "s.PT1.done": "Đã phổ biến kế hoạch", general: "" }));
     expect(res.status).toBe(303);
-    const row = await reportRow(1, "thads");
+    const row = await reportRow(1, code);
     expect(row.status).toBe("draft");
     expect(row.content.sections.PT1.done).toBe("Đã phổ biến kế hoạch");
   });
 
   it("submitting without the general results is refused beside the field, typed text kept, nothing saved", async () => {
-    const page = await clerk.get(reportUrl(1, "thads"));
-    const res = await clerk.post(reportUrl(1, "thads")).type("form").send(formBody(page.text, { action: "submit", "s.PT1.done": "Nội dung mới chưa lưu", general: "" }));
+    const { code, clerk: username } = await newMember();
+    const clerk = await loginAs(app, username);
+    await saveDraft(clerk, code);
+    const page = await clerk.get(reportUrl(1, code));
+    const res = await clerk.post(reportUrl(1, code)).type("form").send(formBody(page.text, { action: "submit", "s.PT1.done": "Nội dung mới chưa lưu", general: "" }));
     expect(res.status).toBe(422);
     expect(res.text).toContain("Vui lòng nhập kết quả chung trước khi gửi báo cáo.");
     expect(res.text).toContain("Nội dung mới chưa lưu");
-    expect((await reportRow(1, "thads")).content.sections.PT1.done).toBe("Đã phổ biến kế hoạch");
+    expect((await reportRow(1, code)).content.sections.PT1.done).toBe("Đã phổ biến kế hoạch");
   });
 
   it("submits on time, keeps version 1, and a double-clicked submit creates one submission", async () => {
-    const page = await clerk.get(reportUrl(1, "thads"));
+    const { code, clerk: username } = await newMember();
+    const clerk = await loginAs(app, username);
+    await saveDraft(clerk, code);
+    const page = await clerk.get(reportUrl(1, code));
     const body = formBody(page.text, { action: "submit", confirm: "yes", "s.PT1.done": "Đã phổ biến kế hoạch", general: "Hoàn thành tốt nhiệm vụ." });
-    const first = await clerk.post(reportUrl(1, "thads")).type("form").send(body);
+    const first = await clerk.post(reportUrl(1, code)).type("form").send(body);
     expect(first.status).toBe(303);
-    const second = await clerk.post(reportUrl(1, "thads")).type("form").send(body);
+    const second = await clerk.post(reportUrl(1, code)).type("form").send(body);
     expect(second.status).toBe(409);
-    const row = await reportRow(1, "thads");
+    const row = await reportRow(1, code);
     expect(row.status).toBe("submitted");
     expect(row.late_days).toBe(0);
     expect(row.submitted_on).toBe("2022-06-10");
@@ -81,44 +122,63 @@ describe("the whole cycle: draft, submit, return, resubmit, accept", () => {
   });
 
   it("the secretariat cannot return without a comment, then returns with one", async () => {
-    const page = await secretariat.get(reportUrl(1, "thads"));
+    const { code, clerk: username } = await newMember();
+    const clerk = await loginAs(app, username);
+    await saveDraft(clerk, code);
+    await submit(clerk, code);
+    const secretariat = await loginAs(app, "thuongtruc");
+    const page = await secretariat.get(reportUrl(1, code));
     expect(page.text).toContain("Xem xét của Thường trực Khối");
-    const none = await secretariat.post(`${reportUrl(1, "thads")}/review`).type("form").send(formBody(page.text, { action: "return", comment: " " }));
+    const none = await secretariat.post(`${reportUrl(1, code)}/review`).type("form").send(formBody(page.text, { action: "return", comment: " " }));
     expect(none.status).toBe(422);
     expect(none.text).toContain("Vui lòng ghi rõ nội dung cần bổ sung, chỉnh sửa.");
-    const res = await secretariat.post(`${reportUrl(1, "thads")}/review`).type("form").send(formBody(page.text, { action: "return", comment: "Bổ sung số liệu phong trào Covid-19." }));
+    const res = await secretariat.post(`${reportUrl(1, code)}/review`).type("form").send(formBody(page.text, { action: "return", comment: COMMENT }));
     expect(res.status).toBe(303);
-    expect((await reportRow(1, "thads")).status).toBe("returned");
+    expect((await reportRow(1, code)).status).toBe("returned");
   });
 
   it("the clerk sees the comment, corrects and resubmits; the versions can be compared", async () => {
-    const page = await clerk.get(reportUrl(1, "thads"));
-    expect(page.text).toContain("Bổ sung số liệu phong trào Covid-19.");
-    const res = await clerk.post(reportUrl(1, "thads")).type("form").send(formBody(page.text, { action: "submit", confirm: "yes", "s.PT1.done": "Đã phổ biến kế hoạch", "s.PT6.figures": "100% cán bộ tiêm đủ 3 mũi", general: "Hoàn thành tốt nhiệm vụ." }));
+    const { code, clerk: username } = await newMember();
+    const clerk = await loginAs(app, username);
+    const secretariat = await loginAs(app, "thuongtruc");
+    await saveDraft(clerk, code);
+    await submit(clerk, code);
+    await returnIt(secretariat, code);
+    const page = await clerk.get(reportUrl(1, code));
+    expect(page.text).toContain(COMMENT);
+    const res = await clerk.post(reportUrl(1, code)).type("form").send(formBody(page.text, { action: "submit", confirm: "yes", "s.PT1.done": "Đã phổ biến kế hoạch", "s.PT6.figures": "100% cán bộ tiêm đủ 3 mũi", general: "Hoàn thành tốt nhiệm vụ." }));
     expect(res.status).toBe(303);
-    const row = await reportRow(1, "thads");
+    const row = await reportRow(1, code);
     expect(row.status).toBe("submitted");
     expect(row.submitted_on).toBe("2022-06-10"); // lateness counts from the first submission
-    const compare = await secretariat.get(`${reportUrl(1, "thads")}/versions/2`);
+    const compare = await secretariat.get(`${reportUrl(1, code)}/versions/2`);
     expect(compare.status).toBe(200);
     expect(compare.text).toContain("100% cán bộ tiêm đủ 3 mũi");
     expect(compare.text).toMatch(/Số liệu cụ thể <span class="badge">đã sửa<\/span>/);
   });
 
   it("the secretariat accepts; the clerk can no longer change it", async () => {
-    const page = await secretariat.get(reportUrl(1, "thads"));
-    expect((await secretariat.post(`${reportUrl(1, "thads")}/review`).type("form").send(formBody(page.text, { action: "accept" }))).status).toBe(303);
-    expect((await reportRow(1, "thads")).status).toBe("accepted");
-    const view = await clerk.get(reportUrl(1, "thads"));
+    const { code, clerk: username } = await newMember();
+    const clerk = await loginAs(app, username);
+    const secretariat = await loginAs(app, "thuongtruc");
+    await saveDraft(clerk, code);
+    await submit(clerk, code);
+    await returnIt(secretariat, code);
+    await resubmit(clerk, code);
+    const page = await secretariat.get(reportUrl(1, code));
+    expect((await secretariat.post(`${reportUrl(1, code)}/review`).type("form").send(formBody(page.text, { action: "accept" }))).status).toBe(303);
+    expect((await reportRow(1, code)).status).toBe("accepted");
+    const view = await clerk.get(reportUrl(1, code));
     expect(view.text).toContain("Đã tiếp nhận");
     expect(view.text).not.toContain('name="action" value="submit"');
-    const again = await postForm(clerk, reportUrl(1, "thads"), reportUrl(1, "thads"), { action: "save", general: "x" });
+    const again = await postForm(clerk, reportUrl(1, code), reportUrl(1, code), { action: "save", general: "x" });
     expect(again.status).toBe(409);
-    const audit = await db("audit_log").where({ entity: "report", entity_id: String((await reportRow(1, "thads")).id) }).pluck("action");
+    const audit = await db("audit_log").where({ entity: "report", entity_id: String((await reportRow(1, code)).id) }).pluck("action");
     expect(audit).toEqual(expect.arrayContaining(["report.save", "report.submit", "report.return", "report.accept"]));
   });
 
   it("the period page lists every agency with state, date and lateness, and what is still missing", async () => {
+    const secretariat = await loginAs(app, "thuongtruc");
     const res = await secretariat.get(`${Y}/periods/1/reports`);
     expect(res.status).toBe(200);
     expect(res.text).toContain("Tòa án nhân dân tỉnh Tuyên Quang");
@@ -142,30 +202,35 @@ describe("deadlines and locking", () => {
   });
 
   it("an agency's extension moves its due date", async () => {
+    // An agency of its own (stp's draft stays one for the period page's test).
+    const { id, code, clerk: username } = await newMember();
     clock = new Date("2022-06-20T10:00:00+07:00");
     const period = await db("periods").where({ number: 1 }).first("id");
-    const stp = await db("agencies").where({ code: "stp" }).first("id");
-    await db("period_extensions").insert({ period_id: period.id, agency_id: stp.id, due_on: "2022-06-25", reason: "Thay đổi lãnh đạo" });
-    const clerk = await loginAs(app, "canbo.stp");
-    const page = await clerk.get(reportUrl(1, "stp"));
+    await db("period_extensions").insert({ period_id: period.id, agency_id: id, due_on: "2022-06-25", reason: "Thay đổi lãnh đạo" });
+    const clerk = await loginAs(app, username);
+    const page = await clerk.get(reportUrl(1, code));
     expect(page.text).toContain("25/06/2022");
-    await clerk.post(reportUrl(1, "stp")).type("form").send(formBody(page.text, { action: "submit", confirm: "yes", general: "Đã hoàn thành." }));
-    expect((await reportRow(1, "stp")).late_days).toBe(0);
+    await clerk.post(reportUrl(1, code)).type("form").send(formBody(page.text, { action: "submit", confirm: "yes", general: "Đã hoàn thành." }));
+    expect((await reportRow(1, code)).late_days).toBe(0);
   });
 
   it("after the period is locked, the clerk cannot submit or change, and the page says why and who to ask", async () => {
     await db("periods").where({ number: 1 }).update({ locked: true });
-    const clerk = await loginAs(app, "canbo.vks");
-    const page = await clerk.get(reportUrl(1, "vks"));
-    expect(page.text).toContain("đã khóa sổ");
-    expect(page.text).toContain("Bộ CHQS tỉnh");
-    expect(page.text).not.toContain('value="submit"');
-    const before = await reportRow(1, "vks");
-    const res = await postForm(clerk, reportUrl(1, "vks"), reportUrl(1, "vks"), { action: "submit", general: "x" });
-    expect(res.status).toBe(409);
-    expect(res.text).toContain("liên hệ Thường trực Khối");
-    expect((await reportRow(1, "vks")).version).toBe(before.version);
-    await db("periods").where({ number: 1 }).update({ locked: false });
+    try {
+      const clerk = await loginAs(app, "canbo.vks");
+      const page = await clerk.get(reportUrl(1, "vks"));
+      expect(page.text).toContain("đã khóa sổ");
+      expect(page.text).toContain("Bộ CHQS tỉnh");
+      expect(page.text).not.toContain('value="submit"');
+      const before = await reportRow(1, "vks");
+      const res = await postForm(clerk, reportUrl(1, "vks"), reportUrl(1, "vks"), { action: "submit", general: "x" });
+      expect(res.status).toBe(409);
+      expect(res.text).toContain("liên hệ Thường trực Khối");
+      expect((await reportRow(1, "vks")).version).toBe(before.version);
+    } finally {
+      // The other tests of the period send to it.
+      await db("periods").where({ number: 1 }).update({ locked: false });
+    }
   });
 });
 

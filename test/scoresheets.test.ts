@@ -108,17 +108,6 @@ describe("score sheets", () => {
     expect(await sheetStatus(db, "thads")).toBe("draft");
   });
 
-  it("when a clerk saves a draft with \"7,5\", then it is stored as 7.5 and the server totals follow", async () => {
-    const clerk = await loginAs(app, "canbo.thads");
-    const res = await postForm(clerk, sheetUrl("thads"), sheetUrl("thads"), { action: "save", ...fullForm(ids, { "1.2": "7,5" }) });
-    expect(res.status).toBe(303);
-    expect(Number((await entryOf(db, "thads", ids["1.2"]!)).self_points)).toBe(7.5);
-    const page = await clerk.get(sheetUrl("thads"));
-    expect(page.text).toContain("Đã lưu bản nháp bảng điểm.");
-    expect(page.text).toContain("96,50"); // 97,5 − 1 late registration
-    expect(await sheetStatus(db, "thads")).toBe("draft");
-  });
-
   it("when a clerk of another agency asks for a foreign sheet, then 404 on GET and on POST", async () => {
     const other = await loginAs(app, "canbo.congan");
     expect((await other.get(sheetUrl("thads"))).status).toBe(404);
@@ -201,24 +190,10 @@ describe("score sheets", () => {
     expect(res.text).toContain("Bảng điểm của đơn vị Trưởng khối do đơn vị Phó Trưởng khối thẩm định");
   });
 
-  it("when the secretariat returns a sheet with a comment, then the clerk can edit it again and sees the comment", async () => {
-    const sec = await loginAs(app, "thuongtruc");
-    const missing = await postForm(sec, sheetUrl("thanhtra"), sheetUrl("thanhtra"), { action: "return" });
-    expect(missing.status).toBe(422);
-    expect(missing.text).toContain("Vui lòng ghi ý kiến khi trả lại bảng điểm.");
-    const res = await postForm(sec, sheetUrl("thanhtra"), sheetUrl("thanhtra"), { action: "return", return_comment: "Bổ sung minh chứng mục 1.1." });
-    expect(res.status).toBe(303);
-    expect(await sheetStatus(db, "thanhtra")).toBe("returned");
-    const clerk = await loginAs(app, "canbo.thanhtra");
-    const page = await clerk.get(sheetUrl("thanhtra"));
-    expect(page.text).toContain("Bổ sung minh chứng mục 1.1.");
-    expect(page.text).toMatch(new RegExp(`name="p_${ids["1.1"]}"`));
-    const audit = await db("audit_log").where({ action: "score_sheet.return" }).first();
-    expect(audit.username).toBe("thuongtruc");
-  });
-
   it("when the secretariat opens the sheets list, then every agency shows with its status and totals", async () => {
     const sec = await loginAs(app, "thuongtruc");
+    // A returned sheet to list: toaan's (thanhtra's stays submitted for the tests above).
+    expect((await postForm(sec, sheetUrl("toaan"), sheetUrl("toaan"), { action: "return", return_comment: "Bổ sung minh chứng mục 2.1." })).status).toBe(303);
     const res = await sec.get(`${BASE}/sheets`);
     expect(res.status).toBe(200);
     expect(res.text).toContain("Công an tỉnh Tuyên Quang");
@@ -226,5 +201,46 @@ describe("score sheets", () => {
     expect(res.text).toContain("Bị trả lại");
     expect(res.text).toContain("97,00");
     expect(res.text).toContain("14/12/2022");
+  });
+
+  // They change thads's draft and thanhtra's submitted sheet, which the tests above read as seeded:
+  // on a demo of their own.
+  describe("a draft saved, a sheet returned", () => {
+    let own: Database;
+    let db: Knex;
+    let app: ReturnType<typeof createTestApp>;
+    beforeAll(async () => {
+      own = await createTestDatabase("demo-2022-open");
+      db = own.knex;
+      app = createTestApp(db, { now: () => NOW });
+    });
+    afterAll(() => own?.close());
+
+    it("when a clerk saves a draft with \"7,5\", then it is stored as 7.5 and the server totals follow", async () => {
+      const clerk = await loginAs(app, "canbo.thads");
+      const res = await postForm(clerk, sheetUrl("thads"), sheetUrl("thads"), { action: "save", ...fullForm(ids, { "1.2": "7,5" }) });
+      expect(res.status).toBe(303);
+      expect(Number((await entryOf(db, "thads", ids["1.2"]!)).self_points)).toBe(7.5);
+      const page = await clerk.get(sheetUrl("thads"));
+      expect(page.text).toContain("Đã lưu bản nháp bảng điểm.");
+      expect(page.text).toContain("96,50"); // 97,5 − 1 late registration
+      expect(await sheetStatus(db, "thads")).toBe("draft");
+    });
+
+    it("when the secretariat returns a sheet with a comment, then the clerk can edit it again and sees the comment", async () => {
+      const sec = await loginAs(app, "thuongtruc");
+      const missing = await postForm(sec, sheetUrl("thanhtra"), sheetUrl("thanhtra"), { action: "return" });
+      expect(missing.status).toBe(422);
+      expect(missing.text).toContain("Vui lòng ghi ý kiến khi trả lại bảng điểm.");
+      const res = await postForm(sec, sheetUrl("thanhtra"), sheetUrl("thanhtra"), { action: "return", return_comment: "Bổ sung minh chứng mục 1.1." });
+      expect(res.status).toBe(303);
+      expect(await sheetStatus(db, "thanhtra")).toBe("returned");
+      const clerk = await loginAs(app, "canbo.thanhtra");
+      const page = await clerk.get(sheetUrl("thanhtra"));
+      expect(page.text).toContain("Bổ sung minh chứng mục 1.1.");
+      expect(page.text).toMatch(new RegExp(`name="p_${ids["1.1"]}"`));
+      const audit = await db("audit_log").where({ action: "score_sheet.return" }).first();
+      expect(audit.username).toBe("thuongtruc");
+    });
   });
 });
