@@ -29,16 +29,31 @@ app.disable("x-powered-by");
 app.get("/healthz", (_req, res) => {
   res.send("ok");
 });
-for (const [name, v] of Object.entries(views)) {
-  const fns = Object.fromEntries(
-    v.functions.map((f) => {
-      if (f === "may") return [f, mayFor((v.locals.user as User | undefined) ?? null)];
+const functionsFor = (name: string, functions: string[], user: User | null) =>
+  Object.fromEntries(
+    functions.map((f) => {
+      if (f === "may") return [f, mayFor(user)];
       if (!(f in FUNCTIONS)) throw new Error(`baseline: page ${name} needs the function "${f}"; add it to FUNCTIONS`);
       return [f, FUNCTIONS[f]];
     }),
   );
-  app.get(`/${name}`, (_req, res) => {
-    res.render(v.view, { ...v.locals, ...fns, h: viewHelpers });
+const renderToString = (view: string, locals: Record<string, unknown>) =>
+  new Promise<string>((resolve, reject) => app.render(view, locals, (err, html) => (err ? reject(err) : resolve(html))));
+
+for (const [name, v] of Object.entries(views)) {
+  const user = (v.locals.user as User | undefined) ?? null;
+  const fns = functionsFor(name, v.functions, user);
+  const fragments = v.fragments.map((f) => ({ ...f, fns: functionsFor(name, f.functions, user) }));
+  // The parts the portal keeps rendered per view model are rendered here on every request: a bare render
+  // of the whole page.
+  app.get(`/${name}`, async (_req, res, next) => {
+    try {
+      const parts: Record<string, string> = {};
+      for (const f of fragments) parts[f.local] = await renderToString(f.view, { ...f.locals, ...f.fns, h: viewHelpers });
+      res.render(v.view, { ...v.locals, ...parts, ...fns, h: viewHelpers });
+    } catch (err) {
+      next(err);
+    }
   });
 }
 app.listen(Number(process.env.PORT ?? 3990), "127.0.0.1");

@@ -16,7 +16,19 @@ export interface CapturedView {
   functions: string[];
   /** Bytes of the real page, to check the baseline renders the same thing. */
   bytes: number;
+  /**
+   * Parts of the page the portal renders once per kept view model (src/web/render-once.ts) and hands to
+   * the page as HTML in the local `local`: the baseline renders them on every request, as a bare render
+   * of the whole page would.
+   */
+  fragments: { local: string; view: string; locals: Record<string, unknown>; functions: string[] }[];
 }
+
+const functionsOf = (locals: Record<string, unknown>) => Object.keys(locals).filter((k) => typeof locals[k] === "function");
+const withoutHelpers = (locals: Record<string, unknown>) => {
+  const { h: _h, ...rest } = locals;
+  return rest;
+};
 
 export interface PageSpec {
   name: string;
@@ -29,11 +41,25 @@ export interface PageSpec {
 export async function captureViews(db: Knex, pages: PageSpec[]): Promise<Record<string, CapturedView>> {
   const proto = express.response as unknown as { render: (view: string, opts?: unknown, cb?: unknown) => void };
   const original = proto.render;
+  type Render = (view: string, opts: unknown, cb: (err: Error | null, html?: string) => void) => void;
+  const appProto = express.application as unknown as { render: Render };
+  const originalAppRender = appProto.render;
   let last: { view: string; locals: Record<string, unknown> } | null;
+  // What the app renders before (or instead of) the page: fragments, or a whole page sent as HTML.
+  let early: { view: string; locals: Record<string, unknown>; html: string }[] = [];
+  let inPage = false;
   proto.render = function (this: express.Response, view: string, opts?: unknown, cb?: unknown) {
-    const { h: _h, ...locals } = { ...this.locals, ...(typeof opts === "object" && opts ? (opts as Record<string, unknown>) : {}) };
+    const locals = withoutHelpers({ ...this.locals, ...(typeof opts === "object" && opts ? (opts as Record<string, unknown>) : {}) });
     last = { view, locals };
+    inPage = true;
     return original.call(this, view, opts, cb);
+  };
+  appProto.render = function (this: unknown, view: string, opts: unknown, cb: (err: Error | null, html?: string) => void) {
+    if (inPage) return originalAppRender.call(this, view, opts, cb);
+    return originalAppRender.call(this, view, opts, (err, html) => {
+      if (!err) early.push({ view, locals: withoutHelpers({ ...(opts as Record<string, unknown>) }), html: html! });
+      cb(err, html);
+    });
   };
   try {
     const app = createApp(createServices(db), {
@@ -60,15 +86,25 @@ export async function captureViews(db: Knex, pages: PageSpec[]): Promise<Record<
     for (const p of pages) {
       const agent = await agentFor(p.user);
       last = null;
+      early = [];
+      inPage = false;
       const res = await agent.get(p.path);
-      if (res.status !== 200 || !last) throw new Error(`capture: ${p.path} answered ${res.status}`);
-      const captured = last as { view: string; locals: Record<string, unknown> };
-      const functions = Object.keys(captured.locals).filter((k) => typeof captured.locals[k] === "function");
-      out[p.name] = { view: captured.view, locals: JSON.parse(JSON.stringify(captured.locals)), functions, bytes: Buffer.byteLength(res.text) };
+      // A page sent as HTML rendered once (a printed document) has no res.render: its one app.render is the page.
+      const captured = (last ?? (early.length === 1 ? { view: early[0]!.view, locals: early[0]!.locals } : null)) as { view: string; locals: Record<string, unknown> } | null;
+      if (res.status !== 200 || !captured) throw new Error(`capture: ${p.path} answered ${res.status}`);
+      const fragments = last
+        ? early.map((f) => {
+            const local = Object.keys(captured.locals).find((k) => captured.locals[k] === f.html);
+            if (!local) throw new Error(`capture: ${p.path}: the fragment ${f.view} is not a local of the page`);
+            return { local, view: f.view, locals: JSON.parse(JSON.stringify(f.locals)) as Record<string, unknown>, functions: functionsOf(f.locals) };
+          })
+        : [];
+      out[p.name] = { view: captured.view, locals: JSON.parse(JSON.stringify(captured.locals)), functions: functionsOf(captured.locals), bytes: Buffer.byteLength(res.text), fragments };
     }
     return out;
   } finally {
     proto.render = original;
+    appProto.render = originalAppRender;
   }
 }
 
