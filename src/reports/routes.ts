@@ -42,7 +42,7 @@ export function reportRoutes(services: Services): Router {
     const locals = { page, sectionFields: SECTION_FIELDS, sectionField, errors: {}, values: null, ...extra };
     const typed = locals.values !== null || Object.keys(locals.errors).length > 0;
     const fieldsHtml = page.canEdit
-      ? await renderedOnce(res.app, typed ? {} : (page.report ?? page.campaigns), "", "reports/_fields", locals)
+      ? await renderedOnce(res.app, typed ? null : (page.report ?? page.campaigns), "", "reports/_fields", locals)
       : "";
     res.status(status).render("reports/report", {
       title: `${page.period.title} — ${page.agency.name}`,

@@ -27,7 +27,7 @@ type SheetView = Awaited<ReturnType<SheetsService["view"]>>;
  */
 async function renderSheet(res: Response, view: SheetView, locals: Record<string, unknown> = {}): Promise<void> {
   // Field errors are this response's own: such a table is never kept.
-  const source = Object.keys(view.errors).length ? {} : view.groups;
+  const source = Object.keys(view.errors).length ? null : view.groups;
   const tableHtml = await renderedOnce(res.app, source, `${view.mode}:${view.showBloc}:${view.showEvidence}:${view.agency.name}`, "scoresheets/_table", { view });
   res.render("scoresheets/sheet", { title: titleOf(view), view, tableHtml, ...locals });
 }
