@@ -65,21 +65,33 @@ function useDemo(setUp?: (demo: { db: Knex; app: ReturnType<typeof createTestApp
   return demo;
 }
 
-/** thads's clerk sends its sheet (1.1 at 38,5) and the secretariat marks it reviewed with 38 on 1.1 and a reason. */
-async function reviewThads(db: Knex, app: ReturnType<typeof createTestApp>) {
-  const ids = await criterionIds(db);
+const THADS_SHEET = `${BASE}/sheets/thads`;
+
+/** thads's clerk sends its sheet (1.1 at 38,5, with its evidence); the signed-in clerk is returned. */
+async function submitThads(app: ReturnType<typeof createTestApp>, ids: Record<string, number>) {
   const clerk = await loginAs(app, "canbo.thads");
-  const url = `${BASE}/sheets/thads`;
-  const body = thadsSelfPoints(ids);
-  const submitted = await postForm(clerk, url, url, { action: "submit", ...body, [`e_${ids["1.1"]}`]: "Báo cáo tổng kết 2022" });
+  const submitted = await postForm(clerk, THADS_SHEET, THADS_SHEET, { action: "submit", ...thadsSelfPoints(ids), [`e_${ids["1.1"]}`]: "Báo cáo tổng kết 2022" });
   expect(submitted.status).toBe(303);
+  return clerk;
+}
+
+/** The secretariat marks thads's sent sheet reviewed with 38 on 1.1 and a reason. */
+async function markThadsReviewed(app: ReturnType<typeof createTestApp>, ids: Record<string, number>) {
   const sec = await loginAs(app, "thuongtruc");
-  const reviewed = await postForm(sec, url, url, {
+  const reviewed = await postForm(sec, THADS_SHEET, THADS_SHEET, {
     action: "reviewed",
     [`b_${ids["1.1"]}`]: "38",
     [`r_${ids["1.1"]}`]: "Chỉ tiêu thi hành xong về tiền chưa đạt kế hoạch giao.",
   });
   expect(reviewed.status).toBe(303);
+  return sec;
+}
+
+/** thads's clerk sends its sheet and the secretariat marks it reviewed (the two steps above). */
+async function reviewThads(db: Knex, app: ReturnType<typeof createTestApp>) {
+  const ids = await criterionIds(db);
+  await submitThads(app, ids);
+  await markThadsReviewed(app, ids);
 }
 
 describe("ranking", () => {
@@ -182,28 +194,18 @@ describe("ranking", () => {
     it("when the clerk of thads submits and the secretariat adjusts one item with a reason and marks it reviewed, then the ranking and the CLI show thads ranked first", async () => {
       const { db, app } = demo;
       const ids = await criterionIds(db);
-      const clerk = await loginAs(app, "canbo.thads");
-      const url = `${BASE}/sheets/thads`;
-      const body = thadsSelfPoints(ids);
-      const submitted = await postForm(clerk, url, url, { action: "submit", ...body, [`e_${ids["1.1"]}`]: "Báo cáo tổng kết 2022" });
-      expect(submitted.status).toBe(303);
-      const readOnly = await clerk.get(url);
+      const clerk = await submitThads(app, ids);
+      const readOnly = await clerk.get(THADS_SHEET);
       expect(readOnly.text).toContain("Đã gửi, chờ thẩm định");
       expect(readOnly.text).toContain("100,50"); // 98,5 + 3 − 1 late registration
       expect(readOnly.text).not.toMatch(/name="p_\d+"/);
 
-      const sec = await loginAs(app, "thuongtruc");
-      const reviewed = await postForm(sec, url, url, {
-        action: "reviewed",
-        [`b_${ids["1.1"]}`]: "38",
-        [`r_${ids["1.1"]}`]: "Chỉ tiêu thi hành xong về tiền chưa đạt kế hoạch giao.",
-      });
-      expect(reviewed.status).toBe(303);
+      const sec = await markThadsReviewed(app, ids);
       const sheet = await db("score_sheets as s").join("agencies as a", "a.id", "s.agency_id").where("a.code", "thads").first("s.*");
       expect(sheet.status).toBe("reviewed");
       expect(sheet.reviewed_at).not.toBeNull();
       expect(sheet.reviewed_by).not.toBeNull();
-      const review = await sec.get(url);
+      const review = await sec.get(THADS_SHEET);
       expect(review.text).toContain("Chỉ tiêu thi hành xong về tiền chưa đạt kế hoạch giao.");
       expect(review.text).toContain("-0,50"); // the difference on item 1.1
       expect(review.text).toContain("98,00"); // 98 + 3 − 1 late registration − 2 reports never sent (6-month, annual)

@@ -70,6 +70,16 @@ describe("the whole cycle: draft, submit, return, resubmit, accept", () => {
     const page = await secretariat.get(reportUrl(1, code));
     expect((await secretariat.post(`${reportUrl(1, code)}/review`).type("form").send(formBody(page.text, { action: "return", comment: COMMENT }))).status).toBe(303);
   }
+  /** A new member's report, drafted, sent and returned by the secretariat, with both signed in. */
+  async function returnedReport() {
+    const { code, clerk: username } = await newMember();
+    const clerk = await loginAs(app, username);
+    const secretariat = await loginAs(app, "thuongtruc");
+    await saveDraft(clerk, code);
+    await submit(clerk, code);
+    await returnIt(secretariat, code);
+    return { code, clerk, secretariat };
+  }
   /** The clerk corrects the figures and sends it again. */
   async function resubmit(clerk: Agent, code: string) {
     const page = await clerk.get(reportUrl(1, code));
@@ -138,12 +148,7 @@ describe("the whole cycle: draft, submit, return, resubmit, accept", () => {
   });
 
   it("the clerk sees the comment, corrects and resubmits; the versions can be compared", async () => {
-    const { code, clerk: username } = await newMember();
-    const clerk = await loginAs(app, username);
-    const secretariat = await loginAs(app, "thuongtruc");
-    await saveDraft(clerk, code);
-    await submit(clerk, code);
-    await returnIt(secretariat, code);
+    const { code, clerk, secretariat } = await returnedReport();
     const page = await clerk.get(reportUrl(1, code));
     expect(page.text).toContain(COMMENT);
     const res = await clerk.post(reportUrl(1, code)).type("form").send(formBody(page.text, { action: "submit", confirm: "yes", "s.PT1.done": "Đã phổ biến kế hoạch", "s.PT6.figures": "100% cán bộ tiêm đủ 3 mũi", general: "Hoàn thành tốt nhiệm vụ." }));
@@ -158,12 +163,7 @@ describe("the whole cycle: draft, submit, return, resubmit, accept", () => {
   });
 
   it("the secretariat accepts; the clerk can no longer change it", async () => {
-    const { code, clerk: username } = await newMember();
-    const clerk = await loginAs(app, username);
-    const secretariat = await loginAs(app, "thuongtruc");
-    await saveDraft(clerk, code);
-    await submit(clerk, code);
-    await returnIt(secretariat, code);
+    const { code, clerk, secretariat } = await returnedReport();
     await resubmit(clerk, code);
     const page = await secretariat.get(reportUrl(1, code));
     expect((await secretariat.post(`${reportUrl(1, code)}/review`).type("form").send(formBody(page.text, { action: "accept" }))).status).toBe(303);
