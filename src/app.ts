@@ -1,9 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import express, { type Express, type RequestHandler } from "express";
-import { pinoHttp } from "pino-http";
 import type { Services } from "./services.js";
 import type { Logger } from "./logger.js";
 import { createPassport } from "./auth/passport.js";
@@ -20,6 +18,7 @@ import { scoreSheetRoutes } from "./scoresheets/routes.js";
 import { ballotRoutes } from "./ballots/routes.js";
 import { rankingRoutes } from "./ranking/routes.js";
 import { securityHeaders } from "./web/middleware/security.js";
+import { accessLog } from "./web/middleware/access-log.js";
 import { sessionMiddleware, saveSessionBeforeRedirect } from "./web/middleware/session.js";
 import { sessionPreload, takeSessionUser } from "./web/middleware/session-preload.js";
 import { anonymousCsrf, csrfProtection } from "./web/middleware/csrf.js";
@@ -52,13 +51,6 @@ export interface AppOptions {
   showErrorDetail?: boolean;
   sessionIdleMinutes: number;
   trustProxy?: boolean;
-}
-
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
-
-/** A CSRF token put in a URL by an old page or a crafted link never reaches the access log. */
-export function withoutCsrfToken(url: string): string {
-  return url.replace(/([?&])_csrf=[^&#]*/gi, "$1_csrf=[ẩn]");
 }
 
 /**
@@ -95,26 +87,7 @@ export function createApp(services: Services, opts: AppOptions): Express {
   app.set("etag", false);
   if (opts.production) app.enable("view cache");
 
-  app.use(
-    pinoHttp({
-      logger: opts.logger,
-      genReqId: (req, res) => {
-        const given = req.headers["x-request-id"];
-        const id = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
-        res.setHeader("X-Request-Id", id);
-        return id;
-      },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: withoutCsrfToken(req.url) }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
-  app.use((req, res, next) => {
-    res.locals.requestId = String(req.id);
-    next();
-  });
+  app.use(accessLog(opts.logger));
   app.use(securityHeaders(opts.production));
   // Static files come before the session so assets never create one.
   app.use(publicFiles(path.join(root, "public"), { maxAge: opts.production ? "1d" : 0, index: false }));
