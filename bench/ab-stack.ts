@@ -2,6 +2,7 @@
 // same machine load (the bench machine is shared): per page, node CPU ms per request and req/s of each.
 //   node --import tsx bench/ab-stack.ts <dir A> <dir B>   (each a checkout with node_modules)
 //   AB_PAGES=login,report  AB_ROUNDS=6  AB_SECONDS=3
+//   AB_ENV_A="K=V …"  AB_ENV_B="K=V …"   environment of A's or B's server only (one checkout, two settings)
 import fs from "node:fs";
 import { spawn } from "node:child_process";
 import autocannon from "autocannon";
@@ -21,10 +22,12 @@ const PAGES = [
 const rounds = Number(process.env.AB_ROUNDS ?? 6);
 const seconds = Number(process.env.AB_SECONDS ?? 3);
 
-async function start(dir: string, port: number) {
+const envOf = (spec: string | undefined) => Object.fromEntries((spec ?? "").split(/\s+/).filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
+
+async function start(dir: string, port: number, extraEnv: Record<string, string>) {
   const proc = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
     cwd: dir,
-    env: cleanEnv({ ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", SESSION_SECRET: SECRET, TRUST_PROXY: "1", PORT: String(port), DATABASE_URL: "postgres://postgres@127.0.0.1:5432/thidua_bench" }),
+    env: cleanEnv({ ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", SESSION_SECRET: SECRET, TRUST_PROXY: "1", PORT: String(port), DATABASE_URL: process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/thidua_bench", ...extraEnv }),
     stdio: ["ignore", "inherit", "inherit"],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -37,7 +40,7 @@ async function start(dir: string, port: number) {
 }
 const cpu = (pid: number) => { const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" "); return (Number(f[11]) + Number(f[12])) / 100; };
 
-const servers = [await start(dirA, 3981), await start(dirB, 3982)];
+const servers = [await start(dirA, 3981, envOf(process.env.AB_ENV_A)), await start(dirB, 3982, envOf(process.env.AB_ENV_B))];
 const totals = servers.map(() => new Map<string, { cpu: number; reqs: number; secs: number }>());
 try {
   for (const s of servers) for (const p of PAGES) if (!s.cookies.has(p.user)) s.cookies.set(p.user, await login(s.url, p.user!));
