@@ -22,7 +22,7 @@ import { accessLog } from "./web/middleware/access-log.js";
 import { sessionMiddleware, saveSessionBeforeRedirect } from "./web/middleware/session.js";
 import { sessionPreload, takeSessionUser } from "./web/middleware/session-preload.js";
 import { anonymousCsrf, csrfProtection } from "./web/middleware/csrf.js";
-import { stripNul } from "./web/middleware/strip-nul.js";
+import { parseQuery, stripNul } from "./web/middleware/strip-nul.js";
 import { multipartBody } from "./web/middleware/multipart.js";
 import { locals } from "./web/middleware/locals.js";
 import { requirePasswordChange } from "./web/middleware/password-change.js";
@@ -85,6 +85,8 @@ export function createApp(services: Services, opts: AppOptions): Express {
   // Pages and downloads are sent "no-store" (below): no browser keeps them to revalidate, so hashing each
   // body for an ETag is wasted work (static files have their own, from express.static).
   app.set("etag", false);
+  // The query's strings never carry U+0000, as the body's (strip-nul.ts).
+  app.set("query parser", parseQuery);
   if (opts.production) app.enable("view cache");
 
   app.use(accessLog(opts.logger));

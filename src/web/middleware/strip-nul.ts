@@ -1,3 +1,4 @@
+import { parse as parseQueryString } from "node:querystring";
 import type { NextFunction, Request, Response } from "express";
 
 /**
@@ -13,9 +14,17 @@ function clean(value: unknown): unknown {
   return value;
 }
 
+/** The body's strings without U+0000 (the query's are cleaned by `parseQuery`). */
 export function stripNul(req: Request, _res: Response, next: NextFunction): void {
   if (req.body) req.body = clean(req.body);
-  // req.query is a getter in Express 5: clean the parsed object in place.
-  clean(req.query);
   next();
+}
+
+/**
+ * The app's query parser (`app.set("query parser", parseQuery)`): Express's "simple" parser, without
+ * U+0000. Express 5 parses `req.query` anew at each read, so cleaning one parsed copy in a middleware
+ * (as before) left the handlers' own reads unclean.
+ */
+export function parseQuery(query: string): Record<string, unknown> {
+  return clean(parseQueryString(query)) as Record<string, unknown>;
 }
