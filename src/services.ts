@@ -76,7 +76,7 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
   const reports = reportsService({ db, repo: reportsRepo(db), years, audit, notifications, now, cache: yearCache });
   const awardRows = awardsRepo(db);
   const publication = publicationService({ db, repo: publicationRepo(db), rankingRepo: rankingRepo(db), ranking, years, audit, notifications, now, decided: (yearId) => awardRows.decidedForYear(yearId) });
-  const objections = objectionsService({ db, repo: objectionsRepo(db), years, publication, audit, notifications, now });
+  const objections = objectionsService({ db, repo: objectionsRepo(db), years, publication, audit, notifications, now, cache: yearCache });
   const agencies = agenciesService({ repo: agenciesRepo(db), blocs: blocsRepo(db), audit, db });
   const awards = awardsService({ db, repo: awardRows, years, audit, now, standing: (ctx) => objections.standingOf(ctx), agencyBlocIds: (id) => agencies.blocIdsOf(id) });
   return {

@@ -217,4 +217,26 @@ describe("objections to the published ranking", () => {
       expect((await file(clerk, { subjectAgencyId: String(await agencyId(portal, "stp")), topic: "points", reasons: "Kiến nghị sau khi năm đã kết thúc." })).status).toBe(409);
     });
   });
+
+  // The counts behind the standing are kept with the year's revision (issue 16): each step below is read
+  // by a ranking page that was already read (and kept) in the step before.
+  describe("the standing after each step", () => {
+    const { portal } = useDemo();
+    beforeAll(() => publish(portal));
+
+    it("when an objection is filed, then answered, then the next ranking page counts it at each step", async () => {
+      const leader = await portal.login("lanhdao");
+      const standing = async () => text((await leader.get(`${Y}/ranking`)).text);
+      expect(await standing()).not.toContain("kiến nghị chờ");
+      const filed = await file(await portal.login("canbo.stp"), { subjectAgencyId: String(await agencyId(portal, "stp")), topic: "points", reasons: "Mục 1.2 của đơn vị đã có minh chứng nhưng Khối chấm 0 điểm." });
+      expect(filed.status).toBe(303);
+      expect(await standing()).toContain("1 kiến nghị chờ Thường trực Khối trả lời.");
+      const sec = await portal.login("thuongtruc");
+      const id = idOf(filed);
+      expect((await postForm(sec, `${Y}/objections/${id}`, `${Y}/objections/${id}/answer`, { decision: "accept", answer: "Chấp nhận: Khối chấm lại mục 1.2." })).status).toBe(303);
+      const after = await standing();
+      expect(after).not.toContain("kiến nghị chờ Thường trực");
+      expect(after).toContain("1 kiến nghị đã được chấp nhận, chờ Lãnh đạo Khối mở lại kết quả.");
+    });
+  });
 });

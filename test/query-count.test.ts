@@ -113,25 +113,28 @@ describe("query counts (no N+1)", () => {
     expect(over).toEqual([]);
   });
 
-  it("when the year has not changed, then a year page's session, user, header and year are one query, a prepared statement", async () => {
-    const seen: string[] = [];
-    const names: unknown[] = [];
-    const record = (q: { sql: string; options?: { name?: unknown } }) => {
-      seen.push(q.sql);
-      names.push(q.options?.name);
-    };
-    await agents.clerk.get(`${Y}/periods/2/reports/qc01-a01`);
-    db.on("query", record);
-    try {
-      expect((await agents.clerk.get(`${Y}/periods/2/reports/qc01-a01`)).status).toBe(200);
-    } finally {
-      db.off("query", record);
+  it("when the year has not changed, then a year page's session, user, header and year are its one query, a prepared statement", async () => {
+    // The report form, the ranking (its objection counts kept with the year) and the printed summary.
+    for (const [as, path] of [["clerk", `${Y}/periods/2/reports/qc01-a01`], ["sec", `${Y}/ranking`], ["sec", `${Y}/ranking/print`]] as const) {
+      const seen: string[] = [];
+      const names: unknown[] = [];
+      const record = (q: { sql: string; options?: { name?: unknown } }) => {
+        seen.push(q.sql);
+        names.push(q.options?.name);
+      };
+      await agents[as].get(path);
+      db.on("query", record);
+      try {
+        expect((await agents[as].get(path)).status).toBe(200);
+      } finally {
+        db.off("query", record);
+      }
+      expect(seen, path).toHaveLength(1);
+      expect(seen[0]).toMatch(/from sessions s/);
+      expect(seen[0]).toMatch(/from blocs b left join emulation_years y/);
+      // Named: each connection plans it once (its planning cost PostgreSQL more than running it).
+      expect(names[0]).toMatch(/^thidua_[0-9a-f]{20}$/);
     }
-    expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatch(/from sessions s/);
-    expect(seen[0]).toMatch(/from blocs b left join emulation_years y/);
-    // Named: each connection plans it once (its planning cost PostgreSQL more than running it).
-    expect(names[0]).toMatch(/^thidua_[0-9a-f]{20}$/);
   });
 
   it("when the year has not changed, then the dashboard is two prepared statements: the session with its year, and the bloc's latest activity", async () => {

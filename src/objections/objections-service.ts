@@ -12,6 +12,7 @@ import { formatDate } from "../lib/dates.js";
 import { rankingStanding, type Standing } from "./standing.js";
 import { assertMayAnswerObjection, objectionAnswerRefusal } from "../years/reviewers.js";
 import type { ObjectionsRepo, ObjectionStatus, ObjectionTopic } from "./objections-repo.js";
+import { noYearCache, type ComputedYearCache } from "../years/year-cache.js";
 
 export const objectionMessages = {
   notPublished: "Kết quả xếp hạng năm này chưa được công bố: chưa thể gửi kiến nghị.",
@@ -51,11 +52,15 @@ type Errors = Record<string, string[]>;
  * rejected: with the answer). The ranking is final when the window has closed and every objection is
  * answered. The bloc's members, the leader and the observer read them; every step is audited.
  */
-export function objectionsService(deps: { db: Knex; repo: ObjectionsRepo; years: YearsService; publication: PublicationService; audit: AuditService; notifications: NotificationsService; now: () => Date }) {
-  const { db, repo, years, publication, audit, notifications, now } = deps;
+export function objectionsService(deps: { db: Knex; repo: ObjectionsRepo; years: YearsService; publication: PublicationService; audit: AuditService; notifications: NotificationsService; now: () => Date; cache?: ComputedYearCache }) {
+  const { db, repo, years, publication, audit, notifications, now, cache = noYearCache } = deps;
 
   async function standingOf(ctx: YearContext, conn?: Knex): Promise<Standing> {
-    const counts = await repo.counts(ctx.year.id, ctx.year.rankingPublishedAt, conn);
+    // Objections bump the year's revision (migration 253), as publication does: the counts hold while it does
+    // (the ranking page asked for them on every visit). Inside a transaction they are read afresh.
+    const counts = conn
+      ? await repo.counts(ctx.year.id, ctx.year.rankingPublishedAt, conn)
+      : await cache.memo(ctx.year.id, ctx.year.revision, "objection-counts", () => repo.counts(ctx.year.id, ctx.year.rankingPublishedAt));
     return rankingStanding({ publishedAt: ctx.year.rankingPublishedAt, objectionDays: ctx.year.rules.objectionDays, now: now(), ...counts });
   }
 
