@@ -26,7 +26,12 @@ function place(url: string, name: string): string {
   if (url.startsWith("node:")) return url;
   return url.replace(/^file:\/\//, "");
 }
-const label = (n: Node) => `${n.callFrame.functionName || "(anonymous)"} ${place(n.callFrame.url, n.callFrame.functionName)}:${n.callFrame.lineNumber + 1}`;
+/** A frame's function and file (the path inside its package or the project). */
+const label = (n: Node) => {
+  const { functionName, url, lineNumber } = n.callFrame;
+  const file = /node_modules\/(.*)$/.exec(url)?.[1] ?? /\/((?:src|views|bench)\/.*)$/.exec(url)?.[1] ?? place(url, functionName);
+  return `${functionName || "(anonymous)"} ${file}:${lineNumber + 1}`;
+};
 
 const self = new Map<number, number>();
 let total = 0;

@@ -113,10 +113,11 @@ const YEAR_COLUMNS = [
  * trip before its own work.
  */
 export const YEAR_CONTEXT_SQL = `select ${[...BLOC_COLUMNS.map((c) => `b.${c} as b_${c}`), ...YEAR_COLUMNS.map((c) => `y.${c} as y_${c}`)].join(", ")},
-   (select coalesce(json_agg(json_build_object('year', s.year, 'closed', s.closed, 'starts_on', s.starts_on, 'ends_on', s.ends_on) order by s.year desc), '[]'::json)
-      from (select y2.year, y2.closed_at is not null as closed, min(p.starts_on)::text as starts_on, max(p.ends_on)::text as ends_on
-              from emulation_years y2 left join periods p on p.year_id = y2.id
-             where y2.bloc_id = b.id group by y2.id, y2.year, y2.closed_at) s) as spans
+   (select coalesce(json_agg(json_build_object('year', y2.year, 'closed', y2.closed_at is not null, 'starts_on', s.starts_on, 'ends_on', s.ends_on) order by y2.year desc), '[]'::json)
+      from emulation_years y2
+      -- Per year, on the periods' (year_id, number) index: a join read every period of the province.
+      cross join lateral (select min(p.starts_on)::text as starts_on, max(p.ends_on)::text as ends_on from periods p where p.year_id = y2.id) s
+     where y2.bloc_id = b.id) as spans
  from blocs b left join emulation_years y on y.bloc_id = b.id and y.year = ?
  where b.code = ?`;
 
