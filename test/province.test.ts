@@ -88,6 +88,44 @@ describe("province: /province/<year>, its exports, year over year", () => {
     expect(all("table.province-blocs tbody tr").toArray().map((tr) => all(tr).attr("data-bloc"))).toEqual(["pv01", "pv02", "pv03"]);
   });
 
+  it("when the observer, the admin and the observer again read one year's page in turn, then each sees its own blocs (the page is kept per reader's blocs)", async () => {
+    const blocsOf = async (agent: Agent) => {
+      const $ = cheerio.load((await agent.get(`/province/${PUBLISHED}`)).text);
+      return { blocs: $("table.province-blocs tbody tr").toArray().map((tr) => $(tr).attr("data-bloc")), proposals: proposalKeys($.html()).map((k) => k.split("/")[0]) };
+    };
+    const first = await blocsOf(observer);
+    const all = await blocsOf(admin);
+    const again = await blocsOf(observer);
+    expect(first.blocs).toEqual(["pv01", "pv03"]);
+    expect(all.blocs).toEqual(["pv01", "pv02", "pv03"]);
+    expect(all.proposals).toContain("pv02");
+    expect(again).toEqual(first);
+    expect(again.proposals).not.toContain("pv02");
+  });
+
+  it("when a bloc is renamed or a day passes after the page was read, then the next page shows it", async () => {
+    const day = new Date("2025-03-10T09:00:00+07:00");
+    const clock = { now: day };
+    const own = createTestApp(db, { now: () => clock.now });
+    const reader = await loginAs(own, "quansat.pv");
+    const before = await reader.get(`/province/${OPTS.lastYear}`);
+    const { name } = await db("blocs").where({ code: "pv03" }).first("name");
+    await db("blocs").where({ code: "pv03" }).update({ name: `${name} (đổi tên)` });
+    try {
+      const renamed = await reader.get(`/province/${OPTS.lastYear}`);
+      expect(before.text).not.toContain(`${name} (đổi tên)`);
+      expect(renamed.text).toContain(`${name} (đổi tên)`);
+    } finally {
+      await db("blocs").where({ code: "pv03" }).update({ name });
+    }
+    // Overdue reports are counted by the day: none on the first day of the year, some once its periods are due.
+    const overdue = async () => cheerio.load((await reader.get(`/province/${OPTS.lastYear}`)).text)("table.province-blocs").text().match(/quá hạn chưa gửi \d+/g) ?? [];
+    clock.now = new Date(`${OPTS.lastYear}-01-02T09:00:00+07:00`);
+    expect(await overdue()).toEqual([]);
+    clock.now = day;
+    expect((await overdue()).length).toBeGreaterThan(0);
+  });
+
   it("when the consolidated list is compared with each bloc's published ranking, then it is exactly the union of their proposals", async () => {
     const page = await observer.get(`/province/${PUBLISHED}`);
     const expected: string[] = [];

@@ -62,6 +62,8 @@ export function provinceService(deps: { repo: ProvinceRepo; blocs: BlocsRepo; no
     const key = revisionsKey(await repo.revisions(blocIds));
     const memo = <T>(name: string, args: unknown[], load: () => Promise<T>) => cache.memo(`province:${name}:${JSON.stringify(args)}:${key}`, load);
     return {
+      /** Names these blocs' years at their revisions: part of the key of anything made from their rows. */
+      key,
       years: (year: number) => memo("years", [blocIds, year], () => repo.years(blocIds, year)),
       periods: (yearIds: number[], today: string) => memo("periods", [yearIds, today], () => repo.periods(yearIds, today)),
       published: (yearIds: number[], award: Award | null) => memo("published", [yearIds, award], () => repo.published(yearIds, award)),
@@ -93,6 +95,62 @@ export function provinceService(deps: { repo: ProvinceRepo; blocs: BlocsRepo; no
     return { list, all, years, lines: proposalLines(list, years, (await read.published(years.map((y) => y.id), award)).proposals) };
   }
 
+  /** The province page's view from the blocs' years (`page` keeps it). */
+  async function pageOf(list: Bloc[], read: Awaited<ReturnType<typeof yearsOf>>, year: number, award: Award | null, at: Date) {
+    const today = localDate(at);
+    const { numbers: yearNumbers, years } = await read.years(year);
+    const published = years.filter((y) => rankingStage(y, at) !== "open");
+    const [periods, { ranked, proposals }] = [await read.periods(years.map((y) => y.id), today), await read.published(published.map((y) => y.id), award)];
+    const lines = proposalLines(list, published, proposals);
+    const rows = list.map((b) => {
+      const y = years.find((x) => x.blocId === b.id);
+      const base = `${blocPath(b)}/years/${year}`;
+      if (!y) return { code: b.code, name: b.name, hasYear: false as const, historyHref: `${blocPath(b)}/history` };
+      const closed = y.closedAt !== null;
+      const stage = rankingStage(y, at);
+      return {
+        code: b.code,
+        name: b.name,
+        hasYear: true as const,
+        href: `${base}/dashboard`,
+        rankingHref: `${base}/ranking`,
+        historyHref: `${blocPath(b)}/history`,
+        agencies: y.agencies,
+        closed,
+        periods: periods
+          .filter((p) => p.yearId === y.id)
+          .map((p) => ({
+            label: p.title ?? PERIOD_LABELS[p.kind] ?? `Đợt ${p.number}`,
+            sent: p.sent,
+            agencies: p.agencies,
+            complete: p.agencies > 0 && p.sent === p.agencies,
+            percent: p.agencies ? Math.round((p.sent * 100) / p.agencies) : 0,
+            late: p.late,
+            // A closed year has nothing overdue (the dashboard's rule, src/dashboard/completeness.ts).
+            overdue: closed ? 0 : p.overdue,
+            href: `${base}/periods/${p.number}/reports`,
+          })),
+        sheets: { reviewed: y.sheetsReviewed, waiting: y.sheetsWaiting, agencies: y.agencies },
+        stage,
+        stageLabel: RANKING_STAGE_LABELS[stage],
+        ranked: ranked.get(y.id) ?? null,
+        proposals: lines.filter((l) => l.blocCode === b.code).length,
+      };
+    });
+    const query = award ? `?award=${award}` : "";
+    return {
+      year,
+      years: yearNumbers.map((n) => ({ year: n, href: `/province/${n}${query}`, current: n === year })),
+      blocs: rows,
+      counts: { blocs: list.length, withYear: years.length, published: published.length },
+      award,
+      awards: AWARDS.map((a) => ({ value: a, label: AWARD_LABELS[a] })),
+      proposals: lines,
+      xlsxHref: `/province/${year}/proposals.xlsx${query}`,
+      docxHref: `/province/${year}/proposals.docx${query}`,
+    };
+  }
+
   return {
     /**
      * `/province/<year>`: every bloc the user may see with its year's state (periods' completeness and
@@ -102,58 +160,13 @@ export function provinceService(deps: { repo: ProvinceRepo; blocs: BlocsRepo; no
     async page(user: User, year: number, award: Award | null) {
       const list = await visibleBlocs(user);
       const read = await yearsOf(list.map((b) => b.id));
-      const { numbers: yearNumbers, years } = await read.years(year);
-      const published = years.filter((y) => rankingStage(y, now()) !== "open");
-      const today = localDate(now());
-      const [periods, { ranked, proposals }] = [await read.periods(years.map((y) => y.id), today), await read.published(published.map((y) => y.id), award)];
-      const lines = proposalLines(list, published, proposals);
-      const rows = list.map((b) => {
-        const y = years.find((x) => x.blocId === b.id);
-        const base = `${blocPath(b)}/years/${year}`;
-        if (!y) return { code: b.code, name: b.name, hasYear: false as const, historyHref: `${blocPath(b)}/history` };
-        const closed = y.closedAt !== null;
-        const stage = rankingStage(y, now());
-        return {
-          code: b.code,
-          name: b.name,
-          hasYear: true as const,
-          href: `${base}/dashboard`,
-          rankingHref: `${base}/ranking`,
-          historyHref: `${blocPath(b)}/history`,
-          agencies: y.agencies,
-          closed,
-          periods: periods
-            .filter((p) => p.yearId === y.id)
-            .map((p) => ({
-              label: p.title ?? PERIOD_LABELS[p.kind] ?? `Đợt ${p.number}`,
-              sent: p.sent,
-              agencies: p.agencies,
-              complete: p.agencies > 0 && p.sent === p.agencies,
-              percent: p.agencies ? Math.round((p.sent * 100) / p.agencies) : 0,
-              late: p.late,
-              // A closed year has nothing overdue (the dashboard's rule, src/dashboard/completeness.ts).
-              overdue: closed ? 0 : p.overdue,
-              href: `${base}/periods/${p.number}/reports`,
-            })),
-          sheets: { reviewed: y.sheetsReviewed, waiting: y.sheetsWaiting, agencies: y.agencies },
-          stage,
-          stageLabel: RANKING_STAGE_LABELS[stage],
-          ranked: ranked.get(y.id) ?? null,
-          proposals: lines.filter((l) => l.blocCode === b.code).length,
-        };
-      });
-      const query = award ? `?award=${award}` : "";
-      return {
-        year,
-        years: yearNumbers.map((n) => ({ year: n, href: `/province/${n}${query}`, current: n === year })),
-        blocs: rows,
-        counts: { blocs: list.length, withYear: years.length, published: published.length },
-        award,
-        awards: AWARDS.map((a) => ({ value: a, label: AWARD_LABELS[a] })),
-        proposals: lines,
-        xlsxHref: `/province/${year}/proposals.xlsx${query}`,
-        docxHref: `/province/${year}/proposals.docx${query}`,
-      };
+      const at = now();
+      const today = localDate(at);
+      // Kept while the blocs shown (with their names), their years' revisions and the day are the same
+      // (issue 16): the same object each time, so its tables are rendered once (routes.ts). The stages
+      // change by the day (the objection window ends with a day), nothing else varies with the clock.
+      const blocs = JSON.stringify(list.map((b) => [b.id, b.code, b.name]));
+      return cache.memo(`province:page:${year}:${award}:${today}:${blocs}:${read.key}`, () => pageOf(list, read, year, award, at));
     },
 
     /** The year `/province` opens: the latest with a published ranking in the user's blocs, else the latest, else this year. */
