@@ -7,7 +7,7 @@ import { ROLE_LABELS } from "../web/navigation.js";
 import type { Response } from "express";
 import type { User } from "../auth/users-repo.js";
 import type { DashboardView } from "./dashboard-service.js";
-import { renderedOnce } from "../web/render-once.js";
+import { renderedOnce, sendPage } from "../web/render-once.js";
 
 /**
  * The dashboard page (also the home page of the bloc's readers): the part made from the year's rows and
@@ -15,7 +15,7 @@ import { renderedOnce } from "../web/render-once.js";
  */
 export async function renderDashboard(res: Response, user: User, title: string, view: DashboardView): Promise<void> {
   const yearHtml = await renderedOnce(res.app, view.year, "", "dashboard/_year", { year: view.year });
-  res.render("dashboard/page", { title, view, yearHtml, roleLabel: ROLE_LABELS[user.role] });
+  await sendPage(res, "dashboard/page", { title, view, yearHtml, roleLabel: ROLE_LABELS[user.role] });
 }
 
 export function dashboardRoutes({ dashboard, years }: Services): Router {

@@ -2,7 +2,7 @@ import { Router, type Request } from "express";
 import { z } from "zod";
 import type { Services } from "../services.js";
 import { requireUser } from "../web/middleware/require-user.js";
-import { renderedOnce } from "../web/render-once.js";
+import { renderedOnce, sendPage } from "../web/render-once.js";
 import { renderDocx } from "../documents/docx.js";
 import { provinceProposalsXlsx } from "../documents/spreadsheets.js";
 import { AgencyHistoryParams, AwardFilter, BlocHistoryParams, ProvinceParams } from "./schemas.js";
@@ -31,7 +31,8 @@ export function provinceRoutes({ province }: Services): Router {
     const status = Object.keys(filter.errors).length ? 422 : 200;
     // The two tables present the kept view alone: rendered once per view (issue 16).
     const [blocsTable, proposalsTable] = [await renderedOnce(req.app, view, "", "province/_blocs", { view }), await renderedOnce(req.app, view, "", "province/_proposals", { view })];
-    res.status(status).render("province/page", { title: `Toàn tỉnh — năm thi đua ${year}`, view, blocsTable, proposalsTable, errors: filter.errors, typedAward: filter.typed ?? view.award ?? "" });
+    res.status(status);
+    await sendPage(res, "province/page", { title: `Toàn tỉnh — năm thi đua ${year}`, view, blocsTable, proposalsTable, errors: filter.errors, typedAward: filter.typed ?? view.award ?? "" });
   }));
 
   router.get("/province/:year/proposals.xlsx", requireUser(async (req, res) => {

@@ -11,7 +11,7 @@ import { explanationView } from "./explanation-view.js";
 import type { RankingService } from "./ranking-service.js";
 import type { User } from "../auth/users-repo.js";
 import { can } from "../auth/access.js";
-import { renderedOnce } from "../web/render-once.js";
+import { renderedOnce, sendPage } from "../web/render-once.js";
 import { viewHelpers } from "../web/view-helpers.js";
 
 type RankingPageView = Awaited<ReturnType<RankingService["page"]>>;
@@ -34,7 +34,7 @@ export function rankingRoutes({ ranking, years, publication, ties, objections }:
     const historyOf = page.ranked.filter((r) => can(user, "agency.read", { kind: "agencyRecord", blocId: page.ctx.bloc.id, agencyId: r.agencyId })).map((r) => r.agencyId);
     const rankedHtml = await renderedOnce(res.app, page.ranked, historyOf.join(","), "ranking/_ranked", { page, historyOf });
     const restHtml = await renderedOnce(res.app, page.ranked, "", "ranking/_rest", { page, h: viewHelpers });
-    res.render("ranking/page", {
+    await sendPage(res, "ranking/page", {
       title: title(page.year), page, rankedHtml, restHtml,
       standing: await objections.standingOf(page.ctx), mayPublish: publication.mayPublish(user), ...locals,
     });

@@ -9,7 +9,7 @@ import { AttachmentForm, IdParam, ReportParams, ReviewForm, reportFormSchema, SE
 import { uploadedFile } from "../web/middleware/multipart.js";
 import { formatFileSize, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_TOTAL_BYTES, MAX_ATTACHMENTS_PER_REPORT } from "./attachments.js";
 import { messages } from "./messages.js";
-import { renderedOnce } from "../web/render-once.js";
+import { renderedOnce, sendPage } from "../web/render-once.js";
 import type { ReportTarget } from "./reports-service.js";
 
 const BASE = "/blocs/:bloc/years/:year/periods/:period/reports/:agency";
@@ -44,7 +44,8 @@ export function reportRoutes(services: Services): Router {
     const fieldsHtml = page.canEdit
       ? await renderedOnce(res.app, typed ? null : (page.report ?? page.campaigns), "", "reports/_fields", locals)
       : "";
-    res.status(status).render("reports/report", {
+    res.status(status);
+    await sendPage(res, "reports/report", {
       title: `${page.period.title} — ${page.agency.name}`,
       quota: QUOTA,
       formatFileSize,

@@ -8,7 +8,7 @@ import { parseOwnSheet, parseReviewSheet, SheetParams } from "./schemas.js";
 import { messages } from "./messages.js";
 import { hasRight } from "../auth/access.js";
 import { NotFoundError } from "../errors.js";
-import { renderedOnce } from "../web/render-once.js";
+import { renderedOnce, sendPage } from "../web/render-once.js";
 import type { SheetsService } from "./sheets-service.js";
 
 /** A filled score sheet is small: 2 MB is far above any real one. */
@@ -29,7 +29,7 @@ async function renderSheet(res: Response, view: SheetView, locals: Record<string
   // Field errors are this response's own: such a table is never kept.
   const source = Object.keys(view.errors).length ? null : view.groups;
   const tableHtml = await renderedOnce(res.app, source, `${view.mode}:${view.showBloc}:${view.showEvidence}:${view.agency.name}`, "scoresheets/_table", { view });
-  res.render("scoresheets/sheet", { title: titleOf(view), view, tableHtml, ...locals });
+  await sendPage(res, "scoresheets/sheet", { title: titleOf(view), view, tableHtml, ...locals });
 }
 
 export function scoreSheetRoutes({ sheets }: Services): Router {
