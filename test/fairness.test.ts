@@ -3,7 +3,7 @@
 // ranking kept for the minutes, and "why this rank".
 import { Readable } from "node:stream";
 import ExcelJS from "exceljs";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
 import { binary, createTestApp, loginAs, postForm } from "./http.js";
@@ -22,6 +22,13 @@ const VKS = "Viện kiểm sát nhân dân tỉnh Tuyên Quang";
 async function fresh() {
   const database = await createTestDatabase("demo-2022-open");
   return { database, db: database.knex, app: createTestApp(database.knex, { now: () => NOW }) };
+}
+
+/** The demo as `fresh()` opens it, for one test that publishes (closed after the test). */
+async function ownDemo() {
+  const env = await fresh();
+  onTestFinished(() => env.database.close());
+  return env;
 }
 
 const agencyId = async (db: Knex, code: string): Promise<number> => (await db("agencies").where({ code }).first("id")).id;
@@ -199,12 +206,13 @@ describe("the published ranking is frozen", () => {
 });
 
 describe("ties, self-votes, the meeting's ranking and why-this-rank", () => {
+  // The self-vote and ballot tests share this demo; the tie and why-this-rank tests publish, each on a demo of its own.
   let env: Awaited<ReturnType<typeof fresh>>;
   beforeAll(async () => (env = await fresh()));
   afterAll(() => env.database.close());
 
   it("two agencies tied for the only flag: marked for the meeting, publication waits, the secretariat records the choice (audited)", async () => {
-    const { app, db } = env;
+    const { app, db } = await ownDemo();
     await makeTwin(db, "congan", "vks");
     const sec = await loginAs(app, "thuongtruc");
     const page = text((await sec.get(`${Y}/ranking`)).text);
@@ -240,7 +248,6 @@ describe("ties, self-votes, the meeting's ranking and why-this-rank", () => {
       await target.close();
     }
     expect((await postForm(leader, `${Y}/ranking/publish`, `${Y}/ranking/publish`, { confirm: "yes" })).status).toBe(303);
-    await postForm(leader, `${Y}/ranking`, `${Y}/ranking/reopen`, { reason: "Mở lại để kiểm thử các phần sau." });
   });
 
   it("with self-votes off, the ballot form says so and a count above the other members' ballots is refused", async () => {
@@ -248,6 +255,10 @@ describe("ties, self-votes, the meeting's ranking and why-this-rank", () => {
     const year = await db("emulation_years").first("id", "rules");
     const rules = typeof year.rules === "string" ? JSON.parse(year.rules) : year.rules;
     await db("emulation_years").where({ id: year.id }).update({ rules: JSON.stringify({ ...rules, allowSelfVote: false }) });
+    // The rules as they were for the ballot test, which shares this demo, whatever this test finds.
+    onTestFinished(async () => {
+      await db("emulation_years").where({ id: year.id }).update({ rules: JSON.stringify(rules) });
+    });
     const sec = await loginAs(app, "thuongtruc");
     const form = await sec.get(`${Y}/ballots`);
     expect(text(form.text)).toContain("không được tự bỏ phiếu cho mình");
@@ -257,7 +268,6 @@ describe("ties, self-votes, the meeting's ranking and why-this-rank", () => {
     expect(text(res.text)).toContain("không được lớn hơn 6");
     const json = (await sec.get(`${Y}/ranking.json`)).body as { agency: string; reason: string | null }[];
     expect(json.find((r) => r.agency === "stp")?.reason).toContain("Đạt 3/6 phiếu");
-    await db("emulation_years").where({ id: year.id }).update({ rules: JSON.stringify(rules) });
   });
 
   it("recording the ballot keeps the meeting's ranking: later points change the page's warning, not the minutes", async () => {
@@ -278,7 +288,7 @@ describe("ties, self-votes, the meeting's ranking and why-this-rank", () => {
   });
 
   it("why this rank: the bloc's readers always, clerks only after publication, and members never see discipline details", async () => {
-    const { app } = env;
+    const { app } = await ownDemo();
     const sec = await loginAs(app, "thuongtruc");
     const bchqs = text((await sec.get(`${Y}/ranking/bchqs`)).text);
     expect(bchqs).toContain(`Vì sao ${BCHQS} xếp hạng như vậy`);
