@@ -1,5 +1,5 @@
 import { Writable } from "node:stream";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
 import { createTestApp, csrfFrom, loginAs, type Agent } from "./http.js";
@@ -10,7 +10,8 @@ import type { Database } from "../src/db/database.js";
 // confirmation, and issue 15's findings 2, 7, 9 and 10.
 let database: Database;
 let db: Knex;
-let clock = new Date("2022-06-10T09:00:00+07:00");
+const JUNE_10 = new Date("2022-06-10T09:00:00+07:00");
+let clock = JUNE_10;
 let app: ReturnType<typeof createTestApp>;
 const logLines: string[] = [];
 
@@ -43,6 +44,22 @@ async function draftAgain(period: number, agency: string) {
 }
 const versionIn = (html: string) => /name="version" value="(\d*)"/.exec(html)?.[1] ?? "";
 
+/**
+ * congan's clerk, without scripts ("Lưu nháp và đính kèm"), saves the typed text "Đang gõ dở khi
+ * đính kèm" of its annual report together with a signed scan (ban-scan.pdf).
+ */
+async function saveDraftWithScan(clerk: Agent) {
+  const page = await clerk.get(reportUrl(2, "congan"));
+  return clerk
+    .post(reportUrl(2, "congan"))
+    .field("_csrf", csrfFrom(page.text))
+    .field("version", versionIn(page.text))
+    .field("action", "attach")
+    .field("kind", "signed_scan")
+    .field("general", "Đang gõ dở khi đính kèm")
+    .attach("file", PDF, "ban-scan.pdf");
+}
+
 /** The script's upload: the file alone, the token in the body. */
 async function upload(agent: Agent, url: string, file: Buffer, name: string, kind = "signed_scan") {
   const page = await agent.get(url);
@@ -66,15 +83,7 @@ describe("a clerk attaches files without losing typed text, and confirms before 
 
   it("when 'Lưu nháp và đính kèm' is pressed without scripts, then the typed text and the file are saved together", async () => {
     const clerk = await loginAs(app, "canbo.congan");
-    const page = await clerk.get(reportUrl(2, "congan"));
-    const res = await clerk
-      .post(reportUrl(2, "congan"))
-      .field("_csrf", csrfFrom(page.text))
-      .field("version", versionIn(page.text))
-      .field("action", "attach")
-      .field("kind", "signed_scan")
-      .field("general", "Đang gõ dở khi đính kèm")
-      .attach("file", PDF, "ban-scan.pdf");
+    const res = await saveDraftWithScan(clerk);
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`${reportUrl(2, "congan")}#attachments`);
     const row = await reportRow(2, "congan");
@@ -87,6 +96,7 @@ describe("a clerk attaches files without losing typed text, and confirms before 
 
   it("when the file is refused, then the typed text comes back in the form and nothing is saved", async () => {
     const clerk = await loginAs(app, "canbo.congan");
+    expect((await saveDraftWithScan(clerk)).status).toBe(303);
     const page = await clerk.get(reportUrl(2, "congan"));
     const before = await reportRow(2, "congan");
     const res = await clerk
@@ -107,6 +117,9 @@ describe("a clerk attaches files without losing typed text, and confirms before 
 
   it("when Send is pressed late and without a signed scan, then a confirmation page says so and nothing is sent until confirmed", async () => {
     clock = new Date("2022-12-18T10:00:00+07:00"); // annual report due 15/12/2022
+    onTestFinished(() => {
+      clock = JUNE_10;
+    });
     const clerk = await loginAs(app, "canbo.toaan");
     const page = await clerk.get(reportUrl(2, "toaan"));
     const before = await reportRow(2, "toaan");
@@ -125,11 +138,11 @@ describe("a clerk attaches files without losing typed text, and confirms before 
     const row = await reportRow(2, "toaan");
     expect(row.status).toBe("submitted");
     expect(row.late_days).toBe(3);
-    clock = new Date("2022-06-10T09:00:00+07:00");
   });
 
   it("when Send is pressed on time with a signed scan, then the confirmation says it is on time and the scan is there", async () => {
     const clerk = await loginAs(app, "canbo.congan");
+    expect((await upload(clerk, reportUrl(2, "congan"), PDF, "ban-scan.pdf")).status).toBe(303);
     const page = await clerk.get(reportUrl(2, "congan"));
     const res = await clerk.post(reportUrl(2, "congan")).type("form").send({ _csrf: csrfFrom(page.text), version: versionIn(page.text), action: "submit", general: "Đủ nội dung" });
     expect(res.status).toBe(200);
@@ -198,29 +211,40 @@ describe("issue 15 finding 9: malformed multipart answers 400/413 in Vietnamese,
   const field = (name: string, value: string) => `Content-Disposition: form-data; name="${name}"\r\n\r\n${value}`;
   const file = (name: string, filename: string) => `Content-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: image/png\r\n\r\n${PNG.toString("latin1")}`;
 
+  // The malformed uploads, each sent by its test, and all of them by the last one.
+  const twoFiles = () => clerk.post(url()).field("_csrf", token).field("kind", "other").attach("file", PNG, "a.png").attach("file", PNG, "b.png");
+  const fileUnderUnexpectedField = () => clerk.post(url()).field("_csrf", token).field("kind", "other").attach("evil", PNG, "a.png");
+  const tooManyFields = () => {
+    const parts = [field("_csrf", token)];
+    for (let i = 0; i < 300; i++) parts.push(field(`f${i}`, "x"));
+    return raw(parts);
+  };
+  const BAD_NAMES = ["a\u0000.png", "a\r\nX-Evil: 1.png", "a\n.png"];
+  const fileNamed = (name: string) => raw([field("_csrf", token), field("kind", "other"), file("file", name)]);
+  const cutBody = () => clerk.post(url()).set("Content-Type", "multipart/form-data; boundary=zz").send(Buffer.from(`--zz\r\n${field("_csrf", token)}\r\n--zz\r\nContent-Disp`));
+  const noBoundary = () => clerk.post(url()).set("Content-Type", "multipart/form-data").send("abc");
+
   it("two files", async () => {
-    const res = await clerk.post(url()).field("_csrf", token).field("kind", "other").attach("file", PNG, "a.png").attach("file", PNG, "b.png");
+    const res = await twoFiles();
     expect(res.status).toBe(400);
     expect(res.text).toContain("Mỗi lần chỉ gửi được một tệp.");
   });
 
   it("a file under an unexpected field", async () => {
-    const res = await clerk.post(url()).field("_csrf", token).field("kind", "other").attach("evil", PNG, "a.png");
+    const res = await fileUnderUnexpectedField();
     expect(res.status).toBe(400);
     expect(res.text).toContain("Biểu mẫu có tệp ở vị trí không hợp lệ.");
   });
 
   it("too many fields", async () => {
-    const parts = [field("_csrf", token)];
-    for (let i = 0; i < 300; i++) parts.push(field(`f${i}`, "x"));
-    const res = await raw(parts);
+    const res = await tooManyFields();
     expect(res.status).toBe(413);
     expect(res.text).toContain("quá nhiều");
   });
 
   it("NUL, CR or LF in the file name", async () => {
-    for (const name of ["a\u0000.png", "a\r\nX-Evil: 1.png", "a\n.png"]) {
-      const res = await raw([field("_csrf", token), field("kind", "other"), file("file", name)]);
+    for (const name of BAD_NAMES) {
+      const res = await fileNamed(name);
       // A raw CRLF ends the part's header: the part is then unreadable (400) or has no file (422).
       expect([JSON.stringify(name), [400, 422].includes(res.status)]).toEqual([JSON.stringify(name), true]);
       expect(res.text).toMatch(/Tên tệp chứa ký tự không hợp lệ|Không đọc được biểu mẫu|Vui lòng chọn tệp/);
@@ -228,14 +252,14 @@ describe("issue 15 finding 9: malformed multipart answers 400/413 in Vietnamese,
   });
 
   it("a body cut in the middle, or without its boundary", async () => {
-    const cut = await clerk.post(url()).set("Content-Type", "multipart/form-data; boundary=zz").send(Buffer.from(`--zz\r\n${field("_csrf", token)}\r\n--zz\r\nContent-Disp`));
+    const cut = await cutBody();
     expect(cut.status).toBe(400);
     expect(cut.text).toContain("Không đọc được biểu mẫu gửi lên");
-    const noBoundary = await clerk.post(url()).set("Content-Type", "multipart/form-data").send("abc");
-    expect(noBoundary.status).toBe(400);
+    expect((await noBoundary()).status).toBe(400);
   });
 
   it("no attachment was stored by any of them", async () => {
+    for (const send of [twoFiles, fileUnderUnexpectedField, tooManyFields, ...BAD_NAMES.map((name) => () => fileNamed(name)), cutBody, noBoundary]) await send();
     const row = await reportRow(1, "vks");
     expect(row ? (await attachmentsOf(row.id)).length : 0).toBe(0);
   });
