@@ -1,24 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
 import { createTestApp, loginAs } from "./http.js";
 import { writeSynthetic } from "../src/synthetic/writer.js";
 import { generateBloc } from "../src/synthetic/generator.js";
-import type { Database } from "../src/db/database.js";
 
 const OPTS = { blocs: 2, agencies: 3, criteria: 12, years: 1, seed: 5, prefix: "tn", lastYear: 2024 };
 
+/** A database of the test's own with the schema alone (closed after the test). */
+async function emptyDatabase(): Promise<Knex> {
+  const database = await createTestDatabase();
+  onTestFinished(() => database.close());
+  return database.knex;
+}
+
 describe("gen-synthetic (writer)", () => {
-  let database: Database;
-  let db: Knex;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = database.knex;
-  });
-  afterAll(() => database.close());
-
   it("when a tiny province (2 blocs × 3 agencies × 12 criteria × 1 year) is generated, then its rows are there and the year's ranking page renders", async () => {
+    const db = await emptyDatabase();
     const summary = await writeSynthetic(db, OPTS);
     expect(summary).toMatchObject({ blocs: 2, agencies: 6, years: 2, users: 8 });
     const criteria = Number((await db("criteria").count({ n: "*" }))[0]!.n);
@@ -41,6 +39,8 @@ describe("gen-synthetic (writer)", () => {
   });
 
   it("when the same prefix is generated again, then it refuses in Vietnamese and leaves the data as it was", async () => {
+    const db = await emptyDatabase();
+    await writeSynthetic(db, OPTS);
     const before = Number((await db("agencies").count({ n: "*" }))[0]!.n);
     await expect(writeSynthetic(db, OPTS)).rejects.toThrow(/đã có trong cơ sở dữ liệu/);
     expect(Number((await db("agencies").count({ n: "*" }))[0]!.n)).toBe(before);
