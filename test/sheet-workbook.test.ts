@@ -33,7 +33,6 @@ describe("the score sheet as an Excel workbook, both ways", () => {
   let db: Knex;
   let app: ReturnType<typeof createTestApp>;
   let clerk: Agent;
-  let workbook: Buffer;
 
   beforeAll(async () => {
     database = await createTestDatabase("demo-2022-open");
@@ -57,7 +56,12 @@ describe("the score sheet as an Excel workbook, both ways", () => {
     return agent.post(`${SHEET}/import`).field("_csrf", csrfFrom(page.text)).attach("file", data, { filename: name, contentType: XLSX_TYPE });
   }
 
-  async function modified(change: (book: ExcelJS.Workbook, ws: ExcelJS.Worksheet) => void): Promise<Buffer> {
+  /** The sheet's workbook as `agent` downloads it (thads's unless another `url`). */
+  const download = (agent: Agent, url = `${SHEET}.xlsx`) => agent.get(url).buffer(true).parse(binary);
+  const downloaded = async (agent: Agent, url?: string) => (await download(agent, url)).body as Buffer;
+
+  /** A copy of `workbook` changed as a clerk would in Excel. */
+  async function modified(workbook: Buffer, change: (book: ExcelJS.Workbook, ws: ExcelJS.Worksheet) => void): Promise<Buffer> {
     const book = await load(workbook);
     change(book, book.getWorksheet("Bảng chấm điểm")!);
     return Buffer.from(await book.xlsx.writeBuffer());
@@ -68,11 +72,11 @@ describe("the score sheet as an Excel workbook, both ways", () => {
     expect(page.text).toContain(`href="${SHEET}.xlsx"`);
     expect(page.text).toMatch(new RegExp(`action="${SHEET}/import" enctype="multipart/form-data"`));
     expect(page.text).not.toContain("import?_csrf=");
-    const res = await clerk.get(`${SHEET}.xlsx`).buffer(true).parse(binary);
+    const res = await download(clerk);
     expect(res.status).toBe(200);
     expect(res.headers["content-type"]).toBe(XLSX_TYPE);
     expect(res.headers["content-disposition"]).toContain("bang-cham-diem-thads-2022.xlsx");
-    workbook = res.body as Buffer;
+    const workbook = res.body as Buffer;
     const book = await load(workbook);
     const ws = book.getWorksheet("Bảng chấm điểm")!;
     expect(ws.getCell("A1").value).toBe("BẢNG TỰ CHẤM ĐIỂM THI ĐUA NĂM 2022");
@@ -100,7 +104,7 @@ describe("the score sheet as an Excel workbook, both ways", () => {
   });
 
   it("when the clerk fills the workbook and imports it, then the draft holds the values and stays a draft", async () => {
-    const filled = await modified((_book, ws) => {
+    const filled = await modified(await downloaded(clerk), (_book, ws) => {
       for (const item of itemRows(ws)) {
         if (item.auto) continue;
         if (["I", "II", "III", "IV"].includes(item.group)) ws.getCell(item.row, 4).value = item.max;
@@ -132,17 +136,17 @@ describe("the score sheet as an Excel workbook, both ways", () => {
   });
 
   it("when a workbook is malformed, another agency's or year's, or altered, then it is refused with its cell or reason and nothing is saved", async () => {
-    workbook = (await clerk.get(`${SHEET}.xlsx`).buffer(true).parse(binary)).body as Buffer;
+    const workbook = await downloaded(clerk);
     const before = await entries();
     const rowOf = async (code: string) => itemRows((await load(workbook)).getWorksheet("Bảng chấm điểm")!).find((i) => i.code === code)!;
     const first = await rowOf("1.1");
     const second = await rowOf("1.2");
 
-    const other = (await (await loginAs(app, "thuongtruc")).get(`${BASE}/sheets/congan.xlsx`).buffer(true).parse(binary)).body as Buffer;
+    const other = await downloaded(await loginAs(app, "thuongtruc"), `${BASE}/sheets/congan.xlsx`);
     const cases: { name: string; data: Buffer; expected: string[] }[] = [
       {
         name: "over the maximum and not a number",
-        data: await modified((_b, ws) => {
+        data: await modified(workbook, (_b, ws) => {
           ws.getCell(first.row, 4).value = first.max + 1;
           ws.getCell(second.row, 4).value = "mười";
         }),
@@ -150,17 +154,17 @@ describe("the score sheet as an Excel workbook, both ways", () => {
       },
       {
         name: "negative points",
-        data: await modified((_b, ws) => void (ws.getCell(first.row, 4).value = -1)),
+        data: await modified(workbook, (_b, ws) => void (ws.getCell(first.row, 4).value = -1)),
         expected: [`Ô D${first.row}: điểm không được nhỏ hơn 0`],
       },
       { name: "another agency", data: other, expected: ["Bảng tính này là của đơn vị “Công an tỉnh Tuyên Quang”, không phải của Cục Thi hành án dân sự tỉnh Tuyên Quang"] },
-      { name: "another year", data: await modified((book) => void (book.getWorksheet("_thidua")!.getCell("A3").value = 2021)), expected: ["Bảng tính này là của năm 2021, không phải năm 2022"] },
+      { name: "another year", data: await modified(workbook, (book) => void (book.getWorksheet("_thidua")!.getCell("A3").value = 2021)), expected: ["Bảng tính này là của năm 2021, không phải năm 2022"] },
       {
         name: "a row inserted",
-        data: await modified((_b, ws) => ws.spliceRows(first.row, 0, ["9.9", "Tiêu chí tự thêm", 5])),
+        data: await modified(workbook, (_b, ws) => ws.spliceRows(first.row, 0, ["9.9", "Tiêu chí tự thêm", 5])),
         expected: [`Ô A${first.row}: cấu trúc bảng đã bị thay đổi (ô này phải là “1.1”)`],
       },
-      { name: "a maximum changed", data: await modified((_b, ws) => void (ws.getCell(first.row, 3).value = 99)), expected: [`Ô C${first.row}: cấu trúc bảng đã bị thay đổi`] },
+      { name: "a maximum changed", data: await modified(workbook, (_b, ws) => void (ws.getCell(first.row, 3).value = 99)), expected: [`Ô C${first.row}: cấu trúc bảng đã bị thay đổi`] },
       { name: "not a workbook", data: Buffer.from("Mã;Điểm\n1.1;5\n"), expected: ["Tệp không đọc được như một bảng tính Excel (.xlsx)"] },
       {
         name: "a workbook not from the portal",
@@ -185,6 +189,7 @@ describe("the score sheet as an Excel workbook, both ways", () => {
   });
 
   it("when the import comes without the CSRF token, from another agency's clerk or from the secretariat, then it is refused (the draft is the agency's own: 404 to others)", async () => {
+    const workbook = await downloaded(clerk);
     const noToken = await clerk.post(`${SHEET}/import`).attach("file", workbook, { filename: "a.xlsx", contentType: XLSX_TYPE });
     expect(noToken.status).toBe(403);
     const stp = await loginAs(app, "canbo.stp");
