@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
 import { browserFormFields, createTestApp, csrfFrom, loginAs, type Agent } from "./http.js";
+import { addMemberAgency } from "./factories.js";
 import type { Database } from "../src/db/database.js";
 
 // Optimistic concurrency on the score sheet (clerk and secretariat) and the ballots form.
@@ -50,6 +51,19 @@ const entry = async (agency: string, code: string) =>
     .join("agencies as a", "a.id", "s.agency_id")
     .where({ "a.code": agency, "e.criterion_id": ids[code] })
     .first("e.self_points", "e.bloc_points", "e.bloc_reason");
+
+let newAgencies = 0;
+/** A new member agency of 2022 whose clerk has saved a draft of its score sheet; its code and signed-in clerk. */
+async function agencyWithDraft(): Promise<{ code: string; clerk: Agent }> {
+  const n = ++newAgencies;
+  const agency = await addMemberAgency(db, { bloc: "noichinh-tq", code: `moi${n}`, name: `Cơ quan mới ${n} tỉnh Tuyên Quang`, year: 2022 });
+  const clerk = await loginAs(app, agency.clerk);
+  const page = await clerk.get(sheetUrl(agency.code));
+  const saved = await clerk.post(sheetUrl(agency.code)).type("form").send({ ...hidden(page.text), action: "save", ...fullForm({ "1.1": "31" }) });
+  expect(saved.status).toBe(303);
+  expect((await sheetOf(agency.code)).status).toBe("draft");
+  return { code: agency.code, clerk };
+}
 const auditCount = (action: string) => db("audit_log").where({ action }).count<{ n: string | number }[]>("* as n").then((r) => Number(r[0]!.n));
 
 describe("score sheet: the clerk's form", () => {
@@ -81,15 +95,17 @@ describe("score sheet: the clerk's form", () => {
   });
 
   it("when the submit button is double-clicked, then exactly one submission is made", async () => {
-    const page = await clerk.get(sheetUrl("thads"));
+    // A draft of the test's own: thads's stays a draft for the test above.
+    const { code, clerk } = await agencyWithDraft();
+    const page = await clerk.get(sheetUrl(code));
     const body = { ...hidden(page.text), action: "submit", ...fullForm() };
     const before = await auditCount("score_sheet.submit");
-    const first = await clerk.post(sheetUrl("thads")).type("form").send(body);
-    const second = await clerk.post(sheetUrl("thads")).type("form").send(body);
+    const first = await clerk.post(sheetUrl(code)).type("form").send(body);
+    const second = await clerk.post(sheetUrl(code)).type("form").send(body);
     expect(first.status).toBe(303);
     expect(second.status).toBe(409);
     expect(second.text).toContain("Chưa lưu được");
-    const sheet = await sheetOf("thads");
+    const sheet = await sheetOf(code);
     expect(sheet.status).toBe("submitted");
     expect(await auditCount("score_sheet.submit")).toBe(before + 1);
   });
