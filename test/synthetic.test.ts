@@ -1,29 +1,36 @@
-import { describe, expect, it, onTestFinished } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
 import { createTestApp, loginAs } from "./http.js";
 import { writeSynthetic } from "../src/synthetic/writer.js";
 import { generateBloc } from "../src/synthetic/generator.js";
+import type { Database } from "../src/db/database.js";
 
 const OPTS = { blocs: 2, agencies: 3, criteria: 12, years: 1, seed: 5, prefix: "tn", lastYear: 2024 };
 
-/** A database of the test's own with the schema alone (closed after the test). */
-async function emptyDatabase(): Promise<Knex> {
-  const database = await createTestDatabase();
-  onTestFinished(() => database.close());
-  return database.knex;
-}
+/** The criteria rows of the whole database. */
+const criteriaCount = async (db: Knex) => Number((await db("criteria").count({ n: "*" }))[0]!.n);
 
 describe("gen-synthetic (writer)", () => {
+  // One empty database for the file; each test generates a province of its own prefix in it.
+  let database: Database;
+  let db: Knex;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = database.knex;
+  });
+  afterAll(() => database.close());
+
   it("when a tiny province (2 blocs × 3 agencies × 12 criteria × 1 year) is generated, then its rows are there and the year's ranking page renders", async () => {
-    const db = await emptyDatabase();
+    const before = await criteriaCount(db);
     const summary = await writeSynthetic(db, OPTS);
     expect(summary).toMatchObject({ blocs: 2, agencies: 6, years: 2, users: 8 });
-    const criteria = Number((await db("criteria").count({ n: "*" }))[0]!.n);
-    expect(criteria).toBe(2 * (12 + 2 + 2)); // 12 items + 2 standard groups + bonus + deduction groups, per year
+    expect((await criteriaCount(db)) - before).toBe(2 * (12 + 2 + 2)); // 12 items + 2 standard groups + bonus + deduction groups, per year
     const sums: { year_id: number; total: string }[] = await db("criteria")
       .where({ kind: "standard" })
       .whereNotNull("parent_id")
+      .whereIn("year_id", db("emulation_years as y").join("blocs as b", "b.id", "y.bloc_id").where("b.code", "like", `${OPTS.prefix}%`).select("y.id"))
       .groupBy("year_id")
       .select("year_id", db.raw("sum(max_points) as total"));
     expect(sums.map((s) => Number(s.total))).toEqual([100, 100]);
@@ -39,10 +46,10 @@ describe("gen-synthetic (writer)", () => {
   });
 
   it("when the same prefix is generated again, then it refuses in Vietnamese and leaves the data as it was", async () => {
-    const db = await emptyDatabase();
-    await writeSynthetic(db, OPTS);
+    const own = { ...OPTS, prefix: "tl" }; // a province of its own, beside the first test's
+    await writeSynthetic(db, own);
     const before = Number((await db("agencies").count({ n: "*" }))[0]!.n);
-    await expect(writeSynthetic(db, OPTS)).rejects.toThrow(/đã có trong cơ sở dữ liệu/);
+    await expect(writeSynthetic(db, own)).rejects.toThrow(/đã có trong cơ sở dữ liệu/);
     expect(Number((await db("agencies").count({ n: "*" }))[0]!.n)).toBe(before);
   });
 });
