@@ -1,6 +1,7 @@
 import type { Knex } from "knex";
 import { createServices } from "../src/services.js";
-import { usersRepo } from "../src/auth/users-repo.js";
+import { usersRepo, type User } from "../src/auth/users-repo.js";
+import type { ReportContent } from "../src/reports/reports-repo.js";
 import { hashPassword } from "../src/auth/passwords.js";
 import { DEMO_PASSWORD } from "../seeds/demo-data.js";
 
@@ -52,7 +53,7 @@ export async function addMemberAgency(
  */
 export async function addAccount(
   db: Knex,
-  opts: { username: string; role: "secretariat" | "leader" | "observer" | "clerk"; fullName?: string; blocs?: string[]; agency?: string },
+  opts: { username: string; role: "admin" | "secretariat" | "leader" | "observer" | "clerk"; fullName?: string; blocs?: string[]; agency?: string },
 ): Promise<number> {
   const agency = opts.agency ? await db("agencies").where({ code: opts.agency }).first("id") : null;
   const [{ id }] = await db("users")
@@ -63,4 +64,179 @@ export async function addAccount(
     await db("user_blocs").insert({ user_id: id, bloc_id: bloc.id });
   }
   return id;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A year of the test's own. Feature tests start from the schema alone (`createTestDatabase()`) and
+// build here just the bloc year they exercise, through the services the admin's and the
+// secretariat's web forms call (blocs, agencies, year lifecycle, setup, reports), so what a test
+// reads is what the product builds, and no test leans on the demo's records: a bloc with its
+// secretariat and leader, N member agencies each with a clerk, and a year made from the portal's
+// template (its rules, the usual movements, the two usual periods, the 100 + 5 points score sheet).
+
+let admin: Promise<User> | undefined;
+let adminDb: Knex | undefined;
+/** The installation's administrator the factory creates blocs as (one per database). */
+async function factoryAdmin(db: Knex): Promise<User> {
+  if (adminDb !== db) [adminDb, admin] = [db, undefined];
+  return (admin ??= (async () => {
+    const row = await db("users").where({ username: "quantri.test" }).first("id");
+    const id = row?.id ?? (await addAccount(db, { username: "quantri.test", role: "admin", fullName: "Quản trị (kiểm thử)" }));
+    return (await usersRepo(db).findById(id))!;
+  })());
+}
+
+const asUser = async (db: Knex, username: string): Promise<User> => {
+  const row = await db("users").where({ username }).first("id");
+  if (!row) throw new Error(`no account ${username}`);
+  return (await usersRepo(db).findById(row.id))!;
+};
+
+export interface TestAgency extends NewMember {
+  shortName: string;
+}
+
+export interface TestPeriod {
+  number: number;
+  kind: "six_month" | "annual";
+  id: number;
+  title: string;
+  dataFrom: string;
+  dataTo: string;
+  dueOn: string;
+}
+
+export interface TestYear {
+  bloc: string;
+  blocName: string;
+  year: number;
+  yearId: number;
+  /** Its pages: `/blocs/<bloc>` and `/blocs/<bloc>/years/<year>`. */
+  B: string;
+  Y: string;
+  /**
+   * Usernames (the demo password): the bloc's secretariat (no agency of its own), the deputy
+   * agency's secretariat (who alone reviews the head's reports and sheet) and the leader.
+   */
+  secretariat: string;
+  deputyReviewer: string;
+  leader: string;
+  /** The members in the year's order; the first is the bloc head, the second the deputy. */
+  agencies: TestAgency[];
+  periods: TestPeriod[];
+  /** The registration's due date (local, YYYY-MM-DD). */
+  registrationDueOn: string;
+  /** Criterion id by code ("1.1" → its id). */
+  criteria: Record<string, number>;
+  /** The movements' codes, in order. */
+  campaigns: string[];
+}
+
+export interface NewYearOptions {
+  /** The bloc's code (default `khoi-<n>`, unique in the database); its name is derived from it. */
+  bloc?: string;
+  year?: number;
+  /** How many member agencies (default 4, at least 2: head and deputy). */
+  agencies?: number;
+  /** Changes to a period's data window or due date (by number), as the secretariat's period form makes. */
+  periods?: Record<number, Partial<Pick<TestPeriod, "dataFrom" | "dataTo" | "dueOn">>>;
+}
+
+let blocCount = 0;
+/**
+ * A bloc year of the test's own: on a new bloc (the admin creates it; its secretariat and leader;
+ * `agencies` members, each with its clerk `canbo.<code>`), or a further year of a bloc an earlier
+ * call made (its accounts and current members kept), made from the template by the secretariat.
+ */
+export async function newYear(db: Knex, opts: NewYearOptions = {}): Promise<TestYear> {
+  const year = opts.year ?? 2022;
+  const bloc = opts.bloc ?? `khoi-${++blocCount}`;
+  const blocName = `Khối thi đua kiểm thử ${bloc}`;
+  const services = createServices(db);
+  const secretariat = `thuongtruc.${bloc}`;
+  const leader = `lanhdao.${bloc}`;
+  const deputyReviewer = `phokhoi.${bloc}`;
+  if (!(await db("blocs").where({ code: bloc }).first("id"))) {
+    const created = await services.blocAdmin.create(await factoryAdmin(db), { code: bloc, name: blocName, shortName: "KTĐKT", issuingBody: "UBND TỈNH KIỂM THỬ", placeName: "Tuyên Quang", level: "province" });
+    if (created.errors) throw new Error(`bloc ${bloc}: ${JSON.stringify(created.errors)}`);
+    await addAccount(db, { username: secretariat, role: "secretariat", fullName: `Thường trực ${bloc}`, blocs: [bloc] });
+    await addAccount(db, { username: leader, role: "leader", fullName: `Lãnh đạo ${bloc}`, blocs: [bloc] });
+    for (let i = 1; i <= Math.max(2, opts.agencies ?? 4); i++) {
+      await addMemberAgency(db, { bloc, code: `${bloc}-cq${i}`, name: `Cơ quan ${i} của ${bloc}`, shortName: `CQ${i} ${bloc}`, year, by: secretariat });
+    }
+    await addAccount(db, { username: deputyReviewer, role: "secretariat", fullName: `Thường trực Phó Trưởng khối ${bloc}`, blocs: [bloc], agency: `${bloc}-cq2` });
+  }
+  const sec = await asUser(db, secretariat);
+  const members: { id: number; code: string; name: string; short_name: string }[] = await db("bloc_memberships as m")
+    .join("agencies as a", "a.id", "m.agency_id")
+    .join("blocs as b", "b.id", "m.bloc_id")
+    .where("b.code", bloc)
+    .orderBy("a.id")
+    .select("a.id", "a.code", "a.name", "a.short_name");
+  const made = await services.yearLifecycle.create(sec, bloc, { year, source: { kind: "template" }, headAgencyId: members[0]!.id, deputyAgencyId: members[1]!.id });
+  if (made.errors) throw new Error(`year ${year} of ${bloc}: ${JSON.stringify(made.errors)}`);
+  const y = await db("emulation_years as y").join("blocs as b", "b.id", "y.bloc_id").where({ "b.code": bloc, "y.year": year }).first("y.id", "y.registration_due_on");
+  for (const [number, change] of Object.entries(opts.periods ?? {})) {
+    const p = await db("periods").where({ year_id: y.id, number: Number(number) }).first();
+    const input = { kind: p.kind, title: p.title, startsOn: p.starts_on, endsOn: p.ends_on, dataFrom: p.data_from, dataTo: p.data_to, dueOn: p.due_on, conferenceMonth: p.conference_month, ...change };
+    const saved = await services.setup.updatePeriod(sec, bloc, year, Number(number), input);
+    if (saved.errors) throw new Error(`period ${number}: ${JSON.stringify(saved.errors)}`);
+  }
+  const periods = (await db("periods").where({ year_id: y.id }).orderBy("number")).map(
+    (p): TestPeriod => ({ number: p.number, kind: p.kind, id: p.id, title: p.title, dataFrom: p.data_from, dataTo: p.data_to, dueOn: p.due_on }),
+  );
+  const criteria = Object.fromEntries((await db("criteria").where({ year_id: y.id }).select("id", "code")).map((c: { id: number; code: string }) => [c.code, c.id]));
+  const campaigns: string[] = await db("campaigns").where({ year_id: y.id }).orderBy("sort_order").pluck("code");
+  const B = `/blocs/${bloc}`;
+  return {
+    bloc,
+    blocName,
+    year,
+    yearId: y.id,
+    B,
+    Y: `${B}/years/${year}`,
+    secretariat,
+    deputyReviewer,
+    leader,
+    agencies: members.map((m) => ({ id: m.id, code: m.code, name: m.name, shortName: m.short_name, clerk: `canbo.${m.code}` })),
+    periods,
+    registrationDueOn: y.registration_due_on,
+    criteria,
+    campaigns,
+  };
+}
+
+/** A report's content with the general results (what a submission needs) and one movement's work. */
+export const reportContent = (general = "Hoàn thành tốt các chỉ tiêu, nhiệm vụ được giao.", campaign = "PT1"): ReportContent => ({
+  sections: { [campaign]: { done: "Đã phổ biến kế hoạch", results: "", figures: "" } },
+  general,
+  shortcomings: "",
+  proposals: "",
+});
+
+/**
+ * An agency's report of `y` brought to `status` through the reports service, as its clerk and the
+ * secretariat would: a draft saved, or sent on `on` (local date, 09:00; lateness counts from it),
+ * then returned with `comment` or accepted the day after.
+ */
+export async function addReport(
+  db: Knex,
+  y: TestYear,
+  opts: { agency: TestAgency; period: number; status: "draft" | "submitted" | "returned" | "accepted"; on?: string; comment?: string; content?: ReportContent },
+): Promise<number> {
+  const on = opts.on ?? y.periods.find((p) => p.number === opts.period)!.dueOn;
+  const at = (day: string) => () => new Date(`${day}T09:00:00+07:00`);
+  const target = { blocCode: y.bloc, year: y.year, period: opts.period, agencyCode: opts.agency.code };
+  const clerk = await asUser(db, opts.agency.clerk);
+  const reports = createServices(db, { now: at(on) }).reports;
+  const saved = await reports.saveAsAgency(clerk, target, { content: opts.content ?? reportContent(), version: null, action: opts.status === "draft" ? "save" : "submit" });
+  if (!saved.ok) throw new Error(`report of ${opts.agency.code}: ${JSON.stringify(saved)}`);
+  const row = await db("reports").where({ period_id: y.periods.find((p) => p.number === opts.period)!.id, agency_id: opts.agency.id }).first("id", "version");
+  if (opts.status === "returned" || opts.status === "accepted") {
+    const next = new Date(`${on}T09:00:00+07:00`);
+    next.setUTCDate(next.getUTCDate() + 1);
+    const reviewed = await createServices(db, { now: () => next }).reports.review(await asUser(db, opts.agency.id === y.agencies[0]!.id ? y.deputyReviewer : y.secretariat), target, { action: opts.status === "returned" ? "return" : "accept", comment: opts.comment ?? "Bổ sung số liệu.", version: row.version });
+    if (reviewed.errors) throw new Error(`review of ${opts.agency.code}: ${JSON.stringify(reviewed.errors)}`);
+  }
+  return row.id;
 }
