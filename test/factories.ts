@@ -2,6 +2,7 @@ import type { Knex } from "knex";
 import { createServices } from "../src/services.js";
 import { usersRepo, type User } from "../src/auth/users-repo.js";
 import type { ReportContent } from "../src/reports/reports-repo.js";
+import { addDays } from "../src/lib/dates.js";
 import { hashPassword } from "../src/auth/passwords.js";
 import { DEMO_PASSWORD } from "../seeds/demo-data.js";
 
@@ -239,4 +240,68 @@ export async function addReport(
     if (reviewed.errors) throw new Error(`review of ${opts.agency.code}: ${JSON.stringify(reviewed.errors)}`);
   }
   return row.id;
+}
+
+/**
+ * A clerk's score sheet form for `y`: every standard item at its maximum, no bonus, no deduction
+ * (the automatic late-report count is not typed), `overrides` by criterion code replacing values.
+ */
+export async function sheetValues(db: Knex, y: TestYear, overrides: Record<string, string> = {}): Promise<Record<string, string>> {
+  const items: { id: number; code: string; kind: string; max_points: string }[] = await db("criteria").where({ year_id: y.yearId }).whereNotNull("parent_id").whereNull("auto_source").select("id", "code", "kind", "max_points");
+  return Object.fromEntries(items.map((c) => [`p_${c.id}`, overrides[c.code] ?? (c.kind === "standard" ? String(Number(c.max_points)) : "0")]));
+}
+
+/**
+ * An agency's score sheet of `y` brought to `status` through the score sheets service, as its
+ * clerk and the secretariat would: saved as a draft, or sent on `on` (local date, 09:00; the
+ * annual due date by default) with `self` points (`sheetValues`), then reviewed the day after with
+ * the bloc's points equal to the agency's unless `bloc` gives others (with their reasons), or
+ * returned with `comment`. The head's sheet is reviewed by the deputy's reviewer.
+ */
+export async function addSheet(
+  db: Knex,
+  y: TestYear,
+  opts: { agency: TestAgency; status: "draft" | "submitted" | "reviewed" | "returned"; on?: string; self?: Record<string, string>; bloc?: Record<string, [points: string, reason: string]>; comment?: string },
+): Promise<number> {
+  const on = opts.on ?? y.periods.find((p) => p.kind === "annual")!.dueOn;
+  const at = new Date(`${on}T09:00:00+07:00`);
+  const params = { bloc: y.bloc, year: y.year, agency: opts.agency.code };
+  const values = await sheetValues(db, y, opts.self);
+  const own = await createServices(db, { now: () => at }).sheets.saveOwn(await asUser(db, opts.agency.clerk), params, { action: opts.status === "draft" ? "save" : "submit", version: null, values });
+  if (!("message" in own)) throw new Error(`sheet of ${opts.agency.code} not saved`);
+  const sheet = await db("score_sheets").where({ year_id: y.yearId, agency_id: opts.agency.id }).first("id", "version");
+  if (opts.status === "reviewed" || opts.status === "returned") {
+    const review: Record<string, string> = {};
+    for (const [name, value] of Object.entries(values)) review[name.replace(/^p_/, "b_")] = value;
+    for (const [code, [points, reason]] of Object.entries(opts.bloc ?? {})) Object.assign(review, { [`b_${y.criteria[code]}`]: points, [`r_${y.criteria[code]}`]: reason });
+    if (opts.status === "returned") review.return_comment = opts.comment ?? "Bổ sung minh chứng.";
+    const reviewer = await asUser(db, opts.agency.id === y.agencies[0]!.id ? y.deputyReviewer : y.secretariat);
+    const next = new Date(at.getTime() + 24 * 3600 * 1000);
+    const done = await createServices(db, { now: () => next }).sheets.review(reviewer, params, { action: opts.status === "reviewed" ? "reviewed" : "return", version: sheet.version, values: review });
+    if (!("message" in done)) throw new Error(`sheet of ${opts.agency.code} not ${opts.status}: ${JSON.stringify("view" in done ? (done.view as { errors?: unknown }).errors : done)}`);
+  }
+  return sheet.id;
+}
+
+/** An agency's registration of `y` sent by its clerk on `on` (local date, 09:00; the due date by default), through the registrations service. */
+export async function addRegistration(db: Knex, y: TestYear, opts: { agency: TestAgency; on?: string }): Promise<void> {
+  const on = opts.on ?? y.registrationDueOn;
+  const saved = await createServices(db, { now: () => new Date(`${on}T09:00:00+07:00`) }).registrations.save(await asUser(db, opts.agency.clerk), y.bloc, y.year, opts.agency.code, {
+    action: "submit",
+    version: null,
+    titles: ["Tập thể lao động xuất sắc"],
+    targets: `Hoàn thành xuất sắc 100% chỉ tiêu, nhiệm vụ được giao năm ${y.year}.`,
+    signerName: "Nguyễn Văn A",
+    signerPosition: "Thủ trưởng",
+  });
+  if (!saved.ok) throw new Error(`registration of ${opts.agency.code}: ${JSON.stringify(saved)}`);
+}
+
+/**
+ * Everything `agency` owes in `y` sent on time and accepted (the registration; each period's report,
+ * five days before its due date), so its sheet's automatic late-report count is nought even once reviewed.
+ */
+export async function sendEverythingOnTime(db: Knex, y: TestYear, agency: TestAgency): Promise<void> {
+  await addRegistration(db, y, { agency, on: addDays(y.registrationDueOn, -5) });
+  for (const p of y.periods) await addReport(db, y, { agency, period: p.number, status: "accepted", on: addDays(p.dueOn, -5) });
 }
