@@ -69,11 +69,12 @@ export async function addAccount(
 
 // ---------------------------------------------------------------------------------------------
 // A year of the test's own. Feature tests start from the schema alone (`createTestDatabase()`) and
-// build here just the bloc year they exercise, through the services the admin's and the
-// secretariat's web forms call (blocs, agencies, year lifecycle, setup, reports), so what a test
-// reads is what the product builds, and no test leans on the demo's records: a bloc with its
-// secretariat and leader, N member agencies each with a clerk, and a year made from the portal's
-// template (its rules, the usual movements, the two usual periods, the 100 + 5 points score sheet).
+// build here just the bloc year they exercise, through the services the admin's, the secretariat's
+// and the clerks' web forms call (blocs, agencies, year lifecycle; then registrations, reports and
+// score sheets), so what a test reads is what the product builds, and no test leans on the demo's
+// records: a bloc with its secretariat, the deputy's reviewer and its leader, N member agencies each
+// with a clerk, and a year made from the portal's template (its rules, the usual movements, the two
+// usual periods and their deadlines, the 100 + 5 points score sheet of the demo's criteria).
 
 let admin: Promise<User> | undefined;
 let adminDb: Knex | undefined;
@@ -134,39 +135,36 @@ export interface TestYear {
 }
 
 export interface NewYearOptions {
-  /** The bloc's code (default `khoi-<n>`, unique in the database); its name is derived from it. */
-  bloc?: string;
   year?: number;
   /** How many member agencies (default 4, at least 2: head and deputy). */
   agencies?: number;
-  /** Changes to a period's data window or due date (by number), as the secretariat's period form makes. */
-  periods?: Record<number, Partial<Pick<TestPeriod, "dataFrom" | "dataTo" | "dueOn">>>;
 }
 
 let blocCount = 0;
 /**
- * A bloc year of the test's own: on a new bloc (the admin creates it; its secretariat and leader;
- * `agencies` members, each with its clerk `canbo.<code>`), or a further year of a bloc an earlier
- * call made (its accounts and current members kept), made from the template by the secretariat.
+ * A bloc year of the test's own, on a new bloc `khoi-<n>` (unique in the database): the admin
+ * creates the bloc; its secretariat, leader and `agencies` members (each with its clerk
+ * `canbo.<code>`; the deputy's reviewer once the deputy exists); the secretariat makes `year` (2022
+ * by default) from the template, head the first member, deputy the second.
  */
 export async function newYear(db: Knex, opts: NewYearOptions = {}): Promise<TestYear> {
   const year = opts.year ?? 2022;
-  const bloc = opts.bloc ?? `khoi-${++blocCount}`;
+  const bloc = `khoi-${++blocCount}`;
   const blocName = `Khối thi đua kiểm thử ${bloc}`;
   const services = createServices(db);
   const secretariat = `thuongtruc.${bloc}`;
   const leader = `lanhdao.${bloc}`;
   const deputyReviewer = `phokhoi.${bloc}`;
-  if (!(await db("blocs").where({ code: bloc }).first("id"))) {
-    const created = await services.blocAdmin.create(await factoryAdmin(db), { code: bloc, name: blocName, shortName: "KTĐKT", issuingBody: "UBND TỈNH KIỂM THỬ", placeName: "Tuyên Quang", level: "province" });
-    if (created.errors) throw new Error(`bloc ${bloc}: ${JSON.stringify(created.errors)}`);
-    await addAccount(db, { username: secretariat, role: "secretariat", fullName: `Thường trực ${bloc}`, blocs: [bloc] });
-    await addAccount(db, { username: leader, role: "leader", fullName: `Lãnh đạo ${bloc}`, blocs: [bloc] });
-    for (let i = 1; i <= Math.max(2, opts.agencies ?? 4); i++) {
-      await addMemberAgency(db, { bloc, code: `${bloc}-cq${i}`, name: `Cơ quan ${i} của ${bloc}`, shortName: `CQ${i} ${bloc}`, year, by: secretariat });
-    }
-    await addAccount(db, { username: deputyReviewer, role: "secretariat", fullName: `Thường trực Phó Trưởng khối ${bloc}`, blocs: [bloc], agency: `${bloc}-cq2` });
-  }
+  const created = await services.blocAdmin.create(await factoryAdmin(db), { code: bloc, name: blocName, shortName: "KTĐKT", issuingBody: "UBND TỈNH KIỂM THỬ", placeName: "Tuyên Quang", level: "province" });
+  if (created.errors) throw new Error(`bloc ${bloc}: ${JSON.stringify(created.errors)}`);
+  await addAccount(db, { username: secretariat, role: "secretariat", fullName: `Thường trực ${bloc}`, blocs: [bloc] });
+  await addAccount(db, { username: leader, role: "leader", fullName: `Lãnh đạo ${bloc}`, blocs: [bloc] });
+  // The members as the secretariat pastes a list of them (one transaction), then a clerk each.
+  const rows = Array.from({ length: Math.max(2, opts.agencies ?? 4) }, (_, i) => ({ code: `${bloc}-cq${i + 1}`, name: `Cơ quan ${i + 1} của ${bloc}`, shortName: `CQ${i + 1} ${bloc}` }));
+  const added = await services.agencies.addMany(await asUser(db, secretariat), bloc, { rows, existingIds: [], joinedYear: year });
+  if (added.errors) throw new Error(`agencies of ${bloc}: ${JSON.stringify(added.errors)}`);
+  for (const r of rows) await addAccount(db, { username: `canbo.${r.code}`, fullName: `Cán bộ ${r.name}`, role: "clerk", agency: r.code });
+  await addAccount(db, { username: deputyReviewer, role: "secretariat", fullName: `Thường trực Phó Trưởng khối ${bloc}`, blocs: [bloc], agency: `${bloc}-cq2` });
   const sec = await asUser(db, secretariat);
   const members: { id: number; code: string; name: string; short_name: string }[] = await db("bloc_memberships as m")
     .join("agencies as a", "a.id", "m.agency_id")
@@ -177,12 +175,6 @@ export async function newYear(db: Knex, opts: NewYearOptions = {}): Promise<Test
   const made = await services.yearLifecycle.create(sec, bloc, { year, source: { kind: "template" }, headAgencyId: members[0]!.id, deputyAgencyId: members[1]!.id });
   if (made.errors) throw new Error(`year ${year} of ${bloc}: ${JSON.stringify(made.errors)}`);
   const y = await db("emulation_years as y").join("blocs as b", "b.id", "y.bloc_id").where({ "b.code": bloc, "y.year": year }).first("y.id", "y.registration_due_on");
-  for (const [number, change] of Object.entries(opts.periods ?? {})) {
-    const p = await db("periods").where({ year_id: y.id, number: Number(number) }).first();
-    const input = { kind: p.kind, title: p.title, startsOn: p.starts_on, endsOn: p.ends_on, dataFrom: p.data_from, dataTo: p.data_to, dueOn: p.due_on, conferenceMonth: p.conference_month, ...change };
-    const saved = await services.setup.updatePeriod(sec, bloc, year, Number(number), input);
-    if (saved.errors) throw new Error(`period ${number}: ${JSON.stringify(saved.errors)}`);
-  }
   const periods = (await db("periods").where({ year_id: y.id }).orderBy("number")).map(
     (p): TestPeriod => ({ number: p.number, kind: p.kind, id: p.id, title: p.title, dataFrom: p.data_from, dataTo: p.data_to, dueOn: p.due_on }),
   );
