@@ -297,3 +297,67 @@ export async function sendEverythingOnTime(db: Knex, y: TestYear, agency: TestAg
   await addRegistration(db, y, { agency, on: addDays(y.registrationDueOn, -5) });
   for (const p of y.periods) await addReport(db, y, { agency, period: p.number, status: "accepted", on: addDays(p.dueOn, -5) });
 }
+
+/**
+ * The year's plan as the secretariat's year form sets it (`setup.updateYear`, the other fields kept):
+ * its number and date, and its signer, whose name and title the bloc's documents are signed with.
+ */
+export async function setPlan(db: Knex, y: TestYear, plan: { number?: string; date?: string; signerName: string; signerPosition: string }): Promise<void> {
+  const sec = await asUser(db, y.secretariat);
+  const setup = createServices(db).setup;
+  const { form } = await setup.yearPage(sec, y.bloc, y.year);
+  // The form's own schema, as the route parses it (imported here: new helpers are appended only).
+  const { YearForm } = await import("../src/setup/schemas.js");
+  const input = YearForm.parse({
+    ...form,
+    headAgencyId: form.headAgencyId === null ? "" : String(form.headAgencyId),
+    deputyAgencyId: form.deputyAgencyId === null ? "" : String(form.deputyAgencyId),
+    planNumber: plan.number ?? form.planNumber,
+    planDate: plan.date ? plan.date.split("-").reverse().join("/") : form.planDate,
+    planSignerName: plan.signerName,
+    planSignerPosition: plan.signerPosition,
+  });
+  const saved = await setup.updateYear(sec, y.bloc, y.year, input);
+  if (saved.errors) throw new Error(`plan of ${y.bloc} ${y.year}: ${JSON.stringify(saved.errors)}`);
+}
+
+export interface TestMeeting {
+  /** Local date, YYYY-MM-DD. */
+  heldOn: string;
+  place: string;
+  validBallots: number;
+  /** Votes for each candidate (the others get none recorded). */
+  votes: [agency: TestAgency, votesFor: number][];
+  /** Who chaired, who took the minutes, who attended ("name — position"), as the minutes print them. */
+  chair?: string;
+  secretary?: string;
+  attendees?: string;
+}
+
+/**
+ * The review meeting's secret ballot recorded by the secretariat on the ballot page's service, at
+ * 17:00 on the meeting's day (the ranking as it stood then is kept for the minutes). The ballot form
+ * has no fields for the chair, the secretary and the attendees (only a bundle import brings them),
+ * so those are written on the meeting's row, as the import would.
+ */
+export async function addBallotMeeting(db: Knex, y: TestYear, m: TestMeeting): Promise<void> {
+  const sec = await asUser(db, y.secretariat);
+  const values: Record<string, string> = { version: "", held_on: m.heldOn.split("-").reverse().join("/"), place: m.place, valid_ballots: String(m.validBallots) };
+  for (const [agency, votes] of m.votes) values[`v_${agency.id}`] = String(votes);
+  const saved = await createServices(db, { now: () => new Date(`${m.heldOn}T17:00:00+07:00`) }).ballots.save(sec, y.bloc, y.year, values);
+  if (!("message" in saved)) throw new Error(`ballots of ${y.bloc} ${y.year}: ${JSON.stringify((saved.view as { errors?: unknown }).errors ?? "conflict")}`);
+  if (m.chair !== undefined || m.secretary !== undefined || m.attendees !== undefined) {
+    await db("ballot_meetings").where({ year_id: y.yearId }).update({ chair: m.chair ?? null, secretary: m.secretary ?? null, attendees: m.attendees ?? null });
+  }
+}
+
+/** The year's ranking published by its leader on `on` (local date, 10:00), through the publication service. */
+export async function publishRanking(db: Knex, y: TestYear, on: string): Promise<void> {
+  const published = await createServices(db, { now: () => new Date(`${on}T10:00:00+07:00`) }).publication.publish(await asUser(db, y.leader), y.bloc, y.year, true);
+  if (published.errors) throw new Error(`ranking of ${y.bloc} ${y.year}: ${JSON.stringify(published.errors)}`);
+}
+
+/** The year closed by its secretariat on `on` (local date, 10:00), through the year lifecycle service. */
+export async function closeYear(db: Knex, y: TestYear, on: string): Promise<void> {
+  await createServices(db, { now: () => new Date(`${on}T10:00:00+07:00`) }).yearLifecycle.close(await asUser(db, y.secretariat), y.bloc, y.year);
+}
