@@ -361,3 +361,34 @@ export async function publishRanking(db: Knex, y: TestYear, on: string): Promise
 export async function closeYear(db: Knex, y: TestYear, on: string): Promise<void> {
   await createServices(db, { now: () => new Date(`${on}T10:00:00+07:00`) }).yearLifecycle.close(await asUser(db, y.secretariat), y.bloc, y.year);
 }
+
+export interface RankedMember extends TestAgency {
+  /** Its total: the standard items' maximum less its shortfall (everything on time, no bonus). */
+  total: number;
+  votes: number;
+}
+
+/**
+ * `y` brought to its review meeting for the `ranked` members: each sends everything on time (a
+ * reviewed sheet counts reports not sent as late), its sheet reviewed with item 1.1 `shortfall`
+ * points under its maximum, and the meeting's ballot gives it `votes`. Returns them best first,
+ * with the totals the ranking must show.
+ */
+export async function addRankedMembers(
+  db: Knex,
+  y: TestYear,
+  ranked: { agency: TestAgency; shortfall: number; votes: number }[],
+  meeting: Omit<TestMeeting, "votes">,
+): Promise<RankedMember[]> {
+  const max11 = Number((await db("criteria").where({ id: y.criteria["1.1"] }).first("max_points")).max_points);
+  const standardMax = Number((await db("criteria").where({ year_id: y.yearId, kind: "standard" }).whereNotNull("parent_id").sum("max_points as n").first())!.n);
+  const members: RankedMember[] = [];
+  for (const { agency, shortfall, votes } of ranked) {
+    await sendEverythingOnTime(db, y, agency);
+    await addSheet(db, y, { agency, status: "reviewed", self: { "1.1": String(max11 - shortfall) } });
+    members.push({ ...agency, total: standardMax - shortfall, votes });
+  }
+  members.sort((a, b) => b.total - a.total);
+  await addBallotMeeting(db, y, { ...meeting, votes: members.map((m): [TestAgency, number] => [m, m.votes]) });
+  return members;
+}
