@@ -4,7 +4,7 @@ import ExcelJS from "exceljs";
 import { getDocumentProxy } from "unpdf";
 import { createTestDatabase } from "./db.js";
 import { binary, createTestApp, loginAs } from "./http.js";
-import { addAccount, addBallotMeeting, addSheet, newYear, sendEverythingOnTime, setPlan, type TestAgency, type TestYear } from "./factories.js";
+import { addAccount, addRankedMembers, addSheet, newYear, setPlan, type RankedMember, type TestAgency, type TestYear } from "./factories.js";
 import type { Database } from "../src/db/database.js";
 
 const NOW = new Date("2023-01-12T10:00:00+07:00");
@@ -41,10 +41,7 @@ const vnPoints = (n: number) => n.toFixed(2).replace(".", ",");
 /** A vote share as the minutes write it: 6 of 7 → "85,71%". */
 const share = (votes: number) => `${vnPoints((votes * 100) / VALID_BALLOTS)}%`;
 
-interface Ranked extends TestAgency {
-  total: number;
-  votes: number;
-}
+type Ranked = RankedMember;
 
 /** A ranked year of the test's own, with what its documents must show. */
 interface RankedYear {
@@ -99,28 +96,13 @@ describe("ranking documents and downloads", () => {
     const y = await newYear(db, { year: 2022, agencies: PLAN.length });
     const head = y.agencies[0]!;
     await setPlan(db, y, { number: "01/KH-KTĐKT", date: "2022-01-14", signerName: SIGNER, signerPosition: `Chính ủy ${head.shortName} — Trưởng Khối thi đua` });
-    const max11 = Number((await db("criteria").where({ id: y.criteria["1.1"] }).first("max_points")).max_points);
-    const standardMax = Number((await db("criteria").where({ year_id: y.yearId, kind: "standard" }).whereNotNull("parent_id").sum("max_points as n").first())!.n);
-    const ranked: Ranked[] = [];
-    for (const [i, plan] of PLAN.entries()) {
-      const agency = y.agencies[i]!;
-      if ("shortfall" in plan) {
-        // A reviewed sheet counts the reports not sent as late: the ranked ones sent everything.
-        await sendEverythingOnTime(db, y, agency);
-        await addSheet(db, y, { agency, status: "reviewed", self: { "1.1": String(max11 - plan.shortfall) } });
-        ranked.push({ ...agency, total: standardMax - plan.shortfall, votes: plan.votes });
-      } else if (plan.sheet) await addSheet(db, y, { agency, status: plan.sheet });
-    }
-    ranked.sort((a, b) => b.total - a.total);
-    await addBallotMeeting(db, y, {
-      heldOn: MEETING_ON,
-      place: `Hội trường ${head.name}`,
-      validBallots: VALID_BALLOTS,
-      votes: ranked.map((r): [TestAgency, number] => [r, r.votes]),
-      chair: CHAIR,
-      secretary: SECRETARY,
-      attendees: `Đại diện lãnh đạo ${PLAN.length} cơ quan, đơn vị thành viên`,
-    });
+    for (const [i, plan] of PLAN.entries()) if ("sheet" in plan && plan.sheet) await addSheet(db, y, { agency: y.agencies[i]!, status: plan.sheet });
+    const ranked = await addRankedMembers(
+      db,
+      y,
+      PLAN.flatMap((plan, i) => ("shortfall" in plan ? [{ agency: y.agencies[i]!, ...plan }] : [])),
+      { heldOn: MEETING_ON, place: `Hội trường ${head.name}`, validBallots: VALID_BALLOTS, chair: CHAIR, secretary: SECRETARY, attendees: `Đại diện lãnh đạo ${PLAN.length} cơ quan, đơn vị thành viên` },
+    );
     const observer = `bantdkt.${y.bloc}`;
     await addAccount(db, { username: observer, role: "observer", blocs: [y.bloc] });
     const bloc = await db("blocs").where({ code: y.bloc }).first("short_name", "issuing_body");
