@@ -95,7 +95,8 @@ export async function captureViews(db: Knex, pages: PageSpec[]): Promise<Record<
       // A fragment reaches the page as a local holding its HTML, or (src/web/render-once.ts sendPage) a mark
       // "\u0001<nonce>:<n>\u0001" for the n-th kept part among the locals, n counting in the routes' own
       // order, which is the order they render them in.
-      const marked = Object.keys(captured.locals).filter((k) => typeof captured.locals[k] === "string" && /^\u0001[0-9a-f]+:\d+\u0001$/.test(captured.locals[k] as string));
+      const isMark = (v: unknown) => typeof v === "string" && v.startsWith("\u0001") && v.endsWith("\u0001") && /^[0-9a-f]+:\d+$/.test(v.slice(1, -1));
+      const marked = Object.keys(captured.locals).filter((k) => isMark(captured.locals[k]));
       const markOf = (n: number) => marked.find((k) => (captured.locals[k] as string).endsWith(`:${n}\u0001`));
       const fragments = last
         ? early.map((f, n) => {
