@@ -45,20 +45,23 @@ async function draftAgain(period: number, agency: string) {
 const versionIn = (html: string) => /name="version" value="(\d*)"/.exec(html)?.[1] ?? "";
 
 /**
- * congan's clerk, without scripts ("Lưu nháp và đính kèm"), saves the typed text "Đang gõ dở khi
- * đính kèm" of its annual report together with a signed scan (ban-scan.pdf).
+ * The clerk, without scripts ("Lưu nháp và đính kèm"), saves the typed general results of `agency`'s
+ * annual report together with a file, in one post.
  */
-async function saveDraftWithScan(clerk: Agent) {
-  const page = await clerk.get(reportUrl(2, "congan"));
+async function attachWithText(clerk: Agent, agency: string, general: string, file: { kind: string; content: Buffer; name: string }) {
+  const page = await clerk.get(reportUrl(2, agency));
   return clerk
-    .post(reportUrl(2, "congan"))
+    .post(reportUrl(2, agency))
     .field("_csrf", csrfFrom(page.text))
     .field("version", versionIn(page.text))
     .field("action", "attach")
-    .field("kind", "signed_scan")
-    .field("general", "Đang gõ dở khi đính kèm")
-    .attach("file", PDF, "ban-scan.pdf");
+    .field("kind", file.kind)
+    .field("general", general)
+    .attach("file", file.content, file.name);
 }
+
+/** congan's clerk saves the typed text "Đang gõ dở khi đính kèm" of its annual report with a signed scan (ban-scan.pdf). */
+const saveDraftWithScan = (clerk: Agent) => attachWithText(clerk, "congan", "Đang gõ dở khi đính kèm", { kind: "signed_scan", content: PDF, name: "ban-scan.pdf" });
 
 /** The script's upload: the file alone, the token in the body. */
 async function upload(agent: Agent, url: string, file: Buffer, name: string, kind = "signed_scan") {
@@ -297,16 +300,8 @@ describe("issue 15 finding 10: a quota per report", () => {
     const res = await upload(clerk, reportUrl(2, "bchqs"), PNG, "them.png", "other");
     expect(res.status).toBe(422);
     expect(res.text).toContain("Tổng dung lượng tệp đính kèm của một báo cáo tối đa 30 MB (đã dùng 30 MB)");
-    const page = await clerk.get(reportUrl(2, "bchqs"));
     const before = await reportRow(2, "bchqs");
-    const withDraft = await clerk
-      .post(reportUrl(2, "bchqs"))
-      .field("_csrf", csrfFrom(page.text))
-      .field("version", versionIn(page.text))
-      .field("action", "attach")
-      .field("kind", "other")
-      .field("general", "Không được lưu vì tệp vượt hạn mức")
-      .attach("file", PNG, "them.png");
+    const withDraft = await attachWithText(clerk, "bchqs", "Không được lưu vì tệp vượt hạn mức", { kind: "other", content: PNG, name: "them.png" });
     expect(withDraft.status).toBe(422);
     expect(withDraft.text).toContain("Không được lưu vì tệp vượt hạn mức");
     expect((await reportRow(2, "bchqs")).version).toBe(before.version);
