@@ -2,7 +2,8 @@ import type { Knex } from "knex";
 import { createServices } from "../src/services.js";
 import { usersRepo, type User } from "../src/auth/users-repo.js";
 import type { ReportContent } from "../src/reports/reports-repo.js";
-import { addDays } from "../src/lib/dates.js";
+import { addDays, formatDate } from "../src/lib/dates.js";
+import { YearForm } from "../src/setup/schemas.js";
 import { hashPassword } from "../src/auth/passwords.js";
 import { DEMO_PASSWORD } from "../seeds/demo-data.js";
 
@@ -88,6 +89,9 @@ async function factoryAdmin(db: Knex): Promise<User> {
   })());
 }
 
+/** The instant of `time` (HH:MM, Vietnam time) on the local day `day` (YYYY-MM-DD): when a factory acts. */
+const localTime = (day: string, time = "09:00") => new Date(`${day}T${time}:00+07:00`);
+
 const asUser = async (db: Knex, username: string): Promise<User> => {
   const row = await db("users").where({ username }).first("id");
   if (!row) throw new Error(`no account ${username}`);
@@ -133,6 +137,9 @@ export interface TestYear {
   /** The movements' codes, in order. */
   campaigns: string[];
 }
+
+/** Who reviews `agency`'s reports and sheet: the deputy's reviewer for the head (the first member), else the secretariat. */
+const reviewerOf = (y: TestYear, agency: TestAgency) => (agency.id === y.agencies[0]!.id ? y.deputyReviewer : y.secretariat);
 
 export interface NewYearOptions {
   year?: number;
@@ -218,17 +225,14 @@ export async function addReport(
   opts: { agency: TestAgency; period: number; status: "draft" | "submitted" | "returned" | "accepted"; on?: string; comment?: string; content?: ReportContent },
 ): Promise<number> {
   const on = opts.on ?? y.periods.find((p) => p.number === opts.period)!.dueOn;
-  const at = (day: string) => () => new Date(`${day}T09:00:00+07:00`);
   const target = { blocCode: y.bloc, year: y.year, period: opts.period, agencyCode: opts.agency.code };
   const clerk = await asUser(db, opts.agency.clerk);
-  const reports = createServices(db, { now: at(on) }).reports;
+  const reports = createServices(db, { now: () => localTime(on) }).reports;
   const saved = await reports.saveAsAgency(clerk, target, { content: opts.content ?? reportContent(), version: null, action: opts.status === "draft" ? "save" : "submit" });
   if (!saved.ok) throw new Error(`report of ${opts.agency.code}: ${JSON.stringify(saved)}`);
   const row = await db("reports").where({ period_id: y.periods.find((p) => p.number === opts.period)!.id, agency_id: opts.agency.id }).first("id", "version");
   if (opts.status === "returned" || opts.status === "accepted") {
-    const next = new Date(`${on}T09:00:00+07:00`);
-    next.setUTCDate(next.getUTCDate() + 1);
-    const reviewed = await createServices(db, { now: () => next }).reports.review(await asUser(db, opts.agency.id === y.agencies[0]!.id ? y.deputyReviewer : y.secretariat), target, { action: opts.status === "returned" ? "return" : "accept", comment: opts.comment ?? "Bổ sung số liệu.", version: row.version });
+    const reviewed = await createServices(db, { now: () => localTime(addDays(on, 1)) }).reports.review(await asUser(db, reviewerOf(y, opts.agency)), target, { action: opts.status === "returned" ? "return" : "accept", comment: opts.comment ?? "Bổ sung số liệu.", version: row.version });
     if (reviewed.errors) throw new Error(`review of ${opts.agency.code}: ${JSON.stringify(reviewed.errors)}`);
   }
   return row.id;
@@ -256,10 +260,9 @@ export async function addSheet(
   opts: { agency: TestAgency; status: "draft" | "submitted" | "reviewed" | "returned"; on?: string; self?: Record<string, string>; bloc?: Record<string, [points: string, reason: string]>; comment?: string },
 ): Promise<number> {
   const on = opts.on ?? y.periods.find((p) => p.kind === "annual")!.dueOn;
-  const at = new Date(`${on}T09:00:00+07:00`);
   const params = { bloc: y.bloc, year: y.year, agency: opts.agency.code };
   const values = await sheetValues(db, y, opts.self);
-  const own = await createServices(db, { now: () => at }).sheets.saveOwn(await asUser(db, opts.agency.clerk), params, { action: opts.status === "draft" ? "save" : "submit", version: null, values });
+  const own = await createServices(db, { now: () => localTime(on) }).sheets.saveOwn(await asUser(db, opts.agency.clerk), params, { action: opts.status === "draft" ? "save" : "submit", version: null, values });
   if (!("message" in own)) throw new Error(`sheet of ${opts.agency.code} not saved`);
   const sheet = await db("score_sheets").where({ year_id: y.yearId, agency_id: opts.agency.id }).first("id", "version");
   if (opts.status === "reviewed" || opts.status === "returned") {
@@ -267,9 +270,7 @@ export async function addSheet(
     for (const [name, value] of Object.entries(values)) review[name.replace(/^p_/, "b_")] = value;
     for (const [code, [points, reason]] of Object.entries(opts.bloc ?? {})) Object.assign(review, { [`b_${y.criteria[code]}`]: points, [`r_${y.criteria[code]}`]: reason });
     if (opts.status === "returned") review.return_comment = opts.comment ?? "Bổ sung minh chứng.";
-    const reviewer = await asUser(db, opts.agency.id === y.agencies[0]!.id ? y.deputyReviewer : y.secretariat);
-    const next = new Date(at.getTime() + 24 * 3600 * 1000);
-    const done = await createServices(db, { now: () => next }).sheets.review(reviewer, params, { action: opts.status === "reviewed" ? "reviewed" : "return", version: sheet.version, values: review });
+    const done = await createServices(db, { now: () => localTime(addDays(on, 1)) }).sheets.review(await asUser(db, reviewerOf(y, opts.agency)), params, { action: opts.status === "reviewed" ? "reviewed" : "return", version: sheet.version, values: review });
     if (!("message" in done)) throw new Error(`sheet of ${opts.agency.code} not ${opts.status}: ${JSON.stringify("view" in done ? (done.view as { errors?: unknown }).errors : done)}`);
   }
   return sheet.id;
@@ -278,7 +279,7 @@ export async function addSheet(
 /** An agency's registration of `y` sent by its clerk on `on` (local date, 09:00; the due date by default), through the registrations service. */
 export async function addRegistration(db: Knex, y: TestYear, opts: { agency: TestAgency; on?: string }): Promise<void> {
   const on = opts.on ?? y.registrationDueOn;
-  const saved = await createServices(db, { now: () => new Date(`${on}T09:00:00+07:00`) }).registrations.save(await asUser(db, opts.agency.clerk), y.bloc, y.year, opts.agency.code, {
+  const saved = await createServices(db, { now: () => localTime(on) }).registrations.save(await asUser(db, opts.agency.clerk), y.bloc, y.year, opts.agency.code, {
     action: "submit",
     version: null,
     titles: ["Tập thể lao động xuất sắc"],
@@ -306,14 +307,13 @@ export async function setPlan(db: Knex, y: TestYear, plan: { number?: string; da
   const sec = await asUser(db, y.secretariat);
   const setup = createServices(db).setup;
   const { form } = await setup.yearPage(sec, y.bloc, y.year);
-  // The form's own schema, as the route parses it (imported here: new helpers are appended only).
-  const { YearForm } = await import("../src/setup/schemas.js");
+  // The form's own schema, as the route parses it.
   const input = YearForm.parse({
     ...form,
     headAgencyId: form.headAgencyId === null ? "" : String(form.headAgencyId),
     deputyAgencyId: form.deputyAgencyId === null ? "" : String(form.deputyAgencyId),
     planNumber: plan.number ?? form.planNumber,
-    planDate: plan.date ? plan.date.split("-").reverse().join("/") : form.planDate,
+    planDate: plan.date ? formatDate(plan.date) : form.planDate,
     planSignerName: plan.signerName,
     planSignerPosition: plan.signerPosition,
   });
@@ -342,9 +342,9 @@ export interface TestMeeting {
  */
 export async function addBallotMeeting(db: Knex, y: TestYear, m: TestMeeting): Promise<void> {
   const sec = await asUser(db, y.secretariat);
-  const values: Record<string, string> = { version: "", held_on: m.heldOn.split("-").reverse().join("/"), place: m.place, valid_ballots: String(m.validBallots) };
+  const values: Record<string, string> = { version: "", held_on: formatDate(m.heldOn), place: m.place, valid_ballots: String(m.validBallots) };
   for (const [agency, votes] of m.votes) values[`v_${agency.id}`] = String(votes);
-  const saved = await createServices(db, { now: () => new Date(`${m.heldOn}T17:00:00+07:00`) }).ballots.save(sec, y.bloc, y.year, values);
+  const saved = await createServices(db, { now: () => localTime(m.heldOn, "17:00") }).ballots.save(sec, y.bloc, y.year, values);
   if (!("message" in saved)) throw new Error(`ballots of ${y.bloc} ${y.year}: ${JSON.stringify((saved.view as { errors?: unknown }).errors ?? "conflict")}`);
   if (m.chair !== undefined || m.secretary !== undefined || m.attendees !== undefined) {
     await db("ballot_meetings").where({ year_id: y.yearId }).update({ chair: m.chair ?? null, secretary: m.secretary ?? null, attendees: m.attendees ?? null });
@@ -353,13 +353,13 @@ export async function addBallotMeeting(db: Knex, y: TestYear, m: TestMeeting): P
 
 /** The year's ranking published by its leader on `on` (local date, 10:00), through the publication service. */
 export async function publishRanking(db: Knex, y: TestYear, on: string): Promise<void> {
-  const published = await createServices(db, { now: () => new Date(`${on}T10:00:00+07:00`) }).publication.publish(await asUser(db, y.leader), y.bloc, y.year, true);
+  const published = await createServices(db, { now: () => localTime(on, "10:00") }).publication.publish(await asUser(db, y.leader), y.bloc, y.year, true);
   if (published.errors) throw new Error(`ranking of ${y.bloc} ${y.year}: ${JSON.stringify(published.errors)}`);
 }
 
 /** The year closed by its secretariat on `on` (local date, 10:00), through the year lifecycle service. */
 export async function closeYear(db: Knex, y: TestYear, on: string): Promise<void> {
-  await createServices(db, { now: () => new Date(`${on}T10:00:00+07:00`) }).yearLifecycle.close(await asUser(db, y.secretariat), y.bloc, y.year);
+  await createServices(db, { now: () => localTime(on, "10:00") }).yearLifecycle.close(await asUser(db, y.secretariat), y.bloc, y.year);
 }
 
 export interface RankedMember extends TestAgency {
