@@ -92,21 +92,20 @@ export async function captureViews(db: Knex, pages: PageSpec[]): Promise<Record<
       // A page sent as HTML rendered once (a printed document) has no res.render: its one app.render is the page.
       const captured = (last ?? (early.length === 1 ? { view: early[0]!.view, locals: early[0]!.locals } : null)) as { view: string; locals: Record<string, unknown> } | null;
       if (res.status !== 200 || !captured) throw new Error(`capture: ${p.path} answered ${res.status}`);
-      // A fragment reaches the page as a local holding its HTML, or (src/web/render-once.ts sendPage) a mark
-      // "\u0001<nonce>:<n>\u0001" for the n-th kept part among the locals, n counting in the routes' own
-      // order, which is the order they render them in.
+      // A fragment reaches the page (src/web/render-once.ts sendPage) as a mark "\u0001<nonce>:<n>\u0001" for
+      // the n-th kept part among the locals, n counting in the routes' own order, which is the order they
+      // render them in.
       const isMark = (v: unknown) => typeof v === "string" && v.startsWith("\u0001") && v.endsWith("\u0001") && /^[0-9a-f]+:\d+$/.test(v.slice(1, -1));
       const marked = Object.keys(captured.locals).filter((k) => isMark(captured.locals[k]));
-      const markOf = (n: number) => marked.find((k) => (captured.locals[k] as string).endsWith(`:${n}\u0001`));
       const fragments = last
         ? early.map((f, n) => {
-            const local = Object.keys(captured.locals).find((k) => captured.locals[k] === f.html) ?? markOf(n);
+            const local = marked.find((k) => (captured.locals[k] as string).endsWith(`:${n}\u0001`));
             if (!local) throw new Error(`capture: ${p.path}: the fragment ${f.view} is not a local of the page`);
             if (!res.text.includes(f.html)) throw new Error(`capture: ${p.path}: the fragment ${f.view} is not in the page sent`);
             return { local, view: f.view, locals: JSON.parse(JSON.stringify(f.locals)) as Record<string, unknown>, functions: functionsOf(f.locals) };
           })
         : [];
-      if (marked.length > 0 && marked.length !== early.length) throw new Error(`capture: ${p.path}: ${marked.length} kept parts for ${early.length} fragments`);
+      if (last && marked.length !== early.length) throw new Error(`capture: ${p.path}: ${marked.length} kept parts for ${early.length} fragments`);
       out[p.name] = { view: captured.view, locals: JSON.parse(JSON.stringify(captured.locals)), functions: functionsOf(captured.locals), bytes: Buffer.byteLength(res.text), fragments };
     }
     return out;
