@@ -392,3 +392,8 @@ export async function addRankedMembers(
   await addBallotMeeting(db, y, { ...meeting, votes: members.map((m): [TestAgency, number] => [m, m.votes]) });
   return members;
 }
+
+/** The username of the installation's administrator (the one `newYear` creates blocs as), made if need be: it signs in with the demo password. */
+export async function adminAccount(db: Knex): Promise<string> {
+  return (await factoryAdmin(db)).username;
+}

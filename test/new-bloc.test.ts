@@ -5,7 +5,8 @@ import request from "supertest";
 import { createTestDatabase } from "./db.js";
 import ExcelJS from "exceljs";
 import { createTestApp, csrfFrom, loginAs, postForm, type Agent } from "./http.js";
-import { addAccount } from "./factories.js";
+import { addAccount, addSheet, adminAccount, newYear, type TestYear } from "./factories.js";
+import { useTestPortal } from "./portal.js";
 import { DEMO_CRITERIA } from "../src/scoring/index.js";
 import type { Database } from "../src/db/database.js";
 
@@ -31,6 +32,11 @@ let database: Database;
 let db: Knex;
 let app: ReturnType<typeof createTestApp>;
 let admin: Agent;
+/**
+ * A bloc that is not the test's: 2022 from the template with four members and a submitted sheet
+ * (its code, its members' codes and its year are the "already used" and "another bloc's" ones).
+ */
+let other: TestYear;
 
 const text = (html: string) => cheerio.load(html)("main").text().replace(/\s+/g, " ");
 const count = async (table: string, where: Record<string, unknown> = {}) => Number((await db(table).where(where).count("* as n").first())!.n);
@@ -38,10 +44,12 @@ const yearOf = async (bloc: string, year: number) => (await db("emulation_years 
 const agencyId = async (code: string) => (await db("agencies").where({ code }).first("id")).id as number;
 
 beforeAll(async () => {
-  database = await createTestDatabase("demo-2022-open");
+  database = await createTestDatabase();
   db = database.knex;
   app = createTestApp(db, { now: () => NOW });
-  admin = await loginAs(app, "quantri");
+  other = await newYear(db, { year: 2022 });
+  await addSheet(db, other, { agency: other.agencies[2]!, status: "submitted" });
+  admin = await loginAs(app, await adminAccount(db));
 });
 afterAll(() => database.close());
 
@@ -114,9 +122,9 @@ describe("1. the admin creates a bloc and gives it a secretariat account", () =>
   const bloc = BLOC;
 
   it("only the admin reaches the blocs pages", async () => {
-    const sec22 = await loginAs(app, "thuongtruc");
+    const sec22 = await loginAs(app, other.secretariat);
     expect((await sec22.get("/admin/blocs")).status).toBe(403);
-    expect((await admin.get("/admin/blocs")).text).toContain("noichinh-tq");
+    expect((await admin.get("/admin/blocs")).text).toContain(other.bloc);
   });
 
   it("a missing name and a duplicate code are refused beside their fields, keeping what was typed", async () => {
@@ -124,7 +132,7 @@ describe("1. the admin creates a bloc and gives it a secretariat account", () =>
     const noName = await postForm(admin, "/admin/blocs/new", "/admin/blocs", { ...bloc, name: " " });
     expect(noName.status).toBe(422);
     expect(cheerio.load(noName.text)("#name-error").text()).toContain("Vui lòng nhập tên khối thi đua");
-    const dup = await postForm(admin, "/admin/blocs/new", "/admin/blocs", { ...bloc, code: "noichinh-tq" });
+    const dup = await postForm(admin, "/admin/blocs/new", "/admin/blocs", { ...bloc, code: other.bloc });
     expect(dup.status).toBe(422);
     const $ = cheerio.load(dup.text);
     expect($("#code-error").text()).toContain("Mã khối này đã được dùng");
@@ -184,10 +192,10 @@ describe("2. the secretariat pastes the agencies", () => {
     expect(codes).toEqual(["van-phong-tinh-uy-tuyen-quang", "ban-to-chuc-tinh-uy", "ban-tuyen-giao-tinh-uy", "uy-ban-kiem-tra-tinh-uy", "ban-dan-van-tinh-uy", "ban-noi-chinh-tinh-uy", "bao-tuyen-quang"]);
     expect($("input[name=shortName]").first().attr("value")).toBe("VP Tỉnh ủy");
     const before = await count("agencies");
-    const taken = await sec.post(`${B}/agencies/bulk`).type("form").send({ ...fieldsOf(preview.text), code: ["congan", ...codes.slice(1)] });
+    const taken = await sec.post(`${B}/agencies/bulk`).type("form").send({ ...fieldsOf(preview.text), code: [other.agencies[0]!.code, ...codes.slice(1)] });
     expect(taken.status).toBe(422);
     expect(cheerio.load(taken.text)("#code-0-error").text()).toContain("Mã này đã được dùng");
-    expect(cheerio.load(taken.text)("#code-0").attr("value")).toBe("congan");
+    expect(cheerio.load(taken.text)("#code-0").attr("value")).toBe(other.agencies[0]!.code);
     expect(await count("agencies")).toBe(before);
     const saved = await sec.post(`${B}/agencies/bulk`).type("form").send({ ...fieldsOf(preview.text), code: ["vp-tu", ...codes.slice(1)] });
     expect([saved.status, saved.headers.location]).toEqual([303, `${B}/agencies`]);
@@ -223,7 +231,7 @@ describe("3. the year from the template", () => {
 
   it("a year of a bloc the secretariat may not read cannot be copied", async () => {
     const { B, sec, yearId } = await newBloc("agencies");
-    const res = await postForm(sec, `${B}/years/new`, `${B}/years/new`, { year: "2026", source: "copy:noichinh-tq/2022" });
+    const res = await postForm(sec, `${B}/years/new`, `${B}/years/new`, { year: "2026", source: `copy:${other.bloc}/2022` });
     expect(res.status).toBe(422);
     expect(cheerio.load(res.text)("#source-error").text()).toContain("Không tìm thấy năm thi đua để sao chép");
     expect(await yearId(2026)).toBeUndefined();
@@ -252,7 +260,7 @@ describe("3. the year from the template", () => {
     expect((await postForm(sec, `${B}/years/new`, `${B}/years/new`, { year: "2025", source: "empty" })).status).toBe(303);
     const empty = (await yearId(2025))!;
     expect([await count("periods", { year_id: empty }), await count("criteria", { year_id: empty }), await count("campaigns", { year_id: empty })]).toEqual([0, 0, 0]);
-    const copy = await postForm(admin, `${B}/years/new`, `${B}/years/new`, { year: "2027", source: "copy:noichinh-tq/2022" });
+    const copy = await postForm(admin, `${B}/years/new`, `${B}/years/new`, { year: "2027", source: `copy:${other.bloc}/2022` });
     expect(copy.status).toBe(303);
     const id = (await yearId(2027))!;
     const p1 = await db("periods").where({ year_id: id, number: 1 }).first("title", "due_on", "data_from");
@@ -349,17 +357,22 @@ describe("5. clerk accounts in one step, and the clerk's first login", () => {
     expect(dash(`tr[data-agency="${bloc.agency("bao-tuyen-quang")}"] td`).first().text()).toContain("Đã gửi");
   });
 
-  it("demo accounts are never forced to change their password", async () => {
-    const clerk = await loginAs(app, "canbo.congan");
-    expect((await clerk.get("/")).status).toBe(200);
+  // About the demo's seeded accounts, not a new bloc: on a demo database of its own.
+  describe("the demo's accounts", () => {
+    const demo = useTestPortal({ data: "demo-2022-open" });
+
+    it("demo accounts are never forced to change their password", async () => {
+      const clerk = await demo.login("canbo.congan");
+      expect((await clerk.get("/")).status).toBe(200);
+    });
   });
 
   it("another bloc's secretariat cannot reach this bloc's clerks or years (404); anonymous visitors log in first", async () => {
     const { B } = await newBloc("year");
-    const other = await loginAs(app, "thuongtruc");
-    expect((await other.get(`${B}/clerk-accounts`)).status).toBe(404);
-    expect((await postForm(other, "/", `${B}/clerk-accounts`, {})).status).toBe(404);
-    expect((await postForm(other, "/", `${B}/years/new`, { year: "2030", source: "empty" })).status).toBe(404);
+    const otherSec = await loginAs(app, other.secretariat);
+    expect((await otherSec.get(`${B}/clerk-accounts`)).status).toBe(404);
+    expect((await postForm(otherSec, "/", `${B}/clerk-accounts`, {})).status).toBe(404);
+    expect((await postForm(otherSec, "/", `${B}/years/new`, { year: "2030", source: "empty" })).status).toBe(404);
     const anon = request.agent(app);
     expect((await anon.get(`${B}/clerk-accounts`)).status).toBe(303);
   });
@@ -396,14 +409,14 @@ describe("7. picking agencies that already exist, and passwords reset by someone
   it("an agency of another bloc joins this one and the open years from the year given", async () => {
     const { B, sec, yearId } = await newBloc("year");
     expect((await postForm(sec, `${B}/years/new`, `${B}/years/new`, { year: "2025", source: "empty" })).status).toBe(303);
-    const stp = String(await agencyId("stp"));
-    const preview = await postForm(sec, `${B}/agencies/bulk`, `${B}/agencies/bulk`, { list: "", existingIds: stp, joinedYear: "2026" });
+    const joining = String(other.agencies[3]!.id);
+    const preview = await postForm(sec, `${B}/agencies/bulk`, `${B}/agencies/bulk`, { list: "", existingIds: joining, joinedYear: "2026" });
     expect(preview.status).toBe(200);
     const saved = await sec.post(`${B}/agencies/bulk`).type("form").send(fieldsOf(preview.text));
     expect(saved.status).toBe(303);
     const y26 = (await yearId(2026))!;
-    expect(await count("year_agencies", { year_id: y26, agency_id: Number(stp) })).toBe(1);
-    expect(await count("year_agencies", { year_id: (await yearId(2025))!, agency_id: Number(stp) })).toBe(0);
+    expect(await count("year_agencies", { year_id: y26, agency_id: Number(joining) })).toBe(1);
+    expect(await count("year_agencies", { year_id: (await yearId(2025))!, agency_id: Number(joining) })).toBe(0);
     const again = await sec.post(`${B}/agencies/bulk`).type("form").send(fieldsOf(preview.text));
     expect(again.status).toBe(422);
     expect(cheerio.load(again.text)("#existingIds-error").text()).toContain("không còn chọn được");
