@@ -2,21 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
 import { createTestApp, loginAs, postForm } from "./http.js";
+import { addAccount, addBallotMeeting, addRegistration, addReport, addSheet, newYear, publishRanking, sendEverythingOnTime, type TestAgency, type TestYear } from "./factories.js";
 import { rankingCommand } from "../src/ranking/ranking-command.js";
+import { addDays } from "../src/lib/dates.js";
 import type { Database } from "../src/db/database.js";
 
-const BASE = "/blocs/noichinh-tq/years/2022";
 const NOW = new Date("2022-12-14T10:00:00+07:00");
-
-const NAMES = {
-  congan: "Công an tỉnh Tuyên Quang",
-  bchqs: "Bộ Chỉ huy Quân sự tỉnh Tuyên Quang",
-  vks: "Viện kiểm sát nhân dân tỉnh Tuyên Quang",
-  toaan: "Tòa án nhân dân tỉnh Tuyên Quang",
-  stp: "Sở Tư pháp tỉnh Tuyên Quang",
-  thanhtra: "Thanh tra tỉnh Tuyên Quang",
-  thads: "Cục Thi hành án dân sự tỉnh Tuyên Quang",
-};
 
 /** Asserts that the strings appear in `text` in this order. */
 function expectInOrder(text: string, parts: string[]): void {
@@ -35,12 +26,7 @@ function tables(html: string) {
   return { ranked, unranked };
 }
 
-async function criterionIds(db: Knex): Promise<Record<string, number>> {
-  const rows: { id: number; code: string }[] = await db("criteria").select("id", "code");
-  return Object.fromEntries(rows.map((r) => [r.code, r.id]));
-}
-
-/** thads's self points as its clerk types them (98,5 on the standard items, 3 bonus), as form fields. */
+/** `thads`'s self points as its clerk types them (98,5 on the standard items, 3 bonus), as form fields. */
 function thadsSelfPoints(ids: Record<string, number>): Record<string, string> {
   const values: Record<string, string> = {
     "1.1": "38,5", "1.2": "10", "1.3": "10", "2.1": "5", "2.2": "5", "2.3": "5", "3.1": "5", "3.2": "3", "3.3": "3", "3.4": "4",
@@ -50,35 +36,88 @@ function thadsSelfPoints(ids: Record<string, number>): Record<string, string> {
 }
 
 /**
- * The demo with 2022 unpublished, on a database of its own, for the tests of the `describe` it is
- * called in; `setUp` runs once it is open.
+ * The members of a ranking year, named after the demo's agencies they stand in for (the year's order:
+ * the head, the deputy, then the others). On the template's score sheet (100 points on the standard
+ * items, 1 point off per late or never-sent report once reviewed):
+ * - `congan` 97 (3 short on item 1.1), `bchqs` 95 (5 short), `vks` 93 (7 short), `toaan` 89 (11 short):
+ *   everything sent on time, sheets reviewed;
+ * - `stp` 83: 16 short and its 6-month report never sent (counted as late once its sheet is reviewed);
+ * - `thads`: its registration sent 4 days late, its annual report a draft, its sheet a draft (92 on
+ *   its own points, less the late registration: 91, provisional);
+ * - `thanhtra`: everything on time, its sheet sent (94) but not yet reviewed.
+ * The meeting of 10/01/2023 (7 valid ballots) gave congan 6, bchqs 5, vks 5, toaan 4, stp 3: the
+ * flag to congan (at least 2/3), the two certificates to bchqs and vks (over 1/2), none left for toaan.
+ * The unranked are listed by name: thads ("Cơ quan 6 …") before thanhtra ("Cơ quan 7 …").
  */
-function useDemo(setUp?: (demo: { db: Knex; app: ReturnType<typeof createTestApp> }) => Promise<void>) {
-  const demo = {} as { database: Database; db: Knex; app: ReturnType<typeof createTestApp> };
-  beforeAll(async () => {
-    demo.database = await createTestDatabase("demo-2022-open");
-    demo.db = demo.database.knex;
-    demo.app = createTestApp(demo.db, { now: () => NOW });
-    await setUp?.(demo);
-  });
-  afterAll(() => demo.database?.close());
-  return demo;
+interface RankingYear {
+  y: TestYear;
+  BASE: string;
+  congan: TestAgency; bchqs: TestAgency; vks: TestAgency; toaan: TestAgency; stp: TestAgency; thads: TestAgency; thanhtra: TestAgency;
+  /** An observer of the bloc. */
+  observer: string;
 }
 
-const THADS_SHEET = `${BASE}/sheets/thads`;
+async function rankingYear(db: Knex): Promise<RankingYear> {
+  const y = await newYear(db, { year: 2022, agencies: 7 });
+  const [bchqs, congan, vks, toaan, stp, thads, thanhtra] = y.agencies as [TestAgency, TestAgency, TestAgency, TestAgency, TestAgency, TestAgency, TestAgency];
+  const item11 = (short: number) => ({ "1.1": String(40 - short) });
+  for (const [agency, short] of [[congan, 3], [bchqs, 5], [vks, 7], [toaan, 11]] as const) {
+    await sendEverythingOnTime(db, y, agency);
+    await addSheet(db, y, { agency, status: "reviewed", self: item11(short) });
+  }
+  const annual = y.periods.find((p) => p.kind === "annual")!;
+  await addRegistration(db, y, { agency: stp, on: addDays(y.registrationDueOn, -5) });
+  await addReport(db, y, { agency: stp, period: annual.number, status: "accepted", on: addDays(annual.dueOn, -5) });
+  await addSheet(db, y, { agency: stp, status: "reviewed", self: item11(16) });
+  await sendEverythingOnTime(db, y, thanhtra);
+  await addSheet(db, y, { agency: thanhtra, status: "submitted", self: item11(6) });
+  await addRegistration(db, y, { agency: thads, on: addDays(y.registrationDueOn, 4) });
+  await addReport(db, y, { agency: thads, period: annual.number, status: "draft", on: "2022-12-01" });
+  await addSheet(db, y, { agency: thads, status: "draft", on: "2022-12-01", self: { "1.1": "35", "1.2": "7" } });
+  await addBallotMeeting(db, y, { heldOn: "2023-01-10", place: "Hội trường Khối", validBallots: 7, votes: [[congan, 6], [bchqs, 5], [vks, 5], [toaan, 4], [stp, 3]] });
+  const observer = `bantdkt.${y.bloc}`;
+  await addAccount(db, { username: observer, role: "observer", blocs: [y.bloc] });
+  return { y, BASE: y.Y, congan, bchqs, vks, toaan, stp, thads, thanhtra, observer };
+}
+
+// One database for the file, from the schema alone; each `describe` builds a ranking year of its own
+// (a new bloc), so that none finds the sheet another reviewed, the votes it recorded or its publication.
+let database: Database;
+let db: Knex;
+let app: ReturnType<typeof createTestApp>;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = database.knex;
+  app = createTestApp(db, { now: () => NOW });
+});
+afterAll(() => database?.close());
+
+/** A ranking year of the `describe`'s own (see `RankingYear`), built before its tests; `setUp` runs once it is. */
+function useRankingYear(setUp?: (r: RankingYear) => Promise<void>): RankingYear {
+  const r = {} as RankingYear;
+  beforeAll(async () => {
+    Object.assign(r, await rankingYear(db));
+    await setUp?.(r);
+  });
+  return r;
+}
+
+const thadsSheet = (r: RankingYear) => `${r.BASE}/sheets/${r.thads.code}`;
 
 /** thads's clerk sends its sheet (1.1 at 38,5, with its evidence); the signed-in clerk is returned. */
-async function submitThads(app: ReturnType<typeof createTestApp>, ids: Record<string, number>) {
-  const clerk = await loginAs(app, "canbo.thads");
-  const submitted = await postForm(clerk, THADS_SHEET, THADS_SHEET, { action: "submit", ...thadsSelfPoints(ids), [`e_${ids["1.1"]}`]: "Báo cáo tổng kết 2022" });
+async function submitThads(r: RankingYear) {
+  const ids = r.y.criteria;
+  const clerk = await loginAs(app, r.thads.clerk);
+  const submitted = await postForm(clerk, thadsSheet(r), thadsSheet(r), { action: "submit", ...thadsSelfPoints(ids), [`e_${ids["1.1"]}`]: "Báo cáo tổng kết 2022" });
   expect(submitted.status).toBe(303);
   return clerk;
 }
 
 /** The secretariat marks thads's sent sheet reviewed with 38 on 1.1 and a reason. */
-async function markThadsReviewed(app: ReturnType<typeof createTestApp>, ids: Record<string, number>) {
-  const sec = await loginAs(app, "thuongtruc");
-  const reviewed = await postForm(sec, THADS_SHEET, THADS_SHEET, {
+async function markThadsReviewed(r: RankingYear) {
+  const ids = r.y.criteria;
+  const sec = await loginAs(app, r.y.secretariat);
+  const reviewed = await postForm(sec, thadsSheet(r), thadsSheet(r), {
     action: "reviewed",
     [`b_${ids["1.1"]}`]: "38",
     [`r_${ids["1.1"]}`]: "Chỉ tiêu thi hành xong về tiền chưa đạt kế hoạch giao.",
@@ -88,29 +127,28 @@ async function markThadsReviewed(app: ReturnType<typeof createTestApp>, ids: Rec
 }
 
 /** thads's clerk sends its sheet and the secretariat marks it reviewed (the two steps above). */
-async function reviewThads(db: Knex, app: ReturnType<typeof createTestApp>) {
-  const ids = await criterionIds(db);
-  await submitThads(app, ids);
-  await markThadsReviewed(app, ids);
+async function reviewThads(r: RankingYear) {
+  await submitThads(r);
+  await markThadsReviewed(r);
 }
 
 describe("ranking", () => {
-  // Read-only (or refused) on the demo as seeded: the tests that change the ranking, record votes or
-  // publish have demos of their own.
-  describe("on the demo as seeded", () => {
-    const demo = useDemo();
+  // Read-only (or refused) on the year as built: the tests that change the ranking, record votes or
+  // publish have years of their own.
+  describe("on the year as built", () => {
+    const r = useRankingYear();
 
-    it("when the secretariat opens the demo ranking, then the reviewed agencies are ranked in order, the others after with their reason, and the rules in force show", async () => {
-      const { app } = demo;
-      const sec = await loginAs(app, "thuongtruc");
+    it("when the secretariat opens the ranking, then the reviewed agencies are ranked in order, the others after with their reason, and the rules in force show", async () => {
+      const { y, BASE, congan, bchqs, vks, toaan, stp, thads, thanhtra } = r;
+      const sec = await loginAs(app, y.secretariat);
       const res = await sec.get(`${BASE}/ranking`);
       expect(res.status).toBe(200);
       const { ranked, unranked } = tables(res.text);
-      expectInOrder(ranked, [NAMES.congan, "97,00", NAMES.bchqs, "95,00", NAMES.vks, "93,00", NAMES.toaan, "89,00", NAMES.stp, "83,00"]); // stp's 6-month report never sent counts as late (−1)
-      expect(ranked).not.toContain(NAMES.thads);
-      expect(ranked).not.toContain(NAMES.thanhtra);
-      expectInOrder(unranked, [NAMES.thads, "Bảng chấm điểm chưa được gửi", NAMES.thanhtra, "Bảng chấm điểm chưa được Khối thẩm định"]);
-      expectInOrder(ranked, [NAMES.congan, "6/7", "Cờ thi đua của UBND tỉnh", NAMES.bchqs, "Bằng khen của Chủ tịch UBND tỉnh", NAMES.vks, "Bằng khen"]);
+      expectInOrder(ranked, [congan.name, "97,00", bchqs.name, "95,00", vks.name, "93,00", toaan.name, "89,00", stp.name, "83,00"]); // stp's 6-month report never sent counts as late (−1)
+      expect(ranked).not.toContain(thads.name);
+      expect(ranked).not.toContain(thanhtra.name);
+      expectInOrder(unranked, [thads.name, "Bảng chấm điểm chưa được gửi", thanhtra.name, "Bảng chấm điểm chưa được Khối thẩm định"]);
+      expectInOrder(ranked, [congan.name, "6/7", "Cờ thi đua của UBND tỉnh", bchqs.name, "Bằng khen của Chủ tịch UBND tỉnh", vks.name, "Bằng khen"]);
       expect(res.text).toContain("từ 95,00 điểm: Hoàn thành xuất sắc nhiệm vụ");
       expect(res.text).toContain("điểm thưởng tính tối đa 5,00 điểm");
       expect(res.text).toContain("Cờ thi đua của UBND tỉnh: tối đa 1 đơn vị");
@@ -119,66 +157,66 @@ describe("ranking", () => {
     });
 
     it("when ranking.json and the CLI's json are asked for, then the rows have the contract's shape, ranked first", async () => {
-      const { db, app } = demo;
-      const sec = await loginAs(app, "thuongtruc");
+      const { y, BASE, congan, bchqs, vks, toaan, stp, thads, thanhtra } = r;
+      const sec = await loginAs(app, y.secretariat);
       const res = await sec.get(`${BASE}/ranking.json`);
       expect(res.status).toBe(200);
       expect(res.headers["content-type"]).toMatch(/application\/json/);
       const rows = res.body as Record<string, unknown>[];
-      expect(rows.map((r) => r.agency)).toEqual(["congan", "bchqs", "vks", "toaan", "stp", "thads", "thanhtra"]);
+      expect(rows.map((row) => row.agency)).toEqual([congan, bchqs, vks, toaan, stp, thads, thanhtra].map((a) => a.code));
       expect(rows[0]).toEqual({
-        rank: 1, agency: "congan", name: NAMES.congan, total: 97, provisional: false, classification: "Hoàn thành xuất sắc nhiệm vụ",
+        rank: 1, agency: congan.code, name: congan.name, total: 97, provisional: false, classification: "Hoàn thành xuất sắc nhiệm vụ",
         proposal: "Cờ thi đua của UBND tỉnh", reason: null,
       });
       expect(rows[5]).toEqual({
-        rank: null, agency: "thads", name: NAMES.thads, total: 91, provisional: true, classification: null, proposal: null, reason: "Bảng chấm điểm chưa được gửi",
+        rank: null, agency: thads.code, name: thads.name, total: 91, provisional: true, classification: null, proposal: null, reason: "Bảng chấm điểm chưa được gửi",
       });
       for (const row of rows) expect(Object.keys(row).sort()).toEqual(["agency", "classification", "name", "proposal", "provisional", "rank", "reason", "total"]);
-      expect(JSON.parse(await rankingCommand(db, ["noichinh-tq", "2022", "--format", "json"]))).toEqual(rows);
+      expect(JSON.parse(await rankingCommand(db, [y.bloc, "2022", "--format", "json"]))).toEqual(rows);
     });
 
     it("when the CLI prints csv or a table, then the header and rows come in rank order; an unknown bloc or year is one clear error", async () => {
-      const { db, app } = demo;
-      const printed = await rankingCommand(db, ["noichinh-tq", "2022", "--format", "csv"]);
+      const { y, BASE, congan } = r;
+      const printed = await rankingCommand(db, [y.bloc, "2022", "--format", "csv"]);
       const csv = printed.replace(/^\uFEFF/, "").split("\r\n");
       expect(printed.startsWith("\uFEFF")).toBe(true);
       expect(csv[0]).toBe("Hạng;Mã;Cơ quan, đơn vị;Tổng điểm;Xếp loại;Đề nghị khen thưởng;Lý do (không xếp hạng / không đề nghị)");
-      expect(csv[1]).toBe(`1;congan;${NAMES.congan};97,00;Hoàn thành xuất sắc nhiệm vụ;Cờ thi đua của UBND tỉnh;`);
+      expect(csv[1]).toBe(`1;${congan.code};${congan.name};97,00;Hoàn thành xuất sắc nhiệm vụ;Cờ thi đua của UBND tỉnh;`);
       expect(csv).toHaveLength(9); // header, 7 agencies, the final line end
       // One read path: the CLI prints the web's ranking.csv byte for byte.
-      const web = await (await loginAs(app, "thuongtruc")).get(`${BASE}/ranking.csv`).buffer(true).parse((res, cb) => {
+      const web = await (await loginAs(app, y.secretariat)).get(`${BASE}/ranking.csv`).buffer(true).parse((res, cb) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => cb(null, Buffer.concat(chunks)));
       });
       expect(web.status).toBe(200);
       expect((web.body as Buffer).toString("utf8")).toBe(printed);
-      const table = await rankingCommand(db, ["noichinh-tq", "2022"]);
-      expectInOrder(table, ["Hạng", "congan", "97,00", "bchqs", "stp", "thads", "thanhtra"]);
+      const table = await rankingCommand(db, [y.bloc, "2022"]);
+      expectInOrder(table, ["Hạng", congan.code, "97,00", r.bchqs.code, r.stp.code, r.thads.code, r.thanhtra.code]);
       await expect(rankingCommand(db, ["khong-co", "2022"])).rejects.toThrow('Không có khối thi đua mã "khong-co".');
-      await expect(rankingCommand(db, ["noichinh-tq", "2030"])).rejects.toThrow("Khối \"noichinh-tq\" không có năm thi đua 2030.");
-      await expect(rankingCommand(db, ["noichinh-tq", "2022", "--format", "xml"])).rejects.toThrow(/Định dạng không hỗ trợ/);
+      await expect(rankingCommand(db, [y.bloc, "2030"])).rejects.toThrow(`Khối "${y.bloc}" không có năm thi đua 2030.`);
+      await expect(rankingCommand(db, [y.bloc, "2022", "--format", "xml"])).rejects.toThrow(/Định dạng không hỗ trợ/);
     });
 
     it("when a clerk asks for the unpublished ranking, then the page says it is not yet published and its data stays 404; the leader and the observer read it", async () => {
-      const { app } = demo;
-      const clerk = await loginAs(app, "canbo.congan");
+      const { y, BASE, congan, observer } = r;
+      const clerk = await loginAs(app, congan.clerk);
       const waiting = await clerk.get(`${BASE}/ranking`);
       expect(waiting.text).toContain("Kết quả xếp hạng chưa được công bố.");
       expect(waiting.text).not.toContain("Điểm tạm tính");
       expect((await clerk.get(`${BASE}/ranking.json`)).status).toBe(404);
-      for (const username of ["lanhdao", "bantdkt"]) {
+      for (const username of [y.leader, observer]) {
         const agent = await loginAs(app, username);
         expect((await agent.get(`${BASE}/ranking`)).status).toBe(200);
       }
-      const menu = await (await loginAs(app, "lanhdao")).get("/ranking");
+      const menu = await (await loginAs(app, y.leader)).get("/ranking");
       expect(menu.status).toBe(303);
       expect(menu.headers.location).toBe(`${BASE}/ranking`);
     });
 
     it("when the leader opens the ballots, then they read them, and a POST is 403", async () => {
-      const { app } = demo;
-      const leader = await loginAs(app, "lanhdao");
+      const { y, BASE } = r;
+      const leader = await loginAs(app, y.leader);
       const page = await leader.get(`${BASE}/ballots`);
       expect(page.status).toBe(200);
       expect(page.text).not.toContain('name="valid_ballots"');
@@ -187,75 +225,71 @@ describe("ranking", () => {
     });
   });
 
-  // thads's sheet sent and reviewed: on a demo of its own.
+  // thads's sheet sent and reviewed: on a year of its own.
   describe("a sheet reviewed", () => {
-    const demo = useDemo();
+    const r = useRankingYear();
 
     it("when the clerk of thads submits and the secretariat adjusts one item with a reason and marks it reviewed, then the ranking and the CLI show thads ranked first", async () => {
-      const { db, app } = demo;
-      const ids = await criterionIds(db);
-      const clerk = await submitThads(app, ids);
-      const readOnly = await clerk.get(THADS_SHEET);
+      const { y, BASE, congan, bchqs, vks, toaan, stp, thads, thanhtra } = r;
+      const clerk = await submitThads(r);
+      const readOnly = await clerk.get(thadsSheet(r));
       expect(readOnly.text).toContain("Đã gửi, chờ thẩm định");
       expect(readOnly.text).toContain("100,50"); // 98,5 + 3 − 1 late registration
       expect(readOnly.text).not.toMatch(/name="p_\d+"/);
 
-      const sec = await markThadsReviewed(app, ids);
-      const sheet = await db("score_sheets as s").join("agencies as a", "a.id", "s.agency_id").where("a.code", "thads").first("s.*");
+      const sec = await markThadsReviewed(r);
+      const sheet = await db("score_sheets").where({ year_id: y.yearId, agency_id: thads.id }).first();
       expect(sheet.status).toBe("reviewed");
       expect(sheet.reviewed_at).not.toBeNull();
       expect(sheet.reviewed_by).not.toBeNull();
-      const review = await sec.get(THADS_SHEET);
+      const review = await sec.get(thadsSheet(r));
       expect(review.text).toContain("Chỉ tiêu thi hành xong về tiền chưa đạt kế hoạch giao.");
       expect(review.text).toContain("-0,50"); // the difference on item 1.1
       expect(review.text).toContain("98,00"); // 98 + 3 − 1 late registration − 2 reports never sent (6-month, annual)
 
       const page = await sec.get(`${BASE}/ranking`);
       const { ranked, unranked } = tables(page.text);
-      expectInOrder(ranked, [NAMES.thads, "98,00", NAMES.congan, "97,00", NAMES.bchqs, NAMES.vks, NAMES.toaan, NAMES.stp]);
+      expectInOrder(ranked, [thads.name, "98,00", congan.name, "97,00", bchqs.name, vks.name, toaan.name, stp.name]);
       expect(ranked).toContain("Chưa có kết quả bỏ phiếu");
-      expect(unranked).not.toContain(NAMES.thads);
-      expect(unranked).toContain(NAMES.thanhtra);
+      expect(unranked).not.toContain(thads.name);
+      expect(unranked).toContain(thanhtra.name);
 
-      const cli = JSON.parse(await rankingCommand(db, ["noichinh-tq", "2022", "--format", "json"])) as { agency: string; rank: number | null; total: number }[];
-      expect(cli.map((r) => r.agency)).toEqual(["thads", "congan", "bchqs", "vks", "toaan", "stp", "thanhtra"]);
+      const cli = JSON.parse(await rankingCommand(db, [y.bloc, "2022", "--format", "json"])) as { agency: string; rank: number | null; total: number }[];
+      expect(cli.map((row) => row.agency)).toEqual([thads, congan, bchqs, vks, toaan, stp, thanhtra].map((a) => a.code));
       expect(cli[0]).toMatchObject({ rank: 1, total: 98 });
-      expect(await db("audit_log").where({ action: "score_sheet.reviewed" }).count({ n: "*" }).first()).toEqual({ n: 1 });
+      expect(await db("audit_log").where({ action: "score_sheet.reviewed", agency_id: thads.id }).count({ n: "*" }).first()).toEqual({ n: 1 });
     });
   });
 
-  // The ballot after thads's sheet is reviewed (thads ranked first): on a demo of its own.
+  // The ballot after thads's sheet is reviewed (thads ranked first): on a year of its own.
   describe("the ballot", () => {
-    const demo = useDemo(({ db, app }) => reviewThads(db, app));
-    const VOTES = { thads: "6", congan: "4", bchqs: "5", vks: "5", toaan: "4", stp: "3" };
-    /** The secretariat records the ballot of 10/01/2023 with `VOTES`. */
-    async function recordVotes(db: Knex, sec: Awaited<ReturnType<typeof loginAs>>) {
-      const agencies: { id: number; code: string }[] = await db("agencies").select("id", "code");
-      const v = (code: string) => `v_${agencies.find((a) => a.code === code)!.id}`;
-      return postForm(sec, `${BASE}/ballots`, `${BASE}/ballots`, {
+    const r = useRankingYear(reviewThads);
+    /** The secretariat records the ballot of 10/01/2023: thads 6, congan 4, bchqs 5, vks 5, toaan 4, stp 3. */
+    async function recordVotes(sec: Awaited<ReturnType<typeof loginAs>>) {
+      const votes: [TestAgency, string][] = [[r.thads, "6"], [r.congan, "4"], [r.bchqs, "5"], [r.vks, "5"], [r.toaan, "4"], [r.stp, "3"]];
+      return postForm(sec, `${r.BASE}/ballots`, `${r.BASE}/ballots`, {
         held_on: "10/01/2023", place: "Hội trường Bộ CHQS tỉnh", valid_ballots: "7",
-        ...Object.fromEntries(Object.entries(VOTES).map(([code, n]) => [v(code), n])),
+        ...Object.fromEntries(votes.map(([agency, n]) => [`v_${agency.id}`, n])),
       });
     }
 
     it("when the secretariat records the votes, then the proposals on the ranking page change", async () => {
-      const { db, app } = demo;
-      const sec = await loginAs(app, "thuongtruc");
+      const { y, BASE, congan, bchqs, vks, thads } = r;
+      const sec = await loginAs(app, y.secretariat);
       const form = await sec.get(`${BASE}/ballots`);
       expect(form.status).toBe(200);
       expect(form.text).toContain('value="10/01/2023"');
-      const res = await recordVotes(db, sec);
+      const res = await recordVotes(sec);
       expect(res.status).toBe(303);
       const { ranked } = tables((await sec.get(`${BASE}/ranking`)).text);
-      expectInOrder(ranked, [NAMES.thads, "6/7", "Cờ thi đua của UBND tỉnh", NAMES.congan, "4/7", "Bằng khen", NAMES.bchqs, "5/7", "Bằng khen", NAMES.vks, "Đã đủ số lượng"]);
+      expectInOrder(ranked, [thads.name, "6/7", "Cờ thi đua của UBND tỉnh", congan.name, "4/7", "Bằng khen", bchqs.name, "5/7", "Bằng khen", vks.name, "Đã đủ số lượng"]);
     });
 
     it("when the votes for an agency exceed the valid ballots or the date is wrong, then 422 beside the field and nothing changes", async () => {
-      const { db, app } = demo;
-      const sec = await loginAs(app, "thuongtruc");
-      expect((await recordVotes(db, sec)).status).toBe(303); // thads: 6 of 7
-      const agencies: { id: number; code: string }[] = await db("agencies").select("id", "code");
-      const thads = agencies.find((a) => a.code === "thads")!.id;
+      const { y, BASE } = r;
+      const sec = await loginAs(app, y.secretariat);
+      expect((await recordVotes(sec)).status).toBe(303); // thads: 6 of 7
+      const thads = r.thads.id;
       const res = await postForm(sec, `${BASE}/ballots`, `${BASE}/ballots`, {
         held_on: "32/01/2023", place: "Hội trường", valid_ballots: "7", [`v_${thads}`]: "8",
       });
@@ -267,17 +301,19 @@ describe("ranking", () => {
     });
   });
 
-  // Published: on a demo of its own.
+  // Published: on a year of its own.
   describe("published", () => {
-    const demo = useDemo();
+    const r = useRankingYear();
 
     it("when the ranking is published, then a clerk of the bloc sees it", async () => {
-      const { db, app } = demo;
-      await db("emulation_years").update({ ranking_published_at: NOW });
-      const clerk = await loginAs(app, "canbo.congan");
+      const { y, BASE, congan, thads } = r;
+      const clerk = await loginAs(app, congan.clerk);
+      expect((await clerk.get(`${BASE}/ranking`)).text).toContain("Kết quả xếp hạng chưa được công bố.");
+      await publishRanking(db, y, "2022-12-14");
       const res = await clerk.get(`${BASE}/ranking`);
       expect(res.status).toBe(200);
-      expect(res.text).toContain(NAMES.thads);
+      expect(res.text).not.toContain("Kết quả xếp hạng chưa được công bố.");
+      expect(res.text).toContain(thads.name);
     });
   });
 });
