@@ -397,3 +397,24 @@ export async function addRankedMembers(
 export async function adminAccount(db: Knex): Promise<string> {
   return (await factoryAdmin(db)).username;
 }
+
+/**
+ * `agency`'s score sheet of `y` sent on `on` (as `addSheet` does, with `self` points) and reviewed
+ * the day after by its reviewer with the review form's discipline box ticked and `reason` written: a
+ * disciplinary case, which caps the agency's classification (the rules' `disciplineCap`) and bars it
+ * from the proposals. The bloc's points are the agency's own.
+ */
+export async function addDisciplinedSheet(
+  db: Knex,
+  y: TestYear,
+  opts: { agency: TestAgency; reason: string; on?: string; self?: Record<string, string> },
+): Promise<number> {
+  const on = opts.on ?? y.periods.find((p) => p.kind === "annual")!.dueOn;
+  const id = await addSheet(db, y, { agency: opts.agency, status: "submitted", on, self: opts.self });
+  const values: Record<string, string> = { discipline_flag: "1", discipline_reason: opts.reason };
+  for (const [name, value] of Object.entries(await sheetValues(db, y, opts.self))) values[name.replace(/^p_/, "b_")] = value;
+  const { version } = await db("score_sheets").where({ id }).first("version");
+  const done = await createServices(db, { now: () => localTime(addDays(on, 1)) }).sheets.review(await asUser(db, reviewerOf(y, opts.agency)), { bloc: y.bloc, year: y.year, agency: opts.agency.code }, { action: "reviewed", version, values });
+  if (!("message" in done)) throw new Error(`sheet of ${opts.agency.code} not reviewed: ${JSON.stringify("view" in done ? (done.view as { errors?: unknown }).errors : done)}`);
+  return id;
+}
