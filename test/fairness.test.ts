@@ -7,32 +7,87 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from "v
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
 import { binary, createTestApp, loginAs, postForm } from "./http.js";
+import {
+  addAccount, addBallotMeeting, addDisciplinedSheet, addRegistration, addReport, addSheet, newYear, sendEverythingOnTime, setPlan,
+  type TestAgency, type TestYear,
+} from "./factories.js";
 import { rankingCommand } from "../src/ranking/ranking-command.js";
 import { createUserCommand } from "../src/users/create-user-command.js";
 import { createServices } from "../src/services.js";
+import { addDays } from "../src/lib/dates.js";
+import type { Database } from "../src/db/database.js";
 
 const stdinWith = (input: string) => Object.assign(Readable.from([input]), { isTTY: false }) as unknown as NodeJS.ReadStream;
 
-const Y = "/blocs/noichinh-tq/years/2022";
 const NOW = new Date("2023-01-12T10:00:00+07:00");
-const CONGAN = "Công an tỉnh Tuyên Quang";
-const BCHQS = "Bộ Chỉ huy Quân sự tỉnh Tuyên Quang";
-const VKS = "Viện kiểm sát nhân dân tỉnh Tuyên Quang";
+const DISCIPLINE = "Một công chức bị xử lý kỷ luật cảnh cáo, vượt tỷ lệ cho phép của ngành"; // as the reviewer writes it (the pages join reasons with their own stops)
 
-async function fresh() {
-  const database = await createTestDatabase("demo-2022-open");
-  return { database, db: database.knex, app: createTestApp(database.knex, { now: () => NOW }) };
+/**
+ * A 2022 at its review meeting, two days after it, its members named after the demo's agencies they
+ * stand in for (the year's order: the head `bchqs`, the deputy `congan`, then the others). On the
+ * template's score sheet (100 points on the standard items; 1 point off per late or never-sent
+ * report once reviewed; 2 per disciplinary case):
+ * - `congan` 97 (3 short on item 1.1), `bchqs` 95 (5 short), `vks` 93 (7 short; with `twins`, 3
+ *   short like congan: the same points, sent at the same instants), `toaan` 89 (11 short):
+ *   everything sent on time, sheets reviewed;
+ * - `stp` 83: 14 short, one disciplinary case (−2, its classification capped, `DISCIPLINE`) and its
+ *   6-month report never sent (−1 once reviewed);
+ * - `thanhtra`: its reports sent on time but not yet accepted, its sheet sent (94), not reviewed;
+ * - `thads`: its registration sent late, no score sheet at all.
+ * The meeting of 10/01/2023 (7 valid ballots, self-votes allowed) gave congan 6, bchqs 5, vks 5,
+ * toaan 4, stp 3: the flag to congan (at least 2/3), the two certificates to bchqs and vks.
+ */
+interface FairYear {
+  y: TestYear;
+  Y: string;
+  bchqs: TestAgency; congan: TestAgency; vks: TestAgency; toaan: TestAgency; stp: TestAgency; thanhtra: TestAgency; thads: TestAgency;
 }
 
-/** The demo as `fresh()` opens it, for one test that publishes (closed after the test). */
-async function ownDemo() {
-  const env = await fresh();
-  onTestFinished(() => env.database.close());
-  return env;
+async function fairYear(db: Knex, opts: { twins?: boolean } = {}): Promise<FairYear> {
+  const y = await newYear(db, { year: 2022, agencies: 7 });
+  const [bchqs, congan, vks, toaan, stp, thanhtra, thads] = y.agencies as [TestAgency, TestAgency, TestAgency, TestAgency, TestAgency, TestAgency, TestAgency];
+  const item11 = (short: number) => ({ "1.1": String(40 - short) });
+  for (const [agency, short] of [[congan, 3], [bchqs, 5], [vks, opts.twins ? 3 : 7], [toaan, 11]] as const) {
+    await sendEverythingOnTime(db, y, agency);
+    await addSheet(db, y, { agency, status: "reviewed", self: item11(short) });
+  }
+  const [sixMonth, annual] = y.periods as [TestYear["periods"][0], TestYear["periods"][0]];
+  await addRegistration(db, y, { agency: stp, on: addDays(y.registrationDueOn, -5) });
+  await addReport(db, y, { agency: stp, period: annual.number, status: "accepted", on: addDays(annual.dueOn, -5) });
+  await addDisciplinedSheet(db, y, { agency: stp, reason: DISCIPLINE, self: { ...item11(14), "6.3": "1" } });
+  await addRegistration(db, y, { agency: thanhtra, on: addDays(y.registrationDueOn, -5) });
+  for (const p of [sixMonth, annual]) await addReport(db, y, { agency: thanhtra, period: p.number, status: "submitted", on: addDays(p.dueOn, -5) });
+  await addSheet(db, y, { agency: thanhtra, status: "submitted", self: item11(6) });
+  await addRegistration(db, y, { agency: thads, on: addDays(y.registrationDueOn, 4) });
+  await setPlan(db, y, { number: "01/KH-KTĐKT", date: "2022-01-14", signerName: "Hà Đình Khiêm", signerPosition: "Trưởng Khối thi đua" });
+  await addBallotMeeting(db, y, {
+    heldOn: "2023-01-10", place: "Hội trường Khối", validBallots: 7, votes: [[congan, 6], [bchqs, 5], [vks, 5], [toaan, 4], [stp, 3]],
+    chair: "Hà Đình Khiêm — Trưởng Khối", secretary: "Đại diện đơn vị Phó Trưởng Khối", attendees: "Đại diện lãnh đạo 07/07 cơ quan, đơn vị thành viên Khối",
+  });
+  return { y, Y: y.Y, bchqs, congan, vks, toaan, stp, thanhtra, thads };
 }
 
-const agencyId = async (db: Knex, code: string): Promise<number> => (await db("agencies").where({ code }).first("id")).id;
-/** A supertest parser that keeps binary bodies as a Buffer. */
+// One database for the file, from the schema alone; each `describe` (or test that publishes) builds
+// a year of its own, a new bloc.
+let database: Database;
+let db: Knex;
+let app: ReturnType<typeof createTestApp>;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = database.knex;
+  app = createTestApp(db, { now: () => NOW });
+});
+afterAll(() => database?.close());
+
+/** A `fairYear` of the `describe`'s own, built before its tests. */
+function useFairYear(): FairYear {
+  const r = {} as FairYear;
+  beforeAll(async () => {
+    Object.assign(r, await fairYear(db));
+  });
+  return r;
+}
+
 /** Every cell of every row of the workbook's first sheet. */
 async function xlsxRows(data: Buffer): Promise<string> {
   const book = new ExcelJS.Workbook();
@@ -43,118 +98,121 @@ async function xlsxRows(data: Buffer): Promise<string> {
 }
 
 const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/\s+/g, " ");
+const userId = async (username: string): Promise<number> => (await db("users").where({ username }).first("id")).id;
+/** The year's rules as stored, and a function that stores others. */
+async function rulesOf(y: TestYear) {
+  const year = await db("emulation_years").where({ id: y.yearId }).first("rules");
+  const rules = typeof year.rules === "string" ? JSON.parse(year.rules) : year.rules;
+  return { rules, store: (next: unknown) => db("emulation_years").where({ id: y.yearId }).update({ rules: JSON.stringify(next) }) };
+}
 
-/** Makes `to` score exactly like `from`: same entries, flags, submission instants and report dates. */
-async function makeTwin(db: Knex, from: string, to: string) {
-  const [a, b] = [await agencyId(db, from), await agencyId(db, to)];
-  const sheetA = await db("score_sheets").where({ agency_id: a }).first();
-  const sheetB = await db("score_sheets").where({ agency_id: b }).first();
-  await db("score_sheets").where({ id: sheetB.id }).update({
-    status: sheetA.status, submitted_at: sheetA.submitted_at, submitted_on: sheetA.submitted_on,
-    discipline_flag: sheetA.discipline_flag, discipline_reason: sheetA.discipline_reason,
-  });
-  await db("score_entries").where({ sheet_id: sheetB.id }).del();
-  const entries = await db("score_entries").where({ sheet_id: sheetA.id }).select("criterion_id", "self_points", "bloc_points", "self_count", "bloc_count");
-  await db("score_entries").insert(entries.map((e) => ({ ...e, sheet_id: sheetB.id })));
-  const regA = await db("registrations").where({ agency_id: a }).first("submitted_on");
-  await db("registrations").where({ agency_id: b }).update({ submitted_on: regA.submitted_on });
-  for (const r of await db("reports").where({ agency_id: a }).select("period_id", "submitted_on", "submitted_at")) {
-    await db("reports").where({ agency_id: b, period_id: r.period_id }).update({ submitted_on: r.submitted_on, submitted_at: r.submitted_at });
+/**
+ * A 2022 whose sheets wait for review: the head's and the deputy's sent (everything else of theirs
+ * sent on time and accepted), and a third member's 6-month report sent, waiting for review.
+ */
+async function reviewYear() {
+  const y = await newYear(db, { year: 2022, agencies: 4 });
+  const [head, deputy, third] = y.agencies as [TestAgency, TestAgency, TestAgency];
+  for (const agency of [head, deputy]) {
+    await sendEverythingOnTime(db, y, agency);
+    await addSheet(db, y, { agency, status: "submitted" });
   }
+  await addReport(db, y, { agency: third, period: 1, status: "submitted" });
+  return { y, Y: y.Y, head, deputy, third };
 }
 
 describe("conflict of interest", () => {
-  let env: Awaited<ReturnType<typeof fresh>>;
-  beforeAll(async () => (env = await fresh()));
-  afterAll(() => env.database.close());
+  let r: Awaited<ReturnType<typeof reviewYear>>;
+  beforeAll(async () => (r = await reviewYear()));
 
   it("the head's secretariat is refused on the head's sheet (403, names who must review, audited); the deputy's reviewer is accepted", async () => {
-    const { app, db } = env;
-    const sec = await loginAs(app, "thuongtruc");
-    const page = await sec.get(`${Y}/sheets/bchqs`);
-    expect(text(page.text)).toContain("Người thẩm định: Thường trực của đơn vị Phó Trưởng khối (Công an tỉnh Tuyên Quang)");
+    const { y, Y, head, deputy } = r;
+    const sec = await loginAs(app, y.secretariat);
+    const page = await sec.get(`${Y}/sheets/${head.code}`);
+    expect(text(page.text)).toContain(`Người thẩm định: Thường trực của đơn vị Phó Trưởng khối (${deputy.name})`);
     expect(page.text).not.toMatch(/name="b_\d+"/);
-    const refused = await postForm(sec, `${Y}/sheets/bchqs`, `${Y}/sheets/bchqs`, { action: "review" });
+    const refused = await postForm(sec, `${Y}/sheets/${head.code}`, `${Y}/sheets/${head.code}`, { action: "review" });
     expect(refused.status).toBe(403);
-    expect(text(refused.text)).toContain("chỉ do tài khoản Thường trực của đơn vị Phó Trưởng khối — Công an tỉnh Tuyên Quang — thẩm định");
-    const audit = await db("audit_log").where({ action: "score_sheet.review_refused", username: "thuongtruc" }).first();
-    expect(audit.agency_id).toBe(await agencyId(db, "bchqs"));
+    expect(text(refused.text)).toContain(`chỉ do tài khoản Thường trực của đơn vị Phó Trưởng khối — ${deputy.name} — thẩm định`);
+    const audit = await db("audit_log").where({ action: "score_sheet.review_refused", username: y.secretariat }).first();
+    expect(audit.agency_id).toBe(head.id);
 
-    const deputy = await loginAs(app, "phokhoi");
-    const form = await deputy.get(`${Y}/sheets/bchqs`);
+    const reviewer = await loginAs(app, y.deputyReviewer);
+    const form = await reviewer.get(`${Y}/sheets/${head.code}`);
     expect(form.text).toMatch(/name="b_\d+"/);
-    const ok = await postForm(deputy, `${Y}/sheets/bchqs`, `${Y}/sheets/bchqs`, { action: "reviewed" });
+    const ok = await postForm(reviewer, `${Y}/sheets/${head.code}`, `${Y}/sheets/${head.code}`, { action: "reviewed" });
     expect(ok.status).toBe(303);
-    const sheet = await db("score_sheets").where({ agency_id: await agencyId(db, "bchqs") }).first("reviewed_by");
-    expect(sheet.reviewed_by).toBe((await db("users").where({ username: "phokhoi" }).first("id")).id);
+    const sheet = await db("score_sheets").where({ year_id: y.yearId, agency_id: head.id }).first("status", "reviewed_by");
+    expect(sheet).toEqual({ status: "reviewed", reviewed_by: await userId(y.deputyReviewer) });
   });
 
   it("a reviewer belonging to an agency is refused on that agency's sheet and its reports", async () => {
-    const { app, db } = env;
-    const deputy = await loginAs(app, "phokhoi");
-    const own = await postForm(deputy, `${Y}/sheets/congan`, `${Y}/sheets/congan`, { action: "review" });
+    const { y, Y, deputy, third } = r;
+    const reviewer = await loginAs(app, y.deputyReviewer);
+    const own = await postForm(reviewer, `${Y}/sheets/${deputy.code}`, `${Y}/sheets/${deputy.code}`, { action: "review" });
     expect(own.status).toBe(403);
-    expect(text(own.text)).toContain("tài khoản của bạn thuộc Công an tỉnh Tuyên Quang");
-    // thanhtra's 6-month report waits for review: a secretariat account of thanhtra may not accept it.
-    const [{ id }] = await db("users").insert({ username: "tt.thanhtra", full_name: "Thường trực — Thanh tra", role: "secretariat", agency_id: await agencyId(db, "thanhtra"), password_hash: (await db("users").where({ username: "phokhoi" }).first("password_hash")).password_hash }).returning("id");
-    await db("user_blocs").insert({ user_id: id, bloc_id: (await db("blocs").first("id")).id });
-    const clerkAgency = await loginAs(app, "tt.thanhtra");
-    const reportUrl = `${Y}/periods/1/reports/thanhtra`;
-    const page = await clerkAgency.get(reportUrl);
+    expect(text(own.text)).toContain(`tài khoản của bạn thuộc ${deputy.name}`);
+    // The third member's 6-month report waits for review: a secretariat account of that member may not accept it.
+    const username = `tt.${third.code}`;
+    await addAccount(db, { username, role: "secretariat", fullName: "Thường trực — đơn vị thành viên", blocs: [y.bloc], agency: third.code });
+    const agencyReviewer = await loginAs(app, username);
+    const reportUrl = `${Y}/periods/1/reports/${third.code}`;
+    const page = await agencyReviewer.get(reportUrl);
     expect(page.status).toBe(200);
-    const accept = await postForm(clerkAgency, reportUrl, `${reportUrl}/review`, { action: "accept", comment: "", version: "1" });
+    const accept = await postForm(agencyReviewer, reportUrl, `${reportUrl}/review`, { action: "accept", comment: "" });
     expect(accept.status).toBe(403);
-    expect(await db("audit_log").where({ action: "report.review_refused", username: "tt.thanhtra" }).count({ n: "*" }).first()).toEqual({ n: 1 });
-    expect((await db("reports").where({ agency_id: await agencyId(db, "thanhtra"), period_id: (await db("periods").where({ kind: "six_month" }).first("id")).id }).first("status")).status).toBe("submitted");
+    expect(await db("audit_log").where({ action: "report.review_refused", username }).count({ n: "*" }).first()).toEqual({ n: 1 });
+    expect((await db("reports").where({ agency_id: third.id, period_id: y.periods[0]!.id }).first("status")).status).toBe("submitted");
   });
 });
 
 describe("secretariat accounts of an agency", () => {
-  let env: Awaited<ReturnType<typeof fresh>>;
-  beforeAll(async () => (env = await fresh()));
-  afterAll(() => env.database.close());
+  const r = useFairYear();
 
   it("the user form and the CLI give a secretariat account an agency; that account may then not review it", async () => {
-    const { app, db } = env;
-    const admin = await loginAs(app, "quantri");
-    const toaan = await agencyId(db, "toaan");
-    const bloc = (await db("blocs").first("id")).id;
+    const { y, Y, toaan, vks } = r;
+    const adminName = `quantri.${y.bloc}`;
+    await addAccount(db, { username: adminName, role: "admin" });
+    const admin = await loginAs(app, adminName);
+    const bloc = (await db("blocs").where({ code: y.bloc }).first("id")).id;
+    const formUser = `tt.${toaan.code}`;
     const res = await postForm(admin, "/admin/users/new", "/admin/users", {
-      username: "tt.toaan", password: "mat-khau-moi-2026", fullName: "Thường trực — Tòa án", role: "secretariat", agencyId: String(toaan), blocIds: String(bloc),
+      username: formUser, password: "mat-khau-moi-2026", fullName: "Thường trực — Tòa án", role: "secretariat", agencyId: String(toaan.id), blocIds: String(bloc),
     });
     expect(res.status).toBe(303);
-    expect((await db("users").where({ username: "tt.toaan" }).first("agency_id")).agency_id).toBe(toaan);
+    expect((await db("users").where({ username: formUser }).first("agency_id")).agency_id).toBe(toaan.id);
+    const cliUser = `tt.${vks.code}`;
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
-    await createUserCommand(db, ["tt.vks", "--role", "secretariat", "--bloc", "noichinh-tq", "--agency", "vks", "--name", "Thường trực — VKS"], stdinWith("mot-mat-khau-dai\n"));
+    await createUserCommand(db, [cliUser, "--role", "secretariat", "--bloc", y.bloc, "--agency", vks.code, "--name", "Thường trực — VKS"], stdinWith("mot-mat-khau-dai\n"));
     log.mockRestore();
-    expect((await db("users").where({ username: "tt.vks" }).first("agency_id")).agency_id).toBe(await agencyId(db, "vks"));
-    const reviewer = await loginAs(app, "tt.vks", "mot-mat-khau-dai");
-    expect((await postForm(reviewer, `${Y}/sheets/vks`, `${Y}/sheets/vks`, { action: "review" })).status).toBe(403);
-    expect((await reviewer.get(`${Y}/sheets/toaan`)).text).toMatch(/name="b_\d+"/);
+    expect((await db("users").where({ username: cliUser }).first("agency_id")).agency_id).toBe(vks.id);
+    const reviewer = await loginAs(app, cliUser, "mot-mat-khau-dai");
+    expect((await postForm(reviewer, `${Y}/sheets/${vks.code}`, `${Y}/sheets/${vks.code}`, { action: "review" })).status).toBe(403);
+    expect((await reviewer.get(`${Y}/sheets/${toaan.code}`)).text).toMatch(/name="b_\d+"/);
   });
 
   it("an agency with no score sheet has no total in ranking.json (null, not 0); a sheet not yet ranked gives a provisional one", async () => {
-    const { app, db } = env;
-    const thads = await agencyId(db, "thads");
-    const sheet = await db("score_sheets").where({ agency_id: thads }).first("id");
-    await db("score_entries").where({ sheet_id: sheet.id }).del();
-    await db("score_sheets").where({ id: sheet.id }).del();
-    const sec = await loginAs(app, "thuongtruc");
+    const { y, Y, thads, thanhtra } = r;
+    expect(await db("score_sheets").where({ year_id: y.yearId, agency_id: thads.id }).first()).toBeUndefined();
+    const sec = await loginAs(app, y.secretariat);
     const rows = (await sec.get(`${Y}/ranking.json`)).body as { agency: string; total: number | null; provisional: boolean }[];
-    expect(rows.find((r) => r.agency === "thads")).toMatchObject({ total: null, provisional: false });
-    expect(rows.find((r) => r.agency === "thanhtra")).toMatchObject({ total: 94, provisional: true });
+    expect(rows.find((row) => row.agency === thads.code)).toMatchObject({ total: null, provisional: false });
+    expect(rows.find((row) => row.agency === thanhtra.code)).toMatchObject({ total: 94, provisional: true });
     expect(text((await sec.get(`${Y}/ranking`)).text)).toContain("Điểm tạm tính");
   });
 });
 
 describe("the published ranking is frozen", () => {
-  let env: Awaited<ReturnType<typeof fresh>>;
-  beforeAll(async () => (env = await fresh()));
-  afterAll(() => env.database.close());
+  const r = useFairYear();
 
   const svg = (html: string) => html.slice(html.indexOf("<svg"), html.indexOf("</svg>"));
   async function outputs(agent: Awaited<ReturnType<typeof loginAs>>) {
-    const get = async (path: string) => (await agent.get(`${Y}${path}`)).text;
+    const { y, Y, stp } = r;
+    const get = async (path: string) => {
+      const res = await agent.get(`${Y}${path}`);
+      expect(res.status, path).toBe(200);
+      return res.text;
+    };
     const page = await get("/ranking");
     return {
       table: page.slice(page.indexOf('class="data ranking"'), page.indexOf("</table>", page.indexOf('class="data ranking"'))),
@@ -165,85 +223,83 @@ describe("the published ranking is frozen", () => {
       print: await get("/ranking/print"),
       minutes: await get("/ballots/minutes"),
       letter: await get("/ranking/proposal-letter"),
-      explain: text(await get("/ranking/stp")),
+      explain: text(await get(`/ranking/${stp.code}`)),
       chart: svg(await get("/dashboard")),
-      cli: await rankingCommand(env.db, ["noichinh-tq", "2022", "--format", "json"]),
+      cli: await rankingCommand(db, [y.bloc, "2022", "--format", "json"]),
     };
   }
 
   it("publish, then change a rule, a criterion's title and an agency's name: every published output is unchanged; reopening recomputes", async () => {
-    const { app, db } = env;
-    const leader = await loginAs(app, "lanhdao");
+    const { y, Y, congan } = r;
+    const leader = await loginAs(app, y.leader);
     const confirm = await leader.get(`${Y}/ranking/publish`);
     expect(text(confirm.text)).toContain("Đơn vị không xếp hạng");
     expect(confirm.text).toContain(`<form method="post" action="${Y}/ranking/publish"`); // a plain form: works without scripts
     expect((await postForm(leader, `${Y}/ranking/publish`, `${Y}/ranking/publish`, {})).status).toBe(422);
     expect((await postForm(leader, `${Y}/ranking/publish`, `${Y}/ranking/publish`, { confirm: "yes" })).status).toBe(303);
     const before = await outputs(leader);
-    expect(before.json).toContain(CONGAN);
+    expect(before.json).toContain(congan.name);
+    expect(before.json).toContain("Cờ thi đua");
 
-    const year = await db("emulation_years").first("id", "rules");
-    const rules = typeof year.rules === "string" ? JSON.parse(year.rules) : year.rules;
-    await db("emulation_years").where({ id: year.id }).update({ rules: JSON.stringify({ ...rules, bonusCap: 1, flag: { ...rules.flag, quota: 0 }, thresholds: { excellent: 99, good: 90, pass: 50 } }) });
-    await db("criteria").where({ code: "I" }).update({ title: "Tiêu chí đã đổi tên" });
-    await db("criteria").where({ code: "1.1" }).update({ title: "Mục 1.1 đã đổi tên" });
-    await db("agencies").where({ code: "congan" }).update({ name: "Công an tỉnh (tên mới)" });
-    await db("year_agencies").where({ agency_id: await agencyId(db, "congan") }).update({ name: "Công an tỉnh (tên mới)" });
+    const renamed = "Cơ quan đã đổi tên (tên mới)";
+    const { rules, store } = await rulesOf(y);
+    await store({ ...rules, bonusCap: 1, flag: { ...rules.flag, quota: 0 }, thresholds: { excellent: 99, good: 90, pass: 50 } });
+    await db("criteria").where({ year_id: y.yearId, code: "I" }).update({ title: "Tiêu chí đã đổi tên" });
+    await db("criteria").where({ id: y.criteria["1.1"] }).update({ title: "Mục 1.1 đã đổi tên" });
+    await db("agencies").where({ id: congan.id }).update({ name: renamed });
+    await db("year_agencies").where({ year_id: y.yearId, agency_id: congan.id }).update({ name: renamed });
 
     const after = await outputs(leader);
     for (const key of Object.keys(before) as (keyof typeof before)[]) expect([key, after[key]]).toEqual([key, before[key]]);
 
     const reopened = await postForm(leader, `${Y}/ranking`, `${Y}/ranking/reopen`, { reason: "Khối chấm lại theo quy định mới của năm." });
     expect(reopened.status).toBe(303);
-    expect(await db("ranking_snapshots").where({ kind: "published" }).count({ n: "*" }).first()).toEqual({ n: 0 });
-    const audit = await db("audit_log").where({ action: "ranking.reopen" }).first();
+    expect(await db("ranking_snapshots").where({ year_id: y.yearId, kind: "published" }).count({ n: "*" }).first()).toEqual({ n: 0 });
+    const audit = await db("audit_log").where({ action: "ranking.reopen", entity_id: String(y.yearId) }).first();
     expect(audit.after.storedResultDiscarded).toBe(true);
     const live = await outputs(leader);
-    expect(live.json).toContain("Công an tỉnh (tên mới)");
+    expect(live.json).toContain(renamed);
     expect(live.json).not.toContain("Cờ thi đua");
     expect(live.rules).toContain("điểm thưởng tính tối đa 1,00 điểm");
   });
 });
 
 describe("ties, self-votes, the meeting's ranking and why-this-rank", () => {
-  // The self-vote and ballot tests share this demo; the tie and why-this-rank tests publish, each on a demo of its own.
-  let env: Awaited<ReturnType<typeof fresh>>;
-  beforeAll(async () => (env = await fresh()));
-  afterAll(() => env.database.close());
+  // The self-vote and ballot tests share this year; the tie and why-this-rank tests publish, each on a year of its own.
+  const shared = useFairYear();
 
   it("two agencies tied for the only flag: marked for the meeting, publication waits, the secretariat records the choice (audited)", async () => {
-    const { app, db } = await ownDemo();
-    await makeTwin(db, "congan", "vks");
-    const sec = await loginAs(app, "thuongtruc");
+    // congan and vks twins: the same points, sent at the same instants, both over 2/3 of the ballots.
+    const { y, Y, congan, vks } = await fairYear(db, { twins: true });
+    const sec = await loginAs(app, y.secretariat);
     const page = text((await sec.get(`${Y}/ranking`)).text);
     expect(page).toContain("Đồng hạng — Hội nghị quyết định");
-    expect(page).toContain(`${CONGAN}, ${VKS} đồng hạng 1`);
+    expect(page).toContain(`${congan.name}, ${vks.name} đồng hạng 1`);
     const json = (await sec.get(`${Y}/ranking.json`)).body as { agency: string; proposal: string | null; rank: number }[];
-    expect(json.filter((r) => r.rank === 1).map((r) => r.proposal)).toEqual([null, null]);
+    expect(json.filter((row) => row.rank === 1).map((row) => [row.agency, row.proposal])).toEqual([[congan.code, null], [vks.code, null]]);
 
-    const leader = await loginAs(app, "lanhdao");
+    const leader = await loginAs(app, y.leader);
     expect(text((await leader.get(`${Y}/ranking/publish`)).text)).toContain("Đồng hạng chờ Hội nghị quyết định: 1");
     const refused = await postForm(leader, `${Y}/ranking/publish`, `${Y}/ranking/publish`, { confirm: "yes" });
     expect(refused.status).toBe(422);
 
-    const vks = await agencyId(db, "vks");
-    const noReason = await postForm(sec, `${Y}/ranking`, `${Y}/ranking/ties`, { award: "flag", chosen: String(vks), reason: "" });
+    const noReason = await postForm(sec, `${Y}/ranking`, `${Y}/ranking/ties`, { award: "flag", chosen: String(vks.id), reason: "" });
     expect(noReason.status).toBe(422);
     expect(noReason.text).toContain("Vui lòng ghi rõ căn cứ lựa chọn của Hội nghị");
-    const ok = await postForm(sec, `${Y}/ranking`, `${Y}/ranking/ties`, { award: "flag", chosen: String(vks), reason: "Hội nghị biểu quyết 5/7 chọn Viện kiểm sát." });
+    const ok = await postForm(sec, `${Y}/ranking`, `${Y}/ranking/ties`, { award: "flag", chosen: String(vks.id), reason: "Hội nghị biểu quyết 5/7 chọn Viện kiểm sát." });
     expect(ok.status).toBe(303);
     const decided = (await sec.get(`${Y}/ranking.json`)).body as { agency: string; proposal: string | null; reason: string | null }[];
-    expect(decided.find((r) => r.agency === "vks")?.proposal).toBe("Cờ thi đua của UBND tỉnh");
-    expect(decided.find((r) => r.agency === "congan")?.proposal).toBe("Bằng khen của Chủ tịch UBND tỉnh");
-    expect((await db("audit_log").where({ action: "ranking.tie_decision" }).first()).after.chosenAgencyIds).toEqual([vks]);
+    expect(decided.find((row) => row.agency === vks.code)?.proposal).toBe("Cờ thi đua của UBND tỉnh");
+    expect(decided.find((row) => row.agency === congan.code)?.proposal).toBe("Bằng khen của Chủ tịch UBND tỉnh");
+    expect((await db("audit_log").where({ action: "ranking.tie_decision", bloc_id: (await db("blocs").where({ code: y.bloc }).first("id")).id }).first()).after.chosenAgencyIds).toEqual([vks.id]);
     // The meeting's choice travels with the year bundle: re-imported, the same proposals.
-    const bundle = await createServices(db).bundle.exportYear("noichinh-tq", 2022);
-    expect(bundle.tieDecisions).toEqual([{ award: "flag", tied: ["congan", "vks"], chosen: ["vks"], reason: "Hội nghị biểu quyết 5/7 chọn Viện kiểm sát." }]);
+    const bundle = await createServices(db).bundle.exportYear(y.bloc, 2022);
+    expect(bundle.tieDecisions).toEqual([{ award: "flag", tied: [congan.code, vks.code], chosen: [vks.code], reason: "Hội nghị biểu quyết 5/7 chọn Viện kiểm sát." }]);
     const target = await createTestDatabase();
     try {
       expect((await createServices(target.knex).bundle.importYear(JSON.parse(JSON.stringify(bundle)), { replace: false })).ok).toBe(true);
-      const imported = await createServices(target.knex).ranking.rowsForCli("noichinh-tq", 2022);
-      expect(imported.map((r) => [r.agency, r.proposal])).toEqual(decided.map((r) => [r.agency, r.proposal]));
+      const imported = await createServices(target.knex).ranking.rowsForCli(y.bloc, 2022);
+      expect(imported.map((row) => [row.agency, row.proposal])).toEqual(decided.map((row) => [row.agency, row.proposal]));
     } finally {
       await target.close();
     }
@@ -251,36 +307,34 @@ describe("ties, self-votes, the meeting's ranking and why-this-rank", () => {
   });
 
   it("with self-votes off, the ballot form says so and a count above the other members' ballots is refused", async () => {
-    const { app, db } = env;
-    const year = await db("emulation_years").first("id", "rules");
-    const rules = typeof year.rules === "string" ? JSON.parse(year.rules) : year.rules;
-    await db("emulation_years").where({ id: year.id }).update({ rules: JSON.stringify({ ...rules, allowSelfVote: false }) });
-    // The rules as they were for the ballot test, which shares this demo, whatever this test finds.
+    const { y, Y, stp } = shared;
+    const { rules, store } = await rulesOf(y);
+    await store({ ...rules, allowSelfVote: false });
+    // The rules as they were for the ballot test, which shares this year, whatever this test finds.
     onTestFinished(async () => {
-      await db("emulation_years").where({ id: year.id }).update({ rules: JSON.stringify(rules) });
+      await store(rules);
     });
-    const sec = await loginAs(app, "thuongtruc");
+    const sec = await loginAs(app, y.secretariat);
     const form = await sec.get(`${Y}/ballots`);
     expect(text(form.text)).toContain("không được tự bỏ phiếu cho mình");
-    const stp = await agencyId(db, "stp");
-    const res = await postForm(sec, `${Y}/ballots`, `${Y}/ballots`, { valid_ballots: "7", [`v_${stp}`]: "7" });
+    const res = await postForm(sec, `${Y}/ballots`, `${Y}/ballots`, { valid_ballots: "7", [`v_${stp.id}`]: "7" });
     expect(res.status).toBe(422);
     expect(text(res.text)).toContain("không được lớn hơn 6");
     const json = (await sec.get(`${Y}/ranking.json`)).body as { agency: string; reason: string | null }[];
-    expect(json.find((r) => r.agency === "stp")?.reason).toContain("Đạt 3/6 phiếu");
+    expect(json.find((row) => row.agency === stp.code)?.reason).toContain("Đạt 3/6 phiếu");
   });
 
   it("recording the ballot keeps the meeting's ranking: later points change the page's warning, not the minutes", async () => {
-    const { app, db } = env;
-    const sec = await loginAs(app, "thuongtruc");
+    const { y, Y, stp } = shared;
+    const sec = await loginAs(app, y.secretariat);
     const saved = await postForm(sec, `${Y}/ballots`, `${Y}/ballots`, {});
     expect(saved.status).toBe(303);
     const minutes = text((await sec.get(`${Y}/ballots/minutes`)).text);
     expect(text((await sec.get(`${Y}/ranking`)).text)).not.toContain("khác với kết quả tại cuộc họp");
-    // After the meeting, the bloc lowers item 1.1 of the Sở Tư pháp by 10 points.
-    const stpSheet = await db("score_sheets").where({ agency_id: await agencyId(db, "stp") }).first("id");
-    const item = await db("criteria").where({ code: "1.1" }).first("id");
-    await db("score_entries").where({ sheet_id: stpSheet.id, criterion_id: item.id }).update({ bloc_points: "24" });
+    // After the meeting, the bloc lowers item 1.1 of stp by 10 points.
+    const stpSheet = await db("score_sheets").where({ year_id: y.yearId, agency_id: stp.id }).first("id");
+    const entry = await db("score_entries").where({ sheet_id: stpSheet.id, criterion_id: y.criteria["1.1"] }).first("bloc_points");
+    await db("score_entries").where({ sheet_id: stpSheet.id, criterion_id: y.criteria["1.1"] }).update({ bloc_points: String(Number(entry.bloc_points) - 10) });
     const page = text((await sec.get(`${Y}/ranking`)).text);
     expect(page).toContain("Kết quả hiện nay khác với kết quả tại cuộc họp bình xét ngày 10/01/2023");
     expect(text((await sec.get(`${Y}/ballots/minutes`)).text)).toBe(minutes);
@@ -288,44 +342,44 @@ describe("ties, self-votes, the meeting's ranking and why-this-rank", () => {
   });
 
   it("why this rank: the bloc's readers always, clerks only after publication, and members never see discipline details", async () => {
-    const { app } = await ownDemo();
-    const sec = await loginAs(app, "thuongtruc");
-    const bchqs = text((await sec.get(`${Y}/ranking/bchqs`)).text);
-    expect(bchqs).toContain(`Vì sao ${BCHQS} xếp hạng như vậy`);
-    expect(bchqs).toMatch(/Tổng điểm [\d,]+ \+ [\d,]+ − [\d,]+ = 95,00/);
-    expect(bchqs).toContain("Cờ thi đua của UBND tỉnh: cần từ 2/3");
-    const stp = text((await sec.get(`${Y}/ranking/stp`)).text);
-    expect(stp).toContain("Báo cáo sơ kết 6 tháng: chưa gửi");
+    const { y, Y, bchqs, stp, toaan, congan } = await fairYear(db);
+    const sec = await loginAs(app, y.secretariat);
+    const explained = text((await sec.get(`${Y}/ranking/${bchqs.code}`)).text);
+    expect(explained).toContain(`Vì sao ${bchqs.name} xếp hạng như vậy`);
+    expect(explained).toMatch(/Tổng điểm [\d,]+ \+ [\d,]+ − [\d,]+ = 95,00/);
+    expect(explained).toContain("Cờ thi đua của UBND tỉnh: cần từ 2/3");
+    const stpPage = text((await sec.get(`${Y}/ranking/${stp.code}`)).text);
+    expect(stpPage).toContain("Báo cáo sơ kết 6 tháng: chưa gửi");
     expect(text((await sec.get(`${Y}/ranking`)).text)).toContain("Điểm trừ gồm 1 báo cáo chưa gửi, tính như gửi chậm: Báo cáo sơ kết 6 tháng");
-    expect(stp).toContain("Một công chức bị xử lý kỷ luật cảnh cáo");
+    expect(stpPage).toContain(DISCIPLINE);
 
-    const clerk = await loginAs(app, "canbo.toaan");
-    expect((await clerk.get(`${Y}/ranking/toaan`)).status).toBe(404);
-    const leader = await loginAs(app, "lanhdao");
+    const clerk = await loginAs(app, toaan.clerk);
+    expect((await clerk.get(`${Y}/ranking/${toaan.code}`)).status).toBe(404);
+    const leader = await loginAs(app, y.leader);
     expect((await postForm(leader, `${Y}/ranking/publish`, `${Y}/ranking/publish`, { confirm: "yes" })).status).toBe(303);
     // The leader reads the published ranking and the minutes first: what is kept for the next reader of the
     // same revision (view models, printed pages) is kept per what each may see.
-    expect(text((await leader.get(`${Y}/ranking`)).text)).toContain("Xếp loại bị giới hạn do vi phạm kỷ luật: Một công chức bị xử lý kỷ luật cảnh cáo");
-    expect(text((await leader.get(`${Y}/ballots/minutes`)).text)).toContain("Một công chức bị xử lý kỷ luật cảnh cáo");
+    expect(text((await leader.get(`${Y}/ranking`)).text)).toContain(`Xếp loại bị giới hạn do vi phạm kỷ luật: ${DISCIPLINE}`);
+    expect(text((await leader.get(`${Y}/ballots/minutes`)).text)).toContain(DISCIPLINE);
     const clerkMinutes = await clerk.get(`${Y}/ballots/minutes`);
     if (clerkMinutes.status === 200) expect(text(clerkMinutes.text)).not.toContain("cảnh cáo");
     else expect(clerkMinutes.status).toBe(404);
-    const other = await clerk.get(`${Y}/ranking/stp`);
+    const other = await clerk.get(`${Y}/ranking/${stp.code}`);
     expect(other.status).toBe(200);
     expect(text(other.text)).toContain("Có vi phạm kỷ luật");
-    expect(text(other.text)).not.toContain("Một công chức bị xử lý kỷ luật cảnh cáo");
+    expect(text(other.text)).not.toContain(DISCIPLINE);
     const clerkHtml = (await clerk.get(`${Y}/ranking`)).text;
     const page = text(clerkHtml);
     // The link to an agency's years: the leader has one on every ranked row, the clerk only on its own.
     const historyLinks = (html: string) => [...html.matchAll(/href="\/agencies\/([a-z0-9._-]+)\/history">\(qua các năm\)/g)].map((m) => m[1]);
     const leaderLinks = historyLinks((await leader.get(`${Y}/ranking`)).text);
     expect(leaderLinks.length).toBeGreaterThan(1);
-    expect(historyLinks(clerkHtml)).toEqual(["toaan"]);
-    const otherClerk = await loginAs(app, "canbo.congan");
-    expect(historyLinks((await otherClerk.get(`${Y}/ranking`)).text)).toEqual(["congan"]);
+    expect(historyLinks(clerkHtml)).toEqual([toaan.code]);
+    const otherClerk = await loginAs(app, congan.clerk);
+    expect(historyLinks((await otherClerk.get(`${Y}/ranking`)).text)).toEqual([congan.code]);
     expect(historyLinks((await leader.get(`${Y}/ranking`)).text)).toEqual(leaderLinks);
     expect(page).toContain("Xếp loại bị giới hạn do vi phạm kỷ luật");
-    expect(page).not.toContain("Một công chức bị xử lý kỷ luật cảnh cáo");
+    expect(page).not.toContain(DISCIPLINE);
     expect(JSON.stringify((await clerk.get(`${Y}/ranking.json`)).body)).not.toContain("cảnh cáo");
     expect((await leader.get(`${Y}/ranking/unknown-agency`)).status).toBe(404);
   });
