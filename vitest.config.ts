@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import LongFirstSequencer from "./test/sequencer.js";
 
 export default defineConfig({
   test: {
@@ -12,5 +13,6 @@ export default defineConfig({
     // Each worker imports the app once for all its files instead of once per file (3 s a file here);
     // files share no state but the module cache: each opens its own database and app.
     isolate: false,
+    sequence: { sequencer: LongFirstSequencer },
   },
 });
