@@ -11,6 +11,8 @@ import type { Database } from "../src/db/database.js";
 import { mailSender, smtpTransport, CLAIM_LEASE_MS } from "../src/notifications/mail-sender.js";
 import { MAX_MAIL_ATTEMPTS } from "../src/notifications/backoff.js";
 import { freshPgDatabase, spawnPortal, twoPorts, type PortalProcess } from "./reliability-support.js";
+import { addAccount, addRankedMembers, addReport, newYear, type TestAgency, type TestYear } from "./factories.js";
+import { addDays } from "../src/lib/dates.js";
 
 interface Received {
   to: string[];
@@ -46,7 +48,6 @@ async function startSmtpServer() {
 }
 
 const MAIL = { enabled: true, publicUrl: "https://thidua.example.vn" };
-const Y = "/blocs/noichinh-tq/years/2022";
 
 let database: Database;
 let db: Knex;
@@ -55,6 +56,15 @@ const JUNE_16 = new Date("2022-06-16T09:00:00+07:00");
 let clock = JUNE_16;
 const now = () => clock;
 let app: ReturnType<typeof createTestApp>;
+/** The file's 2022 (from the template): each test below mails the clerk of a member of its own (see `of`). */
+let y: TestYear;
+
+/** The members of the file's year and the test that uses each (the head only looks on: the deputy's reviewer reviews its reports). */
+const MEMBERS = ["bystander", "returned", "restart", "quiet", "noAddress", "rollback", "outage", "fails", "abandoned"] as const;
+const of = (role: (typeof MEMBERS)[number]): TestAgency => y.agencies[MEMBERS.indexOf(role)]!;
+/** Its address, as the factory gives every account one. */
+const mailOf = (username: string) => `${username}@tuyenquang.example`;
+const ADMIN = "quantri.mail";
 
 function newSender(k: Knex = db, batchSize = 20) {
   return mailSender({ outbox: createServices(k, { now, mail: MAIL }).outbox, transport: smtpTransport(smtp.url), from: "Cổng thi đua <thidua@example.vn>", messageIdDomain: "thidua.example.vn", now, batchSize });
@@ -67,9 +77,11 @@ const outboxStatuses = async (since: number) => (await db("mail_outbox").where("
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
-  database = await createTestDatabase("demo-2022-open");
+  database = await createTestDatabase();
   db = database.knex;
   app = createTestApp(db, { now, mail: MAIL });
+  y = await newYear(db, { year: 2022, agencies: MEMBERS.length });
+  await addAccount(db, { username: ADMIN, role: "admin", fullName: "Quản trị (thư)" });
 });
 afterAll(async () => {
   await database.close();
@@ -83,10 +95,12 @@ beforeEach(() => {
 
 describe("e-mail of an event", () => {
   it("when a report is returned, then one Vietnamese UTF-8 message goes to that agency's clerk with the comment and a link", async () => {
+    const agency = of("returned");
+    await addReport(db, y, { agency, period: 1, status: "submitted", on: addDays(y.periods[0]!.dueOn, -1) });
     const since = await lastOutboxId();
     const received = smtp.received.length;
-    const sec = await loginAs(app, "thuongtruc");
-    const url = `${Y}/periods/1/reports/thanhtra`;
+    const sec = await loginAs(app, y.secretariat);
+    const url = `${y.Y}/periods/1/reports/${agency.code}`;
     expect((await postForm(sec, url, `${url}/review`, { action: "return", comment: "Đề nghị bổ sung số liệu về cải cách hành chính." })).status).toBe(303);
     expect(await outboxStatuses(since)).toEqual(["pending"]);
 
@@ -94,8 +108,8 @@ describe("e-mail of an event", () => {
     expect(outcome).toEqual({ sent: 1, retrying: 0, failed: 0 });
     expect(smtp.received.slice(received)).toHaveLength(1);
     const [{ to, mail }] = smtp.received.slice(received) as [Received];
-    expect(to).toEqual(["canbo.thanhtra@tuyenquang.example"]);
-    expect(mail.subject).toBe("[Cổng thi đua] Bị trả lại: Báo cáo “Đợt 1 — Sơ kết thi đua 6 tháng đầu năm 2022”");
+    expect(to).toEqual([mailOf(agency.clerk)]);
+    expect(mail.subject).toBe(`[Cổng thi đua] Bị trả lại: Báo cáo “${y.periods[0]!.title}”`);
     expect(mail.text).toContain("Kính gửi");
     expect(mail.text).toContain("“Đề nghị bổ sung số liệu về cải cách hành chính.”");
     expect(mail.text).toContain(`Xem chi tiết: https://thidua.example.vn${url}`);
@@ -108,8 +122,7 @@ describe("e-mail of an event", () => {
   it("when the portal restarts (a new sender), then nothing already sent goes again", async () => {
     // A message of its own, sent before the restart.
     const services = createServices(db, { now, mail: MAIL });
-    const agencyId = (await db("agencies").where({ code: "stp" }).first("id")).id;
-    await db.transaction((trx) => services.notifications.notifyAgency(trx, agencyId, { kind: "accepted", eventKey: "test:restart", title: "Thử", body: "Thử", link: "/" }));
+    await db.transaction((trx) => services.notifications.notifyAgency(trx, of("restart").id, { kind: "accepted", eventKey: "test:restart", title: "Thử", body: "Thử", link: "/" }));
     expect(await newSender().runOnce()).toEqual({ sent: 1, retrying: 0, failed: 0 });
     const before = smtp.received.length;
     expect(await newSender().runOnce()).toEqual({ sent: 0, retrying: 0, failed: 0 });
@@ -118,33 +131,25 @@ describe("e-mail of an event", () => {
 
   it("when a user turned e-mails off or has no address, then the portal tells them but no e-mail is queued", async () => {
     const since = await lastOutboxId();
-    await db("users").where({ username: "canbo.thanhtra" }).update({ email_notifications: false });
-    await db("users").where({ username: "canbo.congan" }).update({ email: null });
-    try {
-      const services = createServices(db, { now, mail: MAIL });
-      const agency = async (code: string) => (await db("agencies").where({ code }).first("id")).id;
-      const draft = { kind: "accepted" as const, eventKey: "test:quiet", title: "Thử", body: "Thử", link: "/" };
-      const [thanhtra, congan] = [await agency("thanhtra"), await agency("congan")];
-      await db.transaction(async (trx) => {
-        await services.notifications.notifyAgency(trx, thanhtra, draft);
-        await services.notifications.notifyAgency(trx, congan, draft);
-      });
-      expect(await db("notifications").where({ event_key: "test:quiet" }).count({ n: "*" }).first()).toMatchObject({ n: 2 });
-      expect(await outboxStatuses(since)).toEqual([]);
-    } finally {
-      // The other tests mail these clerks.
-      await db("users").where({ username: "canbo.thanhtra" }).update({ email_notifications: true });
-      await db("users").where({ username: "canbo.congan" }).update({ email: "canbo.congan@tuyenquang.example" });
-    }
+    const [quiet, noAddress] = [of("quiet"), of("noAddress")];
+    await db("users").where({ username: quiet.clerk }).update({ email_notifications: false });
+    await db("users").where({ username: noAddress.clerk }).update({ email: null });
+    const services = createServices(db, { now, mail: MAIL });
+    const draft = { kind: "accepted" as const, eventKey: "test:quiet", title: "Thử", body: "Thử", link: "/" };
+    await db.transaction(async (trx) => {
+      await services.notifications.notifyAgency(trx, quiet.id, draft);
+      await services.notifications.notifyAgency(trx, noAddress.id, draft);
+    });
+    expect(await db("notifications").where({ event_key: "test:quiet" }).count({ n: "*" }).first()).toMatchObject({ n: 2 });
+    expect(await outboxStatuses(since)).toEqual([]);
   });
 
   it("when the change that caused the event rolls back, then neither the notification nor its e-mail remain", async () => {
     const since = await lastOutboxId();
     const services = createServices(db, { now, mail: MAIL });
-    const agencyId = (await db("agencies").where({ code: "toaan" }).first("id")).id;
     await expect(
       db.transaction(async (trx) => {
-        await services.notifications.notifyAgency(trx, agencyId, { kind: "accepted", eventKey: "test:rollback", title: "Thử", body: "Thử", link: "/" });
+        await services.notifications.notifyAgency(trx, of("rollback").id, { kind: "accepted", eventKey: "test:rollback", title: "Thử", body: "Thử", link: "/" });
         throw new Error("the change failed");
       }),
     ).rejects.toThrow("the change failed");
@@ -155,10 +160,10 @@ describe("e-mail of an event", () => {
 
 describe("SMTP outage", () => {
   it("when the SMTP server is down, then the message waits and is retried with backoff, then delivered once", async () => {
-    const sec = await loginAs(app, "thuongtruc");
-    const url = `${Y}/periods/1/reports/toaan`; // accepted in the demo
-    const toaan = (await db("agencies").where({ code: "toaan" }).first("id")).id;
-    await db("reports").where({ agency_id: toaan }).update({ status: "submitted" });
+    const agency = of("outage");
+    await addReport(db, y, { agency, period: 1, status: "submitted", on: addDays(y.periods[0]!.dueOn, -1) });
+    const sec = await loginAs(app, y.secretariat);
+    const url = `${y.Y}/periods/1/reports/${agency.code}`;
     expect((await postForm(sec, url, `${url}/review`, { action: "accept" })).status).toBe(303);
     const before = smtp.received.length;
 
@@ -175,7 +180,7 @@ describe("SMTP outage", () => {
     clock = new Date(clock.getTime() + 31_000);
     expect(await sender.runOnce()).toEqual({ sent: 1, retrying: 0, failed: 0 });
     expect(smtp.received.length).toBe(before + 1);
-    expect(smtp.received.at(-1)!.to).toEqual(["canbo.toaan@tuyenquang.example"]);
+    expect(smtp.received.at(-1)!.to).toEqual([mailOf(agency.clerk)]);
     expect(smtp.received.at(-1)!.mail.subject).toContain("Đã tiếp nhận");
     expect(await sender.runOnce()).toEqual({ sent: 0, retrying: 0, failed: 0 });
     expect(smtp.received.length).toBe(before + 1);
@@ -183,8 +188,7 @@ describe("SMTP outage", () => {
 
   it("when every attempt fails, then the message is marked failed, the admin sees why and may send it again", async () => {
     const services = createServices(db, { now, mail: MAIL });
-    const agencyId = (await db("agencies").where({ code: "bchqs" }).first("id")).id;
-    await db.transaction((trx) => services.notifications.notifyAgency(trx, agencyId, { kind: "accepted", eventKey: "test:fails", title: "Thư sẽ lỗi", body: "Thử", link: "/" }));
+    await db.transaction((trx) => services.notifications.notifyAgency(trx, of("fails").id, { kind: "accepted", eventKey: "test:fails", title: "Thư sẽ lỗi", body: "Thử", link: "/" }));
     smtp.state.down = true;
     const sender = newSender();
     for (let i = 1; i <= MAX_MAIL_ATTEMPTS; i++) {
@@ -194,11 +198,11 @@ describe("SMTP outage", () => {
     const row = await db("mail_outbox").orderBy("id", "desc").first();
     expect(row).toMatchObject({ status: "failed", attempts: MAX_MAIL_ATTEMPTS });
 
-    const admin = await loginAs(app, "quantri");
+    const admin = await loginAs(app, ADMIN);
     const page = await admin.get("/admin/mail");
     expect(page.status).toBe(200);
     expect(page.text).toContain("[Cổng thi đua] Thư sẽ lỗi");
-    expect(page.text).toContain("canbo.bchqs@tuyenquang.example");
+    expect(page.text).toContain(mailOf(of("fails").clerk));
     expect(page.text).toContain("Lỗi");
     expect(page.text).toContain("Dịch vụ thư tạm ngừng");
 
@@ -211,8 +215,7 @@ describe("SMTP outage", () => {
 
   it("when a sender stopped while handing a message to SMTP, then the message is marked failed, never sent twice on its own", async () => {
     const services = createServices(db, { now, mail: MAIL });
-    const agencyId = (await db("agencies").where({ code: "vks" }).first("id")).id;
-    await db.transaction((trx) => services.notifications.notifyAgency(trx, agencyId, { kind: "accepted", eventKey: "test:abandoned", title: "Thư dở dang", body: "Thử", link: "/" }));
+    await db.transaction((trx) => services.notifications.notifyAgency(trx, of("abandoned").id, { kind: "accepted", eventKey: "test:abandoned", title: "Thư dở dang", body: "Thử", link: "/" }));
     const row = await db("mail_outbox").orderBy("id", "desc").first();
     await db("mail_outbox").where({ id: row.id }).update({ status: "sending", attempts: 1, claimed_by: "stopped-process", claimed_at: clock });
     const before = smtp.received.length;
@@ -227,22 +230,18 @@ describe("SMTP outage", () => {
   });
 });
 
-// Publishing locks the year: on a demo of its own.
+// Publishing locks the year: on a ranked year of its own (another bloc's), in the file's database.
 describe("two senders on one database", () => {
-  let own: Database;
-  beforeAll(async () => {
-    own = await createTestDatabase("demo-2022-open");
-  });
-  afterAll(() => own?.close());
-
   it("when two senders, each with its own connection pool, send at once, then each message is delivered exactly once", async () => {
-    const db = own.knex;
-    const app = createTestApp(db, { now, mail: MAIL });
-    // Every member of the year is told: one message each.
-    const leader = await loginAs(app, "lanhdao");
-    expect((await postForm(leader, `${Y}/ranking/publish`, `${Y}/ranking/publish`, { confirm: "yes" })).status).toBe(303);
-    const queued: { id: number; to_address: string }[] = await db("mail_outbox").where({ status: "pending" }).select("id", "to_address");
+    const own = await newYear(db, { year: 2022, agencies: 6 });
+    await addRankedMembers(db, own, own.agencies.map((agency, i) => ({ agency, shortfall: i, votes: 6 - i })), { heldOn: "2023-01-10", place: "Hội trường Khối", validBallots: 6 });
+    const since = await lastOutboxId();
+    // Every member of the year is told but the leader who publishes: one message each.
+    const leader = await loginAs(app, own.leader);
+    expect((await postForm(leader, `${own.Y}/ranking/publish`, `${own.Y}/ranking/publish`, { confirm: "yes" })).status).toBe(303);
+    const queued: { id: number; to_address: string }[] = await db("mail_outbox").where("id", ">", since).where({ status: "pending" }).select("id", "to_address");
     expect(queued.length).toBeGreaterThanOrEqual(8);
+    expect(queued.map((q) => q.to_address).sort()).toEqual([own.secretariat, own.deputyReviewer, ...own.agencies.map((a) => a.clerk)].map(mailOf).sort());
     const before = smtp.received.length;
 
     // On PostgreSQL the second sender has its own connection pool, as another process would;
@@ -273,16 +272,23 @@ describe("two senders on one database", () => {
 
 describe("reminders by e-mail", () => {
   it("when a reminder falls due, then its e-mail is queued with it and sent once", async () => {
-    clock = new Date("2022-12-08T08:00:00+07:00");
+    // A year of its own whose December no other year of the database shares (the job reads every
+    // bloc): the head's annual report accepted, the deputy's a draft; 7 days before its due date.
+    const r = await newYear(db, { year: 2031, agencies: 2 });
+    const [done, late] = r.agencies as [TestAgency, TestAgency];
+    const annual = r.periods.find((p) => p.kind === "annual")!;
+    await addReport(db, r, { agency: done, period: annual.number, status: "accepted", on: addDays(annual.dueOn, -20) });
+    await addReport(db, r, { agency: late, period: annual.number, status: "draft", on: addDays(annual.dueOn, -20) });
+    clock = new Date(`${addDays(annual.dueOn, -7)}T08:00:00+07:00`);
     const services = createServices(db, { now, mail: MAIL });
     const created = await services.reminders.run();
-    expect(created).toBeGreaterThanOrEqual(1);
+    expect(created).toBe(1);
     const before = smtp.received.length;
     await newSender().runOnce();
     const mails = smtp.received.slice(before);
     expect(mails.every((m) => m.mail.subject?.startsWith("[Cổng thi đua] Sắp đến hạn"))).toBe(true);
-    expect(mails.map((m) => m.to[0])).toContain("canbo.thads@tuyenquang.example");
-    expect(mails.find((m) => m.to[0] === "canbo.thads@tuyenquang.example")!.mail.subject).toBe("[Cổng thi đua] Sắp đến hạn (còn 7 ngày): Báo cáo “Đợt 2 — Tổng kết thi đua năm 2022”");
+    expect(mails.map((m) => m.to[0])).toEqual([mailOf(late.clerk)]);
+    expect(mails.find((m) => m.to[0] === mailOf(late.clerk))!.mail.subject).toBe(`[Cổng thi đua] Sắp đến hạn (còn 7 ngày): Báo cáo “${annual.title}”`);
     expect(await services.reminders.run()).toBe(0);
     await newSender().runOnce();
     expect(smtp.received.length).toBe(before + mails.length);
@@ -314,15 +320,19 @@ describe.skipIf(!onPostgres())("two real portal processes on one PostgreSQL (Pos
     throw new Error("the outbox was not drained");
   }
 
+  /** The database's one year (its bloc's 2022 from the template, 7 members): everyone of it told of `eventKey`. */
+  let theYear: TestYear;
   const queueFor = async (eventKey: string) => {
     const services = createServices(k, { mail: { enabled: true, publicUrl: "http://localhost" } });
-    const year = await k("emulation_years").first("id", "bloc_id");
+    const year = await k("emulation_years").where({ id: theYear.yearId }).first("id", "bloc_id");
     return k.transaction((trx) => services.notifications.notifyYear(trx, { blocId: year.bloc_id, yearId: year.id }, { kind: "ranking_published", eventKey, title: `Thử ${eventKey}`, body: "Thử gửi thư.", link: "/" }));
   };
 
   it("when both deliver the same outbox, then every message arrives once, and a restart sends none again", async () => {
-    pg = await freshPgDatabase("demo-2022-open");
+    pg = await freshPgDatabase();
     k = knex({ client: "pg", connection: pg.url, pool: { min: 0, max: 2 } });
+    // 10 people to tell (its secretariat, the deputy's reviewer, its leader and 7 clerks): 50 messages.
+    theYear = await newYear(k, { year: 2022, agencies: 7 });
     let queued = 0;
     for (let i = 0; i < 5; i++) queued += await queueFor(`two-processes:${i}`);
     expect(queued).toBeGreaterThanOrEqual(40);
