@@ -3,10 +3,11 @@
 // ranking kept for the minutes, and "why this rank".
 import { Readable } from "node:stream";
 import ExcelJS from "exceljs";
-import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
+import { beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
-import { binary, createTestApp, loginAs, postForm } from "./http.js";
+import { useTestPortal } from "./portal.js";
+import { binary, postForm, type Agent } from "./http.js";
 import {
   addAccount, addBallotMeeting, addDisciplinedSheet, addRegistration, addReport, addSheet, newYear, sendEverythingOnTime, setPlan,
   type TestAgency, type TestYear,
@@ -15,7 +16,6 @@ import { rankingCommand } from "../src/ranking/ranking-command.js";
 import { createUserCommand } from "../src/users/create-user-command.js";
 import { createServices } from "../src/services.js";
 import { addDays } from "../src/lib/dates.js";
-import type { Database } from "../src/db/database.js";
 
 const stdinWith = (input: string) => Object.assign(Readable.from([input]), { isTTY: false }) as unknown as NodeJS.ReadStream;
 
@@ -69,21 +69,13 @@ async function fairYear(db: Knex, opts: { twins?: boolean } = {}): Promise<FairY
 
 // One database for the file, from the schema alone; each `describe` (or test that publishes) builds
 // a year of its own, a new bloc.
-let database: Database;
-let db: Knex;
-let app: ReturnType<typeof createTestApp>;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = database.knex;
-  app = createTestApp(db, { now: () => NOW });
-});
-afterAll(() => database?.close());
+const portal = useTestPortal({ now: () => NOW });
 
 /** A `fairYear` of the `describe`'s own, built before its tests. */
 function useFairYear(): FairYear {
   const r = {} as FairYear;
   beforeAll(async () => {
-    Object.assign(r, await fairYear(db));
+    Object.assign(r, await fairYear(portal.db));
   });
   return r;
 }
@@ -98,12 +90,12 @@ async function xlsxRows(data: Buffer): Promise<string> {
 }
 
 const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/\s+/g, " ");
-const userId = async (username: string): Promise<number> => (await db("users").where({ username }).first("id")).id;
+const userId = async (username: string): Promise<number> => (await portal.db("users").where({ username }).first("id")).id;
 /** The year's rules as stored, and a function that stores others. */
 async function rulesOf(y: TestYear) {
-  const year = await db("emulation_years").where({ id: y.yearId }).first("rules");
+  const year = await portal.db("emulation_years").where({ id: y.yearId }).first("rules");
   const rules = typeof year.rules === "string" ? JSON.parse(year.rules) : year.rules;
-  return { rules, store: (next: unknown) => db("emulation_years").where({ id: y.yearId }).update({ rules: JSON.stringify(next) }) };
+  return { rules, store: (next: unknown) => portal.db("emulation_years").where({ id: y.yearId }).update({ rules: JSON.stringify(next) }) };
 }
 
 /**
@@ -111,13 +103,13 @@ async function rulesOf(y: TestYear) {
  * sent on time and accepted), and a third member's 6-month report sent, waiting for review.
  */
 async function reviewYear() {
-  const y = await newYear(db, { year: 2022, agencies: 4 });
+  const y = await newYear(portal.db, { year: 2022, agencies: 4 });
   const [head, deputy, third] = y.agencies as [TestAgency, TestAgency, TestAgency];
   for (const agency of [head, deputy]) {
-    await sendEverythingOnTime(db, y, agency);
-    await addSheet(db, y, { agency, status: "submitted" });
+    await sendEverythingOnTime(portal.db, y, agency);
+    await addSheet(portal.db, y, { agency, status: "submitted" });
   }
-  await addReport(db, y, { agency: third, period: 1, status: "submitted" });
+  await addReport(portal.db, y, { agency: third, period: 1, status: "submitted" });
   return { y, Y: y.Y, head, deputy, third };
 }
 
@@ -127,42 +119,42 @@ describe("conflict of interest", () => {
 
   it("the head's secretariat is refused on the head's sheet (403, names who must review, audited); the deputy's reviewer is accepted", async () => {
     const { y, Y, head, deputy } = r;
-    const sec = await loginAs(app, y.secretariat);
+    const sec = await portal.login(y.secretariat);
     const page = await sec.get(`${Y}/sheets/${head.code}`);
     expect(text(page.text)).toContain(`Người thẩm định: Thường trực của đơn vị Phó Trưởng khối (${deputy.name})`);
     expect(page.text).not.toMatch(/name="b_\d+"/);
     const refused = await postForm(sec, `${Y}/sheets/${head.code}`, `${Y}/sheets/${head.code}`, { action: "review" });
     expect(refused.status).toBe(403);
     expect(text(refused.text)).toContain(`chỉ do tài khoản Thường trực của đơn vị Phó Trưởng khối — ${deputy.name} — thẩm định`);
-    const audit = await db("audit_log").where({ action: "score_sheet.review_refused", username: y.secretariat }).first();
+    const audit = await portal.db("audit_log").where({ action: "score_sheet.review_refused", username: y.secretariat }).first();
     expect(audit.agency_id).toBe(head.id);
 
-    const reviewer = await loginAs(app, y.deputyReviewer);
+    const reviewer = await portal.login(y.deputyReviewer);
     const form = await reviewer.get(`${Y}/sheets/${head.code}`);
     expect(form.text).toMatch(/name="b_\d+"/);
     const ok = await postForm(reviewer, `${Y}/sheets/${head.code}`, `${Y}/sheets/${head.code}`, { action: "reviewed" });
     expect(ok.status).toBe(303);
-    const sheet = await db("score_sheets").where({ year_id: y.yearId, agency_id: head.id }).first("status", "reviewed_by");
+    const sheet = await portal.db("score_sheets").where({ year_id: y.yearId, agency_id: head.id }).first("status", "reviewed_by");
     expect(sheet).toEqual({ status: "reviewed", reviewed_by: await userId(y.deputyReviewer) });
   });
 
   it("a reviewer belonging to an agency is refused on that agency's sheet and its reports", async () => {
     const { y, Y, deputy, third } = r;
-    const reviewer = await loginAs(app, y.deputyReviewer);
+    const reviewer = await portal.login(y.deputyReviewer);
     const own = await postForm(reviewer, `${Y}/sheets/${deputy.code}`, `${Y}/sheets/${deputy.code}`, { action: "review" });
     expect(own.status).toBe(403);
     expect(text(own.text)).toContain(`tài khoản của bạn thuộc ${deputy.name}`);
     // The third member's 6-month report waits for review: a secretariat account of that member may not accept it.
     const username = `tt.${third.code}`;
-    await addAccount(db, { username, role: "secretariat", fullName: "Thường trực — đơn vị thành viên", blocs: [y.bloc], agency: third.code });
-    const agencyReviewer = await loginAs(app, username);
+    await addAccount(portal.db, { username, role: "secretariat", fullName: "Thường trực — đơn vị thành viên", blocs: [y.bloc], agency: third.code });
+    const agencyReviewer = await portal.login(username);
     const reportUrl = `${Y}/periods/1/reports/${third.code}`;
     const page = await agencyReviewer.get(reportUrl);
     expect(page.status).toBe(200);
     const accept = await postForm(agencyReviewer, reportUrl, `${reportUrl}/review`, { action: "accept", comment: "" });
     expect(accept.status).toBe(403);
-    expect(await db("audit_log").where({ action: "report.review_refused", username }).count({ n: "*" }).first()).toEqual({ n: 1 });
-    expect((await db("reports").where({ agency_id: third.id, period_id: y.periods[0]!.id }).first("status")).status).toBe("submitted");
+    expect(await portal.db("audit_log").where({ action: "report.review_refused", username }).count({ n: "*" }).first()).toEqual({ n: 1 });
+    expect((await portal.db("reports").where({ agency_id: third.id, period_id: y.periods[0]!.id }).first("status")).status).toBe("submitted");
   });
 });
 
@@ -172,29 +164,29 @@ describe("secretariat accounts of an agency", () => {
   it("the user form and the CLI give a secretariat account an agency; that account may then not review it", async () => {
     const { y, Y, toaan, vks } = r;
     const adminName = `quantri.${y.bloc}`;
-    await addAccount(db, { username: adminName, role: "admin" });
-    const admin = await loginAs(app, adminName);
-    const bloc = (await db("blocs").where({ code: y.bloc }).first("id")).id;
+    await addAccount(portal.db, { username: adminName, role: "admin" });
+    const admin = await portal.login(adminName);
+    const bloc = (await portal.db("blocs").where({ code: y.bloc }).first("id")).id;
     const formUser = `tt.${toaan.code}`;
     const res = await postForm(admin, "/admin/users/new", "/admin/users", {
       username: formUser, password: "mat-khau-moi-2026", fullName: "Thường trực — Tòa án", role: "secretariat", agencyId: String(toaan.id), blocIds: String(bloc),
     });
     expect(res.status).toBe(303);
-    expect((await db("users").where({ username: formUser }).first("agency_id")).agency_id).toBe(toaan.id);
+    expect((await portal.db("users").where({ username: formUser }).first("agency_id")).agency_id).toBe(toaan.id);
     const cliUser = `tt.${vks.code}`;
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
-    await createUserCommand(db, [cliUser, "--role", "secretariat", "--bloc", y.bloc, "--agency", vks.code, "--name", "Thường trực — VKS"], stdinWith("mot-mat-khau-dai\n"));
+    await createUserCommand(portal.db, [cliUser, "--role", "secretariat", "--bloc", y.bloc, "--agency", vks.code, "--name", "Thường trực — VKS"], stdinWith("mot-mat-khau-dai\n"));
     log.mockRestore();
-    expect((await db("users").where({ username: cliUser }).first("agency_id")).agency_id).toBe(vks.id);
-    const reviewer = await loginAs(app, cliUser, "mot-mat-khau-dai");
+    expect((await portal.db("users").where({ username: cliUser }).first("agency_id")).agency_id).toBe(vks.id);
+    const reviewer = await portal.login(cliUser, "mot-mat-khau-dai");
     expect((await postForm(reviewer, `${Y}/sheets/${vks.code}`, `${Y}/sheets/${vks.code}`, { action: "review" })).status).toBe(403);
     expect((await reviewer.get(`${Y}/sheets/${toaan.code}`)).text).toMatch(/name="b_\d+"/);
   });
 
   it("an agency with no score sheet has no total in ranking.json (null, not 0); a sheet not yet ranked gives a provisional one", async () => {
     const { y, Y, thads, thanhtra } = r;
-    expect(await db("score_sheets").where({ year_id: y.yearId, agency_id: thads.id }).first()).toBeUndefined();
-    const sec = await loginAs(app, y.secretariat);
+    expect(await portal.db("score_sheets").where({ year_id: y.yearId, agency_id: thads.id }).first()).toBeUndefined();
+    const sec = await portal.login(y.secretariat);
     const rows = (await sec.get(`${Y}/ranking.json`)).body as { agency: string; total: number | null; provisional: boolean }[];
     expect(rows.find((row) => row.agency === thads.code)).toMatchObject({ total: null, provisional: false });
     expect(rows.find((row) => row.agency === thanhtra.code)).toMatchObject({ total: 94, provisional: true });
@@ -206,7 +198,7 @@ describe("the published ranking is frozen", () => {
   const r = useFairYear();
 
   const svg = (html: string) => html.slice(html.indexOf("<svg"), html.indexOf("</svg>"));
-  async function outputs(agent: Awaited<ReturnType<typeof loginAs>>) {
+  async function outputs(agent: Agent) {
     const { y, Y, stp } = r;
     const get = async (path: string) => {
       const res = await agent.get(`${Y}${path}`);
@@ -225,13 +217,13 @@ describe("the published ranking is frozen", () => {
       letter: await get("/ranking/proposal-letter"),
       explain: text(await get(`/ranking/${stp.code}`)),
       chart: svg(await get("/dashboard")),
-      cli: await rankingCommand(db, [y.bloc, "2022", "--format", "json"]),
+      cli: await rankingCommand(portal.db, [y.bloc, "2022", "--format", "json"]),
     };
   }
 
   it("publish, then change a rule, a criterion's title and an agency's name: every published output is unchanged; reopening recomputes", async () => {
     const { y, Y, congan } = r;
-    const leader = await loginAs(app, y.leader);
+    const leader = await portal.login(y.leader);
     const confirm = await leader.get(`${Y}/ranking/publish`);
     expect(text(confirm.text)).toContain("Đơn vị không xếp hạng");
     expect(confirm.text).toContain(`<form method="post" action="${Y}/ranking/publish"`); // a plain form: works without scripts
@@ -244,18 +236,18 @@ describe("the published ranking is frozen", () => {
     const renamed = "Cơ quan đã đổi tên (tên mới)";
     const { rules, store } = await rulesOf(y);
     await store({ ...rules, bonusCap: 1, flag: { ...rules.flag, quota: 0 }, thresholds: { excellent: 99, good: 90, pass: 50 } });
-    await db("criteria").where({ year_id: y.yearId, code: "I" }).update({ title: "Tiêu chí đã đổi tên" });
-    await db("criteria").where({ id: y.criteria["1.1"] }).update({ title: "Mục 1.1 đã đổi tên" });
-    await db("agencies").where({ id: congan.id }).update({ name: renamed });
-    await db("year_agencies").where({ year_id: y.yearId, agency_id: congan.id }).update({ name: renamed });
+    await portal.db("criteria").where({ year_id: y.yearId, code: "I" }).update({ title: "Tiêu chí đã đổi tên" });
+    await portal.db("criteria").where({ id: y.criteria["1.1"] }).update({ title: "Mục 1.1 đã đổi tên" });
+    await portal.db("agencies").where({ id: congan.id }).update({ name: renamed });
+    await portal.db("year_agencies").where({ year_id: y.yearId, agency_id: congan.id }).update({ name: renamed });
 
     const after = await outputs(leader);
     for (const key of Object.keys(before) as (keyof typeof before)[]) expect([key, after[key]]).toEqual([key, before[key]]);
 
     const reopened = await postForm(leader, `${Y}/ranking`, `${Y}/ranking/reopen`, { reason: "Khối chấm lại theo quy định mới của năm." });
     expect(reopened.status).toBe(303);
-    expect(await db("ranking_snapshots").where({ year_id: y.yearId, kind: "published" }).count({ n: "*" }).first()).toEqual({ n: 0 });
-    const audit = await db("audit_log").where({ action: "ranking.reopen", entity_id: String(y.yearId) }).first();
+    expect(await portal.db("ranking_snapshots").where({ year_id: y.yearId, kind: "published" }).count({ n: "*" }).first()).toEqual({ n: 0 });
+    const audit = await portal.db("audit_log").where({ action: "ranking.reopen", entity_id: String(y.yearId) }).first();
     expect(audit.after.storedResultDiscarded).toBe(true);
     const live = await outputs(leader);
     expect(live.json).toContain(renamed);
@@ -270,15 +262,15 @@ describe("ties, self-votes, the meeting's ranking and why-this-rank", () => {
 
   it("two agencies tied for the only flag: marked for the meeting, publication waits, the secretariat records the choice (audited)", async () => {
     // congan and vks twins: the same points, sent at the same instants, both over 2/3 of the ballots.
-    const { y, Y, congan, vks } = await fairYear(db, { twins: true });
-    const sec = await loginAs(app, y.secretariat);
+    const { y, Y, congan, vks } = await fairYear(portal.db, { twins: true });
+    const sec = await portal.login(y.secretariat);
     const page = text((await sec.get(`${Y}/ranking`)).text);
     expect(page).toContain("Đồng hạng — Hội nghị quyết định");
     expect(page).toContain(`${congan.name}, ${vks.name} đồng hạng 1`);
     const json = (await sec.get(`${Y}/ranking.json`)).body as { agency: string; proposal: string | null; rank: number }[];
     expect(json.filter((row) => row.rank === 1).map((row) => [row.agency, row.proposal])).toEqual([[congan.code, null], [vks.code, null]]);
 
-    const leader = await loginAs(app, y.leader);
+    const leader = await portal.login(y.leader);
     expect(text((await leader.get(`${Y}/ranking/publish`)).text)).toContain("Đồng hạng chờ Hội nghị quyết định: 1");
     const refused = await postForm(leader, `${Y}/ranking/publish`, `${Y}/ranking/publish`, { confirm: "yes" });
     expect(refused.status).toBe(422);
@@ -291,9 +283,9 @@ describe("ties, self-votes, the meeting's ranking and why-this-rank", () => {
     const decided = (await sec.get(`${Y}/ranking.json`)).body as { agency: string; proposal: string | null; reason: string | null }[];
     expect(decided.find((row) => row.agency === vks.code)?.proposal).toBe("Cờ thi đua của UBND tỉnh");
     expect(decided.find((row) => row.agency === congan.code)?.proposal).toBe("Bằng khen của Chủ tịch UBND tỉnh");
-    expect((await db("audit_log").where({ action: "ranking.tie_decision", bloc_id: (await db("blocs").where({ code: y.bloc }).first("id")).id }).first()).after.chosenAgencyIds).toEqual([vks.id]);
+    expect((await portal.db("audit_log").where({ action: "ranking.tie_decision", bloc_id: (await portal.db("blocs").where({ code: y.bloc }).first("id")).id }).first()).after.chosenAgencyIds).toEqual([vks.id]);
     // The meeting's choice travels with the year bundle: re-imported, the same proposals.
-    const bundle = await createServices(db).bundle.exportYear(y.bloc, 2022);
+    const bundle = await createServices(portal.db).bundle.exportYear(y.bloc, 2022);
     expect(bundle.tieDecisions).toEqual([{ award: "flag", tied: [congan.code, vks.code], chosen: [vks.code], reason: "Hội nghị biểu quyết 5/7 chọn Viện kiểm sát." }]);
     const target = await createTestDatabase();
     try {
@@ -314,7 +306,7 @@ describe("ties, self-votes, the meeting's ranking and why-this-rank", () => {
     onTestFinished(async () => {
       await store(rules);
     });
-    const sec = await loginAs(app, y.secretariat);
+    const sec = await portal.login(y.secretariat);
     const form = await sec.get(`${Y}/ballots`);
     expect(text(form.text)).toContain("không được tự bỏ phiếu cho mình");
     const res = await postForm(sec, `${Y}/ballots`, `${Y}/ballots`, { valid_ballots: "7", [`v_${stp.id}`]: "7" });
@@ -326,15 +318,15 @@ describe("ties, self-votes, the meeting's ranking and why-this-rank", () => {
 
   it("recording the ballot keeps the meeting's ranking: later points change the page's warning, not the minutes", async () => {
     const { y, Y, stp } = shared;
-    const sec = await loginAs(app, y.secretariat);
+    const sec = await portal.login(y.secretariat);
     const saved = await postForm(sec, `${Y}/ballots`, `${Y}/ballots`, {});
     expect(saved.status).toBe(303);
     const minutes = text((await sec.get(`${Y}/ballots/minutes`)).text);
     expect(text((await sec.get(`${Y}/ranking`)).text)).not.toContain("khác với kết quả tại cuộc họp");
     // After the meeting, the bloc lowers item 1.1 of stp by 10 points.
-    const stpSheet = await db("score_sheets").where({ year_id: y.yearId, agency_id: stp.id }).first("id");
-    const entry = await db("score_entries").where({ sheet_id: stpSheet.id, criterion_id: y.criteria["1.1"] }).first("bloc_points");
-    await db("score_entries").where({ sheet_id: stpSheet.id, criterion_id: y.criteria["1.1"] }).update({ bloc_points: String(Number(entry.bloc_points) - 10) });
+    const stpSheet = await portal.db("score_sheets").where({ year_id: y.yearId, agency_id: stp.id }).first("id");
+    const entry = await portal.db("score_entries").where({ sheet_id: stpSheet.id, criterion_id: y.criteria["1.1"] }).first("bloc_points");
+    await portal.db("score_entries").where({ sheet_id: stpSheet.id, criterion_id: y.criteria["1.1"] }).update({ bloc_points: String(Number(entry.bloc_points) - 10) });
     const page = text((await sec.get(`${Y}/ranking`)).text);
     expect(page).toContain("Kết quả hiện nay khác với kết quả tại cuộc họp bình xét ngày 10/01/2023");
     expect(text((await sec.get(`${Y}/ballots/minutes`)).text)).toBe(minutes);
@@ -342,8 +334,8 @@ describe("ties, self-votes, the meeting's ranking and why-this-rank", () => {
   });
 
   it("why this rank: the bloc's readers always, clerks only after publication, and members never see discipline details", async () => {
-    const { y, Y, bchqs, stp, toaan, congan } = await fairYear(db);
-    const sec = await loginAs(app, y.secretariat);
+    const { y, Y, bchqs, stp, toaan, congan } = await fairYear(portal.db);
+    const sec = await portal.login(y.secretariat);
     const explained = text((await sec.get(`${Y}/ranking/${bchqs.code}`)).text);
     expect(explained).toContain(`Vì sao ${bchqs.name} xếp hạng như vậy`);
     expect(explained).toMatch(/Tổng điểm [\d,]+ \+ [\d,]+ − [\d,]+ = 95,00/);
@@ -353,9 +345,9 @@ describe("ties, self-votes, the meeting's ranking and why-this-rank", () => {
     expect(text((await sec.get(`${Y}/ranking`)).text)).toContain("Điểm trừ gồm 1 báo cáo chưa gửi, tính như gửi chậm: Báo cáo sơ kết 6 tháng");
     expect(stpPage).toContain(DISCIPLINE);
 
-    const clerk = await loginAs(app, toaan.clerk);
+    const clerk = await portal.login(toaan.clerk);
     expect((await clerk.get(`${Y}/ranking/${toaan.code}`)).status).toBe(404);
-    const leader = await loginAs(app, y.leader);
+    const leader = await portal.login(y.leader);
     expect((await postForm(leader, `${Y}/ranking/publish`, `${Y}/ranking/publish`, { confirm: "yes" })).status).toBe(303);
     // The leader reads the published ranking and the minutes first: what is kept for the next reader of the
     // same revision (view models, printed pages) is kept per what each may see.
@@ -375,7 +367,7 @@ describe("ties, self-votes, the meeting's ranking and why-this-rank", () => {
     const leaderLinks = historyLinks((await leader.get(`${Y}/ranking`)).text);
     expect(leaderLinks.length).toBeGreaterThan(1);
     expect(historyLinks(clerkHtml)).toEqual([toaan.code]);
-    const otherClerk = await loginAs(app, congan.clerk);
+    const otherClerk = await portal.login(congan.clerk);
     expect(historyLinks((await otherClerk.get(`${Y}/ranking`)).text)).toEqual([congan.code]);
     expect(historyLinks((await leader.get(`${Y}/ranking`)).text)).toEqual(leaderLinks);
     expect(page).toContain("Xếp loại bị giới hạn do vi phạm kỷ luật");

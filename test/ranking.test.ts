@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
-import { createTestDatabase } from "./db.js";
-import { createTestApp, loginAs, postForm } from "./http.js";
+import { useTestPortal } from "./portal.js";
+import { postForm, type Agent } from "./http.js";
 import { addAccount, addBallotMeeting, addRegistration, addReport, addSheet, newYear, publishRanking, sendEverythingOnTime, type TestAgency, type TestYear } from "./factories.js";
 import { rankingCommand } from "../src/ranking/ranking-command.js";
 import { addDays } from "../src/lib/dates.js";
-import type { Database } from "../src/db/database.js";
 
 const NOW = new Date("2022-12-14T10:00:00+07:00");
 
@@ -82,21 +81,13 @@ async function rankingYear(db: Knex): Promise<RankingYear> {
 
 // One database for the file, from the schema alone; each `describe` builds a ranking year of its own
 // (a new bloc), so that none finds the sheet another reviewed, the votes it recorded or its publication.
-let database: Database;
-let db: Knex;
-let app: ReturnType<typeof createTestApp>;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = database.knex;
-  app = createTestApp(db, { now: () => NOW });
-});
-afterAll(() => database?.close());
+const portal = useTestPortal({ now: () => NOW });
 
 /** A ranking year of the `describe`'s own (see `RankingYear`), built before its tests; `setUp` runs once it is. */
 function useRankingYear(setUp?: (r: RankingYear) => Promise<void>): RankingYear {
   const r = {} as RankingYear;
   beforeAll(async () => {
-    Object.assign(r, await rankingYear(db));
+    Object.assign(r, await rankingYear(portal.db));
     await setUp?.(r);
   });
   return r;
@@ -107,7 +98,7 @@ const thadsSheet = (r: RankingYear) => `${r.BASE}/sheets/${r.thads.code}`;
 /** thads's clerk sends its sheet (1.1 at 38,5, with its evidence); the signed-in clerk is returned. */
 async function submitThads(r: RankingYear) {
   const ids = r.y.criteria;
-  const clerk = await loginAs(app, r.thads.clerk);
+  const clerk = await portal.login(r.thads.clerk);
   const submitted = await postForm(clerk, thadsSheet(r), thadsSheet(r), { action: "submit", ...thadsSelfPoints(ids), [`e_${ids["1.1"]}`]: "Báo cáo tổng kết 2022" });
   expect(submitted.status).toBe(303);
   return clerk;
@@ -116,7 +107,7 @@ async function submitThads(r: RankingYear) {
 /** The secretariat marks thads's sent sheet reviewed with 38 on 1.1 and a reason. */
 async function markThadsReviewed(r: RankingYear) {
   const ids = r.y.criteria;
-  const sec = await loginAs(app, r.y.secretariat);
+  const sec = await portal.login(r.y.secretariat);
   const reviewed = await postForm(sec, thadsSheet(r), thadsSheet(r), {
     action: "reviewed",
     [`b_${ids["1.1"]}`]: "38",
@@ -140,7 +131,7 @@ describe("ranking", () => {
 
     it("when the secretariat opens the ranking, then the reviewed agencies are ranked in order, the others after with their reason, and the rules in force show", async () => {
       const { y, BASE, congan, bchqs, vks, toaan, stp, thads, thanhtra } = r;
-      const sec = await loginAs(app, y.secretariat);
+      const sec = await portal.login(y.secretariat);
       const res = await sec.get(`${BASE}/ranking`);
       expect(res.status).toBe(200);
       const { ranked, unranked } = tables(res.text);
@@ -158,7 +149,7 @@ describe("ranking", () => {
 
     it("when ranking.json and the CLI's json are asked for, then the rows have the contract's shape, ranked first", async () => {
       const { y, BASE, congan, bchqs, vks, toaan, stp, thads, thanhtra } = r;
-      const sec = await loginAs(app, y.secretariat);
+      const sec = await portal.login(y.secretariat);
       const res = await sec.get(`${BASE}/ranking.json`);
       expect(res.status).toBe(200);
       expect(res.headers["content-type"]).toMatch(/application\/json/);
@@ -172,51 +163,51 @@ describe("ranking", () => {
         rank: null, agency: thads.code, name: thads.name, total: 91, provisional: true, classification: null, proposal: null, reason: "Bảng chấm điểm chưa được gửi",
       });
       for (const row of rows) expect(Object.keys(row).sort()).toEqual(["agency", "classification", "name", "proposal", "provisional", "rank", "reason", "total"]);
-      expect(JSON.parse(await rankingCommand(db, [y.bloc, "2022", "--format", "json"]))).toEqual(rows);
+      expect(JSON.parse(await rankingCommand(portal.db, [y.bloc, "2022", "--format", "json"]))).toEqual(rows);
     });
 
     it("when the CLI prints csv or a table, then the header and rows come in rank order; an unknown bloc or year is one clear error", async () => {
       const { y, BASE, congan } = r;
-      const printed = await rankingCommand(db, [y.bloc, "2022", "--format", "csv"]);
+      const printed = await rankingCommand(portal.db, [y.bloc, "2022", "--format", "csv"]);
       const csv = printed.replace(/^\uFEFF/, "").split("\r\n");
       expect(printed.startsWith("\uFEFF")).toBe(true);
       expect(csv[0]).toBe("Hạng;Mã;Cơ quan, đơn vị;Tổng điểm;Xếp loại;Đề nghị khen thưởng;Lý do (không xếp hạng / không đề nghị)");
       expect(csv[1]).toBe(`1;${congan.code};${congan.name};97,00;Hoàn thành xuất sắc nhiệm vụ;Cờ thi đua của UBND tỉnh;`);
       expect(csv).toHaveLength(9); // header, 7 agencies, the final line end
       // One read path: the CLI prints the web's ranking.csv byte for byte.
-      const web = await (await loginAs(app, y.secretariat)).get(`${BASE}/ranking.csv`).buffer(true).parse((res, cb) => {
+      const web = await (await portal.login(y.secretariat)).get(`${BASE}/ranking.csv`).buffer(true).parse((res, cb) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => cb(null, Buffer.concat(chunks)));
       });
       expect(web.status).toBe(200);
       expect((web.body as Buffer).toString("utf8")).toBe(printed);
-      const table = await rankingCommand(db, [y.bloc, "2022"]);
+      const table = await rankingCommand(portal.db, [y.bloc, "2022"]);
       expectInOrder(table, ["Hạng", congan.code, "97,00", r.bchqs.code, r.stp.code, r.thads.code, r.thanhtra.code]);
-      await expect(rankingCommand(db, ["khong-co", "2022"])).rejects.toThrow('Không có khối thi đua mã "khong-co".');
-      await expect(rankingCommand(db, [y.bloc, "2030"])).rejects.toThrow(`Khối "${y.bloc}" không có năm thi đua 2030.`);
-      await expect(rankingCommand(db, [y.bloc, "2022", "--format", "xml"])).rejects.toThrow(/Định dạng không hỗ trợ/);
+      await expect(rankingCommand(portal.db, ["khong-co", "2022"])).rejects.toThrow('Không có khối thi đua mã "khong-co".');
+      await expect(rankingCommand(portal.db, [y.bloc, "2030"])).rejects.toThrow(`Khối "${y.bloc}" không có năm thi đua 2030.`);
+      await expect(rankingCommand(portal.db, [y.bloc, "2022", "--format", "xml"])).rejects.toThrow(/Định dạng không hỗ trợ/);
     });
 
     it("when a clerk asks for the unpublished ranking, then the page says it is not yet published and its data stays 404; the leader and the observer read it", async () => {
       const { y, BASE, congan, observer } = r;
-      const clerk = await loginAs(app, congan.clerk);
+      const clerk = await portal.login(congan.clerk);
       const waiting = await clerk.get(`${BASE}/ranking`);
       expect(waiting.text).toContain("Kết quả xếp hạng chưa được công bố.");
       expect(waiting.text).not.toContain("Điểm tạm tính");
       expect((await clerk.get(`${BASE}/ranking.json`)).status).toBe(404);
       for (const username of [y.leader, observer]) {
-        const agent = await loginAs(app, username);
+        const agent = await portal.login(username);
         expect((await agent.get(`${BASE}/ranking`)).status).toBe(200);
       }
-      const menu = await (await loginAs(app, y.leader)).get("/ranking");
+      const menu = await (await portal.login(y.leader)).get("/ranking");
       expect(menu.status).toBe(303);
       expect(menu.headers.location).toBe(`${BASE}/ranking`);
     });
 
     it("when the leader opens the ballots, then they read them, and a POST is 403", async () => {
       const { y, BASE } = r;
-      const leader = await loginAs(app, y.leader);
+      const leader = await portal.login(y.leader);
       const page = await leader.get(`${BASE}/ballots`);
       expect(page.status).toBe(200);
       expect(page.text).not.toContain('name="valid_ballots"');
@@ -238,7 +229,7 @@ describe("ranking", () => {
       expect(readOnly.text).not.toMatch(/name="p_\d+"/);
 
       const sec = await markThadsReviewed(r);
-      const sheet = await db("score_sheets").where({ year_id: y.yearId, agency_id: thads.id }).first();
+      const sheet = await portal.db("score_sheets").where({ year_id: y.yearId, agency_id: thads.id }).first();
       expect(sheet.status).toBe("reviewed");
       expect(sheet.reviewed_at).not.toBeNull();
       expect(sheet.reviewed_by).not.toBeNull();
@@ -254,10 +245,10 @@ describe("ranking", () => {
       expect(unranked).not.toContain(thads.name);
       expect(unranked).toContain(thanhtra.name);
 
-      const cli = JSON.parse(await rankingCommand(db, [y.bloc, "2022", "--format", "json"])) as { agency: string; rank: number | null; total: number }[];
+      const cli = JSON.parse(await rankingCommand(portal.db, [y.bloc, "2022", "--format", "json"])) as { agency: string; rank: number | null; total: number }[];
       expect(cli.map((row) => row.agency)).toEqual([thads, congan, bchqs, vks, toaan, stp, thanhtra].map((a) => a.code));
       expect(cli[0]).toMatchObject({ rank: 1, total: 98 });
-      expect(await db("audit_log").where({ action: "score_sheet.reviewed", agency_id: thads.id }).count({ n: "*" }).first()).toEqual({ n: 1 });
+      expect(await portal.db("audit_log").where({ action: "score_sheet.reviewed", agency_id: thads.id }).count({ n: "*" }).first()).toEqual({ n: 1 });
     });
   });
 
@@ -265,7 +256,7 @@ describe("ranking", () => {
   describe("the ballot", () => {
     const r = useRankingYear(reviewThads);
     /** The secretariat records the ballot of 10/01/2023: thads 6, congan 4, bchqs 5, vks 5, toaan 4, stp 3. */
-    async function recordVotes(sec: Awaited<ReturnType<typeof loginAs>>) {
+    async function recordVotes(sec: Agent) {
       const votes: [TestAgency, string][] = [[r.thads, "6"], [r.congan, "4"], [r.bchqs, "5"], [r.vks, "5"], [r.toaan, "4"], [r.stp, "3"]];
       return postForm(sec, `${r.BASE}/ballots`, `${r.BASE}/ballots`, {
         held_on: "10/01/2023", place: "Hội trường Bộ CHQS tỉnh", valid_ballots: "7",
@@ -275,7 +266,7 @@ describe("ranking", () => {
 
     it("when the secretariat records the votes, then the proposals on the ranking page change", async () => {
       const { y, BASE, congan, bchqs, vks, thads } = r;
-      const sec = await loginAs(app, y.secretariat);
+      const sec = await portal.login(y.secretariat);
       const form = await sec.get(`${BASE}/ballots`);
       expect(form.status).toBe(200);
       expect(form.text).toContain('value="10/01/2023"');
@@ -287,7 +278,7 @@ describe("ranking", () => {
 
     it("when the votes for an agency exceed the valid ballots or the date is wrong, then 422 beside the field and nothing changes", async () => {
       const { y, BASE } = r;
-      const sec = await loginAs(app, y.secretariat);
+      const sec = await portal.login(y.secretariat);
       expect((await recordVotes(sec)).status).toBe(303); // thads: 6 of 7
       const thads = r.thads.id;
       const res = await postForm(sec, `${BASE}/ballots`, `${BASE}/ballots`, {
@@ -297,7 +288,7 @@ describe("ranking", () => {
       expect(res.text).toContain(`<p class="field-error" id="v_${thads}-error">Số phiếu đồng ý không được lớn hơn số phiếu hợp lệ (7).</p>`);
       expect(res.text).toContain('<p class="field-error" id="held_on-error">Ngày không hợp lệ (nhập dạng dd/mm/yyyy).</p>');
       expect(res.text).toContain(`name="v_${thads}" type="text" inputmode="numeric" value="8"`);
-      expect((await db("votes").where({ agency_id: thads }).first()).votes_for).toBe(6);
+      expect((await portal.db("votes").where({ agency_id: thads }).first()).votes_for).toBe(6);
     });
   });
 
@@ -307,9 +298,9 @@ describe("ranking", () => {
 
     it("when the ranking is published, then a clerk of the bloc sees it", async () => {
       const { y, BASE, congan, thads } = r;
-      const clerk = await loginAs(app, congan.clerk);
+      const clerk = await portal.login(congan.clerk);
       expect((await clerk.get(`${BASE}/ranking`)).text).toContain("Kết quả xếp hạng chưa được công bố.");
-      await publishRanking(db, y, "2022-12-14");
+      await publishRanking(portal.db, y, "2022-12-14");
       const res = await clerk.get(`${BASE}/ranking`);
       expect(res.status).toBe(200);
       expect(res.text).not.toContain("Kết quả xếp hạng chưa được công bố.");
