@@ -3,26 +3,16 @@ import type { Knex } from "knex";
 import * as cheerio from "cheerio";
 import { createTestDatabase } from "./db.js";
 import { createTestApp, loginAs, postForm } from "./http.js";
-import { addAccount, addRankedMembers, closeYear, newYear, publishRanking, type RankedMember, type TestYear } from "./factories.js";
+import { AWARDS_PLAN, addAccount, addRankedMembers, closeYear, newYear, publishRanking, type RankedMember, type TestYear } from "./factories.js";
 import type { Database } from "../src/db/database.js";
 
 // Issue 18: the province's decisions on the proposals (months later, on the closed year), their
 // revocation (never deleted), awards entered afterwards for past years, and the agency's history.
 const NOW = new Date("2026-11-29T03:00:00Z");
 
-/**
- * The members of a closed 2022 (in the year's order): item 1.1's shortfall on each reviewed sheet and
- * the votes at the review meeting (7 valid ballots). Under the template's rules (one flag: excellent
- * and at least 2/3 of the ballots; two certificates: good and over 1/2) the best is proposed for
- * the flag, the next two for the certificate; the last two are proposed for nothing.
- */
-const PLAN = [
-  { shortfall: 5, votes: 5 },
-  { shortfall: 3, votes: 6 },
-  { shortfall: 7, votes: 5 },
-  { shortfall: 10, votes: 4 },
-  { shortfall: 15, votes: 3 },
-];
+// The members of a closed 2022: `AWARDS_PLAN` (the flag to the best, certificates to the next two, the
+// last two proposed for nothing).
+const PLAN = AWARDS_PLAN;
 
 interface ClosedYear {
   y: TestYear;

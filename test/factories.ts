@@ -367,6 +367,21 @@ export async function closeYear(db: Knex, y: TestYear, on: string): Promise<void
   await createServices(db, { now: () => localTime(on, "10:00") }).yearLifecycle.close(await asUser(db, y.secretariat), y.bloc, y.year);
 }
 
+/**
+ * Five members' item 1.1 shortfall on a reviewed sheet and votes at a review meeting of 7 valid ballots,
+ * in the year's order, for `addRankedMembers`. Under the template's rules (one flag: excellent and at
+ * least 2/3 of the ballots; two certificates: good and over 1/2) the best (3 short, 6 votes) is proposed
+ * for the flag and the next two for the certificate; the fourth has its votes but no certificate left,
+ * the fifth too few votes.
+ */
+export const AWARDS_PLAN: readonly { shortfall: number; votes: number }[] = [
+  { shortfall: 5, votes: 5 },
+  { shortfall: 3, votes: 6 },
+  { shortfall: 7, votes: 5 },
+  { shortfall: 10, votes: 4 },
+  { shortfall: 15, votes: 3 },
+];
+
 export interface RankedMember extends TestAgency {
   /** Its total: the standard items' maximum less its shortfall (everything on time, no bonus). */
   total: number;

@@ -1,26 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { useTestPortal } from "./portal.js";
 import { postForm, type Agent } from "./http.js";
-import { addRankedMembers, addSheet, newYear, type RankedMember, type TestAgency, type TestYear } from "./factories.js";
+import { AWARDS_PLAN, addRankedMembers, addSheet, newYear, type RankedMember, type TestAgency, type TestYear } from "./factories.js";
 
 // The file's portal starts from the schema alone; each test builds a 2022 of its own (a new bloc), so
 // that no test finds a ranking another has published or reopened.
 const portal = useTestPortal();
 
-/**
- * Item 1.1's shortfall on each reviewed sheet and the votes at the review meeting (7 valid ballots),
- * in the year's order. Under the template's rules (one flag: excellent and at least 2/3 of the
- * ballots; two certificates: good and over 1/2) the best (3 short, 6 votes) is proposed for the flag
- * and the next two for the certificate; the fourth has its votes but no certificate left, the fifth
- * too few votes. A sixth member has only a draft sheet: it is not ranked.
- */
-const PLAN = [
-  { shortfall: 5, votes: 5 },
-  { shortfall: 3, votes: 6 },
-  { shortfall: 7, votes: 5 },
-  { shortfall: 10, votes: 4 },
-  { shortfall: 15, votes: 3 },
-];
+// The ranked members: `AWARDS_PLAN` (the flag to the best, certificates to the next two); a sixth
+// member has only a draft sheet: it is not ranked.
+const PLAN = AWARDS_PLAN;
 
 interface RankedYear {
   y: TestYear;
