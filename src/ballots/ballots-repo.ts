@@ -4,15 +4,31 @@ export interface MeetingInput {
   heldOn: string;
   place: string;
   validBallots: number;
+  /** "Họ và tên — Chức vụ" of who chaired and who took the minutes; who attended. Null: not recorded. */
+  chair: string | null;
+  secretary: string | null;
+  attendees: string | null;
+}
+
+interface MeetingRow {
+  held_on: string;
+  place: string;
+  valid_ballots: number;
+  chair: string | null;
+  secretary: string | null;
+  attendees: string | null;
+  version: number;
 }
 
 export function ballotsRepo(db: Knex) {
   return {
     async meeting(yearId: number) {
-      const row: { held_on: string; place: string; valid_ballots: number; version: number } | undefined = await db("ballot_meetings")
+      const row: MeetingRow | undefined = await db("ballot_meetings")
         .where({ year_id: yearId })
-        .first("held_on", "place", "valid_ballots", "version");
-      return row ? { heldOn: row.held_on, place: row.place, validBallots: row.valid_ballots, version: row.version } : null;
+        .first("held_on", "place", "valid_ballots", "chair", "secretary", "attendees", "version");
+      return row
+        ? { heldOn: row.held_on, place: row.place, validBallots: row.valid_ballots, chair: row.chair, secretary: row.secretary, attendees: row.attendees, version: row.version }
+        : null;
     },
     /** Who last recorded the ballots and when (from the audit log), for the conflict message. */
     async lastChange(yearId: number): Promise<{ by: string; at: Date } | null> {
@@ -33,7 +49,14 @@ export function ballotsRepo(db: Knex) {
      * nothing was written.
      */
     async save(trx: Knex, yearId: number, expectedVersion: number | null, meeting: MeetingInput, votes: { agencyId: number; votesFor: number }[]): Promise<boolean> {
-      const fields = { held_on: meeting.heldOn, place: meeting.place, valid_ballots: meeting.validBallots };
+      const fields = {
+        held_on: meeting.heldOn,
+        place: meeting.place,
+        valid_ballots: meeting.validBallots,
+        chair: meeting.chair,
+        secretary: meeting.secretary,
+        attendees: meeting.attendees,
+      };
       if (expectedVersion === null) {
         const inserted = await trx("ballot_meetings").insert({ year_id: yearId, ...fields }).onConflict("year_id").ignore().returning("id");
         if (inserted.length !== 1) return false;

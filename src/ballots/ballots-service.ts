@@ -26,6 +26,9 @@ export function ballotsService(deps: { repo: BallotsRepo; years: YearsService; a
         ["held_on", "Ngày bỏ phiếu", meeting ? formatDate(meeting.heldOn) : ""],
         ["place", "Địa điểm", meeting?.place ?? ""],
         ["valid_ballots", "Số phiếu hợp lệ", meeting ? String(meeting.validBallots) : ""],
+        ["chair", "Chủ trì cuộc họp", meeting?.chair ?? ""],
+        ["secretary", "Thư ký cuộc họp", meeting?.secretary ?? ""],
+        ["attendees", "Thành phần tham dự", meeting?.attendees ?? ""],
         ...ctx.agencies.map((a): [string, string, string] => [`v_${a.id}`, `Số phiếu đồng ý — ${a.name}`, String(votes.find((x) => x.agencyId === a.id)?.votesFor ?? "")]),
       ];
       conflict = {
@@ -50,6 +53,9 @@ export function ballotsService(deps: { repo: BallotsRepo; years: YearsService; a
       heldOn: value("held_on", meeting ? formatDate(meeting.heldOn) : ""),
       place: value("place", meeting?.place ?? ""),
       validBallots: value("valid_ballots", meeting ? String(meeting.validBallots) : ""),
+      chair: value("chair", meeting?.chair ?? ""),
+      secretary: value("secretary", meeting?.secretary ?? ""),
+      attendees: value("attendees", meeting?.attendees ?? ""),
       candidates: ctx.agencies.map((a) => {
         const v = votes.find((x) => x.agencyId === a.id);
         return { name: a.name, field: `v_${a.id}`, value: value(`v_${a.id}`, v ? String(v.votesFor) : ""), text: v && meeting ? `${v.votesFor}/${meeting.validBallots}` : "—" };
@@ -98,11 +104,13 @@ export function ballotsService(deps: { repo: BallotsRepo; years: YearsService; a
       if (expected !== (before.meeting?.version ?? null)) return { conflict: true as const, view: await buildView(user, ctx, values, {}, true) };
       if (!parsed.success || Object.keys(errors).length) return { view: await buildView(user, ctx, values, errors) };
 
-      const meeting = { heldOn: parsed.data.held_on, place: parsed.data.place, validBallots: parsed.data.valid_ballots };
-      // The ranking as it stands at the meeting, with these ballots: the minutes are built from it.
+      const { held_on: heldOn, place, valid_ballots: validBallots, chair, secretary, attendees } = parsed.data;
+      const meeting = { heldOn, place, validBallots, chair, secretary, attendees };
+      // The ranking as it stands at the meeting, with these ballots: the minutes are built from it
+      // (the snapshot keeps the meeting's day, place and ballots; who sat is read from the meeting's row).
       const atMeeting = ranking.rescore(await ranking.liveState(ctx), {
-        ballots: votes.map((v) => ({ agencyId: v.agencyId, votesFor: v.votesFor, validBallots: meeting.validBallots })),
-        meeting,
+        ballots: votes.map((v) => ({ agencyId: v.agencyId, votesFor: v.votesFor, validBallots })),
+        meeting: { heldOn, place, validBallots },
       });
       class StaleSave extends Error {}
       try {

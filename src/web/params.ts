@@ -31,11 +31,14 @@ export const CodeParam = pathParam(z.string().regex(/^[a-z0-9._-]{1,40}$/i));
 /** An id typed in a form or query: same range, so the database never sees a larger one. */
 export const FormId = z.coerce.number().int().positive().max(INT_MAX);
 
-/** An optional free-text form field: trimmed, at most `max` characters, empty → null. */
-export const optionalText = (max: number) =>
+/**
+ * An optional free-text form field: trimmed, at most `max` characters, empty → null. `label` names the
+ * field in the too-long message, for forms where two fields share a limit (the error summary lists both).
+ */
+export const optionalText = (max: number, label = "Nội dung") =>
   z
     .string()
     .optional()
     .transform((v) => (v ?? "").trim())
-    .pipe(z.string().max(max, `Nội dung quá dài (tối đa ${max} ký tự).`))
+    .pipe(z.string().max(max, `${label} quá dài (tối đa ${max} ký tự).`))
     .transform((v) => (v === "" ? null : v));
