@@ -21,11 +21,14 @@ export function issuerName(bloc: YearContext["bloc"]): string {
   return name.toLocaleUpperCase("vi");
 }
 
-/** "Đại tá Hà Đình Khiêm — Chính ủy Bộ CHQS tỉnh, Trưởng Khối" → name and position. */
+/**
+ * "Đại tá Hà Đình Khiêm — Chính ủy Bộ CHQS tỉnh, Trưởng Khối" → name and position, split at the first
+ * dash between spaces. The ballot form asks for "—", but a plain " - " is what most keyboards type.
+ */
 function splitPerson(text: string | null): { name: string; position: string | null } {
   if (!text) return { name: "", position: null };
-  const [name, ...rest] = text.split(/\s+[—–]\s+/);
-  return { name: name!.trim(), position: rest.length ? rest.join(" — ").trim() : null };
+  const m = /^(.*?)\s+[—–-]\s+(.*)$/su.exec(text);
+  return m ? { name: m[1]!.trim(), position: m[2]!.trim() || null } : { name: text.trim(), position: null };
 }
 
 /**
@@ -210,6 +213,7 @@ export function documentsService(deps: {
       });
     const chair = splitPerson(meeting.chair);
     const secretary = splitPerson(meeting.secretary);
+    const attendees = (meeting.attendees ?? "").split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
     const doc: OfficialDocument = {
       title: `Biên bản họp bình xét thi đua năm ${ctx.year.year}`,
       ...base,
@@ -221,7 +225,8 @@ export function documentsService(deps: {
           paragraphs: [
             `Chủ trì: ${meeting.chair ?? "—"}.`,
             `Thư ký: ${meeting.secretary ?? "—"}.`,
-            `Thành phần tham dự: ${meeting.attendees ?? "—"}.`,
+            // Typed one per line on the ballot form: a list under the heading; a single line stays inline.
+            ...(attendees.length > 1 ? ["Thành phần tham dự:", ...attendees.map((a) => `- ${a}`)] : [`Thành phần tham dự: ${attendees[0] ?? "—"}.`]),
           ],
         },
         {
