@@ -341,19 +341,23 @@ export interface TestMeeting {
 
 /**
  * The review meeting's secret ballot recorded by the secretariat on the ballot page's service, at
- * 17:00 on the meeting's day (the ranking as it stood then is kept for the minutes). The ballot form
- * has no fields for the chair, the secretary and the attendees (only a bundle import brings them),
- * so those are written on the meeting's row, as the import would.
+ * 17:00 on the meeting's day (the ranking as it stood then is kept for the minutes), with the chair,
+ * the secretary and the attendees typed in the same form (left empty when not given).
  */
 export async function addBallotMeeting(db: Knex, y: TestYear, m: TestMeeting): Promise<void> {
   const sec = await asUser(db, y.secretariat);
-  const values: Record<string, string> = { version: "", held_on: formatDate(m.heldOn), place: m.place, valid_ballots: String(m.validBallots) };
+  const values: Record<string, string> = {
+    version: "",
+    held_on: formatDate(m.heldOn),
+    place: m.place,
+    valid_ballots: String(m.validBallots),
+    chair: m.chair ?? "",
+    secretary: m.secretary ?? "",
+    attendees: m.attendees ?? "",
+  };
   for (const [agency, votes] of m.votes) values[`v_${agency.id}`] = String(votes);
   const saved = await createServices(db, { now: () => localTime(m.heldOn, "17:00") }).ballots.save(sec, y.bloc, y.year, values);
   if (!("message" in saved)) throw new Error(`ballots of ${y.bloc} ${y.year}: ${JSON.stringify((saved.view as { errors?: unknown }).errors ?? "conflict")}`);
-  if (m.chair !== undefined || m.secretary !== undefined || m.attendees !== undefined) {
-    await db("ballot_meetings").where({ year_id: y.yearId }).update({ chair: m.chair ?? null, secretary: m.secretary ?? null, attendees: m.attendees ?? null });
-  }
 }
 
 /** The year's ranking published by its leader on `on` (local date, 10:00), through the publication service. */
