@@ -3,10 +3,9 @@ import type { Knex } from "knex";
 import ExcelJS from "exceljs";
 import { createTestDatabase } from "./db.js";
 import { binary, createTestApp, csrfFrom, loginAs, type Agent } from "./http.js";
+import { addSheet, newYear, type TestAgency, type TestYear } from "./factories.js";
 import type { Database } from "../src/db/database.js";
 
-const BASE = "/blocs/noichinh-tq/years/2022";
-const SHEET = `${BASE}/sheets/thads`;
 const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 async function load(data: Buffer): Promise<ExcelJS.Workbook> {
@@ -33,30 +32,45 @@ describe("the score sheet as an Excel workbook, both ways", () => {
   let db: Knex;
   let app: ReturnType<typeof createTestApp>;
   let clerk: Agent;
+  /**
+   * The file's 2022: `own` has its sheet saved as a draft (every standard item at its maximum), the
+   * workbook's agency; `importer` a draft of noughts its clerk fills in Excel and imports;
+   * `neighbour` is another member, `stranger` a member whose clerk tries `own`'s sheet.
+   */
+  let y: TestYear;
+  let own: TestAgency, importer: TestAgency, neighbour: TestAgency, stranger: TestAgency;
+  let BASE: string, SHEET: string;
+  const sheetOf = (agency: TestAgency) => `${BASE}/sheets/${agency.code}`;
 
   beforeAll(async () => {
-    database = await createTestDatabase("demo-2022-open");
+    database = await createTestDatabase();
     db = database.knex;
     app = createTestApp(db);
-    clerk = await loginAs(app, "canbo.thads");
+    y = await newYear(db, { year: 2022, agencies: 5 });
+    [, own, importer, neighbour, stranger] = y.agencies as [TestAgency, TestAgency, TestAgency, TestAgency, TestAgency];
+    BASE = y.Y;
+    SHEET = sheetOf(own);
+    await addSheet(db, y, { agency: own, status: "draft" });
+    await addSheet(db, y, { agency: importer, status: "draft", self: Object.fromEntries(Object.keys(y.criteria).map((code) => [code, "0"])) });
+    clerk = await loginAs(app, own.clerk);
   });
   afterAll(() => database.close());
 
-  const entries = async () =>
+  const entries = async (agency = own) =>
     db("score_entries as e")
       .join("score_sheets as s", "s.id", "e.sheet_id")
       .join("agencies as a", "a.id", "s.agency_id")
       .join("criteria as c", "c.id", "e.criterion_id")
-      .where("a.code", "thads")
+      .where("a.code", agency.code)
       .orderBy("c.id")
       .select("c.code", "e.self_points", "e.self_count", "e.evidence");
 
-  async function upload(agent: Agent, data: Buffer, name = "bang-diem.xlsx") {
-    const page = await agent.get(SHEET);
-    return agent.post(`${SHEET}/import`).field("_csrf", csrfFrom(page.text)).attach("file", data, { filename: name, contentType: XLSX_TYPE });
+  async function upload(agent: Agent, data: Buffer, sheet = SHEET, name = "bang-diem.xlsx") {
+    const page = await agent.get(sheet);
+    return agent.post(`${sheet}/import`).field("_csrf", csrfFrom(page.text)).attach("file", data, { filename: name, contentType: XLSX_TYPE });
   }
 
-  /** The sheet's workbook as `agent` downloads it (thads's unless another `url`). */
+  /** The sheet's workbook as `agent` downloads it (`own`'s unless another `url`). */
   const download = (agent: Agent, url = `${SHEET}.xlsx`) => agent.get(url).buffer(true).parse(binary);
   const downloaded = async (agent: Agent, url?: string) => (await download(agent, url)).body as Buffer;
 
@@ -75,12 +89,12 @@ describe("the score sheet as an Excel workbook, both ways", () => {
     const res = await download(clerk);
     expect(res.status).toBe(200);
     expect(res.headers["content-type"]).toBe(XLSX_TYPE);
-    expect(res.headers["content-disposition"]).toContain("bang-cham-diem-thads-2022.xlsx");
+    expect(res.headers["content-disposition"]).toContain(`bang-cham-diem-${own.code}-2022.xlsx`);
     const workbook = res.body as Buffer;
     const book = await load(workbook);
     const ws = book.getWorksheet("Bảng chấm điểm")!;
     expect(ws.getCell("A1").value).toBe("BẢNG TỰ CHẤM ĐIỂM THI ĐUA NĂM 2022");
-    expect(ws.getCell("A2").value).toBe("Cơ quan, đơn vị: Cục Thi hành án dân sự tỉnh Tuyên Quang");
+    expect(ws.getCell("A2").value).toBe(`Cơ quan, đơn vị: ${own.name}`);
     expect((ws.getRow(6).values as unknown[]).slice(1)).toEqual(["Mã", "Nội dung tiêu chí", "Điểm tối đa", "Điểm tự chấm / số lần", "Điểm tính", "Minh chứng, ghi chú"]);
     expect((ws as unknown as { sheetProtection: unknown }).sheetProtection).toMatchObject({ sheet: true });
     const items = itemRows(ws);
@@ -95,8 +109,8 @@ describe("the score sheet as an Excel workbook, both ways", () => {
     expect((ws.getCell(first.row, 5).value as { formula: string }).formula).toBe(`IF(D${first.row}="",0,MIN(D${first.row},C${first.row}))`);
     const auto = items.find((i) => i.auto)!;
     expect(ws.getCell(auto.row, 4).protection?.locked).not.toBe(false);
-    // The saved draft's self-scores are in the inputs.
-    expect(typeof ws.getCell(first.row, 4).value).toBe("number");
+    // The saved draft's self-scores (every standard item at its maximum) are in the inputs.
+    expect(ws.getCell(first.row, 4).value).toBe(first.max);
     const total = ws.getRow(ws.rowCount);
     expect(total.getCell(2).value).toBe("TỔNG ĐIỂM TỰ CHẤM");
     expect((total.getCell(5).value as { formula: string }).formula).toMatch(/^E\d+(\+E\d+)+$/);
@@ -104,7 +118,11 @@ describe("the score sheet as an Excel workbook, both ways", () => {
   });
 
   it("when the clerk fills the workbook and imports it, then the draft holds the values and stays a draft", async () => {
-    const filled = await modified(await downloaded(clerk), (_book, ws) => {
+    const clerk = await loginAs(app, importer.clerk);
+    const SHEET = sheetOf(importer);
+    // The draft's standard items are at nought: the import below really changes them.
+    expect((await entries(importer)).filter((e) => Number(e.self_points) > 0)).toEqual([]);
+    const filled = await modified(await downloaded(clerk, `${SHEET}.xlsx`), (_book, ws) => {
       for (const item of itemRows(ws)) {
         if (item.auto) continue;
         if (["I", "II", "III", "IV"].includes(item.group)) ws.getCell(item.row, 4).value = item.max;
@@ -114,10 +132,10 @@ describe("the score sheet as an Excel workbook, both ways", () => {
       ws.getCell(first.row, 4).value = "7,5";
       ws.getCell(first.row, 6).value = "Báo cáo số 12/BC-CTHADS ngày 10/12/2022";
     });
-    const res = await upload(clerk, filled);
+    const res = await upload(clerk, filled, SHEET);
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(SHEET);
-    const saved = await entries();
+    const saved = await entries(importer);
     const byCode = new Map(saved.map((e) => [e.code, e]));
     expect(Number(byCode.get("1.1")!.self_points)).toBe(7.5);
     expect(byCode.get("1.1")!.evidence).toBe("Báo cáo số 12/BC-CTHADS ngày 10/12/2022");
@@ -127,12 +145,12 @@ describe("the score sheet as an Excel workbook, both ways", () => {
       const expected = ["I", "II", "III", "IV"].includes(item.group) ? item.max : 0;
       expect([item.code, Number(e.self_points ?? e.self_count)]).toEqual([item.code, expected]);
     }
-    expect((await db("score_sheets as s").join("agencies as a", "a.id", "s.agency_id").where("a.code", "thads").first("s.status")).status).toBe("draft");
+    expect((await db("score_sheets as s").join("agencies as a", "a.id", "s.agency_id").where("a.code", importer.code).first("s.status")).status).toBe("draft");
     const page = await clerk.get(SHEET);
     expect(page.text).toContain("Đã nhập bảng tính vào bản nháp bảng điểm.");
     expect(page.text).toContain('value="7,5"');
     const audit = await db("audit_log").where({ action: "score_sheet.save" }).orderBy("id", "desc").first("username");
-    expect(audit?.username).toBe("canbo.thads");
+    expect(audit?.username).toBe(importer.clerk);
   });
 
   it("when a workbook is malformed, another agency's or year's, or altered, then it is refused with its cell or reason and nothing is saved", async () => {
@@ -142,7 +160,7 @@ describe("the score sheet as an Excel workbook, both ways", () => {
     const first = await rowOf("1.1");
     const second = await rowOf("1.2");
 
-    const other = await downloaded(await loginAs(app, "thuongtruc"), `${BASE}/sheets/congan.xlsx`);
+    const other = await downloaded(await loginAs(app, y.secretariat), `${BASE}/sheets/${neighbour.code}.xlsx`);
     const cases: { name: string; data: Buffer; expected: string[] }[] = [
       {
         name: "over the maximum and not a number",
@@ -157,7 +175,7 @@ describe("the score sheet as an Excel workbook, both ways", () => {
         data: await modified(workbook, (_b, ws) => void (ws.getCell(first.row, 4).value = -1)),
         expected: [`Ô D${first.row}: điểm không được nhỏ hơn 0`],
       },
-      { name: "another agency", data: other, expected: ["Bảng tính này là của đơn vị “Công an tỉnh Tuyên Quang”, không phải của Cục Thi hành án dân sự tỉnh Tuyên Quang"] },
+      { name: "another agency", data: other, expected: [`Bảng tính này là của đơn vị “${neighbour.name}”, không phải của ${own.name}`] },
       { name: "another year", data: await modified(workbook, (book) => void (book.getWorksheet("_thidua")!.getCell("A3").value = 2021)), expected: ["Bảng tính này là của năm 2021, không phải năm 2022"] },
       {
         name: "a row inserted",
@@ -192,12 +210,12 @@ describe("the score sheet as an Excel workbook, both ways", () => {
     const workbook = await downloaded(clerk);
     const noToken = await clerk.post(`${SHEET}/import`).attach("file", workbook, { filename: "a.xlsx", contentType: XLSX_TYPE });
     expect(noToken.status).toBe(403);
-    const stp = await loginAs(app, "canbo.stp");
-    const stpPage = await stp.get(`${BASE}/sheets/stp`);
+    const stp = await loginAs(app, stranger.clerk);
+    const stpPage = await stp.get(`${BASE}/sheets/${stranger.code}`);
     expect((await stp.post(`${SHEET}/import`).field("_csrf", csrfFrom(stpPage.text)).attach("file", workbook, { filename: "a.xlsx", contentType: XLSX_TYPE })).status).toBe(404);
     expect((await stp.get(`${SHEET}.xlsx`)).status).toBe(404);
-    const sec = await loginAs(app, "thuongtruc");
-    const secPage = await sec.get(`${BASE}/sheets/stp`);
+    const sec = await loginAs(app, y.secretariat);
+    const secPage = await sec.get(`${BASE}/sheets/${stranger.code}`);
     expect((await sec.post(`${SHEET}/import`).field("_csrf", csrfFrom(secPage.text)).attach("file", workbook, { filename: "a.xlsx", contentType: XLSX_TYPE })).status).toBe(404);
     // The secretariat may still download any sheet of its bloc.
     expect((await sec.get(`${SHEET}.xlsx`)).status).toBe(200);
