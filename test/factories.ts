@@ -442,3 +442,22 @@ export async function addDisciplinedSheet(
   if (!("message" in done)) throw new Error(`sheet of ${opts.agency.code} not reviewed: ${JSON.stringify("view" in done ? (done.view as { errors?: unknown }).errors : done)}`);
   return id;
 }
+
+/**
+ * `agency`'s letterhead as the secretariat's agency form sets it (`agencies.update`, its names kept):
+ * the governing body printed above its name on its own reports, and its head's name and position, who signs them.
+ */
+export async function setAgencyLetterhead(
+  db: Knex,
+  y: TestYear,
+  agency: TestAgency,
+  letterhead: { governingBody?: string; headName?: string; headPosition?: string },
+): Promise<void> {
+  await createServices(db).agencies.update(await asUser(db, y.secretariat), y.bloc, agency.code, {
+    name: agency.name,
+    shortName: agency.shortName,
+    headName: letterhead.headName ?? null,
+    headPosition: letterhead.headPosition ?? null,
+    governingBody: letterhead.governingBody ?? null,
+  });
+}
