@@ -3,7 +3,7 @@ import { createServices } from "../src/services.js";
 import { usersRepo, type User } from "../src/auth/users-repo.js";
 import type { ReportContent } from "../src/reports/reports-repo.js";
 import { addDays, formatDate } from "../src/lib/dates.js";
-import { YearForm } from "../src/setup/schemas.js";
+import { ExtensionForm, YearForm } from "../src/setup/schemas.js";
 import { hash, type Algorithm } from "@node-rs/argon2";
 import { DEMO_PASSWORD } from "../seeds/demo-data.js";
 
@@ -460,4 +460,11 @@ export async function setAgencyLetterhead(
     headPosition: letterhead.headPosition ?? null,
     governingBody: letterhead.governingBody ?? null,
   });
+}
+
+/** A later due date (local, YYYY-MM-DD) of `period` for `agency`, granted with `reason` as the secretariat does on the period's page (`setup.addExtension`). */
+export async function extendDeadline(db: Knex, y: TestYear, opts: { agency: TestAgency; period: number; dueOn: string; reason: string }): Promise<void> {
+  const input = ExtensionForm.parse({ agencyId: String(opts.agency.id), dueOn: formatDate(opts.dueOn), reason: opts.reason });
+  const saved = await createServices(db).setup.addExtension(await asUser(db, y.secretariat), y.bloc, y.year, opts.period, input);
+  if (saved.errors) throw new Error(`extension of ${opts.agency.code}: ${JSON.stringify(saved.errors)}`);
 }
