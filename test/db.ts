@@ -7,6 +7,9 @@ import type { TestData } from "./test-data.js";
 
 const serverUrl = () => inject("pgServerUrl");
 
+/** A test database holds a few MB: a small buffer pool opens it in about half the time (`openPglite`). */
+export const TEST_SHARED_BUFFERS = "16MB";
+
 export const onPostgres = (): boolean => Boolean(serverUrl());
 
 function withDatabase(url: string, name: string): string {
@@ -41,11 +44,11 @@ async function createPgDatabase(template: string | null): Promise<Database> {
  */
 export async function createTestDatabase(data: TestData = "migrated"): Promise<Database> {
   if (onPostgres()) return createPgDatabase(inject("pgTemplates")[data]);
-  return openPglite({ loadDataDir: new Blob([fs.readFileSync(inject("pgliteTemplates")[data])]) });
+  return openPglite({ loadDataDir: new Blob([fs.readFileSync(inject("pgliteTemplates")[data])]), sharedBuffers: TEST_SHARED_BUFFERS });
 }
 
 /** An empty database (no migrations), for migration tests. */
 export async function createEmptyDatabase(): Promise<Database> {
   if (onPostgres()) return createPgDatabase(null);
-  return openPglite({ loadDataDir: new Blob([fs.readFileSync(inject("pgliteTemplates").empty)]) });
+  return openPglite({ loadDataDir: new Blob([fs.readFileSync(inject("pgliteTemplates").empty)]), sharedBuffers: TEST_SHARED_BUFFERS });
 }
