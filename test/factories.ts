@@ -256,13 +256,15 @@ export async function sheetValues(db: Knex, y: TestYear, overrides: Record<strin
  * An agency's score sheet of `y` brought to `status` through the score sheets service, as its
  * clerk and the secretariat would: saved as a draft, or sent on `on` (local date, 09:00; the
  * annual due date by default) with `self` points (`sheetValues`), then reviewed the day after with
- * the bloc's points equal to the agency's unless `bloc` gives others (with their reasons), or
- * returned with `comment`. The head's sheet is reviewed by the deputy's reviewer.
+ * the bloc's points equal to the agency's unless `bloc` gives others (with their reasons), and with
+ * the review form's discipline box ticked when `discipline` gives its reason (a case that caps the
+ * agency's classification and bars it from the proposals); or returned with `comment`. The head's
+ * sheet is reviewed by the deputy's reviewer.
  */
 export async function addSheet(
   db: Knex,
   y: TestYear,
-  opts: { agency: TestAgency; status: "draft" | "submitted" | "reviewed" | "returned"; on?: string; self?: Record<string, string>; bloc?: Record<string, [points: string, reason: string]>; comment?: string },
+  opts: { agency: TestAgency; status: "draft" | "submitted" | "reviewed" | "returned"; on?: string; self?: Record<string, string>; bloc?: Record<string, [points: string, reason: string]>; discipline?: string; comment?: string },
 ): Promise<number> {
   const on = opts.on ?? y.periods.find((p) => p.kind === "annual")!.dueOn;
   const params = { bloc: y.bloc, year: y.year, agency: opts.agency.code };
@@ -274,6 +276,7 @@ export async function addSheet(
     const review: Record<string, string> = {};
     for (const [name, value] of Object.entries(values)) review[name.replace(/^p_/, "b_")] = value;
     for (const [code, [points, reason]] of Object.entries(opts.bloc ?? {})) Object.assign(review, { [`b_${y.criteria[code]}`]: points, [`r_${y.criteria[code]}`]: reason });
+    if (opts.discipline !== undefined) Object.assign(review, { discipline_flag: "1", discipline_reason: opts.discipline });
     if (opts.status === "returned") review.return_comment = opts.comment ?? "Bổ sung minh chứng.";
     const done = await createServices(db, { now: () => localTime(addDays(on, 1)) }).sheets.review(await asUser(db, reviewerOf(y, opts.agency)), params, { action: opts.status === "reviewed" ? "reviewed" : "return", version: sheet.version, values: review });
     if (!("message" in done)) throw new Error(`sheet of ${opts.agency.code} not ${opts.status}: ${JSON.stringify("view" in done ? (done.view as { errors?: unknown }).errors : done)}`);
@@ -420,27 +423,6 @@ export async function addRankedMembers(
 /** The username of the installation's administrator (the one `newYear` creates blocs as), made if need be: it signs in with the demo password. */
 export async function adminAccount(db: Knex): Promise<string> {
   return (await factoryAdmin(db)).username;
-}
-
-/**
- * `agency`'s score sheet of `y` sent on `on` (as `addSheet` does, with `self` points) and reviewed
- * the day after by its reviewer with the review form's discipline box ticked and `reason` written: a
- * disciplinary case, which caps the agency's classification (the rules' `disciplineCap`) and bars it
- * from the proposals. The bloc's points are the agency's own.
- */
-export async function addDisciplinedSheet(
-  db: Knex,
-  y: TestYear,
-  opts: { agency: TestAgency; reason: string; on?: string; self?: Record<string, string> },
-): Promise<number> {
-  const on = opts.on ?? y.periods.find((p) => p.kind === "annual")!.dueOn;
-  const id = await addSheet(db, y, { agency: opts.agency, status: "submitted", on, self: opts.self });
-  const values: Record<string, string> = { discipline_flag: "1", discipline_reason: opts.reason };
-  for (const [name, value] of Object.entries(await sheetValues(db, y, opts.self))) values[name.replace(/^p_/, "b_")] = value;
-  const { version } = await db("score_sheets").where({ id }).first("version");
-  const done = await createServices(db, { now: () => localTime(addDays(on, 1)) }).sheets.review(await asUser(db, reviewerOf(y, opts.agency)), { bloc: y.bloc, year: y.year, agency: opts.agency.code }, { action: "reviewed", version, values });
-  if (!("message" in done)) throw new Error(`sheet of ${opts.agency.code} not reviewed: ${JSON.stringify("view" in done ? (done.view as { errors?: unknown }).errors : done)}`);
-  return id;
 }
 
 /**

@@ -9,7 +9,7 @@ import { createTestDatabase } from "./db.js";
 import { useTestPortal } from "./portal.js";
 import { binary, postForm, type Agent } from "./http.js";
 import {
-  addAccount, addBallotMeeting, addDisciplinedSheet, addRegistration, addReport, addSheet, newYear, sendEverythingOnTime, setPlan,
+  addAccount, addBallotMeeting, addRegistration, addReport, addSheet, newYear, sendEverythingOnTime, setPlan,
   type TestAgency, type TestYear,
 } from "./factories.js";
 import { rankingCommand } from "../src/ranking/ranking-command.js";
@@ -54,7 +54,7 @@ async function fairYear(db: Knex, opts: { twins?: boolean } = {}): Promise<FairY
   const [sixMonth, annual] = y.periods as [TestYear["periods"][0], TestYear["periods"][0]];
   await addRegistration(db, y, { agency: stp, on: addDays(y.registrationDueOn, -5) });
   await addReport(db, y, { agency: stp, period: annual.number, status: "accepted", on: addDays(annual.dueOn, -5) });
-  await addDisciplinedSheet(db, y, { agency: stp, reason: DISCIPLINE, self: { ...item11(14), "6.3": "1" } });
+  await addSheet(db, y, { agency: stp, status: "reviewed", discipline: DISCIPLINE, self: { ...item11(14), "6.3": "1" } });
   await addRegistration(db, y, { agency: thanhtra, on: addDays(y.registrationDueOn, -5) });
   for (const p of [sixMonth, annual]) await addReport(db, y, { agency: thanhtra, period: p.number, status: "submitted", on: addDays(p.dueOn, -5) });
   await addSheet(db, y, { agency: thanhtra, status: "submitted", self: item11(6) });
