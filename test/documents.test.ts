@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
 import ExcelJS from "exceljs";
 import { getDocumentProxy } from "unpdf";
+import { expectInOrder, pdfText } from "./text.js";
 import { createTestDatabase } from "./db.js";
 import { binary, createTestApp, loginAs } from "./http.js";
-import { addAccount, addRankedMembers, addSheet, newYear, setPlan, type RankedMember, type TestAgency, type TestYear } from "./factories.js";
+import { AWARDS_PLAN, addAccount, addRankedMembers, addSheet, newYear, setPlan, type RankedMember, type TestAgency, type TestYear } from "./factories.js";
 import type { Database } from "../src/db/database.js";
 
 const NOW = new Date("2023-01-12T10:00:00+07:00");
@@ -24,15 +25,7 @@ const SECRETARY = "Đại diện Cơ quan 2 — Phó Trưởng Khối";
  * certificates: good and over 1/2) the first is proposed for the flag, the next two for the
  * certificate, the fourth passes the vote share but finds the quota used up.
  */
-const PLAN: ({ shortfall: number; votes: number } | { sheet: "submitted" | null })[] = [
-  { shortfall: 5, votes: 5 },
-  { shortfall: 3, votes: 6 },
-  { shortfall: 7, votes: 5 },
-  { shortfall: 10, votes: 4 },
-  { shortfall: 15, votes: 3 },
-  { sheet: "submitted" },
-  { sheet: null },
-];
+const PLAN: ({ shortfall: number; votes: number } | { sheet: "submitted" | null })[] = [...AWARDS_PLAN, { sheet: "submitted" }, { sheet: null }];
 const FLAG = "Cờ thi đua của UBND tỉnh";
 const MERIT = "Bằng khen của Chủ tịch UBND tỉnh";
 
@@ -54,31 +47,6 @@ interface RankedYear {
   issuingBody: string;
   /** An observer of the province's board given the bloc. */
   observer: string;
-}
-
-function expectInOrder(text: string, parts: string[]): void {
-  let from = 0;
-  for (const part of parts) {
-    const at = text.indexOf(part, from);
-    expect(at, `"${part}" after position ${from}`).toBeGreaterThanOrEqual(0);
-    from = at + part.length;
-  }
-}
-
-/** A supertest parser that keeps binary bodies as a Buffer. */
-/** The PDF's text with pdf.js (pure JS, through unpdf): the items of a line joined as drawn. */
-async function pdfText(data: Buffer): Promise<string> {
-  const pdf = await getDocumentProxy(new Uint8Array(data));
-  let text = "";
-  for (let i = 1; i <= pdf.numPages; i++) {
-    const content = await (await pdf.getPage(i)).getTextContent();
-    for (const item of content.items) {
-      if ("str" in item) text += item.str + (item.hasEOL ? "\n" : "");
-    }
-    text += "\n";
-  }
-  // A table cell may wrap a long name over two lines: compare with whitespace collapsed.
-  return text.replace(/\s+/g, " ");
 }
 
 describe("ranking documents and downloads", () => {

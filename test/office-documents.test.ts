@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
 import JSZip from "jszip";
 import { getDocumentProxy } from "unpdf";
+import { expectInOrder, pdfText } from "./text.js";
 import { createTestDatabase } from "./db.js";
 import { binary, createTestApp, csrfFrom, loginAs, postForm } from "./http.js";
-import { addRankedMembers, addReport, newYear, publishRanking, reportContent, setAgencyLetterhead, setPlan, type TestAgency, type TestYear } from "./factories.js";
+import { AWARDS_PLAN, addRankedMembers, addReport, newYear, publishRanking, reportContent, setAgencyLetterhead, setPlan, type TestAgency, type TestYear } from "./factories.js";
 import type { Database } from "../src/db/database.js";
 
 const NOW = new Date("2023-02-20T10:00:00+07:00");
@@ -17,40 +18,11 @@ const NOW = new Date("2023-02-20T10:00:00+07:00");
 const MEETING_ON = "2023-01-10";
 const MEETING_DATE = "ngày 10 tháng 01 năm 2023";
 const SIGNER = "Đại tá Hà Đình Khiêm";
-/**
- * The ranked members of a year (in the year's order, the head first): item 1.1's shortfall on each
- * reviewed sheet and its votes of the 7 valid ballots. The deputy ranks first, the head second; under
- * the template's rules (one flag: excellent and at least 2/3 of the ballots; two certificates: good
- * and over 1/2) the first three are proposed, the fourth finds the quota used up.
- */
-const PLAN = [
-  { shortfall: 5, votes: 5 },
-  { shortfall: 3, votes: 6 },
-  { shortfall: 7, votes: 5 },
-  { shortfall: 10, votes: 4 },
-  { shortfall: 15, votes: 3 },
-];
+// The ranked members, in the year's order, the head first: `AWARDS_PLAN` (the deputy ranks first, the
+// head second; the first three are proposed, the fourth finds the quota used up).
+const PLAN = AWARDS_PLAN;
 const DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 const SOFFICE = ["/usr/bin/soffice", "/usr/bin/libreoffice"].find((p) => fs.existsSync(p));
-
-function expectInOrder(text: string, parts: string[]): void {
-  let from = 0;
-  for (const part of parts) {
-    const at = text.indexOf(part, from);
-    expect(at, `"${part}" after position ${from}`).toBeGreaterThanOrEqual(0);
-    from = at + part.length;
-  }
-}
-
-async function pdfText(data: Buffer): Promise<string> {
-  const pdf = await getDocumentProxy(new Uint8Array(data));
-  let text = "";
-  for (let i = 1; i <= pdf.numPages; i++) {
-    for (const item of (await (await pdf.getPage(i)).getTextContent()).items) if ("str" in item) text += item.str + (item.hasEOL ? "\n" : "");
-    text += "\n";
-  }
-  return text.replace(/\s+/g, " ");
-}
 
 /** A .docx opened as what it is, a zip: the text of its paragraphs, and its XML parts. */
 async function openDocx(data: Buffer) {
