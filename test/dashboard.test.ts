@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
+import { expectInOrder } from "./text.js";
 import { createTestDatabase } from "./db.js";
 import { createTestApp, loginAs } from "./http.js";
 import { addAccount, addRegistration, addReport, addSheet, newYear, sendEverythingOnTime, type TestAgency, type TestYear } from "./factories.js";
@@ -17,15 +18,6 @@ function cells(html: string, agency: string): string[] {
   expect(start, `row of ${agency}`).toBeGreaterThan(0);
   const row = html.slice(start, html.indexOf("</tr>", start));
   return row.split("<td").slice(1);
-}
-
-function expectInOrder(text: string, parts: string[]): void {
-  let from = 0;
-  for (const part of parts) {
-    const at = text.indexOf(part, from);
-    expect(at, `"${part}" after position ${from}`).toBeGreaterThanOrEqual(0);
-    from = at + part.length;
-  }
 }
 
 describe("dashboard", () => {

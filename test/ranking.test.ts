@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
+import { expectInOrder } from "./text.js";
 import { useTestPortal } from "./portal.js";
 import { postForm, type Agent } from "./http.js";
 import { addAccount, addBallotMeeting, addRegistration, addReport, addSheet, newYear, publishRanking, sendEverythingOnTime, type TestAgency, type TestYear } from "./factories.js";
@@ -9,15 +10,6 @@ import { addDays } from "../src/lib/dates.js";
 const NOW = new Date("2022-12-14T10:00:00+07:00");
 
 /** Asserts that the strings appear in `text` in this order. */
-function expectInOrder(text: string, parts: string[]): void {
-  let from = 0;
-  for (const part of parts) {
-    const at = text.indexOf(part, from);
-    expect(at, `"${part}" after position ${from}`).toBeGreaterThanOrEqual(0);
-    from = at + part.length;
-  }
-}
-
 /** The text of the ranked table and of the unranked table. */
 function tables(html: string) {
   const ranked = html.slice(html.indexOf('class="data ranking"'), html.indexOf("</table>", html.indexOf('class="data ranking"')));
