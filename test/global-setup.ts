@@ -74,8 +74,13 @@ export default async function setup(project: TestProject) {
   // other on a copy loaded from the migrated dump (opening a copy costs a second before the run).
   const files = {} as Record<TestData | "empty", string>;
   const withData = kinds.filter((k) => k !== "migrated");
-  const database = await openPglite();
+  // Every test file loads one of these dumps: they are kept small (1MB WAL segments, 7MB in all, instead
+  // of a 16MB one; no template0, which only CREATE DATABASE … TEMPLATE template0 would read): opening a
+  // test database takes 0.4 s instead of 1.1–1.4 s.
+  const database = await openPglite({ initDbArgs: ["--wal-segsize=1"], settings: { min_wal_size: "2MB", max_wal_size: "4MB" } });
   try {
+    await database.knex.raw("UPDATE pg_database SET datistemplate = false WHERE datname = 'template0'");
+    await database.knex.raw("DROP DATABASE template0");
     files.empty = await dump(database, "empty");
     await migrateLatest(database.knex);
     files.migrated = await dump(database, "migrated");
@@ -95,5 +100,6 @@ export default async function setup(project: TestProject) {
   project.provide("pgServerUrl", "");
   project.provide("pgTemplates", {} as Record<TestData, string>);
   project.provide("pgliteTemplates", files);
-  return () => fs.rmSync(dir, { recursive: true, force: true });
+  if (process.env.KEEP_TEST_TEMPLATES) console.log("test templates kept in", dir);
+  return () => process.env.KEEP_TEST_TEMPLATES || fs.rmSync(dir, { recursive: true, force: true });
 }

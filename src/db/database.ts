@@ -39,6 +39,13 @@ export interface PgliteOptions {
    * opening a database (0.7 of 1.25 s here); a test's database holds a few MB, and the suite opens dozens.
    */
   sharedBuffers?: string;
+  /**
+   * Extra initdb arguments for a new cluster (ignored when loading a dump). The test templates use 1MB WAL
+   * segments: a dump holds a whole segment, and 16MB of it was most of what every test file loaded.
+   */
+  initDbArgs?: string[];
+  /** More server settings for this run (`-c name=value`). */
+  settings?: Record<string, string>;
 }
 
 /**
@@ -55,8 +62,11 @@ export async function openPglite(opts: PgliteOptions = {}): Promise<Database> {
     dataDir = path.join(opts.dataDir, "pglite");
   }
   try {
-    const startParams = opts.sharedBuffers ? [...PGlite.defaultStartParams, "-c", `shared_buffers=${opts.sharedBuffers}`] : undefined;
-    const pglite = await PGlite.create({ dataDir, loadDataDir: opts.loadDataDir, startParams });
+    const settings = { ...(opts.sharedBuffers ? { shared_buffers: opts.sharedBuffers } : {}), ...opts.settings };
+    const startParams = Object.keys(settings).length
+      ? [...PGlite.defaultStartParams, ...Object.entries(settings).flatMap(([name, value]) => ["-c", `${name}=${value}`])]
+      : undefined;
+    const pglite = await PGlite.create({ dataDir, loadDataDir: opts.loadDataDir, startParams, initDbStartParams: opts.initDbArgs });
     const db = knex({
       client: "pg",
       connection: () => createPgConfig(pglite) as unknown as Knex.PgConnectionConfig,
