@@ -15,6 +15,15 @@ describe.skipIf(!enabled)("accessibility of the main pages (Chromium, axe)", () 
     ["thuongtruc", ["/", `${Y}/dashboard`, `${Y}/periods/1/reports`, `${Y}/registrations`, `${Y}/sheets`, `${Y}/sheets/vks`, `${Y}/ballots`, `${Y}/ranking`, `${Y}/ranking/vks`, "/admin/users", "/admin/users/new", "/audit", `${Y}/setup`, `${Y}/campaigns`, `${Y}/periods/1`, `${Y}/criteria`, `${Y}/rules`, "/blocs/noichinh-tq/agencies"]],
     ["lanhdao", ["/", `${Y}/ranking`, `${Y}/ranking/publish`, `${Y}/dashboard`]],
   ];
+  it("the check itself fails on a page with serious violations, and names them", async () => {
+    const page = await portal.page();
+    await page.setContent(`<!doctype html><html lang="vi"><body><main><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><input type="text"></main></body></html>`);
+    // The failed expectation's `actual`: the violations it listed.
+    const found = await expectAccessible(page).then(() => [], (e: { actual: string[] }) => e.actual);
+    expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/^image-alt \(critical\)/), expect.stringMatching(/^label \(critical\)/)]));
+    await page.context().close();
+  });
+
   for (const [username, paths] of MAIN_PAGES) {
     it(`axe: no serious or critical violation on ${username}'s main pages`, async () => {
       const page = await portal.page();
