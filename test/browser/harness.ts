@@ -120,6 +120,25 @@ export async function tabTo(page: Page, matches: (el: { tag: string; text: strin
   throw new Error(`not reachable with the keyboard within ${limit} Tab presses on ${page.url()}`);
 }
 
+let workerBrowser: Promise<Browser> | undefined;
+
+/**
+ * One Chromium per test worker, for every browser file it runs (a worker imports this module once:
+ * `isolate: false`): a launch costs 1.3 s and 1.7 s of CPU. Each file's contexts, its own cookies and
+ * pages, are closed after it; Playwright stops the browser when the worker exits.
+ */
+function sharedBrowser(): Promise<Browser> {
+  if (!workerBrowser) {
+    const launching = launchBrowser();
+    workerBrowser = launching;
+    const forget = () => {
+      if (workerBrowser === launching) workerBrowser = undefined;
+    };
+    launching.then((browser) => browser.on("disconnected", forget), forget);
+  }
+  return workerBrowser;
+}
+
 /** A portal with Chromium beside it, for the tests of one `describe`. */
 export interface BrowserPortal extends Portal {
   browser: Browser;
@@ -128,18 +147,20 @@ export interface BrowserPortal extends Portal {
 }
 
 /**
- * Starts a demo portal and Chromium before the tests of the `describe` it is called in and stops
- * both after them. Read its fields inside the tests and hooks, once `beforeAll` has run.
+ * Starts a demo portal (and the worker's Chromium) before the tests of the `describe` it is called in,
+ * and stops the portal and closes the file's browser contexts after them. Read its fields inside the
+ * tests and hooks, once `beforeAll` has run.
  */
 export function useBrowserPortal(opts: { now?: () => Date } = {}): BrowserPortal {
   const handle = {} as BrowserPortal;
   beforeAll(async () => {
-    const [portal, browser] = await Promise.all([startPortal(opts), launchBrowser()]);
+    const [portal, browser] = await Promise.all([startPortal(opts), sharedBrowser()]);
     const page = async (o: { javaScriptEnabled?: boolean } = {}) => (await newContext(browser, portal.baseUrl, o)).newPage();
     Object.assign(handle, portal, { browser, page });
   }, 120_000);
   afterAll(async () => {
-    await handle.browser?.close();
+    // Files run one after another in a worker: every context open now is this file's.
+    await Promise.all(handle.browser?.contexts().map((context) => context.close()) ?? []);
     await handle.close?.();
   });
   return handle;
