@@ -66,7 +66,7 @@ export function createServices(db: Knex, opts: ServiceOptions = {}) {
   // One computed-year cache per process, checked against the year's revision on every read (issue 16).
   const yearCache = computedYearCache();
   const years = yearsService({ repo: yearsRepo(db), blocs: blocsRepo(db), now, cache: yearCache });
-  const ranking = rankingService({ repo: rankingRepo(db), years, cache: yearCache });
+  const ranking = rankingService({ repo: rankingRepo(db), years, cache: yearCache, now });
   const login = loginService({ users, attempts: loginAttemptsRepo(db), audit, now });
   const outbox = outboxRepo(db);
   const notifications = notificationsService({

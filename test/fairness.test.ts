@@ -15,7 +15,7 @@ import {
 import { rankingCommand } from "../src/ranking/ranking-command.js";
 import { createUserCommand } from "../src/users/create-user-command.js";
 import { createServices } from "../src/services.js";
-import { addDays } from "../src/lib/dates.js";
+import { addDays, formatDate } from "../src/lib/dates.js";
 
 const stdinWith = (input: string) => Object.assign(Readable.from([input]), { isTTY: false }) as unknown as NodeJS.ReadStream;
 
@@ -374,5 +374,42 @@ describe("ties, self-votes, the meeting's ranking and why-this-rank", () => {
     expect(page).not.toContain(DISCIPLINE);
     expect(JSON.stringify((await clerk.get(`${Y}/ranking.json`)).body)).not.toContain("cảnh cáo");
     expect((await leader.get(`${Y}/ranking/unknown-agency`)).status).toBe(404);
+  });
+});
+
+describe("a missing report not yet due, with the agency's sheet already reviewed", () => {
+  let clock = NOW;
+  const own = useTestPortal({ now: () => clock });
+  const at = (day: string) => new Date(`${day}T09:00:00+07:00`);
+
+  it("when the secretariat reviews a sheet before the annual report is due, then the missing report costs nothing until its due date has passed, then one late report", async () => {
+    const y = await newYear(own.db, { year: 2022, agencies: 2 });
+    const [onTime, early] = y.agencies as [TestAgency, TestAgency];
+    const [sixMonth, annual] = y.periods as [TestYear["periods"][0], TestYear["periods"][0]];
+    // The same points; `onTime` sends everything on time, `early` has its sheet reviewed 5 days before the
+    // annual report is due and has not sent that report yet.
+    await sendEverythingOnTime(own.db, y, onTime);
+    await addSheet(own.db, y, { agency: onTime, status: "reviewed", self: { "1.1": "37" } });
+    await addRegistration(own.db, y, { agency: early, on: addDays(y.registrationDueOn, -5) });
+    await addReport(own.db, y, { agency: early, period: sixMonth.number, status: "accepted", on: addDays(sixMonth.dueOn, -5) });
+    await addSheet(own.db, y, { agency: early, status: "reviewed", on: addDays(annual.dueOn, -6), self: { "1.1": "37" } });
+
+    // Nothing is written between the readings: only the date changes.
+    const totals = async () => {
+      const sec = await own.login(y.secretariat);
+      const rows = (await sec.get(`${y.Y}/ranking.json`)).body as { agency: string; total: number }[];
+      return Object.fromEntries(rows.map((row) => [row.agency, row.total]));
+    };
+    const sec = await own.login(y.secretariat);
+    const cause = `chưa gửi (hạn ${formatDate(annual.dueOn)})`;
+    clock = at(addDays(annual.dueOn, -3));
+    const before = await totals();
+    expect((await sec.get(`${y.Y}/ranking/${early.code}`)).text).not.toContain(cause);
+    expect(before[early.code]).toBe(before[onTime.code]);
+    clock = at(annual.dueOn); // it may still be sent today
+    expect(await totals()).toEqual(before);
+    clock = at(addDays(annual.dueOn, 1));
+    expect(await totals()).toEqual({ ...before, [early.code]: before[onTime.code]! - 1 });
+    expect((await sec.get(`${y.Y}/ranking/${early.code}`)).text).toContain(cause);
   });
 });

@@ -262,12 +262,13 @@ export function documentsService(deps: {
   }
 
   /**
-   * A document built from the rows of its year and from its bloc: once per revision of the year (issue 16),
+   * A document built from the rows of its year and from its bloc: once per revision of the year and day
+   * (issue 16; the live ranking counts an overdue missing report from its due date on),
    * the same object for every reader who sees the same ranking (discipline details or not), so its print
    * page is rendered once too (routes.ts). The bloc is not a row of the year: its fields are in the key.
    */
   const documentOnce = (ctx: YearContext, kind: RegisterKind, user: User, build: () => Promise<OfficialDocument>) =>
-    cache.memo(ctx.year.id, ctx.year.revision, `document:${kind}:${seesDisciplineDetails(user)}:${JSON.stringify(ctx.bloc)}`, build);
+    cache.memo(ctx.year.id, ctx.year.revision, `document:${kind}:${seesDisciplineDetails(user)}:${localDate(deps.now())}:${JSON.stringify(ctx.bloc)}`, build);
 
   return {
     /** The ranking summary the leader prints (BÁO CÁO): same access as the ranking page. */

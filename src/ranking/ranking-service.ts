@@ -90,7 +90,7 @@ export function rulesText(rules: RuleSet): string[] {
     return `${AWARD_LABELS[a]}: tối đa ${r.quota} đơn vị; xếp loại từ ${CLASSIFICATION_LABELS[r.minClassification]} trở lên, không có vi phạm kỷ luật, ${r.inclusive ? "đạt từ" : "đạt trên"} ${share(r.voteShare)} số phiếu hợp lệ.`;
   };
   return [
-    `Thang điểm ${formatPoints(rules.scale)}; điểm thưởng tính tối đa ${formatPoints(rules.bonusCap)} điểm; mỗi báo cáo gửi chậm trừ ${formatPoints(rules.lateReportPoints)} điểm; báo cáo chưa gửi khi bảng điểm đã được thẩm định tính như một báo cáo gửi chậm.`,
+    `Thang điểm ${formatPoints(rules.scale)}; điểm thưởng tính tối đa ${formatPoints(rules.bonusCap)} điểm; mỗi báo cáo gửi chậm trừ ${formatPoints(rules.lateReportPoints)} điểm; khi bảng điểm đã được thẩm định, báo cáo đã quá hạn mà chưa gửi tính như một báo cáo gửi chậm.`,
     `Xếp loại: từ ${formatPoints(t.excellent)} điểm: ${CLASSIFICATION_LABELS.excellent}; từ ${formatPoints(t.good)} điểm: ${CLASSIFICATION_LABELS.good}; từ ${formatPoints(t.pass)} điểm: ${CLASSIFICATION_LABELS.pass}; dưới ${formatPoints(t.pass)} điểm: ${CLASSIFICATION_LABELS.fail}.`,
     `Đơn vị có vi phạm kỷ luật vượt mức cho phép: xếp loại tối đa ${CLASSIFICATION_LABELS[rules.disciplineCap]}.`,
     rules.requiredReviewed
@@ -109,19 +109,24 @@ export function rulesText(rules: RuleSet): string[] {
   ];
 }
 
-export function rankingService(deps: { repo: RankingRepo; years: YearsService; cache?: ComputedYearCache }) {
+export function rankingService(deps: { repo: RankingRepo; years: YearsService; cache?: ComputedYearCache; now?: () => Date }) {
   const { repo, years } = deps;
   const cache = deps.cache ?? noYearCache;
+  const now = deps.now ?? (() => new Date());
+  /** The live ranking depends on the date as well as the rows: a missing report counts once it is overdue. */
+  const today = () => localDate(now());
 
   /**
-   * The year scored live, once per revision of the year (issue 16): the sheets pages, the ranking and
-   * the dashboard share it. Shared between requests: read only.
+   * The year scored live, once per revision of the year and day (issue 16): the sheets pages, the ranking
+   * and the dashboard share it. Shared between requests: read only.
    */
-  const compute = (ctx: YearContext): Promise<YearComputation> =>
-    cache.memo(ctx.year.id, ctx.year.revision, "computation", () => computeNow(ctx));
+  const compute = (ctx: YearContext): Promise<YearComputation> => {
+    const day = today();
+    return cache.memo(ctx.year.id, ctx.year.revision, `computation:${day}`, () => computeNow(ctx, day));
+  };
 
-  /** Loads and scores a year live (a fixed number of queries, whatever the number of agencies). */
-  async function computeNow(ctx: YearContext): Promise<YearComputation> {
+  /** Loads and scores a year live on `day` (a fixed number of queries, whatever the number of agencies). */
+  async function computeNow(ctx: YearContext, day: string): Promise<YearComputation> {
     const data = await repo.loadYear({
       id: ctx.year.id,
       registrationDueOn: ctx.year.registrationDueOn,
@@ -130,8 +135,11 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService; c
     const inputs: AgencyYearInput[] = ctx.agencies.map((agency) => {
       const sheet = data.sheets.find((s) => s.agencyId === agency.id);
       const status: SheetStatus = sheet ? sheet.status : "none";
-      // Once the sheet is reviewed, a report never sent counts as a late one (scoring-rules.md).
-      const late = lateReports(data.deliverables.get(agency.id) ?? [], { missingCountsAsLate: status === "reviewed" });
+      // Once the sheet is reviewed, a report never sent counts as a late one once overdue (scoring-rules.md).
+      const late = lateReports(
+        data.deliverables.get(agency.id) ?? [],
+        status === "reviewed" ? { missingCountsAsLate: true, today: day } : { missingCountsAsLate: false },
+      );
       return {
         agencyId: agency.id,
         code: agency.code,
@@ -171,7 +179,7 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService; c
       const stored = await cache.memo(ctx.year.id, ctx.year.revision, "snapshot:published", () => repo.snapshot(ctx.year.id, "published"));
       if (stored) return stored;
     }
-    return cache.memo(ctx.year.id, ctx.year.revision, "live", () => liveState(ctx));
+    return cache.memo(ctx.year.id, ctx.year.revision, `live:${today()}`, () => liveState(ctx));
   }
 
   /** The ranking as it stood when the meeting's ballot (or tie decision) was last recorded. */

@@ -14,6 +14,6 @@ export async function takeRankingSnapshot(trx: Knex, blocCode: string, year: num
   const repo = rankingRepo(trx);
   const years = yearsService({ repo: yearsRepo(trx), blocs: blocsRepo(trx), now: () => at });
   const ctx = await years.load(blocCode, year);
-  const state = await rankingService({ repo, years }).liveState(ctx);
+  const state = await rankingService({ repo, years, now: () => at }).liveState(ctx);
   await repo.saveSnapshot(trx, ctx.year.id, kind, state, at);
 }

@@ -49,13 +49,17 @@ export interface LateReport {
   daysLate: number | null;
 }
 
-export interface LateCountOptions {
-  /**
-   * The agency's sheet is reviewed: a report still missing then counts as one late report, so that not
-   * sending never costs less than sending late (scoring-rules.md, "A report never sent").
-   */
-  missingCountsAsLate: boolean;
-}
+export type LateCountOptions =
+  | { missingCountsAsLate: false }
+  | {
+      /**
+       * The agency's sheet is reviewed: a report still missing then counts as one late report, so that not
+       * sending never costs less than sending late (scoring-rules.md, "A report never sent")…
+       */
+      missingCountsAsLate: true;
+      /** …once its (effective) due date is behind `today` ('YYYY-MM-DD'): until then it may still be sent on time. */
+      today: string;
+    };
 
 /** The required reports sent after their (effective) due date, and, when asked, those never sent. */
 export function lateReports(deliverables: readonly Deliverable[], options: LateCountOptions = { missingCountsAsLate: false }): LateReport[] {
@@ -64,7 +68,7 @@ export function lateReports(deliverables: readonly Deliverable[], options: LateC
     const dueOn = effectiveDueOn(d.dueOn, d.extensionDueOn);
     const label = d.label ?? "";
     if (d.submittedOn === null) {
-      if (options.missingCountsAsLate) late.push({ label, dueOn, submittedOn: null, daysLate: null });
+      if (options.missingCountsAsLate && lateDays(dueOn, options.today) > 0) late.push({ label, dueOn, submittedOn: null, daysLate: null });
       continue;
     }
     const days = lateDays(dueOn, d.submittedOn);

@@ -160,23 +160,38 @@ describe("explainAgency", () => {
 
 describe("a report never sent", () => {
   const sent = (submittedOn: string | null) => ({ label: "Báo cáo tổng kết năm", dueOn: "2022-11-30", extensionDueOn: null, submittedOn });
+  /** The agency's sheet is reviewed, and the report's due date (30/11/2022) is behind. */
+  const REVIEWED = { missingCountsAsLate: true, today: "2022-12-15" } as const;
 
   it("when the sheet is reviewed, then a missing report counts as late, never less than a late one", () => {
     expect(countLateReports([sent(null)])).toBe(0);
-    expect(countLateReports([sent(null)], { missingCountsAsLate: true })).toBe(1);
-    expect(countLateReports([sent("2022-12-02")], { missingCountsAsLate: true })).toBe(1);
-    expect(lateReports([sent(null), sent("2022-12-02")], { missingCountsAsLate: true })).toEqual([
+    expect(countLateReports([sent(null)], REVIEWED)).toBe(1);
+    expect(countLateReports([sent("2022-12-02")], REVIEWED)).toBe(1);
+    expect(lateReports([sent(null), sent("2022-12-02")], REVIEWED)).toEqual([
       { label: "Báo cáo tổng kết năm", dueOn: "2022-11-30", submittedOn: null, daysLate: null },
       { label: "Báo cáo tổng kết năm", dueOn: "2022-11-30", submittedOn: "2022-12-02", daysLate: 2 },
     ]);
+  });
+
+  it("when the sheet is reviewed before the report is due, then the missing report counts only once its due date has passed", () => {
+    const reviewedOn = (today: string) => ({ missingCountsAsLate: true, today }) as const;
+    expect(countLateReports([sent(null)], reviewedOn("2022-11-20"))).toBe(0);
+    expect(countLateReports([sent(null)], reviewedOn("2022-11-30"))).toBe(0); // it may still be sent today
+    expect(lateReports([sent(null)], reviewedOn("2022-12-01"))).toEqual([
+      { label: "Báo cáo tổng kết năm", dueOn: "2022-11-30", submittedOn: null, daysLate: null },
+    ]);
+    // An extension moves the date from which it counts.
+    const extended = { ...sent(null), extensionDueOn: "2022-12-10" };
+    expect(countLateReports([extended], reviewedOn("2022-12-10"))).toBe(0);
+    expect(countLateReports([extended], reviewedOn("2022-12-11"))).toBe(1);
   });
 
   it("an agency that never sent loses the same points as an otherwise equal one that sent late", () => {
     const entries = selfEntries({ "1.1": 40 });
     const input: YearInput = {
       agencies: [
-        agency({ agencyId: 1, name: "Gửi chậm", entries, lateReports: countLateReports([sent("2022-12-02")], { missingCountsAsLate: true }) }),
-        agency({ agencyId: 2, name: "Không gửi", entries, lateReports: countLateReports([sent(null)], { missingCountsAsLate: true }) }),
+        agency({ agencyId: 1, name: "Gửi chậm", entries, lateReports: countLateReports([sent("2022-12-02")], REVIEWED) }),
+        agency({ agencyId: 2, name: "Không gửi", entries, lateReports: countLateReports([sent(null)], REVIEWED) }),
       ],
       criteria: DEMO_CRITERIA,
       ballots: [],
