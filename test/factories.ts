@@ -94,8 +94,8 @@ async function factoryAdmin(db: Knex): Promise<User> {
   })());
 }
 
-/** The instant of `time` (HH:MM, Vietnam time) on the local day `day` (YYYY-MM-DD): when a factory acts. */
-const localTime = (day: string, time = "09:00") => new Date(`${day}T${time}:00+07:00`);
+/** The instant of `time` (HH:MM, Vietnam time) on the local day `day` (YYYY-MM-DD): when a factory acts, or a test's clock. */
+export const localTime = (day: string, time = "09:00") => new Date(`${day}T${time}:00+07:00`);
 
 const asUser = async (db: Knex, username: string): Promise<User> => {
   const row = await db("users").where({ username }).first("id");

@@ -8,14 +8,16 @@ import type { Knex } from "knex";
 import { createTestDatabase } from "./db.js";
 import { useTestPortal } from "./portal.js";
 import { binary, postForm, type Agent } from "./http.js";
+import { expectInOrder } from "./text.js";
 import {
-  addAccount, addBallotMeeting, addRegistration, addReport, addSheet, newYear, sendEverythingOnTime, setPlan,
+  addAccount, addBallotMeeting, addRegistration, addReport, addSheet, localTime, newYear, sendEverythingOnTime, setPlan,
   type TestAgency, type TestYear,
 } from "./factories.js";
 import { rankingCommand } from "../src/ranking/ranking-command.js";
 import { createUserCommand } from "../src/users/create-user-command.js";
 import { createServices } from "../src/services.js";
 import { addDays, formatDate } from "../src/lib/dates.js";
+import { formatPoints } from "../src/scoring/points.js";
 
 const stdinWith = (input: string) => Object.assign(Readable.from([input]), { isTTY: false }) as unknown as NodeJS.ReadStream;
 
@@ -380,7 +382,6 @@ describe("ties, self-votes, the meeting's ranking and why-this-rank", () => {
 describe("a missing report not yet due, with the agency's sheet already reviewed", () => {
   let clock = NOW;
   const own = useTestPortal({ now: () => clock });
-  const at = (day: string) => new Date(`${day}T09:00:00+07:00`);
 
   it("when the secretariat reviews a sheet before the annual report is due, then the missing report costs nothing until its due date has passed, then one late report", async () => {
     const y = await newYear(own.db, { year: 2022, agencies: 2 });
@@ -394,22 +395,26 @@ describe("a missing report not yet due, with the agency's sheet already reviewed
     await addReport(own.db, y, { agency: early, period: sixMonth.number, status: "accepted", on: addDays(sixMonth.dueOn, -5) });
     await addSheet(own.db, y, { agency: early, status: "reviewed", on: addDays(annual.dueOn, -6), self: { "1.1": "37" } });
 
-    // Nothing is written between the readings: only the date changes.
+    // Nothing is written between the readings: only the date changes. Each output is read on each day (the
+    // JSON, the ranking page, "why this rank"), so none of them may keep the day before's.
+    const sec = await own.login(y.secretariat);
     const totals = async () => {
-      const sec = await own.login(y.secretariat);
       const rows = (await sec.get(`${y.Y}/ranking.json`)).body as { agency: string; total: number }[];
       return Object.fromEntries(rows.map((row) => [row.agency, row.total]));
     };
-    const sec = await own.login(y.secretariat);
+    const rankingPage = async () => (await sec.get(`${y.Y}/ranking`)).text;
     const cause = `chưa gửi (hạn ${formatDate(annual.dueOn)})`;
-    clock = at(addDays(annual.dueOn, -3));
+    clock = localTime(addDays(annual.dueOn, -3));
     const before = await totals();
-    expect((await sec.get(`${y.Y}/ranking/${early.code}`)).text).not.toContain(cause);
     expect(before[early.code]).toBe(before[onTime.code]);
-    clock = at(annual.dueOn); // it may still be sent today
+    const pageBefore = await rankingPage();
+    expectInOrder(pageBefore, [early.name, formatPoints(before[early.code]!)]);
+    expect((await sec.get(`${y.Y}/ranking/${early.code}`)).text).not.toContain(cause);
+    clock = localTime(annual.dueOn); // it may still be sent today
     expect(await totals()).toEqual(before);
-    clock = at(addDays(annual.dueOn, 1));
+    clock = localTime(addDays(annual.dueOn, 1));
     expect(await totals()).toEqual({ ...before, [early.code]: before[onTime.code]! - 1 });
+    expectInOrder(await rankingPage(), [onTime.name, formatPoints(before[onTime.code]!), early.name, formatPoints(before[onTime.code]! - 1)]);
     expect((await sec.get(`${y.Y}/ranking/${early.code}`)).text).toContain(cause);
   });
 });

@@ -115,6 +115,8 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService; c
   const now = deps.now ?? (() => new Date());
   /** The live ranking depends on the date as well as the rows: a missing report counts once it is overdue. */
   const today = () => localDate(now());
+  /** A memo key for what is built from the live ranking: kept per revision of the year and per day. */
+  const perDay = (key: string, day = today()) => `${key}:${day}`;
 
   /**
    * The year scored live, once per revision of the year and day (issue 16): the sheets pages, the ranking
@@ -122,7 +124,7 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService; c
    */
   const compute = (ctx: YearContext): Promise<YearComputation> => {
     const day = today();
-    return cache.memo(ctx.year.id, ctx.year.revision, `computation:${day}`, () => computeNow(ctx, day));
+    return cache.memo(ctx.year.id, ctx.year.revision, perDay("computation", day), () => computeNow(ctx, day));
   };
 
   /** Loads and scores a year live on `day` (a fixed number of queries, whatever the number of agencies). */
@@ -179,7 +181,7 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService; c
       const stored = await cache.memo(ctx.year.id, ctx.year.revision, "snapshot:published", () => repo.snapshot(ctx.year.id, "published"));
       if (stored) return stored;
     }
-    return cache.memo(ctx.year.id, ctx.year.revision, `live:${today()}`, () => liveState(ctx));
+    return cache.memo(ctx.year.id, ctx.year.revision, perDay("live"), () => liveState(ctx));
   }
 
   /** The ranking as it stood when the meeting's ballot (or tie decision) was last recorded. */
@@ -317,11 +319,12 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService; c
       const published = ctx.year.rankingPublishedAt !== null;
       const chosen =
         opts.as === "meeting" ? (meeting ?? (await state(ctx))) : opts.as === "document" && !published ? (meeting ?? (await state(ctx))) : await state(ctx);
-      // Built from the year's rows (and whether the reader sees discipline details): once per revision, shared
-      // between requests and read only, like the states it is built from (issue 16). The bloc is not a row
-      // of the year: its URL is part of the key and its context is this request's.
+      // Built from the year's rows (and whether the reader sees discipline details): once per revision and day,
+      // shared between requests and read only, like the states it is built from (issue 16). The bloc is not a
+      // row of the year: its URL is part of the key and its context is this request's.
       const details = seesDisciplineDetails(user);
-      const rows = await cache.memo(ctx.year.id, ctx.year.revision, `ranking-view:${opts.as ?? "current"}:${details}:${ctx.basePath}`, async () => viewModel(ctx, chosen, details, meeting));
+      const key = perDay(`ranking-view:${opts.as ?? "current"}:${details}:${ctx.basePath}`);
+      const rows = await cache.memo(ctx.year.id, ctx.year.revision, key, async () => viewModel(ctx, chosen, details, meeting));
       return { ...rows, ctx };
     },
     /** The rows of ranking.json / CSV / XLSX and the dashboard. */
