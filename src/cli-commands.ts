@@ -6,8 +6,8 @@ import { loadConfig } from "./config.js";
 import { openDatabase } from "./db/database.js";
 import { migrateLatest } from "./db/migrate.js";
 
-// Each command imports what it needs when it runs: a command that refuses its arguments answers at
-// once instead of loading the whole portal first (2.9 s to print one line before, with tsx's cache).
+// Each command imports what it needs when it runs, not the whole portal before reading the command line
+// (the seeds import every service): 0.67 s of imports before a command starts instead of 1.3 s.
 const load = {
   seeds: () => import("../seeds/demo.js"),
   users: () => import("./users/create-user-command.js"),

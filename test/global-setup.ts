@@ -77,7 +77,7 @@ export default async function setup(project: TestProject) {
   // Every test file loads one of these dumps: they are kept small (1MB WAL segments, 7MB in all, instead
   // of a 16MB one; no template0, which only CREATE DATABASE … TEMPLATE template0 would read): opening a
   // test database takes 0.4 s instead of 1.1–1.4 s.
-  const database = await openPglite({ initDbArgs: ["--wal-segsize=1"], settings: { min_wal_size: "2MB", max_wal_size: "4MB" } });
+  const database = await openPglite({ initDbArgs: ["--wal-segsize=1"] });
   try {
     await database.knex.raw("UPDATE pg_database SET datistemplate = false WHERE datname = 'template0'");
     await database.knex.raw("DROP DATABASE template0");
@@ -100,6 +100,5 @@ export default async function setup(project: TestProject) {
   project.provide("pgServerUrl", "");
   project.provide("pgTemplates", {} as Record<TestData, string>);
   project.provide("pgliteTemplates", files);
-  if (process.env.KEEP_TEST_TEMPLATES) console.log("test templates kept in", dir);
-  return () => process.env.KEEP_TEST_TEMPLATES || fs.rmSync(dir, { recursive: true, force: true });
+  return () => fs.rmSync(dir, { recursive: true, force: true });
 }

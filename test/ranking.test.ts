@@ -9,7 +9,6 @@ import { addDays } from "../src/lib/dates.js";
 
 const NOW = new Date("2022-12-14T10:00:00+07:00");
 
-/** Asserts that the strings appear in `text` in this order. */
 /** The text of the ranked table and of the unranked table. */
 function tables(html: string) {
   const ranked = html.slice(html.indexOf('class="data ranking"'), html.indexOf("</table>", html.indexOf('class="data ranking"')));

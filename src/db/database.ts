@@ -44,8 +44,6 @@ export interface PgliteOptions {
    * segments: a dump holds a whole segment, and 16MB of it was most of what every test file loaded.
    */
   initDbArgs?: string[];
-  /** More server settings for this run (`-c name=value`). */
-  settings?: Record<string, string>;
 }
 
 /**
@@ -62,10 +60,7 @@ export async function openPglite(opts: PgliteOptions = {}): Promise<Database> {
     dataDir = path.join(opts.dataDir, "pglite");
   }
   try {
-    const settings = { ...(opts.sharedBuffers ? { shared_buffers: opts.sharedBuffers } : {}), ...opts.settings };
-    const startParams = Object.keys(settings).length
-      ? [...PGlite.defaultStartParams, ...Object.entries(settings).flatMap(([name, value]) => ["-c", `${name}=${value}`])]
-      : undefined;
+    const startParams = opts.sharedBuffers ? [...PGlite.defaultStartParams, "-c", `shared_buffers=${opts.sharedBuffers}`] : undefined;
     const pglite = await PGlite.create({ dataDir, loadDataDir: opts.loadDataDir, startParams, initDbStartParams: opts.initDbArgs });
     const db = knex({
       client: "pg",

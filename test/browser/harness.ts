@@ -47,7 +47,7 @@ export async function startPortal(opts: { now?: () => Date } = {}): Promise<Port
   };
 }
 
-export function launchBrowser(): Promise<Browser> {
+function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
@@ -81,8 +81,8 @@ const AXE_SOURCE = axe.source;
  * axe-core on the current page: no serious or critical violation. Every rule of the WCAG 2.1 A/AA
  * tags runs, in the page itself (the portal's pages have no frames), and only the violations are
  * detailed, not every node that passes. axe is evaluated into the page once per scan and run there:
- * @axe-core/playwright's `analyze()` evaluated the source twice a scan (a quarter of the suite's axe
- * time in Chromium, measured), and went on silently when an injection took over a second.
+ * @axe-core/playwright's `analyze()` evaluated the source twice a scan (a fifth of a scan's CPU in
+ * Chromium, measured), and went on silently when an injection took over a second.
  */
 export async function expectAccessible(page: Page): Promise<void> {
   await page.evaluate(AXE_SOURCE);
