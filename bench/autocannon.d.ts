@@ -8,6 +8,9 @@ declare module "autocannon" {
     onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: unknown) => void;
   }
   export interface Options { url: string; connections?: number; duration?: number; amount?: number; timeout?: number; headers?: Record<string, string>; method?: string; body?: string; requests?: Request[] }
+  /** With a callback: the running instance, which emits "response" (client, status, bytes, latency in ms) for each. */
+  export interface Instance { on(event: "response", listener: (client: unknown, status: number, bytes: number, ms: number) => void): Instance }
   function autocannon(opts: Options): Promise<Result>;
+  function autocannon(opts: Options, done: (err: Error | null, result: Result) => void): Instance;
   export default autocannon;
 }

@@ -91,9 +91,14 @@ export interface RunOpts {
   duration: number;
 }
 
+/** A short run at low concurrency before measuring (the first requests fill caches and JIT). */
+export async function warmUp(url: string, headers: Record<string, string>, extra: Partial<AcOptions> = {}): Promise<void> {
+  await autocannon({ url, headers, connections: 4, amount: 100, timeout: 30, ...extra });
+}
+
 /** One bounded autocannon run (after a short warm-up) against one URL. */
 export async function measure(url: string, headers: Record<string, string>, opts: RunOpts, extra: Partial<AcOptions> = {}): Promise<Measure> {
-  await autocannon({ url, headers, connections: 4, amount: 100, timeout: 30, ...extra });
+  await warmUp(url, headers, extra);
   const r = await autocannon({ url, headers, connections: opts.connections, duration: opts.duration, timeout: 30, ...extra });
   return {
     reqPerSec: Math.round(r.requests.average * 10) / 10,
@@ -103,6 +108,32 @@ export async function measure(url: string, headers: Record<string, string>, opts
     non2xx: r["4xx"] + r["5xx"],
     errors: r.errors + r.timeouts,
   };
+}
+
+/**
+ * One burst of `seconds` at `connections`. The responses to requests sent in its first `rampSeconds`
+ * (the connections all opening at once) are not counted: what is counted, and each one's latency (ms)
+ * pushed to `latencies`, is the steady load of the rest.
+ */
+export function burst(url: string, headers: Record<string, string>, connections: number, seconds: number, rampSeconds: number, latencies: number[]) {
+  return new Promise<{ requests: number; non2xx: number; errors: number }>((resolve, reject) => {
+    const started = performance.now();
+    let counted = 0;
+    const tracker = autocannon({ url, headers, connections, duration: seconds, timeout: 30 }, (err, r) =>
+      err ? reject(err) : resolve({ requests: counted, non2xx: r["4xx"] + r["5xx"], errors: r.errors + r.timeouts }),
+    );
+    tracker.on("response", (_client, _status, _bytes, ms: number) => {
+      if (performance.now() - ms - started < rampSeconds * 1000) return;
+      counted++;
+      latencies.push(ms);
+    });
+  });
+}
+
+/** The q-quantile (0..1) of `values` (sorted in place). */
+export function quantile(values: number[], q: number): number {
+  values.sort((a, b) => a - b);
+  return values.length ? Math.round(values[Math.min(values.length - 1, Math.floor(q * values.length))]!) : 0;
 }
 
 /** Login benchmark: each connection loops GET /login (fresh session + token) → POST /login. */

@@ -1,7 +1,8 @@
 // `npm run bench`: builds the synthetic province on PostgreSQL and on PGlite, then measures the main
 // pages of the portal (child process, NODE_ENV=production) and of the BASELINE (bare Express + EJS
 // rendering the same view models from memory) with autocannon on loopback. Writes
-// bench/results/latest.json and prints a Markdown table. Bounded: ~10 s per endpoint and target.
+// bench/results/latest.json and prints a Markdown table. Bounded: ~10 s per endpoint and target, in bursts
+// that alternate the targets page by page (measurePages).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,7 +11,7 @@ import knex from "knex";
 import { openPostgres } from "../src/db/database.js";
 import { migrateLatest } from "../src/db/migrate.js";
 import { captureViews, type PageSpec } from "./capture.js";
-import { cleanEnv, PROXY_HEADERS, ROOT, login, loginRequests, measure, startServer, type Measure, type RunOpts } from "./lib.js";
+import { burst, cleanEnv, PROXY_HEADERS, ROOT, login, loginRequests, measure, quantile, startServer, warmUp, type Measure, type RunOpts, type Server } from "./lib.js";
 
 const env = process.env;
 const PG_SERVER = env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -25,6 +26,8 @@ const SIZE = {
 };
 const RUN: RunOpts = { connections: Number(env.BENCH_CONNECTIONS ?? 32), duration: Number(env.BENCH_DURATION ?? 10) };
 const ONLY = env.BENCH_ONLY?.split(",") ?? null; // e.g. BENCH_ONLY=dashboard,ranking
+const ROUNDS = Number(env.BENCH_ROUNDS ?? 4); // bursts per page and target, interleaved (measurePages)
+const RAMP_SECONDS = 0.5; // the start of each burst, not counted (measurePages)
 const REUSE = env.BENCH_REUSE === "1"; // keep the databases of the previous run (bench/results/pglite)
 
 const BLOC = "sx01";
@@ -94,26 +97,71 @@ async function sequentialMs(url: string, cookie: string, n = 15): Promise<number
 
 type TargetResults = Record<string, Measure>;
 
-async function benchPortal(kind: "postgres" | "pglite", dbEnv: Record<string, string>, port: number) {
+/** A target of the page rounds: the bare render or a portal, with the cookie of each page's user. */
+interface Target {
+  kind: "baseline" | "postgres" | "pglite";
+  server: Server;
+  url(page: PageSpec): string;
+  headers(page: PageSpec): Record<string, string>;
+}
+
+async function portalTarget(kind: "postgres" | "pglite", dbEnv: Record<string, string>, port: number): Promise<Target> {
   const server = await startServer("src/server.ts", dbEnv, port);
-  try {
-    const cookies = new Map<string | null, string>([[null, ""]]);
-    for (const u of new Set(PAGES.filter((p) => selected(p.name) && p.user).map((p) => p.user!).concat(SECRETARIAT))) cookies.set(u, await login(server.url, u));
-    const out: TargetResults = {};
-    for (const p of PAGES) {
-      if (!selected(p.name)) continue;
-      out[p.name] = await measure(server.url + p.path, { ...PROXY_HEADERS, cookie: cookies.get(p.user)! }, RUN);
-      console.error(`  ${kind} ${p.name}: ${out[p.name]!.reqPerSec} req/s p99 ${out[p.name]!.p99} ms`);
+  const cookies = new Map<string | null, string>([[null, ""]]);
+  for (const u of new Set(PAGES.filter((p) => selected(p.name) && p.user).map((p) => p.user!).concat(SECRETARIAT))) cookies.set(u, await login(server.url, u));
+  return { kind, server, url: (p) => server.url + p.path, headers: (p) => ({ ...PROXY_HEADERS, cookie: cookies.get(p.user)! }) };
+}
+
+/**
+ * Each page is measured on the three targets in turns (ROUNDS bursts of DURATION / ROUNDS + RAMP_SECONDS seconds
+ * each, the order rotating every round), so a ratio compares the targets under the same machine load: this
+ * VM's speed drifts by tens of percent within minutes, and measuring every baseline page first, then every
+ * portal page, made one run's ratios swing from 27 to 79 % for the same code. A burst's first RAMP_SECONDS
+ * are not counted: its 32 connections open at once, and the first requests of a burst took up to 1.4 s on
+ * the bare render and the portal alike (a load generator's ramp, not a steady state). req/s is a page's
+ * counted requests over its counted seconds on that target; p50 and p99 are over all of them.
+ */
+async function measurePages(targets: Target[]): Promise<Record<Target["kind"], TargetResults>> {
+  const out = Object.fromEntries(targets.map((t) => [t.kind, {} as TargetResults])) as Record<Target["kind"], TargetResults>;
+  const seconds = RUN.duration / ROUNDS;
+  for (const p of PAGES) {
+    if (!selected(p.name)) continue;
+    const runs = new Map(targets.map((t) => [t, { requests: 0, non2xx: 0, errors: 0, latencies: [] as number[] }]));
+    for (const t of targets) await warmUp(t.url(p), t.headers(p));
+    for (let r = 0; r < ROUNDS; r++) {
+      for (let i = 0; i < targets.length; i++) {
+        const t = targets[(i + r) % targets.length]!;
+        const sum = runs.get(t)!;
+        const b = await burst(t.url(p), t.headers(p), RUN.connections, seconds + RAMP_SECONDS, RAMP_SECONDS, sum.latencies);
+        sum.requests += b.requests;
+        sum.non2xx += b.non2xx;
+        sum.errors += b.errors;
+      }
     }
-    if (selected("loginPost")) {
-      out.loginPost = await measure(server.url, {}, RUN, { requests: loginRequests(SECRETARIAT) });
-      console.error(`  ${kind} loginPost: ${out.loginPost.reqPerSec} req/s`);
+    for (const [t, sum] of runs) {
+      out[t.kind][p.name] = {
+        reqPerSec: Math.round((sum.requests / (seconds * ROUNDS)) * 10) / 10,
+        p50: quantile(sum.latencies, 0.5),
+        p99: quantile(sum.latencies, 0.99),
+        requests: sum.requests,
+        non2xx: sum.non2xx,
+        errors: sum.errors,
+      };
     }
-    const rankingSequentialMs = await sequentialMs(`${server.url}${Y}/ranking`, cookies.get(SECRETARIAT)!);
-    return { pages: out, rankingSequentialMs };
-  } finally {
-    await server.stop();
+    console.error(`  ${p.name}: ${targets.map((t) => `${t.kind} ${out[t.kind][p.name]!.reqPerSec} req/s p99 ${out[t.kind][p.name]!.p99} ms`).join(", ")}`);
   }
+  return out;
+}
+
+/** The portal-only measures (no bare render to compare with): the login POST, the sequential ranking page. */
+async function portalOnly(t: Target) {
+  const pages: TargetResults = {};
+  if (selected("loginPost")) {
+    pages.loginPost = await measure(t.server.url, {}, RUN, { requests: loginRequests(SECRETARIAT) });
+    console.error(`  ${t.kind} loginPost: ${pages.loginPost.reqPerSec} req/s`);
+  }
+  const ranking = PAGES.find((p) => p.name === "ranking")!;
+  return { pages, rankingSequentialMs: await sequentialMs(t.url(ranking), t.headers(ranking).cookie!) };
 }
 
 async function main() {
@@ -152,24 +200,27 @@ async function main() {
   const viewsFile = path.join(ROOT, "bench", "results", "views.json");
   fs.writeFileSync(viewsFile, JSON.stringify(views));
 
-  console.error("baseline…");
-  const baseline: TargetResults = {};
   const base = await startServer("bench/baseline-server.ts", { BENCH_VIEWS: viewsFile }, PORT);
+  const baselineTarget: Target = { kind: "baseline", server: base, url: (p) => `${base.url}/${p.name}`, headers: () => ({}) };
+  const targets: Target[] = [baselineTarget];
+  let baseline: TargetResults;
+  let postgres: Awaited<ReturnType<typeof portalOnly>>;
+  let pglite: typeof postgres;
   try {
     const bytes = Object.fromEntries(await Promise.all(PAGES.map(async (p) => [p.name, (await (await fetch(`${base.url}/${p.name}`)).text()).length] as const)));
-    for (const p of PAGES) {
-      if (!selected(p.name)) continue;
-      baseline[p.name] = await measure(`${base.url}/${p.name}`, {}, RUN);
-      console.error(`  baseline ${p.name}: ${baseline[p.name]!.reqPerSec} req/s (page ${bytes[p.name]} chars; real ${views[p.name]!.bytes} bytes)`);
-    }
+    for (const p of PAGES) if (selected(p.name)) console.error(`  ${p.name}: bare render ${bytes[p.name]} chars; real ${views[p.name]!.bytes} bytes`);
+    targets.push(await portalTarget("postgres", { DATABASE_URL: pgUrl }, PORT + 1));
+    targets.push(await portalTarget("pglite", { DATA_DIR: pgliteDir, DATABASE_URL: "" }, PORT + 2));
+    console.error(`pages: ${ROUNDS} rounds of ${RUN.duration / ROUNDS} s per target (after a ${RAMP_SECONDS} s ramp each)…`);
+    const measured = await measurePages(targets);
+    baseline = measured.baseline;
+    postgres = await portalOnly(targets[1]!);
+    pglite = await portalOnly(targets[2]!);
+    Object.assign(postgres.pages, measured.postgres);
+    Object.assign(pglite.pages, measured.pglite);
   } finally {
-    await base.stop();
+    await Promise.all(targets.map((t) => t.server.stop()));
   }
-
-  console.error("portal on PostgreSQL…");
-  const postgres = await benchPortal("postgres", { DATABASE_URL: pgUrl }, PORT + 1);
-  console.error("portal on PGlite…");
-  const pglite = await benchPortal("pglite", { DATA_DIR: pgliteDir, DATABASE_URL: "" }, PORT + 2);
 
   const rows = [...PAGES.map((p) => ({ name: p.name, label: p.label })), { name: "loginPost", label: "Login (GET /login + POST /login, argon2)" }].filter((r) => selected(r.name));
   const ratio = (a?: Measure, b?: Measure) => (a && b && b.reqPerSec ? Math.round((a.reqPerSec / b.reqPerSec) * 1000) / 10 : null);
@@ -182,7 +233,7 @@ async function main() {
   const result = {
     at: new Date().toISOString(),
     machine: { ...info, loadAfter: os.loadavg().map((x) => Math.round(x * 100) / 100) },
-    settings: { ...RUN, size: SIZE, bloc: BLOC, year: YEAR, tool: "autocannon 8.0.0 (same process as the orchestrator), loopback" },
+    settings: { ...RUN, size: SIZE, bloc: BLOC, year: YEAR, rounds: ROUNDS, tool: "autocannon 8.0.0 (same process as the orchestrator), loopback; targets interleaved per page" },
     data: { ...(counts.rows[0] as Record<string, unknown>), generationMs: gen },
     rankingSequentialMs: { postgres: postgres.rankingSequentialMs, pglite: pglite.rankingSequentialMs },
     table,
