@@ -3,10 +3,9 @@
 //   node --import tsx bench/ab-stack.ts <dir A> <dir B>   (each a checkout with node_modules)
 //   AB_PAGES=login,report  AB_ROUNDS=6  AB_SECONDS=3
 //   AB_ENV_A="K=V …"  AB_ENV_B="K=V …"   environment of A's or B's server only (one checkout, two settings)
-import fs from "node:fs";
 import { spawn } from "node:child_process";
 import autocannon from "autocannon";
-import { cleanEnv, login, PROXY_HEADERS, SECRET } from "./lib.js";
+import { cleanEnv, login, processCpuSeconds, PROXY_HEADERS, SECRET } from "./lib.js";
 
 const [dirA, dirB] = process.argv.slice(2);
 if (!dirA || !dirB) throw new Error("usage: ab-stack.ts <dir A> <dir B>");
@@ -38,7 +37,7 @@ async function start(dir: string, port: number, extraEnv: Record<string, string>
   }
   return { url, proc, cookies: new Map<string | null, string>([[null, ""]]) };
 }
-const cpu = (pid: number) => { const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" "); return (Number(f[11]) + Number(f[12])) / 100; };
+const cpu = processCpuSeconds;
 
 const servers = [await start(dirA, 3981, envOf(process.env.AB_ENV_A)), await start(dirB, 3982, envOf(process.env.AB_ENV_B))];
 const totals = servers.map(() => new Map<string, { cpu: number; reqs: number; secs: number }>());

@@ -3,11 +3,10 @@
 //   CPU_PAGES=login,print   only these pages (names below)
 //   CPU_SECONDS=6           seconds per page at 32 connections
 //   CPU_PROF=dir            the server runs with --cpu-prof, its profile written to dir at exit
-import fs from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import autocannon from "autocannon";
-import { login, PROXY_HEADERS, startServer } from "./lib.js";
+import { login, processCpuSeconds, PROXY_HEADERS, startServer } from "./lib.js";
 
 const Y = "/blocs/sx01/years/2025";
 const PAGES: { name: string; path: string; user: string | null }[] = [
@@ -30,7 +29,7 @@ const s = await startServer(
   "/healthz",
   prof ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : [],
 );
-const cpu = (pid: number) => { const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" "); return (Number(f[11]) + Number(f[12])) / 100; };
+const cpu = processCpuSeconds;
 const pgPids = () => execFileSync("pgrep", ["-u", "postgres"], { encoding: "utf8" }).trim().split("\n").map(Number);
 const pgCpu = () => pgPids().reduce((t, p) => { try { return t + cpu(p); } catch { return t; } }, 0);
 const cookies = new Map<string | null, string>([[null, ""]]);

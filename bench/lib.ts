@@ -1,4 +1,5 @@
 // Shared pieces of the benchmarks: child-process servers, logging in over HTTP, one autocannon run.
+import fs from "node:fs";
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -77,6 +78,12 @@ export async function login(base: string, username: string, password = "thidua20
   return cookiesOf(res) || cookie;
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+export function processCpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 export interface Measure {
   reqPerSec: number;
   p50: number;
@@ -84,6 +91,8 @@ export interface Measure {
   requests: number;
   non2xx: number;
   errors: number;
+  /** The server process's CPU per request (ms), when measured: steadier than req/s on a shared machine. */
+  cpuMsPerRequest?: number;
 }
 
 export interface RunOpts {
@@ -113,14 +122,14 @@ export async function measure(url: string, headers: Record<string, string>, opts
 /**
  * One burst of `seconds` at `connections`. The responses to requests sent in its first `rampSeconds`
  * (the connections all opening at once) are not counted: what is counted, and each one's latency (ms)
- * pushed to `latencies`, is the steady load of the rest.
+ * pushed to `latencies`, is the steady load of the rest (`total` counts them all).
  */
 export function burst(url: string, headers: Record<string, string>, connections: number, seconds: number, rampSeconds: number, latencies: number[]) {
-  return new Promise<{ requests: number; non2xx: number; errors: number }>((resolve, reject) => {
+  return new Promise<{ requests: number; total: number; non2xx: number; errors: number }>((resolve, reject) => {
     const started = performance.now();
     let counted = 0;
     const tracker = autocannon({ url, headers, connections, duration: seconds, timeout: 30 }, (err, r) =>
-      err ? reject(err) : resolve({ requests: counted, non2xx: r["4xx"] + r["5xx"], errors: r.errors + r.timeouts }),
+      err ? reject(err) : resolve({ requests: counted, total: r.requests.total, non2xx: r["4xx"] + r["5xx"], errors: r.errors + r.timeouts }),
     );
     tracker.on("response", (_client, _status, _bytes, ms: number) => {
       if (performance.now() - ms - started < rampSeconds * 1000) return;

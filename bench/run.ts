@@ -11,7 +11,7 @@ import knex from "knex";
 import { openPostgres } from "../src/db/database.js";
 import { migrateLatest } from "../src/db/migrate.js";
 import { captureViews, type PageSpec } from "./capture.js";
-import { burst, cleanEnv, PROXY_HEADERS, ROOT, login, loginRequests, measure, quantile, startServer, warmUp, type Measure, type RunOpts, type Server } from "./lib.js";
+import { burst, cleanEnv, PROXY_HEADERS, ROOT, login, loginRequests, measure, processCpuSeconds, quantile, startServer, warmUp, type Measure, type RunOpts, type Server } from "./lib.js";
 
 const env = process.env;
 const PG_SERVER = env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -126,13 +126,16 @@ async function measurePages(targets: Target[]): Promise<Record<Target["kind"], T
   const seconds = RUN.duration / ROUNDS;
   for (const p of PAGES) {
     if (!selected(p.name)) continue;
-    const runs = new Map(targets.map((t) => [t, { requests: 0, non2xx: 0, errors: 0, latencies: [] as number[] }]));
+    const runs = new Map(targets.map((t) => [t, { requests: 0, total: 0, cpu: 0, non2xx: 0, errors: 0, latencies: [] as number[] }]));
     for (const t of targets) await warmUp(t.url(p), t.headers(p));
     for (let r = 0; r < ROUNDS; r++) {
       for (let i = 0; i < targets.length; i++) {
         const t = targets[(i + r) % targets.length]!;
         const sum = runs.get(t)!;
+        const cpu0 = processCpuSeconds(t.server.proc.pid!);
         const b = await burst(t.url(p), t.headers(p), RUN.connections, seconds + RAMP_SECONDS, RAMP_SECONDS, sum.latencies);
+        sum.cpu += processCpuSeconds(t.server.proc.pid!) - cpu0;
+        sum.total += b.total;
         sum.requests += b.requests;
         sum.non2xx += b.non2xx;
         sum.errors += b.errors;
@@ -146,9 +149,10 @@ async function measurePages(targets: Target[]): Promise<Record<Target["kind"], T
         requests: sum.requests,
         non2xx: sum.non2xx,
         errors: sum.errors,
+        cpuMsPerRequest: Math.round((sum.cpu * 1000 * 100) / sum.total) / 100,
       };
     }
-    console.error(`  ${p.name}: ${targets.map((t) => `${t.kind} ${out[t.kind][p.name]!.reqPerSec} req/s p99 ${out[t.kind][p.name]!.p99} ms`).join(", ")}`);
+    console.error(`  ${p.name}: ${targets.map((t) => `${t.kind} ${out[t.kind][p.name]!.reqPerSec} req/s p99 ${out[t.kind][p.name]!.p99} ms ${out[t.kind][p.name]!.cpuMsPerRequest} ms CPU`).join(", ")}`);
   }
   return out;
 }
