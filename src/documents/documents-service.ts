@@ -268,7 +268,7 @@ export function documentsService(deps: {
    * page is rendered once too (routes.ts). The bloc is not a row of the year: its fields are in the key.
    */
   const documentOnce = (ctx: YearContext, kind: RegisterKind, user: User, build: () => Promise<OfficialDocument>) =>
-    cache.memo(ctx.year.id, ctx.year.revision, `document:${kind}:${seesDisciplineDetails(user)}:${localDate(deps.now())}:${JSON.stringify(ctx.bloc)}`, build);
+    cache.memo(ctx.year.id, ctx.year.revision, ranking.perDay(`document:${kind}:${seesDisciplineDetails(user)}:${JSON.stringify(ctx.bloc)}`), build);
 
   return {
     /** The ranking summary the leader prints (BÁO CÁO): same access as the ranking page. */

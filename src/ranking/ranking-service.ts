@@ -295,6 +295,7 @@ export function rankingService(deps: { repo: RankingRepo; years: YearsService; c
 
   return {
     compute,
+    perDay,
     liveState,
     rescore,
     state,
