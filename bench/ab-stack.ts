@@ -37,7 +37,6 @@ async function start(dir: string, port: number, extraEnv: Record<string, string>
   }
   return { url, proc, cookies: new Map<string | null, string>([[null, ""]]) };
 }
-const cpu = processCpuSeconds;
 
 const servers = [await start(dirA, 3981, envOf(process.env.AB_ENV_A)), await start(dirB, 3982, envOf(process.env.AB_ENV_B))];
 const totals = servers.map(() => new Map<string, { cpu: number; reqs: number; secs: number }>());
@@ -49,11 +48,11 @@ try {
       const order = r % 2 ? [1, 0] : [0, 1];
       for (const i of order) {
         const s = servers[i]!;
-        const c0 = cpu(s.proc.pid!);
+        const c0 = processCpuSeconds(s.proc.pid!);
         const res = await autocannon({ url: s.url + p.path, headers: { ...PROXY_HEADERS, cookie: s.cookies.get(p.user)! }, connections: 32, duration: seconds });
         if (res.non2xx) throw new Error(`${p.name}: ${res.non2xx} not 2xx`);
         const t = totals[i]!.get(p.name) ?? { cpu: 0, reqs: 0, secs: 0 };
-        t.cpu += cpu(s.proc.pid!) - c0; t.reqs += res.requests.total; t.secs += seconds;
+        t.cpu += processCpuSeconds(s.proc.pid!) - c0; t.reqs += res.requests.total; t.secs += seconds;
         totals[i]!.set(p.name, t);
       }
     }

@@ -29,9 +29,9 @@ const s = await startServer(
   "/healthz",
   prof ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : [],
 );
-const cpu = processCpuSeconds;
+
 const pgPids = () => execFileSync("pgrep", ["-u", "postgres"], { encoding: "utf8" }).trim().split("\n").map(Number);
-const pgCpu = () => pgPids().reduce((t, p) => { try { return t + cpu(p); } catch { return t; } }, 0);
+const pgCpu = () => pgPids().reduce((t, p) => { try { return t + processCpuSeconds(p); } catch { return t; } }, 0);
 const cookies = new Map<string | null, string>([[null, ""]]);
 try {
   for (const p of PAGES) {
@@ -39,13 +39,13 @@ try {
     if (!cookies.has(p.user)) cookies.set(p.user, await login(s.url, p.user!));
     const headers = { ...PROXY_HEADERS, cookie: cookies.get(p.user)! };
     await autocannon({ url: s.url + p.path, headers, connections: 4, amount: 200 });
-    const n0 = cpu(s.proc.pid!), p0 = pgCpu(), me0 = process.cpuUsage();
+    const n0 = processCpuSeconds(s.proc.pid!), p0 = pgCpu(), me0 = process.cpuUsage();
     const r = await autocannon({ url: s.url + p.path, headers, connections: 32, duration: seconds });
     const me = process.cpuUsage(me0);
     const total = r.requests.total;
     const ms = (x: number) => ((x * 1000) / total).toFixed(2);
     const bad = r.non2xx + r.errors + r.timeouts;
-    console.log(`${p.name.padEnd(9)} req/s ${r.requests.average.toFixed(0).padStart(5)}  node ${ms(cpu(s.proc.pid!) - n0)} ms/req  postgres ${ms(pgCpu() - p0)} ms/req  autocannon ${((me.user + me.system) / 1000 / total).toFixed(2)} ms/req${bad ? `  (${bad} not 2xx/errors)` : ""}`);
+    console.log(`${p.name.padEnd(9)} req/s ${r.requests.average.toFixed(0).padStart(5)}  node ${ms(processCpuSeconds(s.proc.pid!) - n0)} ms/req  postgres ${ms(pgCpu() - p0)} ms/req  autocannon ${((me.user + me.system) / 1000 / total).toFixed(2)} ms/req${bad ? `  (${bad} not 2xx/errors)` : ""}`);
   }
 } finally {
   await s.stop();
