@@ -40,6 +40,7 @@ import { awardRoutes } from "./awards/routes.js";
 import { readOnlyRequestScope } from "./years/year-cache.js";
 import { blocRoutes } from "./blocs/routes.js";
 import { provinceRoutes } from "./province/routes.js";
+import { featureRouter } from "./web/feature-router.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -138,26 +139,28 @@ export function createApp(services: Services, opts: AppOptions): Express {
   app.use(unreadNotificationCount(services));
   app.use(brand(services));
 
-  app.use(authRoutes(services, passport));
-  app.use(homeRoutes(services));
-  app.use(yearRoutes(services));
-  app.use(blocRoutes(services));
-  app.use(userRoutes(services));
-  app.use(auditRoutes(services));
-  app.use(scoreSheetRoutes(services));
-  app.use(ballotRoutes(services));
-  app.use(rankingRoutes(services));
-  app.use(objectionRoutes(services));
-  app.use(awardRoutes(services));
-  app.use(reportRoutes(services));
-  app.use(registrationRoutes(services));
-  app.use(setupRoutes(services));
-  app.use(agencyRoutes(services));
-  app.use(bundleRoutes(services));
-  app.use(dashboardRoutes(services));
-  app.use(documentRoutes(services));
-  app.use(notificationRoutes(services));
-  app.use(provinceRoutes(services));
+  // Each feature router is entered only when one of its routes can match the path (feature-router.ts).
+  app.use(featureRouter(authRoutes(services, passport)));
+  app.use(featureRouter(homeRoutes(services)));
+  app.use(featureRouter(yearRoutes(services)));
+  app.use(featureRouter(blocRoutes(services)));
+  app.use(featureRouter(userRoutes(services)));
+  app.use(featureRouter(auditRoutes(services)));
+  app.use(featureRouter(scoreSheetRoutes(services)));
+  app.use(featureRouter(ballotRoutes(services)));
+  // Before the ranking's /ranking/:agency, which would take /ranking/print and /ranking/proposal-letter.
+  app.use(featureRouter(documentRoutes(services)));
+  app.use(featureRouter(rankingRoutes(services)));
+  app.use(featureRouter(objectionRoutes(services)));
+  app.use(featureRouter(awardRoutes(services)));
+  app.use(featureRouter(reportRoutes(services)));
+  app.use(featureRouter(registrationRoutes(services)));
+  app.use(featureRouter(setupRoutes(services)));
+  app.use(featureRouter(agencyRoutes(services)));
+  app.use(featureRouter(bundleRoutes(services)));
+  app.use(featureRouter(dashboardRoutes(services)));
+  app.use(featureRouter(notificationRoutes(services)));
+  app.use(featureRouter(provinceRoutes(services)));
   // Feature routes are mounted above this line.
 
   app.use(notFound);
