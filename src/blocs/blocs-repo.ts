@@ -115,7 +115,7 @@ export function blocsRepo(db: Knex) {
      */
     async header(userId: number | null): Promise<BlocHeader> {
       const { rows } = await preparedRaw(db, `select ${blocHeaderColumns("?")}`, [userId ?? -1, ...blocHeaderBindings(db)]);
-      const header = blocHeaderFromRow(db, rows[0] as BlocHeaderRow);
+      const header = blocHeaderFromRow(db, rows[0] as unknown as BlocHeaderRow);
       if (header) return header;
       // The held list was replaced between the query's text and its answer: ask for the list itself.
       knownBlocs.delete(db);
