@@ -105,15 +105,27 @@ describe("login", () => {
   }
 
   it("when a browser already holding a session id logs in, then login issues a new one (no fixation)", async () => {
-    const agent = await loginAs(app, "bantdkt");
-    const page = await agent.get("/account/password");
+    const agent = request.agent(app);
     const sid = (res: { headers: Record<string, unknown> }) => /thidua\.sid=([^;]+)/.exec(((res.headers["set-cookie"] as string[] | undefined) ?? []).join(";"))?.[1];
-    const before = sid(page);
+    const before = sid(await tryLogin(agent, "bantdkt", "thidua2022"));
+    const page = await agent.get("/account/password");
+    expect(page.status).toBe(200);
     const res = await agent.post("/login").type("form").send({ _csrf: csrfFrom(page.text), username: "lanhdao", password: "thidua2022" });
     const after = sid(res);
     expect(before).toBeTruthy();
     expect(after).toBeTruthy();
     expect(after).not.toBe(before);
+  });
+
+  it("when a user logs in, then the session cookie lasts until the browser closes and is not sent again on each page", async () => {
+    const agent = request.agent(app);
+    const login = await tryLogin(agent, "bantdkt", "thidua2022");
+    const cookie = ((login.headers["set-cookie"] as unknown as string[] | undefined) ?? []).find((c) => c.startsWith("thidua.sid="));
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).not.toMatch(/Expires=|Max-Age=/i);
+    const page = await agent.get("/account/password");
+    expect(page.status).toBe(200);
+    expect(((page.headers["set-cookie"] as unknown as string[] | undefined) ?? []).some((c) => c.startsWith("thidua.sid="))).toBe(false);
   });
 
   it("when a NUL character comes in a field (PostgreSQL cannot store it), then the answer is an ordinary refusal, not a 500", async () => {

@@ -52,17 +52,21 @@ export function pastAbsoluteLifetime(sess: { signedInAt?: unknown; passport?: { 
  * express-session passes them on to the error handler (→ 503 page), and the process lives on.
  *
  * Besides: a session past its absolute lifetime reads as absent (its row is marked expired, so a
- * form posted with it can still be rescued), and `touch` writes the new expiry at most once a minute.
+ * form posted with it can still be rescued); `set` and `touch` write the expiry from the idle
+ * timeout (the cookie has none), `touch` at most once a minute.
  */
 class DatabaseSessionStore extends ConnectSessionKnexStore {
   private readonly db: Knex;
   private readonly preload: SessionPreload | undefined;
+  /** The idle timeout: a session's row expires this long after its last request (written at most once a minute). */
+  private readonly idleMs: number;
   private readonly read: (extra?: string) => string;
   /** The read's SQL text by joined subquery ("" for none), built once each. */
   private readonly reads = new Map<string, string>();
-  constructor(opts: ConstructorParameters<typeof ConnectSessionKnexStore>[0] & { knex: Knex; preload?: SessionPreload }) {
+  constructor(opts: ConstructorParameters<typeof ConnectSessionKnexStore>[0] & { knex: Knex; preload?: SessionPreload; idleMs: number }) {
     super(opts);
     this.db = opts.knex;
+    this.idleMs = opts.idleMs;
     this.preload = opts.preload;
     // passport keeps the signed-in user's id in the session (`passport.user`); anything else joins nobody.
     this.read = (extra) =>
@@ -119,19 +123,32 @@ class DatabaseSessionStore extends ConnectSessionKnexStore {
   }
   override set(sid: string, sess: StoredSession, cb?: Callback) {
     const { touchedUntil: _ignored, ...stored } = sess;
-    return super.set(sid, stored as StoredSession, cb).catch(() => {});
+    const expired = new Date(Date.now() + this.idleMs);
+    return this.db("sessions")
+      .insert({ sid, sess: JSON.stringify(stored), expired })
+      .onConflict("sid")
+      .merge(["sess", "expired"])
+      .then(
+        () => cb?.(),
+        (err: unknown) => cb?.(err),
+      );
   }
   override touch(sid: string, sess: StoredSession, cb?: Callback) {
-    const expires = sess.cookie?.expires ? new Date(sess.cookie.expires).getTime() : 0;
+    const now = Date.now();
     const written = sess.touchedUntil ? Date.parse(sess.touchedUntil) : 0;
-    if (written && expires - written < SESSION_TOUCH_MS) {
+    if (written && now + this.idleMs - written < SESSION_TOUCH_MS) {
       cb?.();
       return Promise.resolve();
     }
-    return super.touch(sid, sess).then(
-      () => cb?.(),
-      (err: unknown) => cb?.(err),
-    );
+    // An expired row stays expired (it can only be rescued from, never revived).
+    return this.db("sessions")
+      .where({ sid })
+      .andWhere("expired", ">", new Date(now))
+      .update({ expired: new Date(now + this.idleMs) })
+      .then(
+        () => cb?.(),
+        (err: unknown) => cb?.(err),
+      );
   }
   override destroy(sid: string, cb?: Callback) {
     return super.destroy(sid, cb).catch(() => 0);
@@ -140,13 +157,18 @@ class DatabaseSessionStore extends ConnectSessionKnexStore {
 
 /**
  * Sessions live in the database: they survive a restart and several processes share them.
- * `rolling` + maxAge makes maxAge an idle timeout: activity pushes the expiry forward. Only
- * signed-in users (and a form rescued after expiry) get a session: anonymous pages write none.
+ * The idle timeout is the row's expiry, which activity pushes forward (at most once a minute);
+ * an expired row reads as no session. The cookie carries no expiry of its own: the browser keeps
+ * it until it closes, so a form posted after the session expired still names its session and can
+ * be rescued (rescue-expired-form.ts), and a page need not re-sign and resend the cookie on every
+ * response (issue 16). Only signed-in users (and a form rescued after expiry) get a session:
+ * anonymous pages write none.
  */
 export function sessionMiddleware(opts: { db: Knex; secret: string; production: boolean; idleMinutes: number; preload?: SessionPreload }) {
   const store = new DatabaseSessionStore({
     knex: opts.db,
     preload: opts.preload,
+    idleMs: opts.idleMinutes * 60_000,
     tableName: "sessions",
     createTable: false,
     cleanupInterval: 0, // pruning runs on the server's schedule (pruneExpiredSessions), not per app
@@ -157,13 +179,13 @@ export function sessionMiddleware(opts: { db: Knex; secret: string; production: 
     store,
     resave: false,
     saveUninitialized: false,
-    rolling: true,
+    // The cookie is the browser's session cookie, set once per login; see above.
+    rolling: false,
     proxy: undefined,
     cookie: {
       httpOnly: true,
       sameSite: "lax",
       secure: opts.production,
-      maxAge: opts.idleMinutes * 60_000,
     },
   });
 }
