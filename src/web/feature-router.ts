@@ -34,9 +34,11 @@ export function featureRouter(router: Router): RequestHandler {
     }
     return built.regexp;
   };
-  return (req: Request, res: Response, next: NextFunction) => {
+  const enter = (req: Request, res: Response, next: NextFunction) => {
     const regexp = regexpFor();
     if (regexp && !regexp.test(req.path)) return next();
     router(req, res, next);
   };
+  // The router's own routes stay visible to whatever walks the app's routes (the permission table's test).
+  return Object.assign(enter, { stack: router.stack });
 }
