@@ -114,8 +114,8 @@ export function blocsRepo(db: Knex) {
      * their unread notification count (issue 16's query budget).
      */
     async header(userId: number | null): Promise<BlocHeader> {
-      const { rows } = await preparedRaw(db, `select ${blocHeaderColumns("?")}`, [userId ?? -1, ...blocHeaderBindings(db)]);
-      const header = blocHeaderFromRow(db, rows[0] as unknown as BlocHeaderRow);
+      const { rows } = await preparedRaw<BlocHeaderRow>(db, `select ${blocHeaderColumns("?")}`, [userId ?? -1, ...blocHeaderBindings(db)]);
+      const header = blocHeaderFromRow(db, rows[0]!);
       if (header) return header;
       // The held list was replaced between the query's text and its answer: ask for the list itself.
       knownBlocs.delete(db);

@@ -61,7 +61,7 @@ export function dashboardRepo(db: Knex) {
     /** The bloc's latest audit entries, newest first. */
     /** Read on every dashboard visit: prepared (its planning cost more than its run), on the bloc's index (migration 280). */
     async recentActivity(blocId: number, limit: number): Promise<ActivityRow[]> {
-      const { rows } = (await preparedRaw(db, RECENT_ACTIVITY_SQL, [blocId, limit])) as { rows: { at: Date; username: string | null; action: string; agency_id: number | null }[] };
+      const { rows } = await preparedRaw<{ at: Date; username: string | null; action: string; agency_id: number | null }>(db, RECENT_ACTIVITY_SQL, [blocId, limit]);
       return rows.map((r) => ({ at: r.at, username: r.username, action: r.action, agencyId: r.agency_id }));
     },
     /** The newest year of each of these blocs, in one query. */

@@ -6,11 +6,11 @@ interface Statement {
   /** The text with knex's `?` placeholders numbered as PostgreSQL's `$1`, `$2`… (knex's own rule). */
   text: string;
 }
-interface PgResult {
-  rows: Record<string, unknown>[];
+interface PgResult<Row> {
+  rows: Row[];
 }
 interface PgConnection {
-  query(config: { name: string; text: string; values: readonly Knex.RawBinding[] }): Promise<PgResult>;
+  query<Row>(config: { name: string; text: string; values: readonly Knex.RawBinding[] }): Promise<PgResult<Row>>;
 }
 /** The parts of knex's pg client used here: its pool, its placeholder rule and its query events. */
 interface PooledClient {
@@ -44,16 +44,16 @@ function statementOf(client: PooledClient, sql: string): Statement {
  * query this is (the session read of a kept page). knex's `query`, `query-response` and `query-error`
  * events are emitted as for any query, so whatever counts or logs queries still sees it.
  */
-export async function preparedRaw(db: Knex, sql: string, bindings: readonly Knex.RawBinding[]): Promise<PgResult> {
+export async function preparedRaw<Row = Record<string, unknown>>(db: Knex, sql: string, bindings: readonly Knex.RawBinding[]): Promise<PgResult<Row>> {
   const client = db.client as unknown as PooledClient;
   const statement = statementOf(client, sql);
   // A transaction holds its own connection: its queries go through it.
-  if (db.isTransaction) return (await db.raw(sql, bindings as Knex.RawBinding[]).options({ name: statement.name })) as PgResult;
+  if (db.isTransaction) return (await db.raw(sql, bindings as Knex.RawBinding[]).options({ name: statement.name })) as PgResult<Row>;
   const connection = await client.acquireConnection();
   const query = { method: "raw", sql, bindings, options: { name: statement.name }, __knexUid: (connection as { __knexUid?: string }).__knexUid };
   try {
     client.emit("query", query);
-    const result = await connection.query({ name: statement.name, text: statement.text, values: bindings });
+    const result = await connection.query<Row>({ name: statement.name, text: statement.text, values: bindings });
     client.emit("query-response", result, query);
     return result;
   } catch (err) {

@@ -92,7 +92,7 @@ export function provinceRepo(db: Knex) {
     async revisions(blocIds: number[]): Promise<{ id: number; revision: number }[]> {
       if (!blocIds.length) return [];
       // Every visit runs it: one text whatever the number of blocs (an array binding), prepared once per connection.
-      const { rows } = (await preparedRaw(db, "select id, revision from emulation_years where bloc_id = any(?::int[])", [blocIds])) as { rows: { id: number; revision: number | string }[] };
+      const { rows } = await preparedRaw<{ id: number; revision: number | string }>(db, "select id, revision from emulation_years where bloc_id = any(?::int[])", [blocIds]);
       return rows.map((r) => ({ id: r.id, revision: Number(r.revision) }));
     },
     /**

@@ -172,7 +172,7 @@ export function yearsRepo(db: Knex) {
      */
     async context(blocCode: string, year: number): Promise<YearContextRow | undefined> {
       const { rows } = await preparedRaw(db, YEAR_CONTEXT_SQL, yearContextBindings(blocCode, year));
-      return yearContextFromRow(rows[0] as Record<string, unknown> | undefined);
+      return yearContextFromRow(rows[0]);
     },
     async agenciesOf(yearId: number): Promise<YearAgency[]> {
       const rows: { id: number; code: string; name: string; short_name: string; sort_order: number }[] = await db("year_agencies as ya")

@@ -90,7 +90,7 @@ class DatabaseSessionStore extends ConnectSessionKnexStore {
       if (sql === undefined) this.reads.set(joined, (sql = this.read(joined || undefined)));
       const bindings = [...(this.preload?.columnBindings() ?? []), ...(extra?.bindings ?? []), sid, new Date(now)];
       // Prepared: the same few texts on every request, whose planning cost more than their execution.
-      const { rows } = (await preparedRaw(this.db, sql, bindings)) as { rows: Record<string, unknown>[] };
+      const { rows } = await preparedRaw(this.db, sql, bindings);
       const row = rows[0] as ({ sess: StoredSession | string; expired: Date | string } & Record<string, unknown>) | undefined;
       if (!row) return null;
       const sess = (typeof row.sess === "string" ? JSON.parse(row.sess) : row.sess) as StoredSession;
